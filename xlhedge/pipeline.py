@@ -38,6 +38,9 @@ class RecomputeOptions:
     strict: bool = False
     #: Re-estimate betas from the Prices sheet where the book asks for it.
     estimate: bool = True
+    #: Write the time/positions/warnings summary into the book's Status area.
+    write_status: bool = True
+    #: Clock for the status line (tests and reproducible builds fix it).
     now: _dt.datetime | None = None
 
 

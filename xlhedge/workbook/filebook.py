@@ -1,0 +1,94 @@
+"""The book interface over a saved .xlsx/.xlsm file (no Excel): read → evaluate → write."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import FormulaError
+from . import formula as fx
+from .bookio import FormulaCell
+from .package import XlsxPackage, open_package
+from .refs import CellRange, cell_name, parse_ref
+
+__all__ = ["FileBook"]
+
+
+class FileBook:
+    """:class:`~xlhedge.workbook.bookio.BookIO` over a workbook file.
+
+    Results are kept in memory until :meth:`save`, which patches only the
+    worksheets whose cached values changed and replaces the file atomically.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.name = self.path.name
+        self.pkg: XlsxPackage = open_package(self.path)
+        self.changed: list[str] = []  # "Sheet!A1" of every cell whose value changed
+
+    # -------------------------------------------------------------- BookIO
+    def sheet_names(self) -> list[str]:
+        return list(self.pkg.sheet_order)
+
+    def defined_names(self) -> dict[str, str]:
+        return dict(self.pkg.defined_names)
+
+    def formula_cells(self) -> Iterator[FormulaCell]:
+        for sheet in self.pkg.sheet_order:
+            shared: dict[str, tuple[str, str]] = {}
+            cells = list(self.pkg.iter_formulas(sheet))
+            for r, c, cell in cells:
+                if cell.ftype == "shared" and cell.formula and cell.si is not None:
+                    shared[cell.si] = (cell.formula, cell_name(r, c))
+            for r, c, cell in cells:
+                here = CellRange(sheet, r, c, r, c)
+                text = cell.formula
+                if cell.ftype == "shared" and not text:
+                    master = shared.get(cell.si or "")
+                    if master is None:
+                        raise FormulaError(f"shared formula {cell.si} has no master cell", where=str(here))
+                    text = fx.translate(master[0], master[1], cell_name(r, c))
+                if not text:
+                    continue
+                array = None
+                if cell.ftype == "array" and cell.fref:
+                    array = parse_ref(cell.fref, default_sheet=sheet)
+                if cell.ftype == "dataTable":
+                    continue
+                yield FormulaCell(here, text, array, cell.dynamic)
+
+    def read(self, rng: CellRange) -> list[list[Any]]:
+        return self.pkg.read_range(rng)
+
+    def write_result(self, cell: FormulaCell, values: list[list[Any]]) -> None:
+        sheet, r0, c0 = cell.cell.sheet, cell.cell.r1, cell.cell.c1
+        if cell.dynamic:
+            self._resize_spill(cell, len(values), len(values[0]))
+        for i, row in enumerate(values):
+            for j, v in enumerate(row):
+                if self.pkg.set_cached(sheet, r0 + i, c0 + j, v):
+                    self.changed.append(f"{sheet}!{cell_name(r0 + i, c0 + j)}")
+
+    def write_input(self, rng: CellRange, values: list[list[Any]], *, note: str | None = None,
+                    style: str | None = None) -> None:
+        for i, row in enumerate(values):
+            for j, v in enumerate(row):
+                if self.pkg.set_cached(rng.sheet, rng.r1 + i, rng.c1 + j, v):
+                    self.changed.append(f"{rng.sheet}!{cell_name(rng.r1 + i, rng.c1 + j)}")
+
+    # -------------------------------------------------------------- helpers
+    def _resize_spill(self, cell: FormulaCell, rows: int, cols: int) -> None:
+        old = cell.array or cell.cell
+        new = cell.cell.resized(rows, cols)
+        # Clear what the old spill covered and the new one does not.
+        for r in range(old.r1, old.r2 + 1):
+            for c in range(old.c1, old.c2 + 1):
+                if not new.contains(r, c):
+                    self.pkg.set_cached(old.sheet, r, c, None)
+        self.pkg.set_array_ref(cell.cell.sheet, cell.cell.r1, cell.cell.c1, new.address)
+
+    def save(self, out: str | os.PathLike[str] | None = None) -> list[str]:
+        """Write the (patched) package to ``out`` (default: in place), atomically."""
+        return self.pkg.save(Path(out) if out else self.path)

@@ -1,0 +1,483 @@
+"""Read and patch an .xlsx/.xlsm package without round-tripping it through openpyxl.
+
+Reading parses only what the evaluator needs: the sheet list, defined names,
+shared strings, date styles and each worksheet's cells. Writing changes only
+the ``<c>`` elements of cells whose cached values xlhedge computed, re-serialises
+just those worksheet parts and copies every other zip member unchanged (charts,
+images, comments, VBA, external links, styles...). The new file is written to
+a temporary file beside the original and moved over it in one rename.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from lxml import etree
+
+from ..coerce import ExcelError
+from ..errors import WorkbookError
+from .refs import CellRange, col_index, col_letters
+
+__all__ = ["XlsxPackage", "SheetPart", "open_package"]
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_M = "{%s}" % NS_MAIN
+_C, _V, _F, _IS, _T, _ROW, _SHEETDATA = (_M + x for x in ("c", "v", "f", "is", "t", "row", "sheetData"))
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# Built-in number formats that display dates/times (ECMA-376 §18.8.30).
+_BUILTIN_DATE_FORMATS = frozenset(list(range(14, 23)) + [45, 46, 47])
+
+
+def _is_date_format(code: str) -> bool:
+    """A custom number format shows a date when it has d/m/y/h/s outside quotes/brackets."""
+    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.', "", code)
+    code = code.split(";")[0]
+    return bool(re.search(r"[dmyhs]", code, re.IGNORECASE)) and "General" not in code
+
+
+def serial_to_datetime(x: float) -> _dt.datetime:
+    return _EXCEL_EPOCH + _dt.timedelta(days=x)
+
+
+def datetime_to_serial(d: _dt.date) -> float:
+    if not isinstance(d, _dt.datetime):
+        d = _dt.datetime(d.year, d.month, d.day)
+    delta = d - _EXCEL_EPOCH
+    return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
+
+
+@dataclass
+class Cell:
+    """One cell as stored: cached value, formula text and formula attributes."""
+
+    value: Any = None
+    formula: str | None = None
+    ftype: str | None = None  # None (plain) | "array" | "shared" | "dataTable"
+    fref: str | None = None  # array/shared range
+    si: str | None = None  # shared-formula index
+    dynamic: bool = False  # Excel 365 dynamic array (cm attribute)
+
+
+@dataclass
+class SheetPart:
+    """A worksheet: its zip member, parsed XML (lazily) and cells by (row, col)."""
+
+    name: str
+    member: str
+    root: etree._Element | None = None
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    elements: dict[tuple[int, int], etree._Element] = field(default_factory=dict)
+    rows: dict[int, etree._Element] = field(default_factory=dict)
+    dirty: bool = False
+
+
+class XlsxPackage:
+    """An opened workbook package. Use :func:`open_package`."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
+        self._data = data
+        try:
+            self.zip = zipfile.ZipFile(_BytesReader(data))
+        except zipfile.BadZipFile:
+            raise WorkbookError("is not a valid .xlsx/.xlsm file (not a zip package)", where=str(path)) from None
+        names = set(self.zip.namelist())
+        if "xl/workbook.xml" not in names:
+            raise WorkbookError(
+                "is not an Excel workbook package (no xl/workbook.xml); save it as .xlsx or .xlsm",
+                where=str(path),
+            )
+        self._names = names
+        self.sheets: dict[str, SheetPart] = {}
+        self.sheet_order: list[str] = []
+        self.defined_names: dict[str, str] = {}
+        self.local_names: dict[tuple[str, str], str] = {}
+        self.date1904 = False
+        self._read_workbook()
+        self.shared_strings = self._read_shared_strings()
+        self.date_styles = self._read_date_styles()
+
+    # ------------------------------------------------------------------ reading
+    def _xml(self, member: str) -> etree._Element:
+        try:
+            return etree.fromstring(self.zip.read(member), parser=_PARSER)
+        except (KeyError, etree.XMLSyntaxError) as exc:
+            raise WorkbookError(f"the part {member} is damaged ({exc})", where=str(self.path)) from None
+
+    def _read_workbook(self) -> None:
+        wb = self._xml("xl/workbook.xml")
+        rels = self._rels("xl/workbook.xml")
+        pr = wb.find(_M + "workbookPr")
+        self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
+        for sh in wb.iterfind(f"{_M}sheets/{_M}sheet"):
+            name = sh.get("name")
+            target = rels.get(sh.get(f"{{{NS_REL}}}id"))
+            if not target or target.endswith(("chartsheet.xml",)) or "/chartsheets/" in target:
+                continue
+            if target not in self._names:
+                continue
+            self.sheets[name] = SheetPart(name, target)
+            self.sheet_order.append(name)
+        all_sheets = [sh.get("name") for sh in wb.iterfind(f"{_M}sheets/{_M}sheet")]
+        for dn in wb.iterfind(f"{_M}definedNames/{_M}definedName"):
+            name = dn.get("name")
+            text = (dn.text or "").strip()
+            if dn.get("localSheetId") is not None:
+                idx = int(dn.get("localSheetId"))
+                if 0 <= idx < len(all_sheets):
+                    self.local_names[(all_sheets[idx], name.upper())] = text
+            else:
+                self.defined_names[name.upper()] = text
+
+    def _rels(self, member: str) -> dict[str, str]:
+        d, base = posixpath.split(member)
+        rel_member = posixpath.join(d, "_rels", base + ".rels")
+        if rel_member not in self._names:
+            return {}
+        root = self._xml(rel_member)
+        out = {}
+        for r in root:
+            target = r.get("Target", "")
+            if r.get("TargetMode") == "External":
+                continue
+            if target.startswith("/"):
+                path = target.lstrip("/")
+            else:
+                path = posixpath.normpath(posixpath.join(d, target))
+            out[r.get("Id")] = path
+        return out
+
+    def _read_shared_strings(self) -> list[str]:
+        if "xl/sharedStrings.xml" not in self._names:
+            return []
+        root = self._xml("xl/sharedStrings.xml")
+        out = []
+        for si in root.iterfind(_M + "si"):
+            t = si.find(_T)
+            if t is not None and len(si) == 1:
+                out.append(t.text or "")
+            else:  # rich text runs; phonetic runs (rPh) are not part of the value
+                out.append("".join(x.text or "" for x in si.iterfind(f"{_M}r/{_T}")) or (t.text or "" if t is not None else ""))
+        return out
+
+    def _read_date_styles(self) -> frozenset[int]:
+        if "xl/styles.xml" not in self._names:
+            return frozenset()
+        root = self._xml("xl/styles.xml")
+        custom = {}
+        for nf in root.iterfind(f"{_M}numFmts/{_M}numFmt"):
+            custom[int(nf.get("numFmtId"))] = nf.get("formatCode", "")
+        dates = set()
+        for i, xf in enumerate(root.iterfind(f"{_M}cellXfs/{_M}xf")):
+            fid = int(xf.get("numFmtId", "0"))
+            if fid in _BUILTIN_DATE_FORMATS or (fid in custom and _is_date_format(custom[fid])):
+                dates.add(i)
+        return frozenset(dates)
+
+    def sheet(self, name: str) -> SheetPart:
+        """A worksheet by name, parsed on first use."""
+        part = self.sheets.get(name)
+        if part is None:
+            for k, v in self.sheets.items():
+                if k.lower() == name.lower():
+                    part = v
+                    break
+        if part is None:
+            raise WorkbookError(
+                f"has no sheet named {name!r} (sheets: {', '.join(self.sheet_order)})", where=str(self.path)
+            )
+        if part.root is None:
+            self._parse_sheet(part)
+        return part
+
+    def _parse_sheet(self, part: SheetPart) -> None:
+        part.root = self._xml(part.member)
+        sd = part.root.find(_SHEETDATA)
+        if sd is None:
+            return
+        strings = self.shared_strings
+        date_styles = self.date_styles
+        cells = part.cells
+        elements = part.elements
+        next_row = 0
+        for row in sd.iterchildren(_ROW):
+            r_attr = row.get("r")
+            rnum = int(r_attr) if r_attr else next_row + 1
+            next_row = rnum
+            part.rows[rnum] = row
+            next_col = 0
+            for c in row.iterchildren(_C):
+                ref = c.get("r")
+                if ref:
+                    m = _CELL_REF.match(ref)
+                    col = col_index(m.group(1))
+                else:
+                    col = next_col + 1
+                next_col = col
+                key = (rnum, col)
+                elements[key] = c
+                t = c.get("t")
+                v = None
+                f = None
+                cell = Cell()
+                for child in c:
+                    tag = child.tag
+                    if tag == _V:
+                        v = child.text
+                    elif tag == _F:
+                        f = child
+                    elif tag == _IS:
+                        v = "".join(x.text or "" for x in child.iter(_T))
+                if v is not None:
+                    if t is None or t == "n":
+                        num = float(v)
+                        s = c.get("s")
+                        if s is not None and int(s) in date_styles and f is None:
+                            cell.value = serial_to_datetime(num + (1462 if self.date1904 else 0))
+                        else:
+                            cell.value = num
+                    elif t == "s":
+                        cell.value = strings[int(v)]
+                    elif t in ("str", "inlineStr"):
+                        cell.value = v
+                    elif t == "b":
+                        cell.value = v.strip() in ("1", "true")
+                    elif t == "e":
+                        cell.value = ExcelError(v.strip())
+                    elif t == "d":
+                        cell.value = _dt.datetime.fromisoformat(v)
+                    else:
+                        cell.value = v
+                if f is not None:
+                    cell.formula = f.text
+                    cell.ftype = f.get("t")
+                    cell.fref = f.get("ref")
+                    cell.si = f.get("si")
+                    cell.dynamic = c.get("cm") is not None
+                if v is not None or f is not None:
+                    cells[key] = cell
+
+    def iter_formulas(self, sheet: str) -> Iterator[tuple[int, int, Cell]]:
+        part = self.sheet(sheet)
+        for (r, c), cell in part.cells.items():
+            if cell.formula is not None or cell.ftype == "shared":
+                yield r, c, cell
+
+    def read_range(self, rng: CellRange) -> list[list[Any]]:
+        part = self.sheet(rng.sheet)
+        cells = part.cells
+        if rng.size <= 4 * max(len(cells), 1):
+            return [
+                [(cells[(r, c)].value if (r, c) in cells else None) for c in range(rng.c1, rng.c2 + 1)]
+                for r in range(rng.r1, rng.r2 + 1)
+            ]
+        # A huge range (whole columns): fill from the stored cells only.
+        out = [[None] * rng.cols for _ in range(rng.rows)]
+        for (r, c), cell in cells.items():
+            if rng.contains(r, c):
+                out[r - rng.r1][c - rng.c1] = cell.value
+        return out
+
+    def used_bounds(self, sheet: str) -> tuple[int, int]:
+        """(last row, last column) holding anything."""
+        part = self.sheet(sheet)
+        if not part.cells:
+            return (0, 0)
+        return (max(r for r, _ in part.cells), max(c for _, c in part.cells))
+
+    # ------------------------------------------------------------------ writing
+    def set_cached(self, sheet: str, row: int, col: int, value: Any) -> bool:
+        """Set the cached value of a cell, keeping its formula. Returns True if it changed."""
+        part = self.sheet(sheet)
+        cell = part.cells.get((row, col))
+        if cell is not None and _same(cell.value, value):
+            return False
+        el = part.elements.get((row, col))
+        if el is None:
+            el = self._new_cell(part, row, col)
+        _write_value(el, value)
+        if cell is None:
+            part.cells[(row, col)] = Cell(value=value)
+        else:
+            cell.value = value
+        part.dirty = True
+        return True
+
+    def set_array_ref(self, sheet: str, row: int, col: int, ref: str) -> None:
+        """Change the range an array formula fills (dynamic-array spill size)."""
+        part = self.sheet(sheet)
+        el = part.elements[(row, col)]
+        f = el.find(_F)
+        if f is not None and f.get("ref") != ref:
+            f.set("ref", ref)
+            part.cells[(row, col)].fref = ref
+            part.dirty = True
+
+    def _new_cell(self, part: SheetPart, row: int, col: int) -> etree._Element:
+        sd = part.root.find(_SHEETDATA)
+        if sd is None:
+            sd = etree.SubElement(part.root, _SHEETDATA)
+        row_el = part.rows.get(row)
+        if row_el is None:
+            row_el = etree.Element(_ROW, r=str(row))
+            later = [r for r in part.rows if r > row]
+            if later:
+                part.rows[min(later)].addprevious(row_el)
+            else:
+                sd.append(row_el)
+            part.rows[row] = row_el
+        el = etree.Element(_C, r=f"{col_letters(col)}{row}")
+        # keep cells in column order
+        after = None
+        for c in row_el.iterchildren(_C):
+            m = _CELL_REF.match(c.get("r", ""))
+            if m and col_index(m.group(1)) > col:
+                after = c
+                break
+        if after is not None:
+            after.addprevious(el)
+        else:
+            row_el.append(el)
+        if "spans" in row_el.attrib:
+            lo, _, hi = row_el.get("spans").partition(":")
+            try:
+                lo_i, hi_i = int(lo), int(hi)
+                row_el.set("spans", f"{min(lo_i, col)}:{max(hi_i, col)}")
+            except ValueError:
+                pass
+        part.elements[(row, col)] = el
+        return el
+
+    def save(self, out: Path) -> list[str]:
+        """Write the package to ``out`` atomically; return the members re-serialised."""
+        patched = {p.member: p for p in self.sheets.values() if p.dirty}
+        out = Path(out)
+        folder = out.resolve().parent
+        fd, tmp = tempfile.mkstemp(prefix=".~xlhedge-", suffix=out.suffix, dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                with zipfile.ZipFile(fh, "w") as zout:
+                    for info in self.zip.infolist():
+                        if info.filename in patched:
+                            root = patched[info.filename].root
+                            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                        else:
+                            data = self.zip.read(info)
+                        zout.writestr(info, data, compress_type=info.compress_type)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if out.exists():
+                os.chmod(tmp, out.stat().st_mode & 0o7777)
+            else:
+                os.chmod(tmp, 0o644)
+            os.replace(tmp, out)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        return sorted(patched)
+
+
+_PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
+
+
+class _BytesReader:
+    """Minimal seekable reader over bytes (zipfile needs seek/tell/read)."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self._io = io.BytesIO(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._io, name)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (a != a and b != b)
+    return type(a) is type(b) and a == b
+
+
+def _write_value(el: etree._Element, value: Any) -> None:
+    """Set <v> and the t attribute of a cell for ``value``; keep <f> if any."""
+    for child in list(el):
+        if child.tag in (_V, _IS):
+            el.remove(child)
+    if value is None:
+        el.attrib.pop("t", None)
+        return
+    if isinstance(value, bool):
+        t, text = "b", "1" if value else "0"
+    elif isinstance(value, (int, float)):
+        x = float(value)
+        if x != x or x in (float("inf"), float("-inf")):
+            t, text = "e", "#NUM!"  # Excel has no NaN/inf
+        elif x.is_integer() and abs(x) < 1e15:
+            t, text = None, str(int(x))
+        else:
+            t, text = None, repr(x)  # shortest text that reads back to the same double
+    elif isinstance(value, ExcelError):
+        t, text = "e", value.code
+    elif isinstance(value, (_dt.datetime, _dt.date)):
+        t, text = None, repr(datetime_to_serial(value))
+    else:
+        t, text = "str", str(value)
+    if t is None:
+        el.attrib.pop("t", None)
+    else:
+        el.set("t", t)
+    v = etree.SubElement(el, _V)
+    v.text = text
+
+
+def open_package(path: str | os.PathLike[str]) -> XlsxPackage:
+    """Open a workbook for reading/patching, with a one-line error for every bad file."""
+    p = Path(path)
+    if not p.exists():
+        raise WorkbookError("no such file", where=str(p))
+    if p.is_dir():
+        raise WorkbookError("is a folder, not a workbook", where=str(p))
+    suffix = p.suffix.lower()
+    if suffix == ".xls":
+        raise WorkbookError(
+            "is an Excel 97-2003 .xls file; xlhedge reads .xlsx and .xlsm — open it in Excel and Save As .xlsx",
+            where=str(p),
+        )
+    lock = p.with_name("~$" + p.name)
+    if lock.exists():
+        raise WorkbookError(
+            f"is open in Excel (lock file {lock.name} beside it); close it there first", where=str(p)
+        )
+    try:
+        data = p.read_bytes()
+    except PermissionError:
+        raise WorkbookError("cannot be read (permission denied)", where=str(p)) from None
+    except OSError as exc:
+        raise WorkbookError(f"cannot be read ({exc.strerror})", where=str(p)) from None
+    if data[:8] == _OLE_MAGIC:
+        raise WorkbookError(
+            "is password-protected (encrypted) or an old binary workbook; remove the password / "
+            "save it as .xlsx and try again",
+            where=str(p),
+        )
+    if suffix not in (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"):
+        if suffix == ".xlsb":
+            raise WorkbookError("is a binary .xlsb workbook; save it as .xlsx or .xlsm", where=str(p))
+    return XlsxPackage(p, data)
