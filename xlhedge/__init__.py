@@ -11,11 +11,13 @@ Python API (the same engine the worksheet functions and the CLI use)::
 from __future__ import annotations
 
 from .errors import FormulaError, InputError, NotEnoughData, WorkbookError, XlhedgeError
+from .book import Book
 from .factors import factor_exposure
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Book",
     "factor_exposure",
     "XlhedgeError",
     "InputError",

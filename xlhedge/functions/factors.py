@@ -77,6 +77,6 @@ def _top_contributors(c: np.ndarray, names: list[str]) -> list[list[Any]]:
     gross = np.abs(c).sum(axis=1)
     share = np.divide(np.abs(top), gross, out=np.zeros_like(gross), where=gross > 0)
     return [
-        [names[j] if g > 0 else "", float(t), float(s)]
+        [names[j] if g > 0 else None, float(t), float(s)]
         for j, t, s, g in zip(idx.tolist(), top.tolist(), share.tolist(), gross.tolist())
     ]

@@ -237,11 +237,13 @@ class XlsxPackage:
                 for child in c:
                     tag = child.tag
                     if tag == _V:
-                        v = child.text
+                        v = child.text if child.text is not None else ""
                     elif tag == _F:
                         f = child
                     elif tag == _IS:
                         v = "".join(x.text or "" for x in child.iter(_T))
+                if v == "" and t not in ("str", "inlineStr", "s"):
+                    v = None
                 if v is not None:
                     if t is None or t == "n":
                         num = float(v)

@@ -1,0 +1,116 @@
+"""Book commands: new, demo, recompute, report."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..book import Book
+from ..pipeline import RecomputeOptions, RecomputeReport, recompute
+from ..report import render_book_view
+from ..template import build_workbook, template_path
+from ..template.layout import DEFAULT_POSITIONS
+from ..workbook.filebook import FileBook
+from ._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
+
+
+def register(app: typer.Typer) -> None:
+    app.command("new")(new)
+    app.command("demo")(demo)
+    app.command("recompute")(recompute_cmd)
+    app.command("report")(report)
+
+
+@handles_errors
+def new(
+    book: Path = typer.Argument(..., help="Workbook to create (.xlsx)."),
+    positions: int = typer.Option(DEFAULT_POSITIONS, min=1, max=16383, help="Position columns in the Book sheet."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a fresh book from the template."""
+    _refuse_overwrite(book, force)
+    if book.suffix.lower() != ".xlsx":
+        fail(f"{book}: the new book must be an .xlsx file")
+    if positions == DEFAULT_POSITIONS:
+        shutil.copyfile(template_path("template"), book)
+    else:
+        build_workbook(book, positions=positions)
+    console.print(f"Wrote {book} — fill the Book sheet, then `xlhedge recompute {book}`.")
+
+
+@handles_errors
+def demo(
+    out: Path = typer.Argument(Path("xlhedge_example.xlsx"), help="Where to write the example book."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write the bundled example book (the article's Figure 01), recompute it and print its book view."""
+    if out.exists() and not force:
+        console.print(f"{out} exists; recomputing it (use --force to start again from the bundled copy).")
+    else:
+        shutil.copyfile(template_path("example"), out)
+    fb = FileBook(out)
+    rep = recompute(fb, RecomputeOptions())
+    fb.save()
+    render_book_view(Book.from_bookio(fb), console)
+    _print_findings(rep)
+    console.print(f"\nWrote {out}. Open it in Excel, or try `xlhedge report {out}`.")
+
+
+@handles_errors
+def recompute_cmd(
+    book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of in place."),
+    check: bool = typer.Option(False, "--check", help="Recompute in memory; exit 1 if any stored value differs."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too (e.g. inputs with no stored value)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but problems."),
+) -> None:
+    """Recompute every xlhedge formula of a saved workbook without Excel.
+
+    Formulas stay; their results are stored as the cells' values, so any viewer
+    shows the numbers. Everything else in the file is left byte for byte.
+    """
+    fb = FileBook(book)
+    rep = recompute(fb, RecomputeOptions(strict=strict, write_status=not check))
+    rep.cells_changed = len(fb.changed)
+    if check:
+        if fb.changed:
+            err_console.print(f"{book}: {len(fb.changed)} stored values are out of date: "
+                              + ", ".join(fb.changed[:10]) + (" …" if len(fb.changed) > 10 else ""))
+            _print_findings(rep)
+            raise typer.Exit(EXIT_FINDINGS)
+        if not quiet:
+            console.print(f"{book}: up to date ({rep.cells_evaluated} formulas checked).")
+        _print_findings(rep)
+        _exit_on_findings(rep, strict)
+        return
+    target = output or book
+    fb.save(target)
+    if not quiet:
+        console.print(f"{target}: {rep.cells_evaluated} formulas recomputed, {rep.cells_changed} values updated.")
+    _print_findings(rep)
+    _exit_on_findings(rep, strict)
+
+
+@handles_errors
+def report(book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm).")) -> None:
+    """Print the trades view beside the book view (the file is not changed)."""
+    render_book_view(Book.from_workbook(book), console)
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        fail(f"{path} exists; use --force to overwrite it")
+
+
+def _print_findings(rep: RecomputeReport) -> None:
+    for f in rep.findings:
+        colour = "red" if f.level == "error" else "yellow"
+        err_console.print(f"[{colour}]{f.level}[/] {rep.book}: {f}", highlight=False, soft_wrap=True)
+
+
+def _exit_on_findings(rep: RecomputeReport, strict: bool) -> None:
+    if rep.errors or (strict and rep.warnings):
+        raise typer.Exit(EXIT_FINDINGS)

@@ -1,0 +1,106 @@
+"""Build the template workbook and the example book from code.
+
+``SHEETS`` lists every sheet in tab order as ``(name, build)``; ``build(wb, ctx)``
+adds one sheet and its defined names. A feature adds its sheet module and one
+line here. The built files are shipped under ``templates/`` and a test checks
+they equal what this builder makes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from openpyxl import Workbook
+from openpyxl.workbook.defined_name import DefinedName
+
+from . import book_sheet, exposures_sheet, style
+from .example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
+from .layout import DEFAULT_POSITIONS, BookLayout
+
+__all__ = ["SHEETS", "TemplateContext", "build_workbook", "template_path", "TEMPLATE_FILE", "EXAMPLE_FILE"]
+
+TEMPLATE_FILE = "xlhedge_template.xlsx"
+EXAMPLE_FILE = "example_book.xlsx"
+
+#: Fixed document timestamps so a rebuild gives the same bytes in every part.
+BUILD_TIME = _dt.datetime(2026, 1, 1)
+
+#: Every sheet in tab order.
+SHEETS: list[tuple[str, Callable[[Workbook, "TemplateContext"], None]]] = [
+    ("Book", book_sheet.build),
+    ("Exposures", exposures_sheet.build),
+]
+
+
+@dataclass
+class TemplateContext:
+    """What sheet builders share: the layout, the example data (if any), name registration."""
+
+    wb: Workbook
+    layout: BookLayout
+    example: bool
+    positions: tuple[dict, ...] = ()
+    nav: float | None = None
+    currency: str = "USD"
+    as_of: _dt.datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def define(self, name: str, ref: str) -> None:
+        self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def build_workbook(path: str | os.PathLike[str], *, example: bool = False,
+                   positions: int = DEFAULT_POSITIONS,
+                   book: tuple[dict, ...] | None = None, nav: float | None = None) -> Path:
+    """Write the template (or the example book) to ``path``, recomputed.
+
+    The openpyxl-built file has formulas without stored values; running the
+    recompute pipeline over it stores them, so the file shows numbers in any
+    viewer before Excel recalculates.
+    """
+    from ..pipeline import RecomputeOptions, recompute
+    from ..workbook.filebook import FileBook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "xlhedge"
+    wb.properties.created = BUILD_TIME
+    wb.properties.modified = BUILD_TIME
+    style.add_named_styles(wb)
+    data = book if book is not None else (EXAMPLE_POSITIONS if example else ())
+    ctx = TemplateContext(
+        wb, BookLayout(max(positions, len(data))), example, data,
+        nav=nav if nav is not None else (EXAMPLE_NAV if (example or book) else 1_000_000.0),
+        currency=EXAMPLE_CURRENCY, as_of=EXAMPLE_AS_OF if example else None,
+    )
+    for _, build in SHEETS:
+        build(wb, ctx)
+    wb.active = 1 if len(wb.sheetnames) > 1 else 0
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".~xlhedge-build-")
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        fb = FileBook(tmp)
+        recompute(fb, RecomputeOptions(write_status=False))
+        fb.save(path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def template_path(kind: str = "template") -> Path:
+    """The shipped template (``kind="template"``) or example book (``"example"``)."""
+    fname = TEMPLATE_FILE if kind == "template" else EXAMPLE_FILE
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "templates" / fname, here.parent / "templates" / fname):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(f"the shipped {fname} is missing from the installation")

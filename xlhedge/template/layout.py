@@ -1,0 +1,105 @@
+"""Where things live in the Book sheet: one column per position, one row per attribute.
+
+Shared by the template builder (which writes this layout and its defined names)
+and :class:`xlhedge.book.Book` (which reads it back through the same names), so
+the two cannot drift apart. Formulas in the template refer to the defined
+names, which Excel keeps pointing at the right cells when a user inserts
+positions (columns) inside the block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .._typing import ASSET_CLASSES, CORE_FACTORS, CURRENCIES, FACTOR_LABELS, INSTRUMENT_TYPES
+from ..workbook.refs import col_letters
+
+BOOK_SHEET = "Book"
+FIRST_POSITION_COL = 2  # column B; column A holds the row labels
+
+#: Book-level inputs: (defined name, label, row, number format).
+BOOK_FIELDS: tuple[tuple[str, str, int, str], ...] = (
+    ("NAV", "NAV (currency of record)", 3, "#,##0"),
+    ("RecordCurrency", "Currency of record", 4, "@"),
+    ("AsOf", "As of (last decomposition date)", 5, "yyyy-mm-dd"),
+)
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A per-position attribute row: key (Python), label (column A), defined name, validation."""
+
+    key: str
+    label: str
+    name: str
+    choices: tuple[str, ...] | None = None
+    number_format: str = "General"
+    width_hint: int = 0
+
+
+#: Attribute rows above the weights, in order (first at ATTRIBUTE_ROW0).
+ATTRIBUTES: tuple[Attribute, ...] = (
+    Attribute("ticker", "Ticker", "BookTickers"),
+    Attribute("asset_class", "Asset class", "BookAssetClasses", ASSET_CLASSES),
+    Attribute("instrument", "Instrument type", "BookInstruments", INSTRUMENT_TYPES),
+    Attribute("currency", "Currency (listing)", "BookCurrencies", CURRENCIES),
+    Attribute("sector", "Sector", "BookSectors"),
+    Attribute("is_hedge", "Is hedge", "BookIsHedge", ("TRUE", "FALSE")),
+    Attribute("fx_currency", "FX exposure currency", "BookFxCurrencies", CURRENCIES),
+    Attribute("fx_share", "FX share (0–1)", "BookFxShares", None, "0%"),
+)
+
+ATTRIBUTE_ROW0 = 7
+HEADER_ROW = ATTRIBUTE_ROW0 - 1
+WEIGHT_ROW = ATTRIBUTE_ROW0 + len(ATTRIBUTES)
+FACTOR_ROW0 = WEIGHT_ROW + 1
+
+#: Tilt rows shipped after the six core factors (users rename or add more).
+TILTS: tuple[str, ...] = (
+    "Healthcare tilt", "Industrials tilt", "Energy tilt", "Technology tilt", "Financials tilt", "Momentum tilt",
+)
+FACTOR_LABEL_LIST: tuple[str, ...] = tuple(FACTOR_LABELS[f] for f in CORE_FACTORS) + TILTS
+N_FACTORS = len(FACTOR_LABEL_LIST)
+LAST_FACTOR_ROW = FACTOR_ROW0 + N_FACTORS - 1
+
+#: Position columns the template ships (B:AE); names cover them all.
+DEFAULT_POSITIONS = 30
+
+
+def attribute_row(key: str) -> int:
+    for i, a in enumerate(ATTRIBUTES):
+        if a.key == key:
+            return ATTRIBUTE_ROW0 + i
+    raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class BookLayout:
+    """The Book sheet for a given number of position columns."""
+
+    positions: int = DEFAULT_POSITIONS
+
+    @property
+    def first_col(self) -> str:
+        return col_letters(FIRST_POSITION_COL)
+
+    @property
+    def last_col(self) -> str:
+        return col_letters(FIRST_POSITION_COL + self.positions - 1)
+
+    def row_ref(self, row: int) -> str:
+        """Absolute reference to one Book row across every position column."""
+        return f"{BOOK_SHEET}!${self.first_col}${row}:${self.last_col}${row}"
+
+    def defined_names(self) -> dict[str, str]:
+        """Every defined name of the Book sheet -> absolute reference."""
+        s, a, z = BOOK_SHEET, self.first_col, self.last_col
+        names = {name: f"{s}!$B${row}" for name, _, row, _ in BOOK_FIELDS}
+        for i, att in enumerate(ATTRIBUTES):
+            r = ATTRIBUTE_ROW0 + i
+            names[att.name] = f"{s}!${a}${r}:${z}${r}"
+        names["BookWeights"] = f"{s}!${a}${WEIGHT_ROW}:${z}${WEIGHT_ROW}"
+        names["BookBetas"] = f"{s}!${a}${FACTOR_ROW0}:${z}${LAST_FACTOR_ROW}"
+        names["BookBlock"] = f"{s}!${a}${WEIGHT_ROW}:${z}${LAST_FACTOR_ROW}"
+        names["BookFactors"] = f"{s}!$A${FACTOR_ROW0}:$A${LAST_FACTOR_ROW}"
+        return names

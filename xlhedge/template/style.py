@@ -1,0 +1,62 @@
+"""Shared look of the template sheets: fonts, fills, number formats, print setup."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+NAVY = "1F3864"
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # inputs the user types
+OUTPUT_FILL = PatternFill("solid", fgColor="E2EFDA")  # computed by xlhedge
+HEADER_FILL = PatternFill("solid", fgColor=NAVY)
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=14, color=NAVY)
+NOTE_FONT = Font(italic=True, size=9, color="595959")
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+FMT_WEIGHT = "0.00%;[Red]-0.00%"
+FMT_BETA = "0.00;[Red]-0.00"
+FMT_EXPOSURE = "0.0000;[Red]-0.0000"
+FMT_MONEY = "#,##0;[Red]-#,##0"
+FMT_PCT = "0.0%"
+
+#: Cell styles the pipeline refers to by name (BookIO.write_input(style=...)).
+NAMED_STYLES = {
+    "estimated": dict(fill=PatternFill("solid", fgColor="DDEBF7"), font=Font(italic=True, color="1F4E79")),
+    "status_ok": dict(font=Font(color="375623")),
+    "status_warn": dict(font=Font(bold=True, color="C00000")),
+}
+
+
+def add_named_styles(wb: Workbook) -> None:
+    for name, kw in NAMED_STYLES.items():
+        if name not in wb.named_styles:
+            wb.add_named_style(NamedStyle(name=name, **kw))
+
+
+def title(ws: Worksheet, text: str, note: str | None = None) -> None:
+    ws["A1"] = text
+    ws["A1"].font = TITLE_FONT
+    if note:
+        ws["A2"] = note
+        ws["A2"].font = NOTE_FONT
+
+
+def header(ws: Worksheet, row: int, col: int, labels: list[str]) -> None:
+    for j, text in enumerate(labels):
+        c = ws.cell(row=row, column=col + j, value=text)
+        c.fill = HEADER_FILL
+        c.font = HEADER_FONT
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def print_setup(ws: Worksheet) -> None:
+    """Landscape, fit to one page wide, so the sheet prints/renders readably."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
