@@ -137,6 +137,8 @@ _classify = np.frompyfunc(_kind, 1, 1)
 
 
 def _default_place(i: int, j: int, shape: tuple[int, int]) -> str:
+    if shape == (1, 1):
+        return ""
     if shape[0] == 1:
         return f"item {j + 1}"
     if shape[1] == 1:
@@ -189,7 +191,7 @@ def to_float(
     if bad.any():
         i, j = (int(k[0]) for k in np.nonzero(bad))
         v = obj[i, j]
-        where = f"{name} {place(i, j) if place else _default_place(i, j, obj.shape)}"
+        where = f"{name} {place(i, j) if place else _default_place(i, j, obj.shape)}".strip()
         raise InputError(f"expected a number, found {_describe(v)}", where=where)
     out = np.full(obj.shape, blank, dtype=np.float64)
     out[numeric] = obj[numeric].astype(np.float64)

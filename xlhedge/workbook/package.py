@@ -306,7 +306,7 @@ class XlsxPackage:
         """Set the cached value of a cell, keeping its formula. Returns True if it changed."""
         part = self.sheet(sheet)
         cell = part.cells.get((row, col))
-        if cell is not None and _same(cell.value, value):
+        if _same(cell.value if cell is not None else None, value):
             return False
         el = part.elements.get((row, col))
         if el is None:

@@ -1,0 +1,335 @@
+"""Headless recompute: values, formula forms, fidelity of everything else, bad files."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
+
+from xlhedge import Book, WorkbookError, factor_exposure
+from xlhedge.pipeline import RecomputeOptions, recompute
+from xlhedge.template.exposures_sheet import ROW0, STATUS_ROW
+from xlhedge.template.layout import FACTOR_ROW0, LAST_FACTOR_ROW, WEIGHT_ROW
+from xlhedge.workbook.filebook import FileBook
+
+from .conftest import zip_members
+
+XLWINGS_XLSM = Path(__import__("xlwings").__file__).parent / "quickstart.xlsm"
+
+
+def run(path: Path, **kw):
+    fb = FileBook(path)
+    rep = recompute(fb, RecomputeOptions(**kw))
+    fb.save()
+    return rep, fb
+
+
+def values(path: Path, sheet: str, ref: str) -> list[list]:
+    ws = openpyxl.load_workbook(path, data_only=True)[sheet]
+    return [[c.value for c in row] for row in ws[ref]]
+
+
+def test_example_book_values_equal_engine(example_book: Path):
+    rep, _ = run(example_book)
+    assert not rep.errors and not rep.warnings, rep.findings
+    # Independent: read the Book inputs with openpyxl and do the sum-product in numpy.
+    ws = openpyxl.load_workbook(example_book, data_only=True)["Book"]
+    w = np.array([c.value or 0.0 for c in ws[WEIGHT_ROW][1:]], dtype=float)
+    b = np.array([[c.value or 0.0 for c in ws[r][1:]] for r in range(FACTOR_ROW0, LAST_FACTOR_ROW + 1)], dtype=float)
+    nav = ws["B3"].value
+    last = ROW0 + b.shape[0] - 1
+    got = np.array(values(example_book, "Exposures", f"B{ROW0}:C{last}"), dtype=float)
+    np.testing.assert_allclose(got[:, 0], b @ w, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(got[:, 1], (b @ w) * nav, rtol=1e-15)
+    # The Python API gives the same numbers.
+    book = Book.from_workbook(example_book)
+    np.testing.assert_allclose(book.exposures()["exposure"].to_numpy(), got[:, 0], rtol=0, atol=0)
+    # Formulas are kept.
+    f = openpyxl.load_workbook(example_book)["Exposures"][f"B{ROW0}"].value
+    assert "FACTOR_EXPOSURE(BookBlock)" in f.text
+    # Status line written.
+    status = values(example_book, "Exposures", f"B{STATUS_ROW}:B{STATUS_ROW}")[0][0]
+    assert status.startswith("Refreshed ") and "6 positions" in status and "OK" in status
+
+
+def _unusual_workbook(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    data = wb.active
+    data.title = "Positions data"
+    data.append(["Weight", 0.02, -0.01, 0.005])
+    data.append(["equity", 1.2, 0.9, None])
+    data.append(["duration", 0, 0, 17])
+    data["F1"] = 250_000
+    wb.defined_names["MyNav"] = DefinedName("MyNav", attr_text="'Positions data'!$F$1")
+    wb.defined_names["Blk"] = DefinedName("Blk", attr_text="'Positions data'!$A$1:$D$3")
+    out = wb.create_sheet("Elsewhere")
+    out["B2"] = ArrayFormula("B2:B3", "=[1]!FACTOR_EXPOSURE(Blk)")
+    out["C2"] = ArrayFormula("C2:C3", "=_xludf.FACTOR_EXPOSURE('Positions data'!B2:D3,'Positions data'!B1:D1,MyNav)")
+    out["D2"] = "=B2*MyNav"  # native, no cached value, between two xlhedge calls
+    # Chained: a block built from results of other formulas (weights = B2:B3, betas = D-column natives).
+    out["E2"] = "=C2/1000"
+    out["E3"] = "=C3/1000"
+    out["F2"] = ArrayFormula("F2:F2", "=FACTOR_EXPOSURE(E2:E3)")
+    out["G2"] = "=FACTOR_EXPOSURE(B2:B3,1)"  # single cell, scalar result
+    out["H2"] = "='xlhedge.xlam'!FACTOR_EXPOSURE(Blk)"  # plain formula, 2 results: first shows
+    wb.save(path)
+
+
+def test_formulas_in_unusual_places(tmp_path: Path):
+    p = tmp_path / "odd.xlsx"
+    _unusual_workbook(p)
+    rep, _ = run(p)
+    e = factor_exposure([[1.2, 0.9, 0], [0, 0, 17]], [0.02, -0.01, 0.005]).to_numpy()
+    v = values(p, "Elsewhere", "B2:H3")
+    np.testing.assert_allclose([v[0][0], v[1][0]], e, rtol=0, atol=1e-15)
+    np.testing.assert_allclose([v[0][1], v[1][1]], e * 250_000, rtol=1e-15)
+    assert v[0][2] == pytest.approx(e[0] * 250_000, rel=1e-15)
+    assert v[0][3] == pytest.approx(e[0] * 250, rel=1e-15)
+    assert v[0][4] == pytest.approx((e[0] * 250) * (e[1] * 250), rel=1e-14)
+    assert v[0][5] == pytest.approx(e[0] * e[1], rel=1e-14)
+    assert v[0][6] == pytest.approx(e[0], rel=1e-15)
+    # The plain single-cell formula with two results: a clear warning naming the cell.
+    assert any("Elsewhere!H2" in str(f) and "array formula over H2:H3" in f.message for f in rep.warnings)
+    assert not rep.errors
+
+
+def test_cycle_is_an_error_naming_the_cells(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = 0.1
+    ws["B1"] = "=FACTOR_EXPOSURE(A1:A2)"
+    ws["A2"] = "=FACTOR_EXPOSURE(A1:B1, 1)"
+    p = tmp_path / "cycle.xlsx"
+    wb.save(p)
+    rep, _ = run(p)
+    assert rep.errors and "circular reference" in rep.errors[0].message
+    assert "Sheet!B1" in rep.errors[0].message and "Sheet!A2" in rep.errors[0].message
+
+
+def test_bad_cell_values_show_in_the_cell_and_the_report(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Weight", 0.1, "#N/A"])
+    ws.append(["equity", 1, "high"])
+    ws["A4"] = "=FACTOR_EXPOSURE(A1:C2)"
+    p = tmp_path / "bad.xlsx"
+    wb.save(p)
+    rep, _ = run(p)
+    msg = values(p, "Sheet", "A4:A4")[0][0]
+    assert msg.startswith("#VALUE! FACTOR_EXPOSURE: block")
+    assert "position 2" in msg
+    assert any("Sheet!A4" in str(f) for f in rep.warnings)
+
+
+def test_missing_sheet_and_unknown_name(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "=FACTOR_EXPOSURE(Nowhere!A1:B2)"
+    ws["A2"] = "=FACTOR_EXPOSURE(NotAName)"
+    p = tmp_path / "missing.xlsx"
+    wb.save(p)
+    rep, _ = run(p)
+    text = " ".join(str(f) for f in rep.errors)
+    assert "Nowhere!A1:B2" in text and "sheet that does not exist" in text
+    assert "NotAName" in text and "neither a cell reference nor a defined name" in text
+
+
+def test_native_input_without_value_is_computed_or_reported(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Weight", "=0.5/2", 0.1])  # native, computed by xlhedge (no stored value)
+    ws.append(["equity", "=VLOOKUP(1,D1:E2,2)", 1])  # native xlhedge cannot compute
+    ws["A4"] = "=FACTOR_EXPOSURE(A1:C2)"
+    p = tmp_path / "natives.xlsx"
+    wb.save(p)
+    fb = FileBook(p)
+    rep = recompute(fb, RecomputeOptions(strict=True))
+    assert any("Sheet!B2" in f.message and "cannot compute" in f.message for f in rep.errors)
+    assert fb.read(fb_range("Sheet", 1, 2))[0][0] == 0.25
+
+
+def fb_range(sheet: str, r: int, c: int):
+    from xlhedge.workbook.refs import CellRange
+
+    return CellRange(sheet, r, c, r, c)
+
+
+def _png() -> bytes:
+    from PIL import Image as PILImage
+
+    buf = io.BytesIO()
+    PILImage.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _add_external_link(path: Path) -> None:
+    """Give the file the external-link part Excel writes for add-in functions ([1]!NAME)."""
+    members = zip_members(path)
+    ct = members["[Content_Types].xml"].decode()
+    ct = ct.replace("</Types>", '<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType='
+                    '"application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>')
+    rels = members["xl/_rels/workbook.xml.rels"].decode()
+    rels = rels.replace("</Relationships>", '<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/'
+                        'officeDocument/2006/relationships/externalLink" Target="externalLinks/externalLink1.xml"/>'
+                        "</Relationships>")
+    wbxml = members["xl/workbook.xml"].decode()
+    wbxml = wbxml.replace("</sheets>", '</sheets><externalReferences><externalReference xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdX1"/>'
+                          "</externalReferences>")
+    members.update({
+        "[Content_Types].xml": ct.encode(),
+        "xl/_rels/workbook.xml.rels": rels.encode(),
+        "xl/workbook.xml": wbxml.encode(),
+        "xl/externalLinks/externalLink1.xml": (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<externalLink xmlns="http://schemas.'
+            b'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships"><externalBook r:id="rId1"><sheetNames><sheetName val="conf"/>'
+            b"</sheetNames><definedNames><definedName name=\"FACTOR_EXPOSURE\"/></definedNames></externalBook>"
+            b"</externalLink>"),
+        "xl/externalLinks/_rels/externalLink1.xml.rels": (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+            b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            b'openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" Target="xlhedge.xlam" '
+            b'TargetMode="External"/></Relationships>'),
+    })
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def _rich_xlsm(path: Path) -> None:
+    from openpyxl.drawing.image import Image
+
+    wb = openpyxl.load_workbook(XLWINGS_XLSM, keep_vba=True)
+    ws = wb.create_sheet("Risk")
+    ws.append(["Weight", 0.02, 0.03])
+    ws.append(["equity", 1.1, 0.8])
+    ws.append(["duration", 0.0, 7.5])
+    ws["B1"].comment = Comment("trader's note", "desk")
+    dv = DataValidation(type="decimal", operator="between", formula1="-1", formula2="1")
+    dv.add("B1:C1")
+    ws.add_data_validation(dv)
+    ws["E1"] = ArrayFormula("E1:E2", "=[1]!FACTOR_EXPOSURE(A1:C3)")
+    ws["E1"].number_format = "0.000%"
+    ch = BarChart()
+    ch.title = "mine"
+    ch.add_data(Reference(ws, min_col=2, min_row=1, max_row=3))
+    ws.add_chart(ch, "H2")
+    img_path = path.with_suffix(".png")
+    img_path.write_bytes(_png())
+    ws.add_image(Image(str(img_path)), "H20")
+    wb.create_sheet("Untouched")["A1"] = "keep me"
+    wb.save(path)
+    _add_external_link(path)
+
+
+def test_everything_else_is_byte_identical(tmp_path: Path):
+    p = tmp_path / "rich.xlsm"
+    _rich_xlsm(p)
+    before = zip_members(p)
+    assert "xl/vbaProject.bin" in before
+    assert any(n.startswith("xl/charts/") for n in before) and any(n.startswith("xl/media/") for n in before)
+    rep, fb = run(p)
+    assert not rep.errors, rep.findings
+    after = zip_members(p)
+    assert list(after) == list(before)  # same members, same order
+    changed = sorted(n for n in before if before[n] != after[n])
+    risk_part = fb.pkg.sheets["Risk"].member
+    assert changed == [risk_part]
+    np.testing.assert_allclose(
+        [r[0] for r in values(p, "Risk", "E1:E2")],
+        factor_exposure([[1.1, 0.8], [0.0, 7.5]], [0.02, 0.03]).to_numpy(), rtol=1e-15,
+    )
+    # The patched sheet kept its comment link, validation, drawing and formula.
+    wb = openpyxl.load_workbook(p, keep_vba=True)
+    ws = wb["Risk"]
+    assert ws["B1"].comment.text == "trader's note"
+    assert ws.data_validations.dataValidation[0].sqref is not None
+    assert "FACTOR_EXPOSURE" in ws["E1"].value.text
+    assert ws["E1"].number_format == "0.000%"
+
+
+def test_failed_write_leaves_the_original_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    p = tmp_path / "book.xlsx"
+    _unusual_workbook(p)
+    original = p.read_bytes()
+    fb = FileBook(p)
+    recompute(fb, RecomputeOptions())
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", boom)
+    with pytest.raises(OSError):
+        fb.save()
+    assert p.read_bytes() == original
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["book.xlsx"]
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("corrupt.xlsx", b"PK\x03\x04 this is not really a zip", "not a valid .xlsx/.xlsm file"),
+        ("plain.xlsx", b"hello", "not a valid .xlsx/.xlsm file"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "Excel 97-2003 .xls file"),
+        ("secret.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "password-protected"),
+    ],
+)
+def test_unusable_files_get_one_clear_error(tmp_path: Path, name: str, content: bytes, message: str):
+    p = tmp_path / name
+    p.write_bytes(content)
+    with pytest.raises(WorkbookError, match=message):
+        FileBook(p)
+
+
+def test_zip_that_is_not_a_workbook(tmp_path: Path):
+    p = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("hello.txt", "hi")
+    with pytest.raises(WorkbookError, match="no xl/workbook.xml"):
+        FileBook(p)
+
+
+def test_locked_file(tmp_path: Path, example_book: Path):
+    lock = example_book.with_name("~$" + example_book.name)
+    lock.write_bytes(b"owner")
+    with pytest.raises(WorkbookError, match="open in Excel"):
+        FileBook(example_book)
+
+
+def test_empty_book_and_missing_book_sheet(tmp_path: Path):
+    from xlhedge.template import template_path
+
+    p = tmp_path / "empty.xlsx"
+    shutil.copyfile(template_path("template"), p)
+    with pytest.raises(Exception, match="has no positions"):
+        Book.from_workbook(p)
+    other = tmp_path / "other.xlsx"
+    openpyxl.Workbook().save(other)
+    with pytest.raises(WorkbookError, match="not an xlhedge book"):
+        Book.from_workbook(other)
+
+
+def test_array_range_smaller_than_result_warns(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["w", 0.1, 0.2])
+    ws.append(["a", 1, 1])
+    ws.append(["b", 2, 2])
+    ws["E1"] = ArrayFormula("E1:E1", "=FACTOR_EXPOSURE(A1:C3)")
+    ws["F1"] = ArrayFormula("F1:F3", "=FACTOR_EXPOSURE(A1:C3)")
+    p = tmp_path / "small.xlsx"
+    wb.save(p)
+    rep, _ = run(p)
+    assert any("E1" in str(f) and "enlarge the array range" in f.message for f in rep.warnings)
+    v = values(p, "Sheet", "F1:F3")
+    assert v[0][0] == pytest.approx(0.3) and v[1][0] == pytest.approx(0.6) and v[2][0] == "#N/A"
