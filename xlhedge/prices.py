@@ -18,9 +18,13 @@ problem                handling
                        ``"error"`` to choose otherwise)
 ``non_positive``       the price is set to missing (a return needs a positive price)
 ``non_numeric``        text such as ``"."`` (FRED) or ``"null"`` (Yahoo) is missing
-``missing``            a gap inside a series' history stays missing
+``missing``            a date with no price in any series (FRED's ``"."`` on a
+                       holiday) is dropped
 ``calendar``           dates on which some series trade and others do not
-                       (weekends for crypto, holidays, FRED vs exchange calendars)
+                       (weekends for crypto, holidays, FRED vs exchange
+                       calendars): kept missing, aligned pairwise
+``range``              a series starts later or ends earlier than the table:
+                       each pair uses the dates it shares
 =====================  ===========================================================
 
 Missing prices and different calendars are then handled by **pairwise
@@ -209,9 +213,9 @@ def validate_prices(prices: pd.DataFrame) -> PriceReport:
     PriceReport
         One :class:`PriceIssue` per (problem, series): ``unsorted``,
         ``duplicate_date``, ``non_numeric``, ``non_positive``, ``missing``
-        (gaps inside a series' history; leading/trailing blanks are a different
-        start/end, not a gap) and ``calendar`` (dates where this series has no
-        price while another series has one). Nothing is modified.
+        (dates without any price), ``calendar`` (dates inside a series'
+        history where it has no price while another series has one) and
+        ``range`` (a later start or earlier end). Nothing is modified.
     """
     return _inspect(prices, fix=False)[1]
 
@@ -312,23 +316,14 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
         inside[first:last + 1] = True
         gap = inside & ~p
         nonpos_or_text = gap & (nonpos[:, j] | df.index.isin(bad.get(col, pd.Index([]))))
-        gap_plain = gap & ~nonpos_or_text
-        # a gap on a date when nobody trades is a holiday row, not this series' problem
-        holes = gap_plain & ~any_present
-        own = gap_plain & any_present
+        # a gap on a date when no series has a price is reported once below (an empty date)
+        own = gap & ~nonpos_or_text & any_present
         if own.any():
             dates = tuple(df.index[own])
             report.add(PriceIssue(
                 "calendar", col, dates,
                 f"no price on {len(dates)} dates when other series have one: {_fmt_dates(list(dates))}",
                 "aligned pairwise (returns span the gap)" if fix else "",
-            ))
-        if holes.any():
-            dates = tuple(df.index[holes])
-            report.add(PriceIssue(
-                "missing", col, dates,
-                f"{len(dates)} missing prices inside its history: {_fmt_dates(list(dates))}",
-                "dates without any price dropped; returns span the gap" if fix else "",
             ))
         if present.shape[1] > 1 and (first > 0 or last < len(p) - 1):
             lead = int(any_present[:first].sum())
@@ -343,6 +338,16 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
                     "range", col, (df.index[first], df.index[last]), "; ".join(parts),
                     "estimates use the dates it shares with each other series" if fix else "",
                 ))
+    empty_rows = ~any_present
+    if empty_rows.any():
+        dates = tuple(df.index[empty_rows])
+        who = df.columns[0] if df.shape[1] == 1 else ""
+        what = "no price" if df.shape[1] == 1 else "no price in any series"
+        report.add(PriceIssue(
+            "missing", who, dates,
+            f"{len(dates)} dates have {what}: {_fmt_dates(list(dates))}",
+            "dates dropped; returns span the gap" if fix else "",
+        ))
     if fix:
         # rows where no series has a price carry no information
         empty = ~present.any(axis=1)
@@ -489,7 +494,7 @@ def read_prices(
     clash = sorted({c for c in names if names.count(c) > 1})
     if clash:
         raise InputError(f"several files give a series named {', '.join(clash)}; pass tickers=", where="prices")
-    joined = pd.concat(frames, axis=1, join="outer").sort_index()
+    joined = pd.concat(frames, axis=1, join="outer", sort=True)
     final = clean_prices(joined, duplicates=duplicates)
     for i in final.report.issues:
         report.add(i)
