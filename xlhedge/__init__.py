@@ -13,6 +13,18 @@ from __future__ import annotations
 from .errors import FormulaError, InputError, NotEnoughData, WorkbookError, XlhedgeError
 from .book import Book
 from .factors import factor_exposure
+from .instruments import Instrument, instrument_table, lookup as instrument
+from .sizing import (currency_exposures, fx_hedges, hedge_notional, hedge_units, lsq_hedge,
+                     minvar_hedge, recommend_hedges, size_hedge)
+from .perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
+from .scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
+
+_HEDGING_API = [
+    "Instrument", "instrument_table", "instrument", "hedge_notional", "hedge_units", "size_hedge",
+    "recommend_hedges", "currency_exposures", "fx_hedges", "minvar_hedge", "lsq_hedge",
+    "linear_pnl", "inverse_pnl", "funding_payment", "liquidation_price", "roll_warnings",
+    "scenario_pnl", "shock_table", "regime_comparison", "hedge_outcomes",
+]
 
 __version__ = "0.1.0"
 
@@ -25,4 +37,4 @@ __all__ = [
     "WorkbookError",
     "FormulaError",
     "__version__",
-]
+] + _HEDGING_API

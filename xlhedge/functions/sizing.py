@@ -1,0 +1,351 @@
+"""Hedge-sizing worksheet functions (SPEC §5): HEDGE_NOTIONAL, HEDGE_UNITS, HEDGE_CONTRACTS,
+EXPOSURE_AFTER, PUT_DELTA, PUT_PRICE, DV01, MINVAR_HEDGE, LSQ_HEDGE, FX_EXPOSURE,
+PAIR_NEUTRAL, INSTRUMENT.
+
+Numeric arguments accept a single cell or a range; ranges broadcast against each
+other the way numpy does (a column of exposures with one NAV), so one formula can
+size every factor. A result from single cells is a single value.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import numpy as np
+
+from .. import coerce
+from .. import instruments as _inst
+from .. import sizing
+from ..errors import InputError
+from ..options import put_delta, put_price
+from ..registry import worksheet_function
+
+# ----------------------------------------------------------------------------- helpers
+# (imported by the perps and scenarios function modules too)
+
+
+def is_omitted(x: Any) -> bool:
+    """An optional argument left out, or pointing at one blank cell."""
+    if x is None:
+        return True
+    g = coerce.grid(x, "argument")
+    return g.size == 1 and coerce.is_blank(g[0, 0])
+
+
+def num(x: Any, name: str, default: float | None = None) -> np.ndarray:
+    """A cell or range as a 2-D float array; blanks inside a range are NaN (reported by the engine).
+
+    An omitted argument gives ``default`` (an error when there is none).
+    """
+    if is_omitted(x):
+        if default is None:
+            raise InputError("is required, found a blank", where=name)
+        return np.array([[float(default)]])
+    a = coerce.to_float(x, name, blank=np.nan)
+    if np.isnan(a).any():
+        i, j = (int(k[0]) for k in np.nonzero(np.isnan(a)))
+        place = f"item {j + 1}" if a.shape[0] == 1 else (f"item {i + 1}" if a.shape[1] == 1 else f"row {i + 1}, column {j + 1}")
+        raise InputError(f"{place} is blank; expected a number", where=name)
+    return a
+
+
+def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
+    """Broadcast 2-D argument arrays together, naming the misfit on failure."""
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    except ValueError:
+        desc = ", ".join(f"{k} {a.shape[0]}×{a.shape[1]}" for k, a in arrays.items() if a.size > 1)
+        raise InputError(f"ranges of different shapes cannot be combined: {desc}",
+                         where="arguments") from None
+    return [np.broadcast_to(a, shape) for a in arrays.values()]
+
+
+def result(a: Any) -> Any:
+    """1×1 → a number, otherwise the 2-D array."""
+    a = np.asarray(a, dtype=np.float64)
+    return float(a.reshape(-1)[0]) if a.size == 1 else a
+
+
+def text(x: Any, name: str, choices: tuple[str, ...], default: str | None) -> str:
+    """A text option, normalised once, listing the valid choices on error."""
+    return coerce.choice(x, name, choices, default=default)
+
+
+# ----------------------------------------------------------------------------- general form
+@worksheet_function(
+    "HEDGE_NOTIONAL",
+    "Signed currency notional of a factor hedge, −h·(E − T)·NAV/(1 − α) (SPEC §5).",
+    docs={
+        "exposure": "Factor exposure E_f as a fraction of NAV (long > 0); a cell or a column of factors.",
+        "nav": "NAV in the currency of record (> 0).",
+        "ratio": "Hedge ratio h in [0, 1]: the fraction of the gap to hedge (default 1).",
+        "target": "Target exposure T_f, NAV fraction (default 0 = neutral).",
+        "alpha": "Alpha estimate α in [0, 1) (default 0); the notional is divided by 1 − α.",
+    },
+    ranges=("exposure", "ratio", "target"),
+)
+def HEDGE_NOTIONAL(exposure: Any, nav: Any, ratio: Any = 1.0, target: Any = 0.0, alpha: Any = 0.0) -> Any:
+    """Negative = sell (the book is longer than the target). E 0.92, NAV 100,000, h 0.5 → −46,000."""
+    e, h, t = broadcast(exposure=num(exposure, "exposure"), ratio=num(ratio, "ratio", 1.0),
+                        target=num(target, "target", 0.0))
+    n = coerce.scalar(nav, "nav", minimum=0, strict_min=True)
+    a = coerce.scalar(alpha, "alpha", default=0.0, minimum=0, maximum=1, strict_max=True)
+    return result(sizing.hedge_notional(e, n, h, t, a))
+
+
+@worksheet_function(
+    "HEDGE_UNITS",
+    "Unrounded hedge units, notional / (price × multiplier × beta) (SPEC §5).",
+    docs={
+        "notional": "Signed hedge notional in currency (short < 0), e.g. from HEDGE_NOTIONAL.",
+        "price": "Instrument price (> 0): futures points, share price, USD per coin.",
+        "multiplier": "Currency per price point per unit (ES 50, MES 5, shares 1, ZN 1,000); default 1.",
+        "beta": "Instrument beta to the factor (sector ETF beta, −1 for SH, duration for rates); default 1.",
+    },
+    ranges=("notional", "price", "multiplier", "beta"),
+)
+def HEDGE_UNITS(notional: Any, price: Any, multiplier: Any = 1.0, beta: Any = 1.0) -> Any:
+    """Signed: −3.07 means sell 3.07 contracts/shares."""
+    h, p, m, b = broadcast(notional=num(notional, "notional"), price=num(price, "price"),
+                           multiplier=num(multiplier, "multiplier", 1.0), beta=num(beta, "beta", 1.0))
+    return result(sizing.hedge_units(h, p, m, b))
+
+
+@worksheet_function(
+    "HEDGE_CONTRACTS",
+    "Whole contracts, the notional left by rounding, and a micro-contract completion, as a row.",
+    docs={
+        "notional": "Signed hedge notional in currency (short < 0); a cell or a column.",
+        "price": "Instrument price (> 0).",
+        "multiplier": "Currency per price point per contract (ES 50); default 1.",
+        "beta": "Instrument beta to the factor; default 1.",
+        "micro_multiplier": "Multiplier of the micro contract (MES 5) to complete the rounding; optional.",
+    },
+    ranges=("notional", "price", "multiplier", "beta", "micro_multiplier"),
+)
+def HEDGE_CONTRACTS(notional: Any, price: Any, multiplier: Any = 1.0, beta: Any = 1.0,
+                    micro_multiplier: Any = None) -> Any:
+    """One row per notional: [contracts (signed, nearest), residual notional (currency not
+    placed, signed like the notional), micro contracts, residual after micro]. Without a
+    micro multiplier the last two cells are blank."""
+    h, p, m, b = broadcast(notional=num(notional, "notional"), price=num(price, "price"),
+                           multiplier=num(multiplier, "multiplier", 1.0), beta=num(beta, "beta", 1.0))
+    h, p, m, b = (x.reshape(-1) for x in (h, p, m, b))
+    sizing.hedge_units(h, p, m, b)  # validates price > 0, multiplier > 0, beta ≠ 0
+    micro = None
+    if not is_omitted(micro_multiplier):
+        mm = num(micro_multiplier, "micro_multiplier")
+        if (mm <= 0).any():
+            raise InputError(f"must be > 0, got {mm[mm <= 0][0]:g}", where="micro_multiplier")
+        micro = np.broadcast_to(mm.reshape(-1), h.shape) if mm.size == 1 else mm.reshape(-1)
+        if micro.shape != h.shape:
+            raise InputError(f"has {micro.size} values, notional {h.size}", where="micro_multiplier")
+        micro = p * micro * b
+    r = sizing.round_contracts(h, p * m * b, micro)
+    return np.column_stack([np.atleast_1d(r[k]) for k in ("contracts", "residual", "micro",
+                                                          "residual_after_micro")])
+
+
+@worksheet_function(
+    "EXPOSURE_AFTER",
+    "Factor exposure after adding a hedge: E + contracts × price × multiplier × beta / NAV.",
+    docs={
+        "exposure": "Factor exposure before the hedge, NAV fraction (long > 0).",
+        "nav": "NAV in the currency of record (> 0).",
+        "contracts": "Hedge contracts/units, signed (short < 0).",
+        "price": "Instrument price (> 0).",
+        "multiplier": "Currency per price point per contract; default 1.",
+        "beta": "Instrument beta to the factor; default 1.",
+        "micro_contracts": "Micro contracts added (signed); optional.",
+        "micro_multiplier": "Multiplier of the micro contract; needed with micro_contracts.",
+    },
+    ranges=("exposure", "contracts", "price", "multiplier", "beta", "micro_contracts", "micro_multiplier"),
+)
+def EXPOSURE_AFTER(exposure: Any, nav: Any, contracts: Any, price: Any, multiplier: Any = 1.0,
+                   beta: Any = 1.0, micro_contracts: Any = 0.0, micro_multiplier: Any = None) -> Any:
+    """NAV fraction left on the factor once the hedge is in the book."""
+    n = coerce.scalar(nav, "nav", minimum=0, strict_min=True)
+    mc = num(micro_contracts, "micro_contracts", 0.0)
+    mm = num(micro_multiplier, "micro_multiplier", 0.0)
+    if (mc != 0).any() and is_omitted(micro_multiplier):
+        raise InputError("is required when micro_contracts is given", where="micro_multiplier")
+    e, c, p, m, b, mc, mm = broadcast(
+        exposure=num(exposure, "exposure"), contracts=num(contracts, "contracts"),
+        price=num(price, "price"), multiplier=num(multiplier, "multiplier", 1.0),
+        beta=num(beta, "beta", 1.0), micro_contracts=mc, micro_multiplier=mm)
+    if (p <= 0).any():
+        raise InputError(f"must be > 0, got {p[p <= 0][0]:g}", where="price")
+    return result(e + (c * m + mc * mm) * p * b / n)
+
+
+# ----------------------------------------------------------------------------- options
+_OPTION_DOCS = {
+    "spot": "Underlying price (> 0).",
+    "strike": "Strike price (> 0).",
+    "vol": "Implied volatility, annual decimal (0.18 = 18%, > 0).",
+    "years": "Time to expiry in years (≥ 0).",
+    "rate": "Risk-free rate, annual continuously compounded decimal (default 0).",
+    "div": "Dividend yield, annual continuously compounded decimal (default 0).",
+}
+
+
+def _option_args(spot, strike, vol, years, rate, div):
+    s, k, v, t = broadcast(spot=num(spot, "spot"), strike=num(strike, "strike"),
+                           vol=num(vol, "vol"), years=num(years, "years"))
+    r = coerce.scalar(rate, "rate", default=0.0)
+    q = coerce.scalar(div, "div", default=0.0)
+    return s, k, v, t, r, q
+
+
+@worksheet_function(
+    "PUT_DELTA",
+    "Black–Scholes delta of a European put, −e^(−qT)·N(−d1), between −1 and 0 (SPEC §5).",
+    docs=_OPTION_DOCS,
+    ranges=("spot", "strike", "vol", "years"),
+)
+def PUT_DELTA(spot: Any, strike: Any, vol: Any, years: Any, rate: Any = 0.0, div: Any = 0.0) -> Any:
+    """Per unit of underlying; a long put contract carries Δ × spot × multiplier of exposure."""
+    return result(put_delta(*_option_args(spot, strike, vol, years, rate, div)))
+
+
+@worksheet_function(
+    "PUT_PRICE",
+    "Black–Scholes value of a European put per unit of underlying (× multiplier for a contract).",
+    docs=_OPTION_DOCS,
+    ranges=("spot", "strike", "vol", "years"),
+)
+def PUT_PRICE(spot: Any, strike: Any, vol: Any, years: Any, rate: Any = 0.0, div: Any = 0.0) -> Any:
+    """Premium per unit of underlying, in the currency of ``spot``."""
+    return result(put_price(*_option_args(spot, strike, vol, years, rate, div)))
+
+
+# ----------------------------------------------------------------------------- rates
+@worksheet_function(
+    "DV01",
+    "DV01 of one unit in currency per 1bp, positive (SPEC §5 rates).",
+    docs={
+        "price": "Price (> 0): per share for an ETF; points per 100 of face for a bond future.",
+        "duration": "Effective (modified) duration in years (> 0): TLT ≈ 17, ZN ≈ 6.5.",
+        "face": "1 (default) for a share priced in currency; the face per contract (100,000) for a "
+                "bond future, whose price is then read per 100 of face.",
+    },
+    ranges=("price", "duration", "face"),
+)
+def DV01(price: Any, duration: Any, face: Any = 1.0) -> Any:
+    """price × D × 0.0001 per share, or (price/100) × face × D × 0.0001 per future."""
+    p, d, f = broadcast(price=num(price, "price"), duration=num(duration, "duration"),
+                        face=num(face, "face", 1.0))
+    return result(sizing.dv01_unit(p, d, f))
+
+
+# ----------------------------------------------------------------------------- from prices
+def _series(x: Any, name: str) -> np.ndarray:
+    """A price column/row; blanks are missing observations (dropped pairwise)."""
+    return coerce.vector(x, name, blank=np.nan)
+
+
+@worksheet_function(
+    "MINVAR_HEDGE",
+    "Minimum-variance hedge from two price series: row of ratio h*, effectiveness ρ², residual vol.",
+    docs={
+        "spot_prices": "Prices of the position to hedge, oldest first (one column or row; blanks skipped).",
+        "hedge_prices": "Prices of the hedge instrument on the same dates.",
+        "periods_per_year": "Observations per year to annualise the residual vol (252 daily, "
+                            "52 weekly, 1 = per period); default 252.",
+    },
+    ranges=("spot_prices", "hedge_prices"),
+)
+def MINVAR_HEDGE(spot_prices: Any, hedge_prices: Any, periods_per_year: Any = 252) -> list[list[float]]:
+    """[h* = Cov/Var (sell h* × spot value of the hedge), ρ², σ_S·√(1−ρ²) annualised]."""
+    s = _series(spot_prices, "spot_prices")
+    f = _series(hedge_prices, "hedge_prices")
+    ppy = coerce.scalar(periods_per_year, "periods_per_year", default=252, minimum=0, strict_min=True)
+    r = sizing.minvar_hedge(s, f, periods_per_year=ppy)
+    return [[r.ratio, r.effectiveness, r.residual_vol]]
+
+
+@worksheet_function(
+    "LSQ_HEDGE",
+    "Least-squares hedge of a book with several instruments: row of ratios, then R², residual vol.",
+    docs={
+        "book_prices": "Book (or position) value series, oldest first, one column.",
+        "instrument_prices": "Prices of the hedge instruments, one column each, same rows.",
+        "periods_per_year": "Observations per year to annualise the residual vol; default 252.",
+    },
+    ranges=("book_prices", "instrument_prices"),
+)
+def LSQ_HEDGE(book_prices: Any, instrument_prices: Any, periods_per_year: Any = 252) -> list[list[float]]:
+    """[b_1 … b_k, R², residual vol]: sell b_j × book value of instrument j."""
+    y = _series(book_prices, "book_prices")
+    X = coerce.to_float(instrument_prices, "instrument_prices", blank=np.nan)
+    if X.shape[0] != y.size and X.shape[1] == y.size:
+        X = X.T
+    ppy = coerce.scalar(periods_per_year, "periods_per_year", default=252, minimum=0, strict_min=True)
+    r = sizing.lsq_hedge(y, X, periods_per_year=ppy)
+    return [list(map(float, r.coefficients.to_numpy())) + [r.r_squared, r.residual_vol]]
+
+
+# ----------------------------------------------------------------------------- FX, pairs
+@worksheet_function(
+    "FX_EXPOSURE",
+    "Exposure per currency against the currency of record, Σ weight × FX share (SPEC §5 FX).",
+    docs={
+        "weights": "Position weights, fraction of NAV (short < 0), one row or column.",
+        "currencies": "Per position, the currency its value moves with (ISO code), same length.",
+        "fx_shares": "Per position, share of its value that moves with that currency (blank = 1); optional.",
+        "record": "Currency of record (default USD); its positions carry no FX exposure.",
+    },
+    ranges=("weights", "currencies", "fx_shares"),
+)
+def FX_EXPOSURE(weights: Any, currencies: Any, fx_shares: Any = None, record: Any = "USD") -> list[list[Any]]:
+    """Two columns: currency, exposure (NAV fraction), largest first; one row per foreign currency."""
+    w = coerce.vector(weights, "weights")
+    c = coerce.text_vector(currencies, "currencies")
+    s = None if is_omitted(fx_shares) else coerce.vector(fx_shares, "fx_shares", blank=np.nan)
+    rec = "USD" if is_omitted(record) else str(coerce.grid(record, "record")[0, 0]).strip().upper()
+    e = sizing.currency_exposures(w, c, s, record=rec)
+    if e.empty:
+        return [["(none)", 0.0]]
+    return [[str(k), float(v)] for k, v in e.items()]
+
+
+@worksheet_function(
+    "PAIR_NEUTRAL",
+    "Weight of the short leg that makes a pair beta-neutral, −w_A·β_A/β_B (seed 003).",
+    docs={
+        "w_a": "Weight of leg A, NAV fraction (long > 0).",
+        "beta_a": "Beta of A to the index.",
+        "beta_b": "Beta of B to the index (≠ 0).",
+    },
+    ranges=("w_a", "beta_a", "beta_b"),
+)
+def PAIR_NEUTRAL(w_a: Any, beta_a: Any, beta_b: Any) -> Any:
+    """NAV fraction for leg B (negative = short)."""
+    a, ba, bb = broadcast(w_a=num(w_a, "w_a"), beta_a=num(beta_a, "beta_a"), beta_b=num(beta_b, "beta_b"))
+    return result(sizing.pair_neutral_weight(a, ba, bb))
+
+
+_FIELDS = ("name", "factor", "kind", "price", "multiplier", "beta", "face", "currency", "expiry",
+           "micro", "strike", "vol", "years", "funding_rate", "tilt")
+
+
+@worksheet_function(
+    "INSTRUMENT",
+    "A field of a shipped catalogue instrument (illustrative prices; refresh them).",
+    docs={
+        "ticker": "Ticker in the catalogue (ES, MES, SPY, SH, SPX_PUT, TLT, ZN, 6E, CL, BTC, BTCUSD…).",
+        "field": "One of: " + ", ".join(_FIELDS) + " (default price).",
+    },
+)
+def INSTRUMENT(ticker: Any, field: Any = "price") -> Any:
+    """The catalogue default; blank when the instrument has no such field."""
+    t = coerce.grid(ticker, "ticker")[0, 0]
+    if coerce.is_blank(t):
+        raise InputError("is required", where="ticker")
+    inst = _inst.lookup(str(t))
+    f = text(field, "field", _FIELDS, "price")
+    v = getattr(inst, f)
+    if isinstance(v, _dt.date):
+        return _dt.datetime(v.year, v.month, v.day)
+    return v
