@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.writer.excel import ExcelWriter
 
 from . import book_sheet, exposures_sheet, style
 from .example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
@@ -86,7 +88,9 @@ def build_workbook(path: str | os.PathLike[str], *, example: bool = False,
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".~xlhedge-build-")
     os.close(fd)
     try:
-        wb.save(tmp)
+        # openpyxl's save() stamps "modified" with the clock; its writer does not.
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).save()
         fb = FileBook(tmp)
         recompute(fb, RecomputeOptions(write_status=False))
         fb.save(path)

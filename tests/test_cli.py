@@ -1,0 +1,92 @@
+"""The command line: the main job, recompute/--check, report, and one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from xlhedge import Book
+from xlhedge.cli import app
+from xlhedge.template.exposures_sheet import ROW0
+
+runner = CliRunner()
+
+
+def cli(*args: str, cwd: Path | None = None):
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        return runner.invoke(app, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def test_demo_in_an_empty_folder(tmp_path: Path):
+    r = cli("demo", cwd=tmp_path)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "xlhedge_example.xlsx").exists()
+    for text in ("Trades view", "Book view", "IPX", "Equity beta (SPX)", "+0.0488", "DV01"):
+        assert text in r.output
+
+
+def test_new_recompute_check_report(tmp_path: Path, example_book: Path):
+    new = tmp_path / "mine.xlsx"
+    assert cli("new", str(new)).exit_code == 0
+    assert cli("new", str(new)).exit_code == 2  # refuses to overwrite
+    assert cli("recompute", str(example_book), "--check").exit_code == 0
+    # Edit an input with openpyxl (which drops every stored value) and check again: out of date.
+    wb = openpyxl.load_workbook(example_book)
+    wb["Book"]["B16"] = 0.03
+    wb.save(example_book)
+    r = cli("recompute", str(example_book), "--check")
+    assert r.exit_code == 1 and "out of date" in r.output
+    out = tmp_path / "out.xlsx"
+    r = cli("recompute", str(example_book), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert cli("recompute", str(out), "--check").exit_code == 0
+    v = openpyxl.load_workbook(out, data_only=True)["Exposures"][f"B{ROW0}"].value
+    assert v == pytest.approx(Book.from_workbook(out).exposures()["exposure"].iloc[0], rel=0, abs=0)
+    r = cli("report", str(out))
+    assert r.exit_code == 0 and "Largest contributor" in r.output
+
+
+def test_strict_fails_on_warnings(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["w", 0.1])
+    ws.append(["e", "=VLOOKUP(1,D1:E2,2)"])
+    ws["A4"] = "=FACTOR_EXPOSURE(A1:B2)"
+    p = tmp_path / "s.xlsx"
+    wb.save(p)
+    assert cli("recompute", str(p)).exit_code == 0
+    r = cli("recompute", str(p), "--strict")
+    assert r.exit_code == 1 and "Sheet!B2" in r.output
+
+
+@pytest.mark.parametrize("content, name, text", [
+    (b"garbage", "bad.xlsx", "not a valid .xlsx/.xlsm file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls", ".xls file"),
+])
+def test_bad_files_one_line_no_traceback(tmp_path: Path, content: bytes, name: str, text: str):
+    p = tmp_path / name
+    p.write_bytes(content)
+    proc = subprocess.run([sys.executable, "-m", "xlhedge", "recompute", str(p)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert text in proc.stderr and str(p.name) in proc.stderr
+    assert p.read_bytes() == content
+
+
+def test_report_on_empty_template(tmp_path: Path):
+    p = tmp_path / "empty.xlsx"
+    cli("new", str(p))
+    r = cli("report", str(p))
+    assert r.exit_code == 2 and "has no positions" in r.output

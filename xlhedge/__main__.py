@@ -1,0 +1,5 @@
+"""``python -m xlhedge`` = the ``xlhedge`` command."""
+
+from .cli import main
+
+main()
