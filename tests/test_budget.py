@@ -1,0 +1,245 @@
+"""Hedging budget and vol-conditioned deployment (SPEC §8, §4; article §09–§10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xlhedge import InputError
+from xlhedge.budget import (
+    BUCKETS,
+    DEFAULT_SPLITS,
+    DEPLOYMENT_RULES,
+    REGIMES,
+    allocate,
+    budget_amount,
+    budget_rate_warning,
+    budget_status,
+    bucket_regimes,
+    deployment,
+    deployment_curve,
+    hedge_budget,
+    ledger_frame,
+    split_fractions,
+    ytd_spend,
+)
+from xlhedge.registry import registry
+
+HB = registry()["HEDGE_BUDGET"]
+BS = registry()["BUDGET_STATUS"]
+HD = registry()["HEDGE_DEPLOYMENT"]
+CURVE = registry()["HEDGE_DEPLOYMENT_CURVE"]
+
+TODAY = dt.date(2026, 11, 21)
+LEDGER = [
+    ["Date", "Instrument", "Bucket", "Premium", "Vol index", "Vol level"],
+    [dt.datetime(2026, 2, 3), "VIX Jun 25C", "Long volatility", 4000, "VIX", 15.0],
+    [dt.datetime(2026, 4, 8), "SPX 4800P", "tail", 6000, "VIX", 31.0],
+    ["2026-05-02", "SPX 4800P (sold calls)", "Tail protection", -1500, None, None],
+    [dt.datetime(2025, 12, 30), "last year's puts", "tail", 9999, "VIX", 14.0],  # not this year
+    [dt.datetime(2026, 12, 1), "future-dated", "fx", 777, None, None],  # after today
+    [None, None, None, None, None, None],  # blank row skipped
+    [46000, "TLT calls", "cross-asset", 2500, "MOVE", 90.0],  # Excel serial 46000 = 2025-12-09
+    [dt.datetime(2026, 6, 1), "6E puts", "FX hedges", 1200.5, "CVIX", 7.5],
+]
+
+
+def test_article_normal_split_by_hand():
+    # SPEC §8: 3% of 1,000,000 = 30,000 split 25/30/20/15/10.
+    b = hedge_budget(1_000_000)
+    assert b["amount"].tolist() == [7500.0, 9000.0, 6000.0, 4500.0, 3000.0]
+    assert list(b.index) == list(BUCKETS)
+    assert budget_amount(1_000_000) == 30_000.0
+
+
+def test_default_tables_sum_to_one_and_shift_the_right_way():
+    assert np.allclose(DEFAULT_SPLITS.sum(axis=0), 1.0)
+    lo, no, hi = (DEFAULT_SPLITS[r] for r in REGIMES)
+    assert lo["long_vol"] + lo["tail"] > no["long_vol"] + no["tail"]  # low vol: protection is cheap
+    assert hi["rebalance"] > no["rebalance"]  # high vol: rebalance cash
+    assert (no.to_numpy() == [0.25, 0.30, 0.20, 0.15, 0.10]).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    nav=st.floats(1.0, 5e10, allow_nan=False),
+    rate=st.floats(0.0, 0.2, allow_nan=False),
+    regime=st.sampled_from(REGIMES),
+)
+def test_splits_sum_to_the_budget_exactly_in_every_regime(nav, rate, regime):
+    b = hedge_budget(nav, rate, regime)
+    total = budget_amount(nav, rate)
+    cents = np.rint(b["amount"].to_numpy() * 100).astype(np.int64)
+    assert int(cents.sum()) == int(round(total * 100))  # exact, in cents
+    assert np.all(np.abs(cents / 100 - b["amount"].to_numpy()) < 1e-6)
+    # each bucket within a cent of its ideal share
+    assert np.all(np.abs(b["amount"].to_numpy() - b["fraction"].to_numpy() * total) <= 0.01 + 1e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    nav=st.floats(1.0, 1e9, allow_nan=False),
+    regs=st.lists(st.sampled_from(REGIMES), min_size=5, max_size=5),
+)
+def test_mixed_regimes_still_sum_exactly(nav, regs):
+    mapping = dict(zip(BUCKETS, regs))
+    f = split_fractions(mapping)
+    assert f.sum() == pytest.approx(1.0, abs=1e-12)
+    assert (f >= 0).all()
+    b = hedge_budget(nav, 0.03, mapping)
+    assert int(np.rint(b["amount"] * 100).sum()) == int(round(budget_amount(nav) * 100))
+
+
+def test_allocate_largest_remainder_by_hand():
+    # 100.00 in thirds: 33.34 + 33.33 + 33.33 (the first gets the spare cent)
+    assert allocate(100.0, np.array([1, 1, 1]) / 3).tolist() == [33.34, 33.33, 33.33]
+    assert allocate(0.05, np.array([0.5, 0.5])).tolist() == [0.03, 0.02]
+
+
+def test_mixed_regime_difference_goes_to_the_reserve():
+    # VIX normal, MOVE high: cross-asset takes its high share (0.20), the reserve the rest
+    f = split_fractions({"cross_asset": "high", "fx": "low"})
+    n = DEFAULT_SPLITS["normal"]
+    assert f["cross_asset"] == DEFAULT_SPLITS.at["cross_asset", "high"]
+    assert f["fx"] == DEFAULT_SPLITS.at["fx", "low"]
+    assert f["rebalance"] == pytest.approx(1 - n["long_vol"] - n["tail"] - 0.20 - DEFAULT_SPLITS.at["fx", "low"])
+
+
+def test_negative_reserve_is_an_error():
+    bad = DEFAULT_SPLITS.copy()
+    bad.loc[:, "low"] = [0.5, 0.4, 0.05, 0.03, 0.02]
+    bad.loc[:, "high"] = [0.1, 0.1, 0.4, 0.3, 0.1]
+    with pytest.raises(InputError, match="negative"):
+        split_fractions({"long_vol": "low", "tail": "low", "cross_asset": "high", "fx": "high"}, bad)
+
+
+def test_bad_split_tables_are_reported():
+    bad = DEFAULT_SPLITS.copy()
+    bad.loc["tail", "low"] = 0.5
+    with pytest.raises(InputError, match="column low sums to"):
+        hedge_budget(1e6, 0.03, "low", splits=bad)
+    with pytest.raises(InputError, match="no row for"):
+        hedge_budget(1e6, splits=DEFAULT_SPLITS.drop(index="fx"))
+    with pytest.raises(InputError, match="expected one of low, normal, high"):
+        hedge_budget(1e6, 0.03, "calm")
+
+
+def test_rate_warning_outside_two_to_four_percent():
+    assert budget_rate_warning(0.03) is None
+    assert budget_rate_warning(0.02) is None and budget_rate_warning(0.04) is None
+    assert "below" in budget_rate_warning(0.01)
+    assert "above" in budget_rate_warning(0.05)
+
+
+@pytest.mark.parametrize("vix, regime", [(17.99, "low"), (18.0, "normal"), (28.0, "normal"), (28.01, "high")])
+def test_boundary_vix_values_land_in_normal(vix, regime):
+    assert bucket_regimes({"VIX": vix}).loc["tail", "regime"] == regime
+    # the worksheet function takes a VIX level for the regime
+    assert HB.call(1_000_000, 0.03, vix) == HB.call(1_000_000, 0.03, regime)
+    assert deployment_curve([vix])["regime"].tolist() == [regime]
+
+
+def test_ledger_parsing_and_ytd_spend_by_hand():
+    lf = ledger_frame(LEDGER)
+    assert len(lf) == 7
+    assert lf.loc[5, "date"] == dt.date(2025, 12, 9)  # Excel serial
+    spent = ytd_spend(LEDGER, TODAY)
+    assert spent["long_vol"] == 4000
+    assert spent["tail"] == 6000 - 1500  # monetised premium reduces spend; last year's excluded
+    assert spent["cross_asset"] == 0  # dated 2025
+    assert spent["fx"] == 1200.5  # the future-dated row is excluded
+    assert spent["rebalance"] == 0
+
+
+def test_ledger_errors_name_the_row():
+    with pytest.raises(InputError, match="ledger row 2 bucket"):
+        ledger_frame([["Date", "Bucket", "Premium"], ["2026-01-01", "insurance", 5]])
+    with pytest.raises(InputError, match="needs a 'premium' column"):
+        ledger_frame([["Date", "Bucket"], ["2026-01-01", "tail"]])
+    with pytest.raises(InputError, match="ledger row 2 date"):
+        ledger_frame([["Date", "Bucket", "Premium"], ["yesterday", "tail", 5]])
+
+
+def test_budget_status_remaining_by_hand():
+    st_ = budget_status(1_000_000, 0.03, "normal", LEDGER, TODAY)
+    assert st_["budget"].tolist() == [7500.0, 9000.0, 6000.0, 4500.0, 3000.0]
+    assert st_["remaining"].tolist() == [3500.0, 4500.0, 6000.0, 3299.5, 3000.0]
+    assert st_.at["long_vol", "used"] == pytest.approx(4000 / 7500)
+    rows = BS.call(1_000_000, 0.03, "normal", LEDGER, dt.datetime(2026, 11, 21))
+    assert [r[0] for r in rows] == st_["label"].tolist()
+    assert [r[4] for r in rows] == st_["remaining"].tolist()
+
+
+def test_deployment_by_regime_by_hand():
+    # VIX 16 (low): long vol / tail / reserve on the low table; MOVE 130 (high); CVIX 9 (normal)
+    d = deployment(1_000_000, 0.03, {"VIX": 16, "MOVE": 130, "CVIX": 9}, LEDGER, TODAY)
+    assert d["regime"].tolist() == ["low", "low", "high", "normal", "low"]
+    lo = DEFAULT_SPLITS["low"]
+    budget = d["budget"]
+    assert budget["long_vol"] == 30_000 * lo["long_vol"]
+    remaining = d["remaining"]
+    assert d.at["long_vol", "deploy_now"] == pytest.approx(0.75 * remaining["long_vol"], abs=0.005)
+    assert d.at["fx", "deploy_now"] == pytest.approx(0.25 * remaining["fx"], abs=0.005)  # cents
+    assert d.at["cross_asset", "deploy_now"] == 0.0  # high: do not add
+    assert d.at["cross_asset", "rebalance_change"] == -remaining["cross_asset"]
+    assert d.at["rebalance", "rebalance_change"] == remaining["cross_asset"]
+    assert d["rebalance_change"].sum() == pytest.approx(0.0)  # money moves, none is created
+    assert d.at["cross_asset", "action"] == DEPLOYMENT_RULES.at["high", "action"]
+    assert int(np.rint(budget * 100).sum()) == 3_000_000
+
+
+def test_deployment_missing_index_falls_back_to_vix():
+    d = deployment(1_000_000, 0.03, 30.0)
+    assert (d["regime"] == "high").all()
+    assert (d["vol_index"] == "VIX").all()
+    assert d["deploy_now"].sum() == 0.0
+    with pytest.raises(InputError, match="needs a VIX level"):
+        deployment(1_000_000, 0.03, {"MOVE": 90})
+
+
+def test_worksheet_functions_match_python():
+    rows = HB.call(1_000_000, 0.03, "high")
+    b = hedge_budget(1_000_000, 0.03, "high")
+    assert rows == [[lab, a] for lab, a in zip(b["label"], b["amount"])]
+    assert len(rows) == 5 and all(len(r) == 2 for r in rows)
+    assert HB.call(1_000_000) == HB.call(1_000_000, None, None)  # defaults: 3%, normal
+    levels = [["VIX", 16], ["MOVE", 130], ["CVIX", 9], ["DVOL", None]]
+    rows = HD.call(1_000_000, 0.03, levels, LEDGER, dt.datetime(2026, 11, 21))
+    d = deployment(1_000_000, 0.03, {"VIX": 16, "MOVE": 130, "CVIX": 9}, LEDGER, TODAY)
+    assert [r[8] for r in rows] == d["deploy_now"].tolist()
+    assert [r[3] for r in rows] == d["regime"].tolist()
+    curve = CURVE.call(None)
+    assert curve[0] == [10.0, "low", 0.75, 0.0]
+    assert curve[-1] == [45.0, "high", 0.0, 1.0]
+    assert len(curve) == 36
+
+
+def test_split_table_from_a_range():
+    grid = [[None, "Low", "Normal", "High"]] + [
+        [lab, *DEFAULT_SPLITS.loc[k].tolist()] for k, lab in
+        zip(BUCKETS, ["Long volatility", "Tail protection", "Cross-asset diversifiers", "FX hedges", "Rebalance reserve"])
+    ]
+    assert HB.call(2_000_000, 0.025, "low", grid) == HB.call(2_000_000, 0.025, "low")
+    grid[2][1] = 0.9
+    assert HB.call(2_000_000, 0.025, "low", grid).startswith("#VALUE! HEDGE_BUDGET: splits")
+
+
+def test_bad_input_is_a_cell_message_not_a_traceback():
+    assert HB.call("abc").startswith("#VALUE! HEDGE_BUDGET: nav")
+    assert HB.call(1e6, 0.03, "stormy").startswith("#VALUE! HEDGE_BUDGET: regime")
+    assert HB.call(-5).startswith("#VALUE! HEDGE_BUDGET: nav")
+    assert HD.call(1e6, 0.03, [["VIXX", 3], ["MOVE", 2]]).startswith("#VALUE! HEDGE_DEPLOYMENT")
+
+
+def test_inputs_are_not_modified():
+    splits = DEFAULT_SPLITS.copy()
+    led = [list(r) for r in LEDGER]
+    hedge_budget(1e6, 0.03, "low", splits=splits)
+    ytd_spend(led, TODAY)
+    pd.testing.assert_frame_equal(splits, DEFAULT_SPLITS)
+    assert led == LEDGER
