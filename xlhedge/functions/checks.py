@@ -1,0 +1,159 @@
+"""Common-mistakes and rebalance worksheet functions (SPEC §9, article §11): HEDGE_CHECKS, REBALANCE.
+
+Both read the Book sheet's ranges as they are laid out there: a *positions*
+block (row labels in the first column, one column per position: ticker,
+asset class, currency, is hedge, ..., weight) and a *betas* block (factor
+labels in the first column). Book-level inputs come as a two-column
+*settings* range (label | value): NAV, currency of record, last decomposition
+date, today, and the VIX/MOVE/DVOL/CVIX levels.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .. import coerce
+from ..budget import VOL_INDEXES, as_date
+from ..checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS, Finding, run_checks
+from ..errors import InputError
+from ..hedgebook import factor_key, factor_name
+from ..rebalance import DRIFT_TOLERANCE_PP, rebalance
+from ..registry import worksheet_function
+
+__all__ = ["HEDGE_CHECKS", "REBALANCE", "settings_arg", "tolerances_arg", "checks_from_ranges", "NO_FINDINGS"]
+
+#: What HEDGE_CHECKS shows when nothing is found (a spill needs at least one row).
+NO_FINDINGS = ["", "", "No findings.", "", ""]
+
+_SETTINGS = {
+    "nav": "nav", "nav currency of record": "nav",
+    "currency of record": "record_currency", "record currency": "record_currency",
+    "as of": "last_decomposition", "as of last decomposition date": "last_decomposition",
+    "last decomposition": "last_decomposition", "last decomposition date": "last_decomposition",
+    "last decomposed": "last_decomposition",
+    "today": "today", "today blank run date": "today", "check date": "today", "date": "today",
+    **{k.lower(): k for k in VOL_INDEXES},
+}
+
+
+def _norm(s: Any) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", " ", str(s).strip().lower()).strip()
+
+
+def _pairs(x: Any, name: str) -> list[tuple[Any, Any]]:
+    g = coerce.grid(x, name)
+    if g.shape[1] < 2 and g.shape[0] == 2:
+        g = g.T
+    if g.shape[1] < 2:
+        raise InputError("expected two columns: label, value", where=name)
+    return [(r[0], r[1]) for r in g if not coerce.is_blank(r[0])]
+
+
+def settings_arg(settings: Any) -> dict[str, Any]:
+    """Parse the label | value settings range into run_checks keyword arguments."""
+    out: dict[str, Any] = {"vol_levels": {}}
+    if settings is None:
+        return out
+    for lab, val in _pairs(settings, "settings"):
+        n = _norm(lab)
+        key = _SETTINGS.get(n) or _SETTINGS.get(_norm(str(lab).split("(")[0]))
+        if key is None:
+            raise InputError(
+                f"has an unknown label {lab!r}; expected NAV, Currency of record, Last decomposition, "
+                f"Today, {', '.join(VOL_INDEXES)}", where="settings",
+            )
+        if coerce.is_blank(val):
+            continue
+        if key == "nav":
+            out["nav"] = coerce.scalar(val, "settings NAV", minimum=0.0, strict_min=True)
+        elif key == "record_currency":
+            out["record_currency"] = str(val).strip().upper()
+        elif key in ("last_decomposition", "today"):
+            out[key] = as_date(val, f"settings {lab}")
+        else:
+            out["vol_levels"][key] = coerce.scalar(val, f"settings {key}", minimum=0.0)
+    return out
+
+
+def tolerances_arg(tolerances: Any) -> dict[str, float]:
+    """Parse a label (or key) | value range of tolerances."""
+    if tolerances is None:
+        return {}
+    g = coerce.grid(tolerances, "tolerances")
+    if g.size == 1 and coerce.is_blank(g[0, 0]):
+        return {}
+    by_label = {_norm(lab): k for k, (lab, _, _) in TOLERANCE_DOCS.items()}
+    out = {}
+    for lab, val in _pairs(tolerances, "tolerances"):
+        key = str(lab).strip() if str(lab).strip() in DEFAULT_TOLERANCES else by_label.get(_norm(lab))
+        if key is None:
+            raise InputError(f"has an unknown tolerance {lab!r}", where="tolerances")
+        if not coerce.is_blank(val):
+            out[key] = coerce.scalar(val, f"tolerance {lab}")
+    return out
+
+
+def _opt(x: Any) -> Any:
+    if x is None:
+        return None
+    g = coerce.grid(x, "argument")
+    return None if (g.size == 1 and coerce.is_blank(g[0, 0])) else x
+
+
+def checks_from_ranges(positions: Any, betas: Any, settings: Any = None, ledger: Any = None,
+                       tolerances: Any = None) -> list[Finding]:
+    """The findings for worksheet-shaped inputs: HEDGE_CHECKS and ``xlhedge check`` both call this."""
+    s = settings_arg(_opt(settings))
+    return run_checks(positions, betas, _opt(ledger), tolerances=tolerances_arg(_opt(tolerances)), **s)
+
+
+@worksheet_function(
+    "HEDGE_CHECKS",
+    "Common hedging mistakes in the book (SPEC §9): code, severity, message, positions, fix.",
+    docs={
+        "positions": "Book rows with labels in the first column, one column per position "
+                     "(Ticker, Asset class, Currency, Is hedge, FX decision, ..., Weight as a fraction of NAV).",
+        "betas": "Factor rows with labels in the first column, one column per position (blank = 0).",
+        "settings": "Two columns label | value: NAV, Currency of record, Last decomposition, Today, VIX, MOVE, DVOL, CVIX.",
+        "ledger": "Protection ledger with a header row: Date, Instrument, Bucket, Premium, Vol index, Vol level.",
+        "tolerances": "Optional two columns label | value overriding the default tolerances.",
+    },
+    ranges=("positions", "betas", "settings", "ledger", "tolerances"),
+)
+def HEDGE_CHECKS(positions: Any, betas: Any, settings: Any = None, ledger: Any = None,
+                 tolerances: Any = None) -> list[list[Any]]:
+    """One row per finding, errors first: [code, severity, message, positions, fix]."""
+    found = checks_from_ranges(positions, betas, settings, ledger, tolerances)
+    return [f.as_row() for f in found] or [list(NO_FINDINGS)]
+
+
+@worksheet_function(
+    "REBALANCE",
+    "Hedge ratio per factor against target, drift in percentage points, and the orders back to target.",
+    docs={
+        "positions": "Book rows with labels in the first column (as HEDGE_CHECKS); hedges give Target hedge ratio, Price, Multiplier.",
+        "betas": "Factor rows with labels in the first column, one column per position (blank = 0).",
+        "nav": "NAV in the currency of record (> 0).",
+        "tolerance_pp": "Drift in percentage points beyond which a factor is flagged (default 10).",
+        "targets": "Optional two columns factor | target ratio (0–1), overriding the hedges' own targets.",
+    },
+    ranges=("positions", "betas", "targets"),
+)
+def REBALANCE(positions: Any, betas: Any, nav: Any, tolerance_pp: Any = None, targets: Any = None) -> list[list[Any]]:
+    """Rows: [factor, exposure, hedge, ratio, target, drift pp, flag, instrument, side,
+    contracts, notional change, ratio after]; flag is REBALANCE beyond tolerance, ok within it."""
+    tol = coerce.scalar(tolerance_pp, "tolerance_pp", default=DRIFT_TOLERANCE_PP, minimum=0.0)
+    tg = None
+    if _opt(targets) is not None:
+        tg = {factor_key(k): coerce.scalar(v, f"target of {k}", minimum=0.0) for k, v in _pairs(targets, "targets")}
+    r = rebalance(positions, betas, nav=coerce.scalar(nav, "nav", minimum=0.0, strict_min=True),
+                  tolerance_pp=tol, targets=tg)
+    rows = []
+    for f, x in r.iterrows():
+        flag = "" if math.isnan(x["drift_pp"]) else ("REBALANCE" if x["flag"] else "ok")
+        rows.append([factor_name(f), x["exposure"], x["hedge"], x["ratio"], x["target"], x["drift_pp"], flag,
+                     x["instrument"], x["side"], x["contracts"], x["notional_change"], x["ratio_after"]])
+    return rows or [["No hedges or targets", *([None] * 11)]]
