@@ -18,6 +18,12 @@ from .sizing import (currency_exposures, fx_hedges, hedge_notional, hedge_units,
                      minvar_hedge, recommend_hedges, size_hedge)
 from .perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
 from .scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
+from .budget import budget_status, deployment, hedge_budget, ytd_spend
+from .checks import Finding, findings_frame, run_checks
+from .rebalance import rebalance
+
+_BUDGET_CHECKS_API = ["hedge_budget", "budget_status", "ytd_spend", "deployment", "Finding", "run_checks",
+                      "findings_frame", "rebalance"]
 
 _HEDGING_API = [
     "Instrument", "instrument_table", "instrument", "hedge_notional", "hedge_units", "size_hedge",
@@ -37,4 +43,4 @@ __all__ = [
     "WorkbookError",
     "FormulaError",
     "__version__",
-] + _HEDGING_API
+] + _HEDGING_API + _BUDGET_CHECKS_API
