@@ -175,3 +175,62 @@ def test_an_independent_reader_sees_the_conf_sheet(built):
     rows = {a: b for a, b in wb["myaddin.conf"].iter_rows(min_col=1, max_col=2, values_only=True) if a}
     assert rows["Interpreter_Win"] == INTERP and rows["UDF Modules"] == "xlhedge.udfs"
     assert rows["Use UDF Server"] is False
+
+
+# --------------------------------------------------------------------------- CLI and install
+
+
+def _cli(*args: str):
+    from typer.testing import CliRunner
+
+    from xlhedge.cli import app
+
+    return CliRunner().invoke(app, ["addin", *args])
+
+
+def test_cli_build_and_path(tmp_path):
+    res = _cli("build", str(tmp_path / "xlhedge.xlam"), "--interpreter", INTERP)
+    assert res.exit_code == 0, res.output
+    assert addin.conf_values(tmp_path / "xlhedge.xlam")["Interpreter_Win"] == INTERP
+    res = _cli("build", str(tmp_path / "other.xlam"))
+    assert res.exit_code == 2 and "must be named xlhedge.xlam" in res.output
+    res = _cli("path")
+    assert res.exit_code == 0 and Path(res.output.strip()) == addin.committed_addin_path()
+
+
+def test_cli_install_without_excel_says_what_to_do(monkeypatch):
+    monkeypatch.setattr(addin, "excel_platform", lambda platform=None: None)
+    for cmd in ("install", "uninstall"):
+        res = _cli(cmd)
+        assert res.exit_code == 1
+        text = " ".join(res.output.split())
+        assert "Excel is not available" in text and "xlhedge recompute" in text
+
+
+def test_install_builds_for_this_machine_and_uses_xlwings_installer(tmp_path):
+    seen = []
+    out = addin.install_addin(interpreter=INTERP, platform="win32", installer=seen.append, workdir=tmp_path)
+    assert seen == [str(out)] and out.name == "xlhedge.xlam"
+    assert addin.conf_values(out)["Interpreter_Win"] == INTERP
+    with pytest.raises(addin.WorkbookError, match="Excel is not available"):
+        addin.install_addin(platform="linux", installer=seen.append)
+    removed = []
+    addin.uninstall_addin(platform="darwin", remover=removed.append)
+    assert removed == ["xlhedge.xlam"]
+
+
+def test_udf_modules_config_is_merged_not_overwritten(tmp_path):
+    cfg = tmp_path / "xlwings.conf"
+    cfg.write_text('"UDF Modules","mymodule"\n"INTERPRETER_WIN","C:\\\\py\\\\python.exe"\n')
+    changes = addin.configure_udf_modules(True, config_file=cfg, interpreter=INTERP, platform="win32")
+    assert changes == ["UDF Modules += xlhedge.udfs"]  # the user's interpreter is kept
+    assert addin._read_user_config(cfg)[0] == ("UDF Modules", "mymodule;xlhedge.udfs")
+    assert addin.configure_udf_modules(True, config_file=cfg, platform="win32") == []  # idempotent
+    addin.configure_udf_modules(False, config_file=cfg)
+    assert addin._read_user_config(cfg)[0] == ("UDF Modules", "mymodule")
+
+    fresh = tmp_path / "new" / "xlwings.conf"
+    addin.configure_udf_modules(True, config_file=fresh, interpreter="/usr/bin/python3", platform="darwin")
+    assert addin._read_user_config(fresh) == [("UDF Modules", "xlhedge.udfs"), ("INTERPRETER_MAC", "/usr/bin/python3")]
+    addin.configure_udf_modules(False, config_file=fresh)
+    assert addin._read_user_config(fresh) == [("INTERPRETER_MAC", "/usr/bin/python3")]

@@ -4,6 +4,110 @@ Attribute VB_Name = "xlhedge_udfs"
 'xlwings, so the workbook also needs xlwings' VBA module (xlwings.bas, e.g. from
 '`xlwings quickstart NAME --standalone`) or a reference to the xlwings add-in.
 #Const App = "Microsoft Excel" 'Adjust when using outside of Excel
+Function ADJUSTED_BETA(beta, Optional weight, Optional prior)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        ADJUSTED_BETA = XLPy.CallUDF("xlhedge.udfs", "ADJUSTED_BETA", Array(beta, weight, prior), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        ADJUSTED_BETA = XLPy.CallUDF("xlhedge.udfs", "ADJUSTED_BETA", Array(beta, weight, prior))
+        Exit Function
+    #End If
+failed:
+    ADJUSTED_BETA = Err.Description
+End Function
+
+Function BETA(asset_prices, benchmark_prices, Optional window, Optional method, Optional lam, Optional returns)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        BETA = XLPy.CallUDF("xlhedge.udfs", "BETA", Array(asset_prices, benchmark_prices, window, method, lam, returns), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        BETA = XLPy.CallUDF("xlhedge.udfs", "BETA", Array(asset_prices, benchmark_prices, window, method, lam, returns))
+        Exit Function
+    #End If
+failed:
+    BETA = Err.Description
+End Function
+
+Function BETA_STATS(asset_prices, benchmark_prices, Optional window, Optional returns)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        BETA_STATS = XLPy.CallUDF("xlhedge.udfs", "BETA_STATS", Array(asset_prices, benchmark_prices, window, returns), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        BETA_STATS = XLPy.CallUDF("xlhedge.udfs", "BETA_STATS", Array(asset_prices, benchmark_prices, window, returns))
+        Exit Function
+    #End If
+failed:
+    BETA_STATS = Err.Description
+End Function
+
+Function BUDGET_STATUS(nav, Optional rate, Optional regime, Optional ledger, Optional today, Optional splits)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        BUDGET_STATUS = XLPy.CallUDF("xlhedge.udfs", "BUDGET_STATUS", Array(nav, rate, regime, ledger, today, splits), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        BUDGET_STATUS = XLPy.CallUDF("xlhedge.udfs", "BUDGET_STATUS", Array(nav, rate, regime, ledger, today, splits))
+        Exit Function
+    #End If
+failed:
+    BUDGET_STATUS = Err.Description
+End Function
+
+Function CALIBRATE_THRESHOLDS(history, Optional reference, Optional reference_low, Optional reference_high)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        CALIBRATE_THRESHOLDS = XLPy.CallUDF("xlhedge.udfs", "CALIBRATE_THRESHOLDS", Array(history, reference, reference_low, reference_high), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        CALIBRATE_THRESHOLDS = XLPy.CallUDF("xlhedge.udfs", "CALIBRATE_THRESHOLDS", Array(history, reference, reference_low, reference_high))
+        Exit Function
+    #End If
+failed:
+    CALIBRATE_THRESHOLDS = Err.Description
+End Function
+
+Function CORRELATION(prices_a, prices_b, Optional window)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        CORRELATION = XLPy.CallUDF("xlhedge.udfs", "CORRELATION", Array(prices_a, prices_b, window), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        CORRELATION = XLPy.CallUDF("xlhedge.udfs", "CORRELATION", Array(prices_a, prices_b, window))
+        Exit Function
+    #End If
+failed:
+    CORRELATION = Err.Description
+End Function
+
+Function CORRELATION_MATRIX(prices, Optional window, Optional returns)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        CORRELATION_MATRIX = XLPy.CallUDF("xlhedge.udfs", "CORRELATION_MATRIX", Array(prices, window, returns), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        CORRELATION_MATRIX = XLPy.CallUDF("xlhedge.udfs", "CORRELATION_MATRIX", Array(prices, window, returns))
+        Exit Function
+    #End If
+failed:
+    CORRELATION_MATRIX = Err.Description
+End Function
+
+Function CURRENCY_EXPOSURE(weights, currencies, fx_shares, currency, Optional record)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        CURRENCY_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "CURRENCY_EXPOSURE", Array(weights, currencies, fx_shares, currency, record), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        CURRENCY_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "CURRENCY_EXPOSURE", Array(weights, currencies, fx_shares, currency, record))
+        Exit Function
+    #End If
+failed:
+    CURRENCY_EXPOSURE = Err.Description
+End Function
+
 Function DV01(price, duration, Optional face)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -15,6 +119,19 @@ Function DV01(price, duration, Optional face)
     #End If
 failed:
     DV01 = Err.Description
+End Function
+
+Function EWMA_BETA(asset_prices, benchmark_prices, Optional lam, Optional window)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        EWMA_BETA = XLPy.CallUDF("xlhedge.udfs", "EWMA_BETA", Array(asset_prices, benchmark_prices, lam, window), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        EWMA_BETA = XLPy.CallUDF("xlhedge.udfs", "EWMA_BETA", Array(asset_prices, benchmark_prices, lam, window))
+        Exit Function
+    #End If
+failed:
+    EWMA_BETA = Err.Description
 End Function
 
 Function EXPOSURE_AFTER(exposure, nav, contracts, price, Optional multiplier, Optional beta, Optional micro_contracts, Optional micro_multiplier)
@@ -56,17 +173,56 @@ failed:
     FACTOR_EXPOSURE = Err.Description
 End Function
 
-Function FX_EXPOSURE(weights, currencies, Optional fx_shares, Optional record)
+Function FX_EXPOSURE(weights, currencies, Optional fx_shares, Optional record, Optional rows)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        FX_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "FX_EXPOSURE", Array(weights, currencies, fx_shares, record), ThisWorkbook, Application.Caller)
+        FX_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "FX_EXPOSURE", Array(weights, currencies, fx_shares, record, rows), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        FX_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "FX_EXPOSURE", Array(weights, currencies, fx_shares, record))
+        FX_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "FX_EXPOSURE", Array(weights, currencies, fx_shares, record, rows))
         Exit Function
     #End If
 failed:
     FX_EXPOSURE = Err.Description
+End Function
+
+Function FX_HEDGE(currency, exposure, nav, Optional ratio, Optional record, Optional instruments)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        FX_HEDGE = XLPy.CallUDF("xlhedge.udfs", "FX_HEDGE", Array(currency, exposure, nav, ratio, record, instruments), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        FX_HEDGE = XLPy.CallUDF("xlhedge.udfs", "FX_HEDGE", Array(currency, exposure, nav, ratio, record, instruments))
+        Exit Function
+    #End If
+failed:
+    FX_HEDGE = Err.Description
+End Function
+
+Function HEDGE_BUDGET(nav, Optional rate, Optional regime, Optional splits)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_BUDGET = XLPy.CallUDF("xlhedge.udfs", "HEDGE_BUDGET", Array(nav, rate, regime, splits), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_BUDGET = XLPy.CallUDF("xlhedge.udfs", "HEDGE_BUDGET", Array(nav, rate, regime, splits))
+        Exit Function
+    #End If
+failed:
+    HEDGE_BUDGET = Err.Description
+End Function
+
+Function HEDGE_CHECKS(positions, betas, Optional settings, Optional ledger, Optional tolerances, Optional rows)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_CHECKS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_CHECKS", Array(positions, betas, settings, ledger, tolerances, rows), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_CHECKS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_CHECKS", Array(positions, betas, settings, ledger, tolerances, rows))
+        Exit Function
+    #End If
+failed:
+    HEDGE_CHECKS = Err.Description
 End Function
 
 Function HEDGE_CONTRACTS(notional, price, Optional multiplier, Optional beta, Optional micro_multiplier)
@@ -82,6 +238,32 @@ failed:
     HEDGE_CONTRACTS = Err.Description
 End Function
 
+Function HEDGE_DEPLOYMENT(nav, Optional rate, Optional vol_levels, Optional ledger, Optional today, Optional splits)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_DEPLOYMENT = XLPy.CallUDF("xlhedge.udfs", "HEDGE_DEPLOYMENT", Array(nav, rate, vol_levels, ledger, today, splits), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_DEPLOYMENT = XLPy.CallUDF("xlhedge.udfs", "HEDGE_DEPLOYMENT", Array(nav, rate, vol_levels, ledger, today, splits))
+        Exit Function
+    #End If
+failed:
+    HEDGE_DEPLOYMENT = Err.Description
+End Function
+
+Function HEDGE_DEPLOYMENT_CURVE(Optional vix_levels)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_DEPLOYMENT_CURVE = XLPy.CallUDF("xlhedge.udfs", "HEDGE_DEPLOYMENT_CURVE", Array(vix_levels), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_DEPLOYMENT_CURVE = XLPy.CallUDF("xlhedge.udfs", "HEDGE_DEPLOYMENT_CURVE", Array(vix_levels))
+        Exit Function
+    #End If
+failed:
+    HEDGE_DEPLOYMENT_CURVE = Err.Description
+End Function
+
 Function HEDGE_NOTIONAL(exposure, nav, Optional ratio, Optional target, Optional alpha)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -93,6 +275,32 @@ Function HEDGE_NOTIONAL(exposure, nav, Optional ratio, Optional target, Optional
     #End If
 failed:
     HEDGE_NOTIONAL = Err.Description
+End Function
+
+Function HEDGE_OUTCOMES(spot_qty, price, ratios, moves, Optional contract, Optional funding_rate, Optional days, Optional periods_per_day, Optional face, Optional output)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_OUTCOMES = XLPy.CallUDF("xlhedge.udfs", "HEDGE_OUTCOMES", Array(spot_qty, price, ratios, moves, contract, funding_rate, days, periods_per_day, face, output), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_OUTCOMES = XLPy.CallUDF("xlhedge.udfs", "HEDGE_OUTCOMES", Array(spot_qty, price, ratios, moves, contract, funding_rate, days, periods_per_day, face, output))
+        Exit Function
+    #End If
+failed:
+    HEDGE_OUTCOMES = Err.Description
+End Function
+
+Function HEDGE_PLAN(ticker, exposure, nav, Optional ratio, Optional target, Optional alpha, Optional instruments, Optional rate, Optional div, Optional funding_periods_per_day)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_PLAN = XLPy.CallUDF("xlhedge.udfs", "HEDGE_PLAN", Array(ticker, exposure, nav, ratio, target, alpha, instruments, rate, div, funding_periods_per_day), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_PLAN = XLPy.CallUDF("xlhedge.udfs", "HEDGE_PLAN", Array(ticker, exposure, nav, ratio, target, alpha, instruments, rate, div, funding_periods_per_day))
+        Exit Function
+    #End If
+failed:
+    HEDGE_PLAN = Err.Description
 End Function
 
 Function HEDGE_UNITS(notional, price, Optional multiplier, Optional beta)
@@ -119,6 +327,58 @@ Function INSTRUMENT(ticker, Optional field)
     #End If
 failed:
     INSTRUMENT = Err.Description
+End Function
+
+Function INVERSE_PNL(contracts, face, entry, exit)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        INVERSE_PNL = XLPy.CallUDF("xlhedge.udfs", "INVERSE_PNL", Array(contracts, face, entry, exit), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        INVERSE_PNL = XLPy.CallUDF("xlhedge.udfs", "INVERSE_PNL", Array(contracts, face, entry, exit))
+        Exit Function
+    #End If
+failed:
+    INVERSE_PNL = Err.Description
+End Function
+
+Function LINEAR_PNL(qty, entry, exit)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        LINEAR_PNL = XLPy.CallUDF("xlhedge.udfs", "LINEAR_PNL", Array(qty, entry, exit), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        LINEAR_PNL = XLPy.CallUDF("xlhedge.udfs", "LINEAR_PNL", Array(qty, entry, exit))
+        Exit Function
+    #End If
+failed:
+    LINEAR_PNL = Err.Description
+End Function
+
+Function LIQ_DISTANCE(entry, liq_price, Optional daily_vol)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        LIQ_DISTANCE = XLPy.CallUDF("xlhedge.udfs", "LIQ_DISTANCE", Array(entry, liq_price, daily_vol), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        LIQ_DISTANCE = XLPy.CallUDF("xlhedge.udfs", "LIQ_DISTANCE", Array(entry, liq_price, daily_vol))
+        Exit Function
+    #End If
+failed:
+    LIQ_DISTANCE = Err.Description
+End Function
+
+Function LIQ_PRICE(entry, leverage, side, Optional mmr, Optional contract)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        LIQ_PRICE = XLPy.CallUDF("xlhedge.udfs", "LIQ_PRICE", Array(entry, leverage, side, mmr, contract), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        LIQ_PRICE = XLPy.CallUDF("xlhedge.udfs", "LIQ_PRICE", Array(entry, leverage, side, mmr, contract))
+        Exit Function
+    #End If
+failed:
+    LIQ_PRICE = Err.Description
 End Function
 
 Function LSQ_HEDGE(book_prices, instrument_prices, Optional periods_per_year)
@@ -160,6 +420,32 @@ failed:
     PAIR_NEUTRAL = Err.Description
 End Function
 
+Function PERP_CARRY(rates, Optional periods_per_day, Optional side)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        PERP_CARRY = XLPy.CallUDF("xlhedge.udfs", "PERP_CARRY", Array(rates, periods_per_day, side), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        PERP_CARRY = XLPy.CallUDF("xlhedge.udfs", "PERP_CARRY", Array(rates, periods_per_day, side))
+        Exit Function
+    #End If
+failed:
+    PERP_CARRY = Err.Description
+End Function
+
+Function PERP_FUNDING(position_value, rate, Optional periods, Optional side)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        PERP_FUNDING = XLPy.CallUDF("xlhedge.udfs", "PERP_FUNDING", Array(position_value, rate, periods, side), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        PERP_FUNDING = XLPy.CallUDF("xlhedge.udfs", "PERP_FUNDING", Array(position_value, rate, periods, side))
+        Exit Function
+    #End If
+failed:
+    PERP_FUNDING = Err.Description
+End Function
+
 Function PUT_DELTA(spot, strike, vol, years, Optional rate, Optional div)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -186,16 +472,176 @@ failed:
     PUT_PRICE = Err.Description
 End Function
 
+Function REBALANCE(positions, betas, nav, Optional tolerance_pp, Optional targets, Optional rows)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        REBALANCE = XLPy.CallUDF("xlhedge.udfs", "REBALANCE", Array(positions, betas, nav, tolerance_pp, targets, rows), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        REBALANCE = XLPy.CallUDF("xlhedge.udfs", "REBALANCE", Array(positions, betas, nav, tolerance_pp, targets, rows))
+        Exit Function
+    #End If
+failed:
+    REBALANCE = Err.Description
+End Function
+
+Function REGIME_CORRELATION(prices, vol_index, regime, Optional low, Optional high, Optional adjusted, Optional market)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        REGIME_CORRELATION = XLPy.CallUDF("xlhedge.udfs", "REGIME_CORRELATION", Array(prices, vol_index, regime, low, high, adjusted, market), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        REGIME_CORRELATION = XLPy.CallUDF("xlhedge.udfs", "REGIME_CORRELATION", Array(prices, vol_index, regime, low, high, adjusted, market))
+        Exit Function
+    #End If
+failed:
+    REGIME_CORRELATION = Err.Description
+End Function
+
+Function REGIME_MOVE(spx_move, spx_vol, vols, correlations, Optional per_unit)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        REGIME_MOVE = XLPy.CallUDF("xlhedge.udfs", "REGIME_MOVE", Array(spx_move, spx_vol, vols, correlations, per_unit), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        REGIME_MOVE = XLPy.CallUDF("xlhedge.udfs", "REGIME_MOVE", Array(spx_move, spx_vol, vols, correlations, per_unit))
+        Exit Function
+    #End If
+failed:
+    REGIME_MOVE = Err.Description
+End Function
+
+Function ROLLING_BETA(asset_prices, benchmark_prices, window, Optional returns)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        ROLLING_BETA = XLPy.CallUDF("xlhedge.udfs", "ROLLING_BETA", Array(asset_prices, benchmark_prices, window, returns), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        ROLLING_BETA = XLPy.CallUDF("xlhedge.udfs", "ROLLING_BETA", Array(asset_prices, benchmark_prices, window, returns))
+        Exit Function
+    #End If
+failed:
+    ROLLING_BETA = Err.Description
+End Function
+
+Function ROLLING_CORRELATION(asset_prices, benchmark_prices, window, Optional returns)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        ROLLING_CORRELATION = XLPy.CallUDF("xlhedge.udfs", "ROLLING_CORRELATION", Array(asset_prices, benchmark_prices, window, returns), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        ROLLING_CORRELATION = XLPy.CallUDF("xlhedge.udfs", "ROLLING_CORRELATION", Array(asset_prices, benchmark_prices, window, returns))
+        Exit Function
+    #End If
+failed:
+    ROLLING_CORRELATION = Err.Description
+End Function
+
+Function ROLL_DAYS(expiry, Optional as_of, Optional days)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        ROLL_DAYS = XLPy.CallUDF("xlhedge.udfs", "ROLL_DAYS", Array(expiry, as_of, days), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        ROLL_DAYS = XLPy.CallUDF("xlhedge.udfs", "ROLL_DAYS", Array(expiry, as_of, days))
+        Exit Function
+    #End If
+failed:
+    ROLL_DAYS = Err.Description
+End Function
+
+Function SCENARIO_PNL(exposures, shocks, nav)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        SCENARIO_PNL = XLPy.CallUDF("xlhedge.udfs", "SCENARIO_PNL", Array(exposures, shocks, nav), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        SCENARIO_PNL = XLPy.CallUDF("xlhedge.udfs", "SCENARIO_PNL", Array(exposures, shocks, nav))
+        Exit Function
+    #End If
+failed:
+    SCENARIO_PNL = Err.Description
+End Function
+
+Function VOL_REGIME(level, Optional index, Optional low, Optional high)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        VOL_REGIME = XLPy.CallUDF("xlhedge.udfs", "VOL_REGIME", Array(level, index, low, high), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        VOL_REGIME = XLPy.CallUDF("xlhedge.udfs", "VOL_REGIME", Array(level, index, low, high))
+        Exit Function
+    #End If
+failed:
+    VOL_REGIME = Err.Description
+End Function
+
 Sub RegisterXlhedgeFunctions()
     ' Gives Excel's function wizard (Insert Function, Ctrl+Shift+A) the description
     ' and argument help of every xlhedge function. Run once after importing this
     ' module, or call it from Workbook_Open.
     Dim d() As Variant
     ReDim d(0 To 2)
+    d(0) = "Raw beta(s), a cell or a range."
+    d(1) = "Weight on the raw beta, default 0.67."
+    d(2) = "Beta the estimate is pulled toward, default 1.0."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!ADJUSTED_BETA", Description:="Adjusted (Blume) beta = weight" & ChrW(183) & ChrW(946) & " + (1 " & ChrW(8722) & " weight)" & ChrW(183) & "prior; SPEC " & ChrW(167) & "3 default 0.67" & ChrW(183) & ChrW(946) & " + 0.33.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 5)
+    d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise). Several columns give a row of betas."
+    d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
+    d(2) = "Number of most recent returns to use (optional; all when blank). Whole number " & ChrW(8805) & " 2."
+    d(3) = "Estimator: ""ols"" (default, Cov/Var) or ""ewma"" (RiskMetrics, zero mean)."
+    d(4) = "EWMA decay " & ChrW(955) & " in (0, 1), default 0.94; ignored for ols."
+    d(5) = "Return type: ""simple"" (default, P1/P0 " & ChrW(8722) & " 1) or ""log""."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!BETA", Description:="Beta of asset returns to benchmark returns (OLS slope with intercept, or EWMA), SPEC " & ChrW(167) & "3.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 3)
+    d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
+    d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
+    d(2) = "Number of most recent returns to use (optional; all when blank)."
+    d(3) = "Return type: ""simple"" (default) or ""log""."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!BETA_STATS", Description:="OLS beta with its statistics, one column per asset: rows beta, alpha, R" & ChrW(178) & ", SE(" & ChrW(946) & "), t, n.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 5)
+    d(0) = "NAV in the currency of record (> 0)."
+    d(1) = "Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2" & ChrW(8211) & "4% is usual)."
+    d(2) = "low, normal or high, or a VIX level (SPEC " & ChrW(167) & "4)."
+    d(3) = "Hedge ledger with a header row: Date, Instrument, Bucket, Premium (paid > 0, received < 0), optional Vol index and Vol level."
+    d(4) = "Date the year-to-date runs to (blank = today)."
+    d(5) = "Optional split table: a header row low | normal | high and one row per bucket (label in the first column), fractions of the budget; each column sums to 1."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!BUDGET_STATUS", Description:="Hedging budget per bucket against premium spent year-to-date from the hedge ledger (SPEC " & ChrW(167) & "8).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 3)
+    d(0) = "Daily levels of the index to calibrate (MOVE, DVOL, CVIX...); blanks ignored."
+    d(1) = "A VIX history (optional): maps its 18/28 percentiles. Blank: the shipped percentiles."
+    d(2) = "Reference lower threshold, default 18."
+    d(3) = "Reference upper threshold, default 28."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CALIBRATE_THRESHOLDS", Description:="Regime thresholds for another index by percentile mapping (SPEC " & ChrW(167) & "4): returns [low, high].", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
+    d(0) = "First series' prices (one column, optional date column)."
+    d(1) = "Second series' prices (one column, same rows or its own date column)."
+    d(2) = "Number of most recent common returns (optional; all when blank)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CORRELATION", Description:="Correlation of two price series on their common rows (SPEC " & ChrW(167) & "3).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
+    d(0) = "Prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
+    d(1) = "Number of most recent common returns per pair (optional; all when blank)."
+    d(2) = "Return type: ""simple"" (default) or ""log""."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CORRELATION_MATRIX", Description:="Pearson correlation matrix of returns, each pair aligned on its common rows (SPEC " & ChrW(167) & "3).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 4)
+    d(0) = "Position weights, fraction of NAV (short < 0), one row or column."
+    d(1) = "Per position, the currency its value moves with (ISO code), same length."
+    d(2) = "Per position, share of its value that moves with that currency (blank = 1)."
+    d(3) = "The currency to report (ISO code, e.g. EUR)."
+    d(4) = "Currency of record (default USD)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CURRENCY_EXPOSURE", Description:="Exposure of the book to one currency against the currency of record (SPEC " & ChrW(167) & "5 FX).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
     d(0) = "Price (> 0): per share for an ETF; points per 100 of face for a bond future."
     d(1) = "Effective (modified) duration in years (> 0): TLT " & ChrW(8776) & " 17, ZN " & ChrW(8776) & " 6.5."
     d(2) = "1 (default) for a share priced in currency; the face per contract (100,000) for a bond future, whose price is then read per 100 of face."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!DV01", Description:="DV01 of one unit in currency per 1bp, positive (SPEC " & ChrW(167) & "5 rates).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 3)
+    d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
+    d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
+    d(2) = "Decay " & ChrW(955) & " in (0, 1), default 0.94 (RiskMetrics daily)."
+    d(3) = "Number of most recent returns to use (optional; all when blank)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!EWMA_BETA", Description:="RiskMetrics EWMA beta " & ChrW(931) & ChrW(955) & ChrW(7503) & ChrW(183) & "r" & ChrW(8336) & ChrW(183) & "r" & ChrW(8344) & " / " & ChrW(931) & ChrW(955) & ChrW(7503) & ChrW(183) & "r" & ChrW(8344) & ChrW(178) & " (k = 0 newest), SPEC " & ChrW(167) & "3.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 7)
     d(0) = "Factor exposure before the hedge, NAV fraction (long > 0)."
     d(1) = "NAV in the currency of record (> 0)."
@@ -215,12 +661,35 @@ Sub RegisterXlhedgeFunctions()
     d(1) = "With betas: one row of weights (fraction of NAV, short < 0). With a block: NAV (optional), multiplies the result into currency."
     d(2) = "NAV in the currency of record (optional): result " & ChrW(215) & " NAV, i.e. currency exposure."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FACTOR_EXPOSURE", Description:="Net factor exposure of the book, " & ChrW(931) & " weight " & ChrW(215) & " beta per factor row (SPEC " & ChrW(167) & "2).", Category:="xlhedge", ArgumentDescriptions:=d
-    ReDim d(0 To 3)
+    ReDim d(0 To 4)
     d(0) = "Position weights, fraction of NAV (short < 0), one row or column."
     d(1) = "Per position, the currency its value moves with (ISO code), same length."
     d(2) = "Per position, share of its value that moves with that currency (blank = 1); optional."
     d(3) = "Currency of record (default USD); its positions carry no FX exposure."
+    d(4) = "Pad the result with blank rows to this many (fits a fixed array range); optional."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FX_EXPOSURE", Description:="Exposure per currency against the currency of record, " & ChrW(931) & " weight " & ChrW(215) & " FX share (SPEC " & ChrW(167) & "5 FX).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 5)
+    d(0) = "Currency of the exposure (ISO code)."
+    d(1) = "Exposure to it, NAV fraction (long the currency > 0), e.g. from CURRENCY_EXPOSURE."
+    d(2) = "NAV in the currency of record (> 0)."
+    d(3) = "Hedge ratio in [0, 1] (default 1)."
+    d(4) = "Currency of record (default USD)."
+    d(5) = "The Instruments sheet table (header row first); default the shipped catalogue."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FX_HEDGE", Description:="Currency-future hedge of one currency exposure, as a row (SPEC " & ChrW(167) & "5 FX; record currency a parameter).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 3)
+    d(0) = "NAV in the currency of record (> 0)."
+    d(1) = "Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2" & ChrW(8211) & "4% is usual)."
+    d(2) = "low, normal or high (default normal), or a VIX level: < 18 low, 18" & ChrW(8211) & "28 normal, > 28 high."
+    d(3) = "Optional split table: a header row low | normal | high and one row per bucket (label in the first column), fractions of the budget; each column sums to 1."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_BUDGET", Description:="Annual hedging budget split into the five buckets for a vol regime (SPEC " & ChrW(167) & "8, Figure 05).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 5)
+    d(0) = "Book rows with labels in the first column, one column per position (Ticker, Asset class, Currency, Is hedge, FX decision, ..., Weight as a fraction of NAV)."
+    d(1) = "Factor rows with labels in the first column, one column per position (blank = 0)."
+    d(2) = "Two columns label | value: NAV, Currency of record, Last decomposition, Today, VIX, MOVE, DVOL, CVIX."
+    d(3) = "Protection ledger with a header row: Date, Instrument, Bucket, Premium, Vol index, Vol level."
+    d(4) = "Optional two columns label | value overriding the default tolerances."
+    d(5) = "Pad with blank rows to this many (fits a fixed array range); optional. Findings beyond it are summed up in the last row."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_CHECKS", Description:="Common hedging mistakes in the book (SPEC " & ChrW(167) & "9): code, severity, message, positions, fix.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 4)
     d(0) = "Signed hedge notional in currency (short < 0); a cell or a column."
     d(1) = "Instrument price (> 0)."
@@ -228,6 +697,17 @@ Sub RegisterXlhedgeFunctions()
     d(3) = "Instrument beta to the factor; default 1."
     d(4) = "Multiplier of the micro contract (MES 5) to complete the rounding; optional."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_CONTRACTS", Description:="Whole contracts, the notional left by rounding, and a micro-contract completion, as a row.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 5)
+    d(0) = "NAV in the currency of record (> 0)."
+    d(1) = "Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2" & ChrW(8211) & "4% is usual)."
+    d(2) = "Current VIX level, or two columns: index (VIX, MOVE, DVOL, CVIX) and level."
+    d(3) = "Hedge ledger with a header row: Date, Instrument, Bucket, Premium (paid > 0, received < 0), optional Vol index and Vol level."
+    d(4) = "Date the year-to-date runs to (blank = today)."
+    d(5) = "Optional split table: a header row low | normal | high and one row per bucket (label in the first column), fractions of the budget; each column sums to 1."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_DEPLOYMENT", Description:="What to do now with each budget bucket given the vol regimes: deploy, maintain and roll, or hold (SPEC " & ChrW(167) & "8, " & ChrW(167) & "10).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 0)
+    d(0) = "One column of VIX levels (default 10 to 45 in steps of 1)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_DEPLOYMENT_CURVE", Description:="Share of the remaining budget to deploy now and to move to rebalance cash, against VIX (Figure 06).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 4)
     d(0) = "Factor exposure E_f as a fraction of NAV (long > 0); a cell or a column of factors."
     d(1) = "NAV in the currency of record (> 0)."
@@ -235,6 +715,30 @@ Sub RegisterXlhedgeFunctions()
     d(3) = "Target exposure T_f, NAV fraction (default 0 = neutral)."
     d(4) = "Alpha estimate " & ChrW(945) & " in [0, 1) (default 0); the notional is divided by 1 " & ChrW(8722) & " " & ChrW(945) & "."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_NOTIONAL", Description:="Signed currency notional of a factor hedge, " & ChrW(8722) & "h" & ChrW(183) & "(E " & ChrW(8722) & " T)" & ChrW(183) & "NAV/(1 " & ChrW(8722) & " " & ChrW(945) & ") (SPEC " & ChrW(167) & "5).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 9)
+    d(0) = "Coin (units) held long, e.g. 5 BTC."
+    d(1) = "Entry price (> 0)."
+    d(2) = "Hedge ratios in [0, 1], a row or column (0.5 = short half)."
+    d(3) = "Price moves, decimals > " & ChrW(8722) & "1 (" & ChrW(8722) & "0.2 = " & ChrW(8722) & "20%), a row or column."
+    d(4) = "linear (default: short ratio " & ChrW(215) & " qty coin) or inverse (short ratio" & ChrW(215) & "qty" & ChrW(215) & "price/face contracts, coin PnL at the exit price)."
+    d(5) = "Funding rate per period, decimal; > 0 = the short hedge receives (default 0)."
+    d(6) = "Horizon in days for funding (default 0)."
+    d(7) = "Funding periods per day (default 3)."
+    d(8) = "USD face per inverse contract (default 100)."
+    d(9) = "table (default: rows ratio " & ChrW(215) & " move, columns ratio, move, spot, hedge, funding, net) or net / spot / hedge / funding / hedge_coin (grid: rows ratios, columns moves; hedge_coin = inverse hedge PnL in coin)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_OUTCOMES", Description:="Hedge-ratio outcome table: ratios " & ChrW(215) & " price moves " & ChrW(8594) & " spot, hedge, funding, net P&L (SPEC " & ChrW(167) & "7).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 9)
+    d(0) = "Hedge instrument ticker (ES, SPY, SH, SPX_PUT, TLT, ZN, UUP, CL, BTC, BTCUSD" & ChrW(8230) & "); blank = no hedge."
+    d(1) = "Factor exposure E_f, NAV fraction (long > 0)."
+    d(2) = "NAV in the currency of record (> 0)."
+    d(3) = "Hedge ratio h in [0, 1] (default 1)."
+    d(4) = "Target exposure T_f, NAV fraction (default 0)."
+    d(5) = "Alpha estimate " & ChrW(945) & " in [0, 1) (default 0)."
+    d(6) = "The Instruments sheet table (header row first); default the shipped catalogue."
+    d(7) = "Risk-free rate for Black" & ChrW(8211) & "Scholes puts (default 0)."
+    d(8) = "Dividend yield for Black" & ChrW(8211) & "Scholes puts (default 0)."
+    d(9) = "Perpetual funding periods per day (default 3)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_PLAN", Description:="Recommended hedge of one factor with one instrument, as a row (SPEC " & ChrW(167) & "5).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Signed hedge notional in currency (short < 0), e.g. from HEDGE_NOTIONAL."
     d(1) = "Instrument price (> 0): futures points, share price, USD per coin."
@@ -245,6 +749,29 @@ Sub RegisterXlhedgeFunctions()
     d(0) = "Ticker in the catalogue (ES, MES, SPY, SH, SPX_PUT, TLT, ZN, 6E, CL, BTC, BTCUSD" & ChrW(8230) & ")."
     d(1) = "One of: name, factor, kind, price, multiplier, beta, face, currency, expiry, micro, strike, vol, years, funding_rate, tilt (default price)."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!INSTRUMENT", Description:="A field of a shipped catalogue instrument (illustrative prices; refresh them).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 3)
+    d(0) = "Number of contracts, long > 0, short < 0."
+    d(1) = "USD face value per contract (e.g. 100), > 0."
+    d(2) = "Entry price in USD per coin (> 0)."
+    d(3) = "Exit price in USD per coin (> 0). USD PnL = result " & ChrW(215) & " exit."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!INVERSE_PNL", Description:="Inverse (coin-margined) PnL in coin, contracts " & ChrW(215) & " face " & ChrW(215) & " (1/entry " & ChrW(8722) & " 1/exit) (SPEC " & ChrW(167) & "6).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
+    d(0) = "Quantity in coin/units, long > 0, short < 0."
+    d(1) = "Entry price (> 0)."
+    d(2) = "Exit price (> 0)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!LINEAR_PNL", Description:="Linear contract PnL in quote currency, qty " & ChrW(215) & " (exit " & ChrW(8722) & " entry) (SPEC " & ChrW(167) & "6).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
+    d(0) = "Entry (or current) price (> 0)."
+    d(1) = "Liquidation price, e.g. from LIQ_PRICE."
+    d(2) = ChrW(963) & " of daily returns, decimal (0.03 = 3%); optional."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!LIQ_DISTANCE", Description:="Distance to liquidation as a row: signed % move to the liquidation price, and in daily " & ChrW(963) & ".", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 4)
+    d(0) = "Entry price (> 0)."
+    d(1) = "Leverage L (> 0)."
+    d(2) = "long or short."
+    d(3) = "Maintenance margin rate, decimal in [0, 1) (default 0.005)."
+    d(4) = "linear (USDT-margined, default) or inverse (coin-margined)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!LIQ_PRICE", Description:="Isolated-margin liquidation price, exchanges' simplified form: no added margin, fees or tiers (SPEC " & ChrW(167) & "6).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "Book (or position) value series, oldest first, one column."
     d(1) = "Prices of the hedge instruments, one column each, same rows."
@@ -260,6 +787,17 @@ Sub RegisterXlhedgeFunctions()
     d(1) = "Beta of A to the index."
     d(2) = "Beta of B to the index (" & ChrW(8800) & " 0)."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PAIR_NEUTRAL", Description:="Weight of the short leg that makes a pair beta-neutral, " & ChrW(8722) & "w_A" & ChrW(183) & ChrW(946) & "_A/" & ChrW(946) & "_B (seed 003).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
+    d(0) = "History of funding rates per period, decimals (a column; blanks skipped)."
+    d(1) = "Funding periods per day (default 3: every 8 hours)."
+    d(2) = "long or short (default short); > 0 means the side earns the carry."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PERP_CARRY", Description:="Annualised funding carry, mean rate " & ChrW(215) & " periods per day " & ChrW(215) & " 365, as received by side (SPEC " & ChrW(167) & "6).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 3)
+    d(0) = "Size of the position in quote currency (" & ChrW(8805) & " 0); the direction goes in side."
+    d(1) = "Funding rate per period, decimal (0.0001 = 0.01%), either sign."
+    d(2) = "Number of funding periods (3 a day when 8-hourly); default 1."
+    d(3) = "long or short (default short: a hedge)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PERP_FUNDING", Description:="Perpetual funding received (> 0) or paid (< 0); a positive rate means longs pay shorts (SPEC " & ChrW(167) & "6).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "Underlying price (> 0)."
     d(1) = "Strike price (> 0)."
@@ -276,4 +814,56 @@ Sub RegisterXlhedgeFunctions()
     d(4) = "Risk-free rate, annual continuously compounded decimal (default 0)."
     d(5) = "Dividend yield, annual continuously compounded decimal (default 0)."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PUT_PRICE", Description:="Black" & ChrW(8211) & "Scholes value of a European put per unit of underlying (" & ChrW(215) & " multiplier for a contract).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 5)
+    d(0) = "Book rows with labels in the first column (as HEDGE_CHECKS); hedges give Target hedge ratio, Price, Multiplier."
+    d(1) = "Factor rows with labels in the first column, one column per position (blank = 0)."
+    d(2) = "NAV in the currency of record (> 0)."
+    d(3) = "Drift in percentage points beyond which a factor is flagged (default 10)."
+    d(4) = "Optional two columns factor | target ratio (0" & ChrW(8211) & "1), overriding the hedges' own targets."
+    d(5) = "Pad with blank rows to this many (fits a fixed array range); optional."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!REBALANCE", Description:="Hedge ratio per factor against target, drift in percentage points, and the orders back to target.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 6)
+    d(0) = "Prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise). The market series (" & ChrW(948) & " for the adjustment) is column `market`."
+    d(1) = "Vol index level per row of prices (VIX...), or with its own date column. Blank: regimes from the market series' 21-day realised-vol percentile instead."
+    d(2) = "Which days: ""normal"" (low " & ChrW(8804) & " level " & ChrW(8804) & " high), ""stress"" (> high), ""low"" (< low), ""calm"" (not stress) or ""all""."
+    d(3) = "Lower threshold, index points (default 18, VIX). Boundary values are normal."
+    d(4) = "Upper threshold, index points (default 28, VIX). Boundary values are normal."
+    d(5) = "FALSE (default): raw correlations. TRUE: Forbes" & ChrW(8211) & "Rigobon " & ChrW(961) & "/" & ChrW(8730) & "(1+" & ChrW(948) & "(1" & ChrW(8722) & ChrW(961) & ChrW(178) & ")), " & ChrW(948) & " = " & ChrW(963) & ChrW(178) & "_regime/" & ChrW(963) & ChrW(178) & "_normal " & ChrW(8722) & " 1 of the market series."
+    d(6) = "Column number (1 = first price column) of the market series, default 1."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!REGIME_CORRELATION", Description:="Correlation matrix over normal or stress days of a vol index (SPEC " & ChrW(167) & "3" & ChrW(8211) & ChrW(167) & "4), raw or Forbes" & ChrW(8211) & "Rigobon adjusted.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 4)
+    d(0) = "SPX move, decimal (" & ChrW(8722) & "0.10 = " & ChrW(8722) & "10%)."
+    d(1) = "Annual vol of SPX (> 0), same basis as vols."
+    d(2) = "Annual vols of the proxies (> 0), one per factor row."
+    d(3) = "Correlation of each proxy with SPX in the regime (normal or stress), in [" & ChrW(8722) & "1, 1]."
+    d(4) = "Factor shock per unit proxy move (1; TLT" & ChrW(8594) & "bp: " & ChrW(8722) & "1/(duration" & ChrW(215) & "0.0001)); default 1."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!REGIME_MOVE", Description:="Regime-consistent factor shocks from an SPX move: " & ChrW(961) & ChrW(183) & ChrW(963) & "_j/" & ChrW(963) & "_SPX" & ChrW(183) & "move " & ChrW(215) & " per_unit (SPEC " & ChrW(167) & "7).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 3)
+    d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise). Several columns give several beta columns."
+    d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
+    d(2) = "Returns per window (e.g. 252 " & ChrW(8776) & " one trading year). Whole number " & ChrW(8805) & " 2."
+    d(3) = "Return type: ""simple"" (default) or ""log""."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!ROLLING_BETA", Description:="Rolling OLS beta, one column per asset column, aligned to the input rows (SPEC " & ChrW(167) & "3).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 3)
+    d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
+    d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
+    d(2) = "Returns per window. Whole number " & ChrW(8805) & " 2."
+    d(3) = "Return type: ""simple"" (default) or ""log""."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!ROLLING_CORRELATION", Description:="Rolling correlation of each asset column with the benchmark, aligned to the input rows.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
+    d(0) = "Expiry date of the contract."
+    d(1) = "Valuation date (default today)."
+    d(2) = "Warn this many calendar days before expiry (default 5)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!ROLL_DAYS", Description:="Days to a dated future's expiry and its roll status as a row: [days, ok | roll | expired].", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
+    d(0) = "Factor exposures E_f (NAV fractions), one row per factor in the core order (equity, duration, usd, commodity, crypto, vol) or with a first column of factor names; several columns = several books (unhedged, hedged)."
+    d(1) = "One shock per factor row: equity/usd/commodity/crypto as decimal moves (" & ChrW(8722) & "0.10), duration in bp of yield (+25), vol in points (+10)."
+    d(2) = "NAV in the currency of record (> 0)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!SCENARIO_PNL", Description:="Factor-shock P&L per factor and total, one column per book (SPEC " & ChrW(167) & "7).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 3)
+    d(0) = "Index level(s), index points (VIX 18 = 18% annualised); a cell or a range."
+    d(1) = "Which index's thresholds: ""VIX"" (default, 18/28), ""MOVE"", ""DVOL"" or ""CVIX""."
+    d(2) = "Override the lower threshold (optional; e.g. the Regime sheet's editable value)."
+    d(3) = "Override the upper threshold (optional)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!VOL_REGIME", Description:="Vol regime of an index level: ""low"", ""normal"" or ""high"" (SPEC " & ChrW(167) & "4; boundaries are normal).", Category:="xlhedge", ArgumentDescriptions:=d
 End Sub

@@ -34,6 +34,17 @@ _HEDGING_API = [
 
 __version__ = "0.1.0"
 
+
+def main() -> None:
+    """The "Refresh book" ribbon button (``xlhedge.xlam`` runs ``import xlhedge; xlhedge.main()``).
+
+    Imported lazily so ``import xlhedge`` never loads xlwings' Excel parts.
+    """
+    from .excel import main as _refresh
+
+    _refresh()
+
+
 __all__ = [
     "Book",
     "factor_exposure",
@@ -43,4 +54,5 @@ __all__ = [
     "WorkbookError",
     "FormulaError",
     "__version__",
+    "main",
 ] + _HEDGING_API + _BUDGET_CHECKS_API

@@ -46,6 +46,10 @@ __all__ = [
     "BAS_NAME",
     "PLACEHOLDER_INTERPRETER",
     "build_addin",
+    "configure_udf_modules",
+    "excel_platform",
+    "install_addin",
+    "uninstall_addin",
     "committed_addin_path",
     "committed_dir",
     "conf_values",
@@ -479,6 +483,125 @@ def generate_bas(module: types.ModuleType | None = None) -> str:
     for line in _iter_register_lines(module):
         out.write(line + "\n")
     return out.getvalue().replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+# ---------------------------------------------------------------------------
+# Installing (Windows / macOS): xlwings' own installer and user configuration
+
+
+def excel_platform(platform: str | None = None) -> str | None:
+    """"windows", "mac", or None where Excel does not run."""
+    platform = platform or sys.platform
+    if platform.startswith("win"):
+        return "windows"
+    if platform.startswith("darwin"):
+        return "mac"
+    return None
+
+
+NO_EXCEL_MESSAGE = (
+    "Excel is not available on this system ({platform}), so there is nothing to install here. "
+    "Recompute saved workbooks with `xlhedge recompute BOOK.xlsx` (formulas and their values stay in "
+    "the file); to prepare the add-in for a Windows or Mac machine, run `xlhedge addin build "
+    "OUT/xlhedge.xlam --interpreter PATH-TO-PYTHON-THERE` or run `xlhedge addin install` on that machine."
+)
+
+
+def _read_user_config(path: Path) -> list[tuple[str, str]]:
+    """xlwings' user configuration: lines ``"KEY","VALUE"`` (xlwings/cli.py update_user_config)."""
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        key, _, value = line.partition(",")
+        out.append((key.strip().strip('"'), value.strip().strip('"')))
+    return out
+
+
+def _write_user_config(path: Path, items: list[tuple[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f'"{k}","{v}"\n' for k, v in items), encoding="utf-8")
+
+
+def configure_udf_modules(
+    add: bool = True,
+    *,
+    config_file: str | Path | None = None,
+    interpreter: str | None = None,
+    platform: str | None = None,
+) -> list[str]:
+    """Add (or remove) ``xlhedge.udfs`` in xlwings' ``UDF Modules`` user setting.
+
+    Other modules already listed are kept. On install the interpreter setting
+    for this platform (``INTERPRETER_WIN``/``INTERPRETER_MAC``) is written only
+    when there is none, so an existing choice is respected. Returns what changed.
+    """
+    import xlwings
+
+    path = Path(config_file) if config_file is not None else Path(xlwings.USER_CONFIG_FILE)
+    items = _read_user_config(path)
+    changes: list[str] = []
+    idx = {k.upper(): i for i, (k, _) in enumerate(items)}
+    modules = [m for m in (items[idx["UDF MODULES"]][1].split(";") if "UDF MODULES" in idx else []) if m]
+    if add and UDF_MODULE not in modules:
+        modules.append(UDF_MODULE)
+        changes.append(f"UDF Modules += {UDF_MODULE}")
+    elif not add and UDF_MODULE in modules:
+        modules.remove(UDF_MODULE)
+        changes.append(f"UDF Modules -= {UDF_MODULE}")
+    value = ";".join(modules)
+    if "UDF MODULES" in idx:
+        items[idx["UDF MODULES"]] = (items[idx["UDF MODULES"]][0], value)
+    elif value:
+        items.append(("UDF Modules", value))
+    if add:
+        key = "INTERPRETER_MAC" if excel_platform(platform) == "mac" else "INTERPRETER_WIN"
+        if key not in idx:
+            items.append((key, interpreter or sys.executable))
+            changes.append(f"{key} = {interpreter or sys.executable}")
+    items = [(k, v) for k, v in items if not (k.upper() == "UDF MODULES" and not v)]
+    if changes:
+        _write_user_config(path, items)
+    return changes
+
+
+def install_addin(*, interpreter: str | None = None, platform: str | None = None,
+                  installer: Any = None, workdir: str | Path | None = None) -> Path:
+    """Build ``xlhedge.xlam`` for this machine and install it with xlwings' installer.
+
+    ``installer`` defaults to ``xlwings.cli._addin_install`` (copies the file
+    into Excel's XLSTART folder, asking Excel for it, and loads it). Raises
+    :class:`WorkbookError` where Excel does not run.
+    """
+    plat = excel_platform(platform)
+    if plat is None:
+        raise WorkbookError(NO_EXCEL_MESSAGE.format(platform=platform or sys.platform))
+    import tempfile
+
+    d = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="xlhedge-addin-"))
+    out = d / ADDIN_NAME
+    build_addin(out, interpreter=interpreter)
+    if installer is None:
+        from xlwings.cli import _addin_install as installer  # xlwings' own mechanism
+    installer(str(out))
+    return out
+
+
+def uninstall_addin(*, platform: str | None = None, remover: Any = None) -> None:
+    """Remove ``xlhedge.xlam`` from Excel's XLSTART folder (xlwings' remover)."""
+    plat = excel_platform(platform)
+    if plat is None:
+        raise WorkbookError(NO_EXCEL_MESSAGE.format(platform=platform or sys.platform))
+    if remover is None:
+        from xlwings.cli import _addin_remove
+
+        def remover(name: str) -> None:
+            _addin_remove(name, False)
+
+    remover(ADDIN_NAME)
 
 
 # ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import book
+from . import addin, book
 
 app = typer.Typer(
     name="xlhedge",
@@ -15,7 +15,7 @@ app = typer.Typer(
 )
 
 #: Command modules, in help order. A feature adds its module here.
-COMMAND_MODULES = [book]
+COMMAND_MODULES = [book, addin]
 
 for _module in COMMAND_MODULES:
     _module.register(app)
