@@ -11,6 +11,7 @@ a temporary file beside the original and moved over it in one rename.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import os
 import posixpath
 import re
@@ -60,11 +61,10 @@ def datetime_to_serial(d: _dt.date) -> float:
     return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
 
 
-@dataclass
-class Cell:
-    """One cell as stored: cached value, formula text and formula attributes."""
+@dataclass(slots=True)
+class Formula:
+    """A formula as stored: text and attributes (its value lives in ``SheetPart.values``)."""
 
-    value: Any = None
     formula: str | None = None
     ftype: str | None = None  # None (plain) | "array" | "shared" | "dataTable"
     fref: str | None = None  # array/shared range
@@ -79,10 +79,12 @@ class SheetPart:
     name: str
     member: str
     root: etree._Element | None = None
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    values: dict[tuple[int, int], Any] = field(default_factory=dict)
+    formulas: dict[tuple[int, int], Formula] = field(default_factory=dict)
     elements: dict[tuple[int, int], etree._Element] = field(default_factory=dict)
     rows: dict[int, etree._Element] = field(default_factory=dict)
     dirty: bool = False
+    loaded: bool = False
 
 
 class XlsxPackage:
@@ -189,7 +191,7 @@ class XlsxPackage:
         return frozenset(dates)
 
     def sheet(self, name: str) -> SheetPart:
-        """A worksheet by name, parsed on first use."""
+        """A worksheet by name, its cells read on first use."""
         part = self.sheets.get(name)
         if part is None:
             for k, v in self.sheets.items():
@@ -200,133 +202,109 @@ class XlsxPackage:
             raise WorkbookError(
                 f"has no sheet named {name!r} (sheets: {', '.join(self.sheet_order)})", where=str(self.path)
             )
-        if part.root is None:
-            self._parse_sheet(part)
+        if not part.loaded:
+            data = self.zip.read(part.member)
+            if not _scan_cells(self, part, data):
+                self._tree(part)
+                _tree_cells(self, part)
+            part.loaded = True
         return part
 
-    def _parse_sheet(self, part: SheetPart) -> None:
-        part.root = self._xml(part.member)
-        sd = part.root.find(_SHEETDATA)
-        if sd is None:
-            return
-        strings = self.shared_strings
-        date_styles = self.date_styles
-        cells = part.cells
-        elements = part.elements
-        next_row = 0
-        for row in sd.iterchildren(_ROW):
-            r_attr = row.get("r")
-            rnum = int(r_attr) if r_attr else next_row + 1
-            next_row = rnum
-            part.rows[rnum] = row
-            next_col = 0
-            for c in row.iterchildren(_C):
-                ref = c.get("r")
-                if ref:
-                    m = _CELL_REF.match(ref)
-                    col = col_index(m.group(1))
-                else:
-                    col = next_col + 1
-                next_col = col
-                key = (rnum, col)
-                elements[key] = c
-                t = c.get("t")
-                v = None
-                f = None
-                cell = Cell()
-                for child in c:
-                    tag = child.tag
-                    if tag == _V:
-                        v = child.text if child.text is not None else ""
-                    elif tag == _F:
-                        f = child
-                    elif tag == _IS:
-                        v = "".join(x.text or "" for x in child.iter(_T))
-                if v == "" and t not in ("str", "inlineStr", "s"):
-                    v = None
-                if v is not None:
-                    if t is None or t == "n":
-                        num = float(v)
-                        s = c.get("s")
-                        if s is not None and int(s) in date_styles and f is None:
-                            cell.value = serial_to_datetime(num + (1462 if self.date1904 else 0))
-                        else:
-                            cell.value = num
-                    elif t == "s":
-                        cell.value = strings[int(v)]
-                    elif t in ("str", "inlineStr"):
-                        cell.value = v
-                    elif t == "b":
-                        cell.value = v.strip() in ("1", "true")
-                    elif t == "e":
-                        cell.value = ExcelError(v.strip())
-                    elif t == "d":
-                        cell.value = _dt.datetime.fromisoformat(v)
-                    else:
-                        cell.value = v
-                if f is not None:
-                    cell.formula = f.text
-                    cell.ftype = f.get("t")
-                    cell.fref = f.get("ref")
-                    cell.si = f.get("si")
-                    cell.dynamic = c.get("cm") is not None
-                if v is not None or f is not None:
-                    cells[key] = cell
+    def _tree(self, part: SheetPart) -> etree._Element:
+        """The worksheet's XML tree with row/cell element indexes (parsed for writing)."""
+        if part.root is None:
+            part.root = self._xml(part.member)
+            sd = part.root.find(_SHEETDATA)
+            next_row = 0
+            for row in (sd.iterchildren(_ROW) if sd is not None else ()):
+                r_attr = row.get("r")
+                rnum = int(r_attr) if r_attr else next_row + 1
+                next_row = rnum
+                part.rows[rnum] = row
+                next_col = 0
+                for c in row.iterchildren(_C):
+                    ref = c.get("r")
+                    col = col_index(_CELL_REF.match(ref).group(1)) if ref else next_col + 1
+                    next_col = col
+                    part.elements[(rnum, col)] = c
+        return part.root
 
-    def iter_formulas(self, sheet: str) -> Iterator[tuple[int, int, Cell]]:
+    def _value(self, t: str | None, v: str | None, style: str | None, has_formula: bool) -> Any:
+        """A stored cell value as Python: number, text, bool, ExcelError or datetime."""
+        if v is None:
+            return None
+        if t is None or t == "n":
+            if v == "":
+                return None
+            num = float(v)
+            if style is not None and not has_formula and int(style) in self.date_styles:
+                return serial_to_datetime(num + (1462 if self.date1904 else 0))
+            return num
+        if t == "s":
+            return self.shared_strings[int(v)]
+        if t in ("str", "inlineStr"):
+            return v
+        if t == "b":
+            return v.strip() in ("1", "true")
+        if t == "e":
+            return ExcelError(v.strip())
+        if t == "d":
+            return _dt.datetime.fromisoformat(v)
+        return v
+
+    def iter_formulas(self, sheet: str) -> Iterator[tuple[int, int, Formula]]:
         part = self.sheet(sheet)
-        for (r, c), cell in part.cells.items():
-            if cell.formula is not None or cell.ftype == "shared":
-                yield r, c, cell
+        for (r, c), f in part.formulas.items():
+            yield r, c, f
 
     def read_range(self, rng: CellRange) -> list[list[Any]]:
         part = self.sheet(rng.sheet)
-        cells = part.cells
-        if rng.size <= 4 * max(len(cells), 1):
-            return [
-                [(cells[(r, c)].value if (r, c) in cells else None) for c in range(rng.c1, rng.c2 + 1)]
-                for r in range(rng.r1, rng.r2 + 1)
-            ]
+        get = part.values.get
+        if rng.size <= 4 * max(len(part.values), 1):
+            cols = range(rng.c1, rng.c2 + 1)
+            return [[get((r, c)) for c in cols] for r in range(rng.r1, rng.r2 + 1)]
         # A huge range (whole columns): fill from the stored cells only.
         out = [[None] * rng.cols for _ in range(rng.rows)]
-        for (r, c), cell in cells.items():
+        for (r, c), v in part.values.items():
             if rng.contains(r, c):
-                out[r - rng.r1][c - rng.c1] = cell.value
+                out[r - rng.r1][c - rng.c1] = v
         return out
 
     def used_bounds(self, sheet: str) -> tuple[int, int]:
         """(last row, last column) holding anything."""
         part = self.sheet(sheet)
-        if not part.cells:
+        keys = part.values.keys() | part.formulas.keys()
+        if not keys:
             return (0, 0)
-        return (max(r for r, _ in part.cells), max(c for _, c in part.cells))
+        return (max(r for r, _ in keys), max(c for _, c in keys))
 
     # ------------------------------------------------------------------ writing
     def set_cached(self, sheet: str, row: int, col: int, value: Any) -> bool:
         """Set the cached value of a cell, keeping its formula. Returns True if it changed."""
         part = self.sheet(sheet)
-        cell = part.cells.get((row, col))
-        if _same(cell.value if cell is not None else None, value):
+        if _same(part.values.get((row, col)), value):
             return False
+        self._tree(part)
         el = part.elements.get((row, col))
         if el is None:
             el = self._new_cell(part, row, col)
         _write_value(el, value)
-        if cell is None:
-            part.cells[(row, col)] = Cell(value=value)
+        if value is None:
+            part.values.pop((row, col), None)
         else:
-            cell.value = value
+            part.values[(row, col)] = value
         part.dirty = True
         return True
 
     def set_array_ref(self, sheet: str, row: int, col: int, ref: str) -> None:
         """Change the range an array formula fills (dynamic-array spill size)."""
         part = self.sheet(sheet)
+        self._tree(part)
         el = part.elements[(row, col)]
         f = el.find(_F)
         if f is not None and f.get("ref") != ref:
             f.set("ref", ref)
-            part.cells[(row, col)].fref = ref
+            part.formulas[(row, col)].fref = ref
             part.dirty = True
 
     def _new_cell(self, part: SheetPart, row: int, col: int) -> etree._Element:
@@ -483,3 +461,110 @@ def open_package(path: str | os.PathLike[str]) -> XlsxPackage:
         if suffix == ".xlsb":
             raise WorkbookError("is a binary .xlsb workbook; save it as .xlsx or .xlsm", where=str(p))
     return XlsxPackage(p, data)
+
+
+# ---------------------------------------------------------------------- cell readers
+# Two readers of a worksheet's cells that must agree (tests compare them): a
+# regular-expression scan of the XML text, fast enough for 16,000-column books,
+# and the lxml tree walk, which handles any well-formed part (prefixed
+# namespaces, cells without an r attribute). The scan declines what it cannot
+# read and the tree walk takes over.
+# <c r="B5" s="3" t="s" ...>: column, row, s, t, other attributes, then either a lone <v> or the body.
+_SCAN_ROW = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?([^>]*?)(?:/>|><v>([^<]+)</v></c>|>(.*?)</c>)', re.S
+)
+_SCAN_F = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_SCAN_F_ATTR = re.compile(rb'\b(t|ref|si)="([^"]*)"')
+_SCAN_V = re.compile(rb"<v>(.*?)</v>|<v/>", re.S)
+_SCAN_T = re.compile(rb"<t\b[^>]*>(.*?)</t>|<t\b[^>]*/>", re.S)
+
+
+def _text(b: bytes) -> str:
+    s = b.decode("utf-8")
+    return html.unescape(s) if "&" in s else s
+
+
+def _scan_cells(pkg: "XlsxPackage", part: SheetPart, data: bytes) -> bool:
+    """Fill the part's values/formulas by scanning the XML text; False if it needs the tree reader."""
+    if b"<sheetData" not in data:
+        return b"sheetData" not in data  # no cells at all, or a prefixed namespace
+    if data.count(b"<c ") + data.count(b"<c>") != data.count(b'<c r="'):
+        return False  # cells without a leading r attribute: let the tree reader number them
+    values = part.values
+    value = pkg._value
+    strings = pkg.shared_strings
+    dates = pkg.date_styles
+    col_of: dict[bytes, int] = {}
+    is_date: dict[bytes, bool] = {b"": False}
+    for col_s, row_s, s_b, t_b, extra, raw, body in _SCAN_ROW.findall(data):
+        if not (raw or body):
+            continue  # an empty (styled) cell
+        col = col_of.get(col_s)
+        if col is None:
+            col = col_of[col_s] = col_index(col_s.decode())
+        key = (int(row_s), col)
+        if raw and not extra:
+            # The common cell: a stored value and nothing else.
+            if not t_b:
+                d = is_date.get(s_b)
+                if d is None:
+                    d = is_date[s_b] = int(s_b) in dates
+                values[key] = value(None, raw.decode(), s_b.decode(), False) if d else float(raw)
+            elif t_b == b"s":
+                values[key] = strings[int(raw)]
+            else:
+                values[key] = value(t_b.decode(), _text(raw), None, False)
+            continue
+        if not body:
+            continue
+        t = t_b.decode() if t_b else None
+        s_attr = s_b.decode() if s_b else None
+        if extra:
+            i = extra.find(b' t="')
+            if i >= 0:
+                t = extra[i + 4 : extra.index(b'"', i + 4)].decode()
+            i = extra.find(b' s="')
+            if i >= 0:
+                s_attr = extra[i + 4 : extra.index(b'"', i + 4)].decode()
+        fm = _SCAN_F.search(body)
+        if fm is not None:
+            fa = dict(_SCAN_F_ATTR.findall(fm.group(1)))
+            part.formulas[key] = Formula(
+                _text(fm.group(2)) if fm.group(2) is not None else None,
+                fa[b"t"].decode() if b"t" in fa else None,
+                fa[b"ref"].decode() if b"ref" in fa else None,
+                fa[b"si"].decode() if b"si" in fa else None,
+                b' cm="' in extra,
+            )
+        if t == "inlineStr":
+            v = "".join(_text(g.group(1)) for g in _SCAN_T.finditer(body) if g.group(1) is not None)
+        else:
+            vm = _SCAN_V.search(body, fm.end() if fm is not None else 0)
+            v = (_text(vm.group(1)) if vm.group(1) is not None else "") if vm is not None else None
+        if v == "" and t not in ("str", "inlineStr", "s"):
+            v = None
+        if v is not None:
+            values[key] = value(t, v, s_attr, fm is not None)
+    return True
+
+
+def _tree_cells(pkg: "XlsxPackage", part: SheetPart) -> None:
+    """Fill the part's values/formulas from the parsed tree (the reference reader)."""
+    for key, c in part.elements.items():
+        t = c.get("t")
+        v = None
+        f = None
+        for child in c:
+            tag = child.tag
+            if tag == _V:
+                v = child.text if child.text is not None else ""
+            elif tag == _F:
+                f = child
+            elif tag == _IS:
+                v = "".join(x.text or "" for x in child.iter(_T))
+        if v == "" and t not in ("str", "inlineStr", "s"):
+            v = None
+        if f is not None:
+            part.formulas[key] = Formula(f.text, f.get("t"), f.get("ref"), f.get("si"), c.get("cm") is not None)
+        if v is not None:
+            part.values[key] = pkg._value(t, v, c.get("s"), f is not None)
