@@ -333,3 +333,28 @@ def test_array_range_smaller_than_result_warns(tmp_path: Path):
     assert any("E1" in str(f) and "enlarge the array range" in f.message for f in rep.warnings)
     v = values(p, "Sheet", "F1:F3")
     assert v[0][0] == pytest.approx(0.3) and v[1][0] == pytest.approx(0.6) and v[2][0] == "#N/A"
+
+
+@pytest.mark.parametrize("maker", ["example", "rich", "odd"])
+def test_fast_reader_agrees_with_tree_reader(tmp_path: Path, example_book: Path, maker: str):
+    from xlhedge.workbook.package import _tree_cells, open_package
+
+    if maker == "example":
+        p = example_book
+    elif maker == "rich":
+        p = tmp_path / "rich.xlsm"
+        _rich_xlsm(p)
+    else:
+        p = tmp_path / "odd.xlsx"
+        _unusual_workbook(p)
+        run(p)  # stored values of every kind: numbers, text, errors
+    pkg = open_package(p)
+    for name in pkg.sheet_order:
+        part = pkg.sheet(name)
+        fast_values, fast_formulas = dict(part.values), dict(part.formulas)
+        part.values.clear()
+        part.formulas.clear()
+        pkg._tree(part)
+        _tree_cells(pkg, part)
+        assert part.values == fast_values, name
+        assert part.formulas == fast_formulas, name

@@ -505,7 +505,7 @@ def _scan_cells(pkg: "XlsxPackage", part: SheetPart, data: bytes) -> bool:
         key = (int(row_s), col)
         if raw and not extra:
             # The common cell: a stored value and nothing else.
-            if not t_b:
+            if not t_b or t_b == b"n":
                 d = is_date.get(s_b)
                 if d is None:
                     d = is_date[s_b] = int(s_b) in dates
@@ -513,7 +513,7 @@ def _scan_cells(pkg: "XlsxPackage", part: SheetPart, data: bytes) -> bool:
             elif t_b == b"s":
                 values[key] = strings[int(raw)]
             else:
-                values[key] = value(t_b.decode(), _text(raw), None, False)
+                values[key] = value(t_b.decode(), _text(raw), s_b.decode() or None, False)
             continue
         if not body:
             continue
