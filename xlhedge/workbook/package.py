@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import io
 import os
 import posixpath
 import re
@@ -94,7 +95,7 @@ class XlsxPackage:
         self.path = path
         self._data = data
         try:
-            self.zip = zipfile.ZipFile(_BytesReader(data))
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
             raise WorkbookError("is not a valid .xlsx/.xlsm file (not a zip package)", where=str(path)) from None
         names = set(self.zip.namelist())
@@ -375,18 +376,6 @@ class XlsxPackage:
 
 
 _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
-
-
-class _BytesReader:
-    """Minimal seekable reader over bytes (zipfile needs seek/tell/read)."""
-
-    def __init__(self, data: bytes) -> None:
-        import io
-
-        self._io = io.BytesIO(data)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._io, name)
 
 
 def _same(a: Any, b: Any) -> bool:
