@@ -162,15 +162,14 @@ def test_an_independent_reader_sees_the_conf_sheet(built):
 
     import openpyxl
 
-    src = zipfile.ZipFile(io.BytesIO(built))
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
+    with zipfile.ZipFile(io.BytesIO(built)) as src, zipfile.ZipFile(buf, "w") as z:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "[Content_Types].xml":
                 data = data.replace(b"ms-excel.addin.macroEnabled.main", b"ms-excel.sheet.macroEnabled.main")
             z.writestr(info, data)
-    wb = openpyxl.load_workbook(io.BytesIO(buf.getvalue()), keep_vba=True)
+    wb = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))
     assert wb.sheetnames == ["myaddin.conf"]
     rows = {a: b for a, b in wb["myaddin.conf"].iter_rows(min_col=1, max_col=2, values_only=True) if a}
     assert rows["Interpreter_Win"] == INTERP and rows["UDF Modules"] == "xlhedge.udfs"

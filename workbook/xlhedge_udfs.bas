@@ -603,7 +603,7 @@ Sub RegisterXlhedgeFunctions()
     ReDim d(0 To 5)
     d(0) = "NAV in the currency of record (> 0)."
     d(1) = "Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2" & ChrW(8211) & "4% is usual)."
-    d(2) = "low, normal or high, or a VIX level (SPEC " & ChrW(167) & "4)."
+    d(2) = "low, normal or high, a VIX level (SPEC " & ChrW(167) & "4), or two columns index | level (regime per bucket)."
     d(3) = "Hedge ledger with a header row: Date, Instrument, Bucket, Premium (paid > 0, received < 0), optional Vol index and Vol level."
     d(4) = "Date the year-to-date runs to (blank = today)."
     d(5) = "Optional split table: a header row low | normal | high and one row per bucket (label in the first column), fractions of the budget; each column sums to 1."
@@ -679,7 +679,7 @@ Sub RegisterXlhedgeFunctions()
     ReDim d(0 To 3)
     d(0) = "NAV in the currency of record (> 0)."
     d(1) = "Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2" & ChrW(8211) & "4% is usual)."
-    d(2) = "low, normal or high (default normal), or a VIX level: < 18 low, 18" & ChrW(8211) & "28 normal, > 28 high."
+    d(2) = "low, normal or high (default normal), or a VIX level: < 18 low, 18" & ChrW(8211) & "28 normal, > 28 high; or two columns index | level (VIX, MOVE, DVOL, CVIX): each bucket takes its own index's regime."
     d(3) = "Optional split table: a header row low | normal | high and one row per bucket (label in the first column), fractions of the budget; each column sums to 1."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_BUDGET", Description:="Annual hedging budget split into the five buckets for a vol regime (SPEC " & ChrW(167) & "8, Figure 05).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
