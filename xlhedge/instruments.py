@@ -77,6 +77,8 @@ __all__ = [
     "unit_value",
     "currency_future",
     "with_prices",
+    "SHEET_COLUMNS",
+    "from_grid",
 ]
 
 Kind = Literal["future", "etf", "inverse_etf", "option", "perp_linear", "perp_inverse"]
@@ -325,4 +327,84 @@ def with_prices(prices: dict[str, float], instruments: Any = None) -> dict[str, 
         inst = lookup(t, cat)
         out[inst.ticker.upper()] = replace(inst, price=float(p))
         _validate(out[inst.ticker.upper()])
+    return out
+
+
+#: Instruments-sheet column headers, in order, and the field each one fills.
+SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Ticker", "ticker"), ("Name", "name"), ("Factor", "factor"), ("Kind", "kind"),
+    ("Price", "price"), ("Multiplier", "multiplier"), ("Beta / duration", "beta"), ("Face", "face"),
+    ("Currency", "currency"), ("Expiry", "expiry"), ("Micro", "micro"), ("Strike", "strike"),
+    ("Vol", "vol"), ("Years", "years"), ("Funding rate", "funding_rate"), ("Tilt", "tilt"),
+)
+_HEADER_TO_FIELD = {h.lower(): f for h, f in SHEET_COLUMNS} | {f: f for _, f in SHEET_COLUMNS} | {
+    "beta": "beta", "duration": "beta", "funding": "funding_rate", "contract size": "multiplier",
+}
+_TEXT_FIELDS = {"ticker", "name", "factor", "kind", "currency", "micro", "tilt"}
+
+
+def _cell_date(v: Any, where: str) -> _dt.date | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, _dt.datetime):
+        return v.date()
+    if isinstance(v, _dt.date):
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return (_dt.datetime(1899, 12, 30) + _dt.timedelta(days=float(v))).date()
+    if isinstance(v, str):
+        try:
+            return _dt.date.fromisoformat(v.strip()[:10])
+        except ValueError:
+            pass
+    raise InputError(f"expected a date, found {v!r}", where=where)
+
+
+def from_grid(rows: Any, name: str = "instruments") -> dict[str, Instrument]:
+    """Read an Instruments-sheet range (a header row, then one row per instrument).
+
+    Headers are matched case-insensitively against :data:`SHEET_COLUMNS`; other
+    columns (computed ones) are ignored; rows with a blank ticker are skipped.
+    Blank numbers take the :class:`Instrument` defaults (multiplier 1, beta 1).
+    """
+    from . import coerce
+
+    g = coerce.grid(rows, name)
+    header = [str(v).strip().lower() if isinstance(v, str) else "" for v in g[0]]
+    cols = {i: _HEADER_TO_FIELD[h] for i, h in enumerate(header) if h in _HEADER_TO_FIELD}
+    missing = [h for h, f in SHEET_COLUMNS[:5] if f not in cols.values()]
+    if missing:
+        raise InputError(f"needs a header row with the columns {', '.join(missing)} "
+                         f"(found {', '.join(h for h in header if h) or 'none'})", where=name)
+    out: dict[str, Instrument] = {}
+    for r in range(1, g.shape[0]):
+        kw: dict[str, Any] = {}
+        for i, field_name in cols.items():
+            v = g[r, i]
+            where = f"{name} row {r + 1} ({field_name})"
+            if coerce.is_error_value(v):
+                raise InputError(f"holds the error value {v}", where=where)
+            if coerce.is_blank(v):
+                continue
+            if field_name in _TEXT_FIELDS:
+                kw[field_name] = str(v).strip()
+            elif field_name == "expiry":
+                kw[field_name] = _cell_date(v, where)
+            else:
+                if isinstance(v, bool) or not isinstance(v, (int, float)):
+                    raise InputError(f"expected a number, found {v!r}", where=where)
+                kw[field_name] = float(v)
+        if not kw.get("ticker"):
+            continue
+        for k in ("factor", "kind", "price"):
+            if k not in kw:
+                raise InputError(f"has no {k}", where=f"{name} row {r + 1} ({kw['ticker']})")
+        kw.setdefault("name", kw["ticker"])
+        kw["factor"] = kw["factor"].lower()
+        kw["kind"] = kw["kind"].lower()
+        inst = Instrument(**kw)
+        _validate(inst)
+        out[inst.ticker.upper()] = inst
+    if not out:
+        raise InputError("has no instrument rows", where=name)
     return out

@@ -129,7 +129,7 @@ def hedge_notional(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
     h = _check(ratio, "ratio", low=0, high=1)
     t = _arr(target, "target")
     a = _check(alpha, "alpha", low=0, high=1, high_open=True)
-    return _out(-h * (e - t) * n / (1.0 - a))
+    return _out(-h * (e - t) * n / (1.0 - a) + 0.0)  # + 0.0: no −0
 
 
 def hedge_units(notional, price, multiplier=1.0, beta=1.0):
@@ -301,8 +301,9 @@ def size_hedge(
         value = r["contracts"] * _inst.unit_value(inst)
         per_year = funding_periods_per_day * 365.0
         cost = value * inst.funding_rate * per_year  # longs pay when the rate is > 0
+        flow = " (received)" if cost < 0 else (" (paid)" if cost > 0 else "")
         note = (f"funding per year at {inst.funding_rate:.4%} per period, "
-                f"{funding_periods_per_day:g}/day ({'received' if cost < 0 else 'paid'})")
+                f"{funding_periods_per_day:g}/day{flow}")
     notional_value = _inst.unit_value(inst) if inst.kind != "option" else inst.price * inst.multiplier
     weight = r["contracts"] * notional_value / nav_v
     position_beta = eff / notional_value

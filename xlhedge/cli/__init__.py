@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from . import addin, book
+from . import hedge
 
 app = typer.Typer(
     name="xlhedge",
@@ -15,7 +16,7 @@ app = typer.Typer(
 )
 
 #: Command modules, in help order. A feature adds its module here.
-COMMAND_MODULES = [book, addin]
+COMMAND_MODULES = [book, addin, hedge]
 
 for _module in COMMAND_MODULES:
     _module.register(app)

@@ -14,7 +14,7 @@ from ..perps import CONTRACTS
 from ..registry import worksheet_function
 from .sizing import broadcast, is_omitted, num, result, text
 
-_OUTPUTS = ("table", "net", "spot", "hedge", "funding")
+_OUTPUTS = ("table", "net", "spot", "hedge", "funding", "hedge_coin")
 
 
 @worksheet_function(
@@ -94,7 +94,8 @@ def REGIME_MOVE(spx_move: Any, spx_vol: Any, vols: Any, correlations: Any, per_u
         "periods_per_day": "Funding periods per day (default 3).",
         "face": "USD face per inverse contract (default 100).",
         "output": "table (default: rows ratio × move, columns ratio, move, spot, hedge, funding, "
-                  "net) or net / spot / hedge / funding (grid: rows ratios, columns moves).",
+                  "net) or net / spot / hedge / funding / hedge_coin (grid: rows ratios, columns "
+                  "moves; hedge_coin = inverse hedge PnL in coin).",
     },
     ranges=("ratios", "moves"),
 )
@@ -115,6 +116,8 @@ def HEDGE_OUTCOMES(spot_qty: Any, price: Any, ratios: Any, moves: Any, contract:
     fv = coerce.scalar(face, "face", default=100.0, minimum=0, strict_min=True)
     t = scenarios.hedge_outcomes(q, p, r, m, contract=c, funding_rate=fr, days=d,
                                  periods_per_day=ppd, face=fv)
+    if out == "hedge_coin" and c != "inverse":
+        raise InputError("hedge_coin needs contract inverse", where="output")
     if out == "table":
         return t[["ratio", "move", "spot", "hedge", "funding", "net"]].to_numpy()
     return t[out].to_numpy().reshape(r.size, m.size)

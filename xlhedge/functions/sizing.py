@@ -295,19 +295,143 @@ def LSQ_HEDGE(book_prices: Any, instrument_prices: Any, periods_per_year: Any = 
         "currencies": "Per position, the currency its value moves with (ISO code), same length.",
         "fx_shares": "Per position, share of its value that moves with that currency (blank = 1); optional.",
         "record": "Currency of record (default USD); its positions carry no FX exposure.",
+        "rows": "Pad the result with blank rows to this many (fits a fixed array range); optional.",
     },
     ranges=("weights", "currencies", "fx_shares"),
 )
-def FX_EXPOSURE(weights: Any, currencies: Any, fx_shares: Any = None, record: Any = "USD") -> list[list[Any]]:
+def FX_EXPOSURE(weights: Any, currencies: Any, fx_shares: Any = None, record: Any = "USD",
+                rows: Any = None) -> list[list[Any]]:
     """Two columns: currency, exposure (NAV fraction), largest first; one row per foreign currency."""
+    e = _currency_exposures(weights, currencies, fx_shares, record)
+    out: list[list[Any]] = [[str(k), float(v)] for k, v in e.items()] or [["(none)", 0.0]]
+    if not is_omitted(rows):
+        n = int(coerce.scalar(rows, "rows", minimum=1))
+        if len(out) > n:
+            raise InputError(f"the book has {len(out)} foreign currencies, more than the {n} rows "
+                             "given; enlarge the range", where="rows")
+        out += [[None, None]] * (n - len(out))
+    return out
+
+
+def _currency_exposures(weights: Any, currencies: Any, fx_shares: Any, record: Any):
     w = coerce.vector(weights, "weights")
     c = coerce.text_vector(currencies, "currencies")
     s = None if is_omitted(fx_shares) else coerce.vector(fx_shares, "fx_shares", blank=np.nan)
-    rec = "USD" if is_omitted(record) else str(coerce.grid(record, "record")[0, 0]).strip().upper()
-    e = sizing.currency_exposures(w, c, s, record=rec)
-    if e.empty:
-        return [["(none)", 0.0]]
-    return [[str(k), float(v)] for k, v in e.items()]
+    return sizing.currency_exposures(w, c, s, record=_record(record))
+
+
+def _record(record: Any) -> str:
+    if is_omitted(record):
+        return "USD"
+    v = coerce.grid(record, "record")[0, 0]
+    if not isinstance(v, str):
+        raise InputError(f"expected a currency code such as USD, found {v!r}", where="record")
+    return v.strip().upper()
+
+
+@worksheet_function(
+    "CURRENCY_EXPOSURE",
+    "Exposure of the book to one currency against the currency of record (SPEC §5 FX).",
+    docs={
+        "weights": "Position weights, fraction of NAV (short < 0), one row or column.",
+        "currencies": "Per position, the currency its value moves with (ISO code), same length.",
+        "fx_shares": "Per position, share of its value that moves with that currency (blank = 1).",
+        "currency": "The currency to report (ISO code, e.g. EUR).",
+        "record": "Currency of record (default USD).",
+    },
+    ranges=("weights", "currencies", "fx_shares"),
+)
+def CURRENCY_EXPOSURE(weights: Any, currencies: Any, fx_shares: Any, currency: Any,
+                      record: Any = "USD") -> float:
+    """NAV fraction (long the currency > 0); 0 when the book has none."""
+    e = _currency_exposures(weights, currencies, fx_shares, record)
+    c = coerce.grid(currency, "currency")[0, 0]
+    if coerce.is_blank(c) or not isinstance(c, str):
+        raise InputError("expected a currency code such as EUR", where="currency")
+    return float(e.get(c.strip().upper(), 0.0))
+
+
+@worksheet_function(
+    "FX_HEDGE",
+    "Currency-future hedge of one currency exposure, as a row (SPEC §5 FX; record currency a parameter).",
+    docs={
+        "currency": "Currency of the exposure (ISO code).",
+        "exposure": "Exposure to it, NAV fraction (long the currency > 0), e.g. from CURRENCY_EXPOSURE.",
+        "nav": "NAV in the currency of record (> 0).",
+        "ratio": "Hedge ratio in [0, 1] (default 1).",
+        "record": "Currency of record (default USD).",
+        "instruments": "The Instruments sheet table (header row first); default the shipped catalogue.",
+    },
+    ranges=("instruments",),
+)
+def FX_HEDGE(currency: Any, exposure: Any, nav: Any, ratio: Any = 1.0, record: Any = "USD",
+             instruments: Any = None) -> list[list[Any]]:
+    """[future, contracts unrounded, contracts, record-currency future, unrounded, contracts].
+
+    With USD as the currency of record the last three cells are blank; with another
+    record currency a USD-quoted future on it is the second leg (and the only one for USD).
+    """
+    c = coerce.grid(currency, "currency")[0, 0]
+    if coerce.is_blank(c) or not isinstance(c, str):
+        raise InputError("expected a currency code such as EUR", where="currency")
+    e = coerce.scalar(exposure, "exposure", default=0.0)
+    n = coerce.scalar(nav, "nav", minimum=0, strict_min=True)
+    h = coerce.scalar(ratio, "ratio", default=1.0, minimum=0, maximum=1)
+    cat = None if is_omitted(instruments) else _inst.from_grid(instruments)
+    legs = sizing.fx_hedges({c.strip().upper(): e}, n, record=_record(record), ratio=h, instruments=cat)
+    missing = legs[legs["instrument"] == ""]
+    if len(missing):
+        have = sorted({i.currency for i in _inst.catalogue(cat).values() if i.factor == "fx"})
+        raise InputError(f"no currency future for {missing.iloc[0]['leg']} among the instruments; "
+                         f"futures exist for {', '.join(have)}", where="currency")
+    row: list[Any] = [None] * 6
+    for _, leg in legs.iterrows():
+        k = 0 if leg["leg"] != _record(record) else 3
+        row[k:k + 3] = [leg["instrument"], float(leg["contracts_unrounded"]), float(leg["contracts"])]
+    return [row]
+
+
+@worksheet_function(
+    "HEDGE_PLAN",
+    "Recommended hedge of one factor with one instrument, as a row (SPEC §5).",
+    docs={
+        "ticker": "Hedge instrument ticker (ES, SPY, SH, SPX_PUT, TLT, ZN, UUP, CL, BTC, BTCUSD…); "
+                  "blank = no hedge.",
+        "exposure": "Factor exposure E_f, NAV fraction (long > 0).",
+        "nav": "NAV in the currency of record (> 0).",
+        "ratio": "Hedge ratio h in [0, 1] (default 1).",
+        "target": "Target exposure T_f, NAV fraction (default 0).",
+        "alpha": "Alpha estimate α in [0, 1) (default 0).",
+        "instruments": "The Instruments sheet table (header row first); default the shipped catalogue.",
+        "rate": "Risk-free rate for Black–Scholes puts (default 0).",
+        "div": "Dividend yield for Black–Scholes puts (default 0).",
+        "funding_periods_per_day": "Perpetual funding periods per day (default 3).",
+    },
+    ranges=("instruments",),
+)
+def HEDGE_PLAN(ticker: Any, exposure: Any, nav: Any, ratio: Any = 1.0, target: Any = 0.0,
+               alpha: Any = 0.0, instruments: Any = None, rate: Any = 0.0, div: Any = 0.0,
+               funding_periods_per_day: Any = 3) -> list[list[Any]]:
+    """[side, units (unrounded, signed), whole contracts, residual exposure left by rounding
+    (× NAV), micro ticker, micro contracts, exposure after (× NAV), cost (premium paid, or
+    funding paid per year; < 0 = received)]."""
+    e = coerce.scalar(exposure, "exposure", default=0.0)
+    n = coerce.scalar(nav, "nav", minimum=0, strict_min=True)
+    h = coerce.scalar(ratio, "ratio", default=1.0, minimum=0, maximum=1)
+    t = coerce.scalar(target, "target", default=0.0)
+    a = coerce.scalar(alpha, "alpha", default=0.0, minimum=0, maximum=1, strict_max=True)
+    tk = coerce.grid(ticker, "ticker")[0, 0]
+    if coerce.is_blank(tk):
+        return [["none", None, None, None, None, None, e, 0.0]]
+    cat = None if is_omitted(instruments) else _inst.from_grid(instruments)
+    rec = sizing.size_hedge(
+        e, n, str(tk), ratio=h, target=t, alpha=a, instruments=cat,
+        rate=coerce.scalar(rate, "rate", default=0.0), div=coerce.scalar(div, "div", default=0.0),
+        funding_periods_per_day=coerce.scalar(funding_periods_per_day, "funding_periods_per_day",
+                                              default=3, minimum=0, strict_min=True))
+    micro = rec["micro"] or None
+    return [[rec["side"], rec["units"], rec["contracts"], rec["residual_exposure"], micro,
+             rec["micro_contracts"] if micro else None, rec["exposure_after"], rec["cost"]]]
 
 
 @worksheet_function(

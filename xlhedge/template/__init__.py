@@ -21,6 +21,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
 from . import book_sheet, exposures_sheet, style
+from . import hedges_sheet, instruments_sheet, scenarios_sheet
+from . import budget_sheet, checks_sheet
 from .example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
 from .layout import DEFAULT_POSITIONS, BookLayout
 
@@ -36,6 +38,11 @@ BUILD_TIME = _dt.datetime(2026, 1, 1)
 SHEETS: list[tuple[str, Callable[[Workbook, "TemplateContext"], None]]] = [
     ("Book", book_sheet.build),
     ("Exposures", exposures_sheet.build),
+    ("Hedges", hedges_sheet.build),
+    ("Scenarios", scenarios_sheet.build),
+    ("Instruments", instruments_sheet.build),
+    ("Budget", budget_sheet.build),
+    ("Checks", checks_sheet.build),
 ]
 
 

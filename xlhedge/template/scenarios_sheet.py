@@ -1,0 +1,294 @@
+"""The Scenarios sheet (SPEC §7): factor shocks, normal vs stress, the hedge-ratio outcome table.
+
+1. Factor-shock P&L of the book unhedged (Exposures sheet) vs hedged (the Hedges
+   sheet's exposure after), per factor and total: ``=SCENARIO_PNL``.
+2. Regime-consistent scenario: an SPX move carried to every factor through the
+   normal and the stress correlations (SPEC §3's table, editable) with
+   ``=REGIME_MOVE``; the book with and without a long-TLT "hedge" side by side —
+   it helps in normal times and hurts in stress.
+3. Hedge-ratio outcome table (seed 001): ratios × price moves → spot, hedge,
+   funding, net (``=HEDGE_OUTCOMES``), for a linear or an inverse contract, and
+   the inverse hedge in coin.
+Each section has a native chart.
+"""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
+
+from .._typing import CORE_FACTORS
+from ..perps import CONTRACTS
+from ..scenarios import FACTOR_SHOCKS, REGIME_DEFAULTS, REGIME_NOTE
+from . import exposures_sheet, hedges_sheet, instruments_sheet, style
+
+SHEET = "Scenarios"
+K = len(CORE_FACTORS)
+
+# 1. factor shocks
+S_TITLE = 4
+S_HEADER = 5
+S_ROW0 = 6
+S_TOTAL = S_ROW0 + K
+S_COLUMNS = ["Factor", "Shock unit", "Shock", "Exposure unhedged (× NAV)", "Exposure hedged (× NAV)",
+             "P&L unhedged", "P&L hedged", "Hedge effect"]
+
+# 2. regime-consistent
+R_TITLE = S_TOTAL + 3
+R_INPUT0 = R_TITLE + 2
+R_HEADER = R_INPUT0 + 4
+R_ROW0 = R_HEADER + 1
+R_LAST = R_ROW0 + len(REGIME_DEFAULTS)  # + the vol row
+R_COLUMNS = ["Proxy", "Factor", "Vol (annual)", "ρ with SPX, normal", "ρ with SPX, stress",
+             "Factor shock per unit move", "Shock, normal", "Shock, stress"]
+C_HEADER = R_LAST + 2
+C_ROW0 = C_HEADER + 1
+C_TOTAL = C_ROW0 + K
+C_COLUMNS = ["Factor", "Exposure: book", "Exposure: book + TLT", "Normal: book", "Normal: book + TLT",
+             "Stress: book", "Stress: book + TLT"]
+SUM_HEADER = C_TOTAL + 2
+
+# 3. outcome table
+O_TITLE = SUM_HEADER + 5
+O_INPUT0 = O_TITLE + 2
+O_INPUTS = (
+    ("Spot held (coin)", 5.0, "0.####"),
+    ("Entry price", 60_000.0, "#,##0"),
+    ("Hedge contract", "linear", "@"),
+    ("Funding rate per period", 0.0001, "0.0000%"),
+    ("Horizon (days)", 30.0, "0"),
+    ("Inverse face (USD per contract)", 100.0, "#,##0"),
+)
+RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0)
+MOVES = (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3)
+O_GRID0 = O_INPUT0 + len(O_INPUTS) + 2
+GRIDS = (("net", "Net P&L (spot + hedge + funding)"), ("spot", "Spot P&L"),
+         ("hedge", "Hedge P&L (currency, at the exit price)"), ("funding", "Funding over the horizon"),
+         ("hedge_coin", "Inverse hedge P&L in coin (contract inverse)"))
+GRID_STRIDE = len(RATIOS) + 3
+
+
+def grid_top(k: int) -> int:
+    """Header row (moves) of grid k; ratios are in column A below it."""
+    return O_GRID0 + k * GRID_STRIDE
+
+
+def build(wb: Workbook, ctx) -> None:
+    ws = wb.create_sheet(SHEET)
+    style.title(ws, "Scenarios — shocks, normal vs stress, hedge-ratio outcomes",
+                "P&L in the currency of record. Shocks: % factors as decimal moves, duration in bp of "
+                "yield (P&L = book DV01 × bp), vol in index points. Yellow = inputs.")
+    _shock_table(ws, ctx)
+    _regime(ws, ctx)
+    _outcomes(ws, ctx)
+    for col, width in zip("ABCDEFGHI", (30, 13, 13, 15, 15, 14, 14, 14, 14)):
+        ws.column_dimensions[col].width = width
+    style.print_setup(ws)
+
+
+def _input(ws, row: int, col: int, value, fmt: str):
+    c = ws.cell(row=row, column=col, value=value)
+    c.fill, c.border, c.number_format = style.INPUT_FILL, style.BOX, fmt
+    return c
+
+
+def _shock_table(ws, ctx) -> None:
+    ws.cell(row=S_TITLE, column=1, value="1. Factor shocks — unhedged vs hedged (SPEC §7)").font = Font(bold=True, size=12)
+    style.header(ws, S_HEADER, 1, S_COLUMNS)
+    ex0 = exposures_sheet.ROW0
+    for i, f in enumerate(CORE_FACTORS):
+        r = S_ROW0 + i
+        ws.cell(row=r, column=1, value=f"=Exposures!$A${ex0 + i}").font = Font(bold=True)
+        ws.cell(row=r, column=2, value=FACTOR_SHOCKS.loc[f, "unit"])
+        unit = FACTOR_SHOCKS.loc[f, "unit"]
+        _input(ws, r, 3, float(FACTOR_SHOCKS.loc[f, "default_shock"]), "0.0%" if unit == "% move" else "0.0")
+        ws.cell(row=r, column=4, value=f"=Exposures!$B${ex0 + i}")
+        ws.cell(row=r, column=5, value=f"=Hedges!$M${hedges_sheet.ROW0 + i}")
+    ws.cell(row=S_TOTAL, column=1, value="Total").font = Font(bold=True)
+    ws[f"F{S_ROW0}"] = ArrayFormula(f"F{S_ROW0}:G{S_TOTAL}",
+                                    f"=SCENARIO_PNL(D{S_ROW0}:E{S_TOTAL - 1},C{S_ROW0}:C{S_TOTAL - 1},NAV)")
+    for r in range(S_ROW0, S_TOTAL + 1):
+        ws.cell(row=r, column=8, value=f"=G{r}-F{r}")
+        for col, fmt in ((4, style.FMT_EXPOSURE), (5, style.FMT_EXPOSURE), (6, style.FMT_MONEY),
+                         (7, style.FMT_MONEY), (8, style.FMT_MONEY)):
+            ws.cell(row=r, column=col).number_format = fmt
+        for col in (6, 7, 8):
+            ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
+    ctx.define("ScenarioShocks", f"{SHEET}!$C${S_ROW0}:$C${S_TOTAL - 1}")
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.title = "Factor-shock P&L: unhedged vs hedged"
+    chart.x_axis.title = "Factor"
+    chart.y_axis.title = "P&L (currency)"
+    chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=S_HEADER, max_row=S_TOTAL), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=S_ROW0, max_row=S_TOTAL))
+    _axes(chart, "#,##0")
+    chart.x_axis.scaling.orientation = "maxMin"
+    ws.add_chart(chart, f"K{S_TITLE}")
+
+
+def _regime(ws, ctx) -> None:
+    ws.cell(row=R_TITLE, column=1,
+            value="2. Regime-consistent scenario — an SPX move through normal vs stress correlations "
+                  "(SPEC §7)").font = Font(bold=True, size=12)
+    ws.cell(row=R_TITLE + 1, column=1, value=REGIME_NOTE + " Move_j = ρ·σ_j/σ_SPX·SPX move.").font = style.NOTE_FONT
+    tlt_row = instruments_sheet.rows_for()["TLT"]
+    inputs = (("SPX move", -0.10, "0.0%", "ScenarioSpxMove"),
+              ("Long TLT held as an equity hedge (× NAV)", 0.30, "0.0%", "ScenarioTltWeight"))
+    for k, (label, value, fmt, name) in enumerate(inputs):
+        r = R_INPUT0 + k
+        ws.cell(row=r, column=1, value=label)
+        _input(ws, r, 2, value, fmt)
+        ctx.define(name, f"{SHEET}!$B${r}")
+    r_dur = R_INPUT0 + 2
+    ws.cell(row=r_dur, column=1, value="TLT duration (from Instruments)")
+    ws.cell(row=r_dur, column=2, value=f"=Instruments!$G${tlt_row}").number_format = "0.0"
+
+    style.header(ws, R_HEADER, 1, R_COLUMNS)
+    for k, (proxy, row) in enumerate(REGIME_DEFAULTS.iterrows()):
+        r = R_ROW0 + k
+        ws.cell(row=r, column=1, value=proxy).font = Font(bold=True)
+        ws.cell(row=r, column=2, value=row["factor"])
+        _input(ws, r, 3, float(row["vol"]), "0%")
+        for col, key in ((4, "rho_normal"), (5, "rho_stress")):
+            _input(ws, r, col, float(row[key]), "+0.00;-0.00;0.00")
+        per_unit = f"=-1/($B${r_dur}*0.0001)" if row["factor"] == "duration" else 1.0
+        c = ws.cell(row=r, column=6, value=per_unit)
+        c.number_format = "0.0"
+    vol_r = R_LAST
+    ws.cell(row=vol_r, column=1, value="VIX (not in SPEC's table)").font = Font(bold=True)
+    ws.cell(row=vol_r, column=2, value="vol")
+    _input(ws, vol_r, 7, 0.0, "0.0")
+    _input(ws, vol_r, 8, 0.0, "0.0")
+    spx = R_ROW0  # the SPX row holds σ_SPX
+    for col, rho in (("G", "D"), ("H", "E")):
+        ws[f"{col}{R_ROW0}"] = ArrayFormula(
+            f"{col}{R_ROW0}:{col}{vol_r - 1}",
+            f"=REGIME_MOVE(ScenarioSpxMove,$C${spx},C{R_ROW0}:C{vol_r - 1},{rho}{R_ROW0}:{rho}{vol_r - 1},"
+            f"F{R_ROW0}:F{vol_r - 1})")
+    for r in range(R_ROW0, vol_r):
+        for col in (7, 8):
+            c = ws.cell(row=r, column=col)
+            c.fill = style.OUTPUT_FILL
+            c.number_format = "0.0" if ws.cell(row=r, column=2).value == "duration" else "0.0%"
+    ctx.define("RegimeTable", f"{SHEET}!$A${R_HEADER}:$H${vol_r}")
+
+    style.header(ws, C_HEADER, 1, C_COLUMNS)
+    ex0 = exposures_sheet.ROW0
+    for i, f in enumerate(CORE_FACTORS):
+        r = C_ROW0 + i
+        ws.cell(row=r, column=1, value=f"=Exposures!$A${ex0 + i}").font = Font(bold=True)
+        ws.cell(row=r, column=2, value=f"=Exposures!$B${ex0 + i}")
+        add = f"+ScenarioTltWeight*$B${r_dur}" if f == "duration" else ""
+        ws.cell(row=r, column=3, value=f"=B{r}{add}")
+    ws.cell(row=C_TOTAL, column=1, value="Total").font = Font(bold=True)
+    ex_rng = f"B{C_ROW0}:C{C_TOTAL - 1}"
+    ws[f"D{C_ROW0}"] = ArrayFormula(f"D{C_ROW0}:E{C_TOTAL}", f"=SCENARIO_PNL({ex_rng},G{R_ROW0}:G{vol_r},NAV)")
+    ws[f"F{C_ROW0}"] = ArrayFormula(f"F{C_ROW0}:G{C_TOTAL}", f"=SCENARIO_PNL({ex_rng},H{R_ROW0}:H{vol_r},NAV)")
+    for r in range(C_ROW0, C_TOTAL + 1):
+        for col in (2, 3):
+            ws.cell(row=r, column=col).number_format = style.FMT_EXPOSURE
+        for col in (4, 5, 6, 7):
+            ws.cell(row=r, column=col).number_format = style.FMT_MONEY
+            ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
+
+    style.header(ws, SUM_HEADER, 1, ["Regime", "Book", "Book + TLT", "The TLT hedge alone"])
+    for k, (label, a, b) in enumerate((("Normal", "D", "E"), ("Stress", "F", "G"))):
+        r = SUM_HEADER + 1 + k
+        ws.cell(row=r, column=1, value=label).font = Font(bold=True)
+        ws.cell(row=r, column=2, value=f"={a}{C_TOTAL}")
+        ws.cell(row=r, column=3, value=f"={b}{C_TOTAL}")
+        ws.cell(row=r, column=4, value=f"={b}{C_TOTAL}-{a}{C_TOTAL}")
+        for col in (2, 3, 4):
+            ws.cell(row=r, column=col).number_format = style.FMT_MONEY
+            ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = "Same SPX move, two regimes: the TLT hedge helps in normal, hurts in stress"
+    chart.x_axis.title = "Correlation regime"
+    chart.y_axis.title = "P&L (currency)"
+    chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=SUM_HEADER, max_row=SUM_HEADER + 2),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=SUM_HEADER + 1, max_row=SUM_HEADER + 2))
+    _axes(chart, "#,##0")
+    ws.add_chart(chart, f"K{R_TITLE}")
+
+
+def _outcomes(ws, ctx) -> None:
+    ws.cell(row=O_TITLE, column=1,
+            value="3. Hedge-ratio outcome table — long spot, short hedge (seed 001, SPEC §7)").font = Font(bold=True, size=12)
+    ws.cell(row=O_TITLE + 1, column=1,
+            value="Worked check: 5 BTC at 60,000, 50% hedge = 2.5 BTC short; at −20% spot −60,000, hedge "
+                  "+30,000, net −30,000 before funding (a short earns funding when the rate is > 0). In "
+                  "currency an inverse short of ratio×qty×price/face contracts pays the same as the linear "
+                  "one; it differs in coin (last grid).").font = style.NOTE_FONT
+    refs = {}
+    for k, (label, value, fmt) in enumerate(O_INPUTS):
+        r = O_INPUT0 + k
+        ws.cell(row=r, column=1, value=label)
+        _input(ws, r, 2, value, fmt)
+        refs[label] = f"$B${r}"
+    dv = DataValidation(type="list", formula1='"' + ",".join(CONTRACTS) + '"', allow_blank=False)
+    dv.add(refs["Hedge contract"].replace("$", ""))
+    ws.add_data_validation(dv)
+    qty, price, contract = refs["Spot held (coin)"], refs["Entry price"], refs["Hedge contract"]
+    fr, days, face = refs["Funding rate per period"], refs["Horizon (days)"], refs["Inverse face (USD per contract)"]
+    last_move_col = 1 + len(MOVES)
+    for k, (output, title) in enumerate(GRIDS):
+        top = grid_top(k)
+        ws.cell(row=top - 1, column=1, value=title).font = Font(bold=True)
+        ws.cell(row=top, column=1, value="Hedge ratio ↓ / price move →").font = Font(bold=True)
+        for j, m in enumerate(MOVES):
+            c = ws.cell(row=top, column=2 + j)
+            if k == 0:
+                _input(ws, top, 2 + j, m, "+0%;-0%;0%")
+            else:
+                c.value = f"={ws.cell(row=grid_top(0), column=2 + j).coordinate}"
+                c.number_format = "+0%;-0%;0%"
+            c.font = Font(bold=True)
+        for i, h in enumerate(RATIOS):
+            r = top + 1 + i
+            if k == 0:
+                _input(ws, r, 1, h, "0%")
+            else:
+                ws.cell(row=r, column=1, value=f"=A{grid_top(0) + 1 + i}").number_format = "0%"
+            for j in range(len(MOVES)):
+                c = ws.cell(row=r, column=2 + j)
+                c.number_format = "0.0000;[Red]-0.0000" if output == "hedge_coin" else style.FMT_MONEY
+                c.fill = style.OUTPUT_FILL
+        ratios = f"$A${grid_top(0) + 1}:$A${grid_top(0) + len(RATIOS)}"
+        moves = f"$B${grid_top(0)}:${ws.cell(row=1, column=last_move_col).column_letter}${grid_top(0)}"
+        first = ws.cell(row=top + 1, column=2).coordinate
+        last = ws.cell(row=top + len(RATIOS), column=last_move_col).coordinate
+        kind = '"inverse"' if output == "hedge_coin" else contract
+        ws[first] = ArrayFormula(f"{first}:{last}",
+                                 f"=HEDGE_OUTCOMES({qty},{price},{ratios},{moves},{kind},{fr},{days},"
+                                 f'FundingPerDay,{face},"{output}")')
+
+    chart = LineChart()
+    chart.title = "Net P&L by hedge ratio across price moves"
+    chart.x_axis.title = "Price move"
+    chart.y_axis.title = "Net P&L (currency)"
+    top = grid_top(0)
+    data = Reference(ws, min_col=1, max_col=1 + len(MOVES), min_row=top + 1, max_row=top + len(RATIOS))
+    chart.add_data(data, from_rows=True, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(MOVES), min_row=top, max_row=top))
+    _axes(chart, "#,##0")
+    chart.x_axis.number_format = "+0%;-0%;0%"
+    ws.add_chart(chart, f"K{O_TITLE}")
+
+
+def _axes(chart, y_format: str) -> None:
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.number_format = y_format
+    chart.height, chart.width = 8, 16
+    if chart.legend is not None:
+        chart.legend.position = "b"
