@@ -18,12 +18,22 @@ from .sizing import (currency_exposures, fx_hedges, hedge_notional, hedge_units,
                      minvar_hedge, recommend_hedges, size_hedge)
 from .perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
 from .scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
+from .prices import clean_prices, read_prices, read_prices_csv, returns, validate_prices
+from .estimation import (adjusted_beta, beta, beta_stats, correlation, correlation_matrix, ewma_beta,
+                         regime_correlation, rolling_beta, rolling_correlation)
+from .regimes import REGIME_THRESHOLDS, calibrate_thresholds, vol_regime
 from .budget import budget_status, deployment, hedge_budget, ytd_spend
 from .checks import Finding, findings_frame, run_checks
 from .rebalance import rebalance
 
 _BUDGET_CHECKS_API = ["hedge_budget", "budget_status", "ytd_spend", "deployment", "Finding", "run_checks",
                       "findings_frame", "rebalance"]
+
+_ESTIMATION_API = [
+    "read_prices", "read_prices_csv", "validate_prices", "clean_prices", "returns", "beta",
+    "beta_stats", "ewma_beta", "adjusted_beta", "rolling_beta", "rolling_correlation", "correlation",
+    "correlation_matrix", "regime_correlation", "vol_regime", "calibrate_thresholds", "REGIME_THRESHOLDS",
+]
 
 _HEDGING_API = [
     "Instrument", "instrument_table", "instrument", "hedge_notional", "hedge_units", "size_hedge",
@@ -55,4 +65,4 @@ __all__ = [
     "FormulaError",
     "__version__",
     "main",
-] + _HEDGING_API + _BUDGET_CHECKS_API
+] + _HEDGING_API + _ESTIMATION_API + _BUDGET_CHECKS_API

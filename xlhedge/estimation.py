@@ -97,7 +97,8 @@ def _check_prices(df: pd.DataFrame, name: str) -> np.ndarray:
         a = df.to_numpy(dtype=np.float64)
     except (TypeError, ValueError):
         raise InputError("has cells that are not numbers; read it with xlhedge.read_prices", where=name) from None
-    if not np.nanmin(a, initial=np.inf) > 0:
+    lowest = a.min() if a.size else np.inf
+    if not lowest > 0 and not (np.isnan(lowest) and np.nanmin(a, initial=np.inf) > 0):
         with np.errstate(invalid="ignore"):
             bad = a <= 0
         if not bad.any():
@@ -149,7 +150,7 @@ def _align(asset: Any, benchmark: Any, frequency: str) -> tuple[pd.Index, np.nda
         a, b = to_weekly(a), to_weekly(b)
     pa = _check_prices(a, "asset_prices")
     pb = _check_prices(b, "benchmark_prices")[:, 0]
-    return a.index, pa, pb, [str(c) for c in a.columns], bname
+    return a.index, pa, pb, list(a.columns), bname
 
 
 def _last_n(valid: np.ndarray, window: int | None) -> np.ndarray:
@@ -172,11 +173,11 @@ def _window_arg(window: Any, name: str = "window") -> int | None:
     return int(w)
 
 
-def _need(n: np.ndarray | int, needed: int, names: Sequence[str], what: str, where: str) -> None:
+def _need(n: np.ndarray | int, needed: int, names: Sequence[Any], what: str, where: str) -> None:
     n = np.atleast_1d(np.asarray(n))
     if (n < needed).any():
         j = int(np.argmin(n))
-        who = f" for {names[j]}" if len(names) > 1 else ""
+        who = f" for {names[j]!s}" if len(names) > 1 else ""
         raise NotEnoughData(f"found {int(n[j])} {what}{who}, need at least {needed}", where=where)
 
 
@@ -343,27 +344,32 @@ def adjusted_beta(b: Any, weight: float = ADJUSTED_BETA["weight"], prior: float 
 
 # =========================================================================== rolling
 
-def _window_sums(x: np.ndarray, w: int) -> np.ndarray:
-    """Sums over every window of ``w`` consecutive rows (row k = rows k..k+w−1), via one cumsum."""
-    c = np.cumsum(x, axis=0)
+def _window_sums(x: np.ndarray, w: int, *, inplace: bool = False) -> np.ndarray:
+    """Sums over every window of ``w`` consecutive rows (row k = rows k..k+w−1), via one cumsum.
+
+    With ``inplace`` the cumulative sum overwrites ``x`` (saves a T×n buffer).
+    """
+    c = np.cumsum(x, axis=0, out=x if inplace else None)
     s = np.empty((x.shape[0] - w + 1,) + x.shape[1:])
     s[0] = c[w - 1]
     np.subtract(c[w:], c[:-w], out=s[1:])
     return s
 
 
-def _rolling_kernel(x: np.ndarray, y: np.ndarray, w: int, what: str, out: np.ndarray) -> np.ndarray:
+def _rolling_kernel(x: np.ndarray, y: np.ndarray, w: int, what: str, out: np.ndarray,
+                    *, overwrite: bool = False) -> np.ndarray:
     """Rolling beta or correlation of complete returns, written into ``out``.
 
     ``x`` (m, n) asset returns, ``y`` (m,) one benchmark or (m, n) one per
     column, no NaN. ``out`` (m, n) receives NaN in rows < w−1 and, in row t,
-    the estimate over rows t−w+1..t.
+    the estimate over rows t−w+1..t. ``overwrite`` lets the kernel use ``x``
+    as scratch space.
 
-    The benchmark is centred on its sample mean first (no co-moment changes
-    with a shift) so the co-moment sums do not cancel: with ȳ ≈ 0 the window
-    sum Σxy is itself of the size of the covariance, and Σx·Σy/w is a small
-    correction. Then, per window, cov·w = Σxy − Σx·Σy/w and var·w = Σy² − (Σy)²/w;
-    for correlations the asset is centred too and var_x·w = Σx² − (Σx)²/w.
+    Both series are centred on their sample means first (no co-moment changes
+    with a shift), so the sums do not cancel catastrophically: Σxy is then of
+    the size of the covariance itself and Σx·Σy/w a small correction. Per
+    window, cov·w = Σxy − Σx·Σy/w, var·w = Σy² − (Σy)²/w and, for
+    correlations, var_x·w = Σx² − (Σx)²/w.
     """
     m = x.shape[0]
     out[: w - 1] = np.nan
@@ -371,22 +377,27 @@ def _rolling_kernel(x: np.ndarray, y: np.ndarray, w: int, what: str, out: np.nda
         return out
     yc = y - y.mean(axis=0)
     sy = _window_sums(yc, w)
-    vy = _window_sums(yc * yc, w)
+    vy = _window_sums(yc * yc, w, inplace=True)
     vy -= sy * sy * (1.0 / w)
     if y.ndim == 1:
         yc, sy, vy = yc[:, None], sy[:, None], vy[:, None]
-    if what != "beta":
-        x = x - x.mean(axis=0)
-    sx = _window_sums(x, w)
-    sxy = _window_sums(x * yc, w)
+    if not overwrite:
+        x = x.copy()
+    x -= x.mean(axis=0)
+    xy = x * yc
+    xx = x * x if what != "beta" else None
+    sx = _window_sums(x, w, inplace=True)
+    sxy = _window_sums(xy, w, inplace=True)
+    del xy
+    if xx is not None:
+        vx = _window_sums(xx, w, inplace=True)
+        vx -= sx * sx * (1.0 / w)
     sx *= sy * (1.0 / w)
     sxy -= sx  # cov · w
     with np.errstate(invalid="ignore", divide="ignore"):
         if what == "beta":
             np.divide(sxy, vy, out=out[w - 1:])
         else:
-            vx = _window_sums(x * x, w)
-            vx -= _window_sums(x, w) ** 2 * (1.0 / w)
             vx *= vy
             np.sqrt(vx, out=vx)
             np.divide(sxy, vx, out=out[w - 1:])
@@ -414,7 +425,7 @@ def _rolling_pairs(ra: np.ndarray, rb: np.ndarray, w: int, what: str) -> np.ndar
     # dead tail rows hold each column's mean: finite, and they never enter a kept window
     x = np.where(live, x, mx)
     y = np.where(live, y, my)
-    res = _rolling_kernel(x, y, w, what, np.empty(x.shape))
+    res = _rolling_kernel(x, y, w, what, np.empty(x.shape), overwrite=True)
     out = np.full(ra.shape, np.nan)
     np.put_along_axis(out, order, np.where(live, res, np.nan), axis=0)
     return out
@@ -430,11 +441,16 @@ def _rolling(asset_prices: Any, benchmark_prices: Any, window: Any, what: str,
     if not (np.isnan(pa.min()) or np.isnan(pb.min())):
         # one calendar, no gap: the fast path (no pairwise bookkeeping)
         _need(pa.shape[0] - 1, w, names, "returns", "asset_prices")
-        ra = _simple_or_log(pa[1:], pa[:-1], k)
-        rb = _simple_or_log(pb[1:], pb[:-1], k)
+        if k == "simple":
+            # gross returns P1/P0: the kernel centres each column, so the −1 is immaterial
+            ra = np.divide(pa[1:], pa[:-1])
+            rb = np.divide(pb[1:], pb[:-1])
+        else:
+            ra = _simple_or_log(pa[1:], pa[:-1], k)
+            rb = _simple_or_log(pb[1:], pb[:-1], k)
         out = np.empty(pa.shape)
         out[0] = np.nan
-        _rolling_kernel(ra, rb, w, what, out[1:])
+        _rolling_kernel(ra, rb, w, what, out[1:], overwrite=True)
     else:
         ra, rb = pair_returns(pa, pb, k)
         found = (~np.isnan(ra)).sum(axis=0)

@@ -379,7 +379,7 @@ def CORRELATION(prices_a: Any, prices_b: Any, window: Any = None) -> float:
     if ar.values.shape[1] != 1:
         raise InputError(f"expected one column of prices, got {ar.values.shape[1]}", where="prices_a")
     a, b = _pair_frames(ar, br)
-    df = pd.concat([a.iloc[:, 0].rename("a"), b.rename("b")], axis=1)
+    df = pd.concat([a.iloc[:, 0].rename("a"), b.rename("b")], axis=1, sort=True)
     return float(correlation_matrix(df, _window(window)).iloc[0, 1])
 
 
