@@ -447,8 +447,10 @@ def REGIME_CORRELATION(prices: Any, vol_index: Any, regime: Any, low: Any = 18.0
     ranges=("level",),
 )
 def VOL_REGIME(level: Any, index: Any = "VIX", low: Any = None, high: Any = None) -> Any:
-    name = coerce.choice(index, "index", tuple(k.lower() for k in REGIME_THRESHOLDS), default="vix")
-    t = thresholds_for(name)
+    ig = coerce.grid(index, "index")
+    if ig.size != 1 or not (coerce.is_blank(ig[0, 0]) or isinstance(ig[0, 0], str)):
+        raise InputError(f"expected one of {', '.join(REGIME_THRESHOLDS)}", where="index")
+    t = thresholds_for("VIX" if coerce.is_blank(ig[0, 0]) else ig[0, 0])
     lo = coerce.optional_scalar(low, "low")
     hi = coerce.optional_scalar(high, "high")
     lo = t.low if lo is None else lo
