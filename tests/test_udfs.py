@@ -68,7 +68,7 @@ def test_every_registry_function_is_a_module_function():
         assert f.__name__ == name
         assert f.__doc__ == wf.description
         params = list(inspect.signature(f).parameters.values())
-        assert [p.name for p in params] == [a.name for a in wf.args]
+        assert [p.name for p in params] == [udfs.excel_arg_name(a.name, name) for a in wf.args]
         assert all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in params)
         for p, a in zip(params, wf.args):
             assert (p.default is not inspect.Parameter.empty) == a.optional
@@ -84,7 +84,7 @@ def test_xlwings_metadata_for_every_function(windows_udfs):
         assert xlf["sub"] is False
         assert xlf["ret"]["doc"] == wf.description
         assert "expand" not in xlf["ret"]["options"]  # Excel 365 spills 2-D results natively
-        assert [a["name"] for a in xlf["args"]] == [a.name for a in wf.args]
+        assert [a["name"] for a in xlf["args"]] == [udfs.excel_arg_name(a.name, name) for a in wf.args]
         for xa, a in zip(xlf["args"], wf.args):
             assert xa["doc"] == a.doc and xa["doc"].strip()
             assert ("optional" in xa) == a.optional
@@ -111,8 +111,8 @@ def test_xlwings_vba_wrapper_for_every_function(windows_udfs):
     sigs = _vba_signatures(vba)
     assert sorted(sigs) == sorted(REG)
     for name, wf in REG.items():
-        assert sigs[name] == [(a.name, a.optional) for a in wf.args]
-        args = ", ".join(a.name for a in wf.args)
+        assert sigs[name] == [(udfs.excel_arg_name(a.name, name), a.optional) for a in wf.args]
+        args = ", ".join(udfs.excel_arg_name(a.name, name) for a in wf.args)
         assert (
             f'{name} = XLPy.CallUDF("xlhedge.udfs", "{name}", Array({args}), '
             "ThisWorkbook, Application.Caller)"
@@ -192,3 +192,41 @@ def test_every_function_survives_blank_arguments():
             if "internal error" in out:
                 bad.append(out)
     assert not bad, "functions that fail with a bug on blank input:\n" + "\n".join(bad)
+
+
+VBA_RESERVED = {
+    w.lower() for w in """And As Boolean ByRef Byte ByVal Call Case Class Const Currency Date Declare Dim Do
+    Double Each Else ElseIf Empty End Enum Eqv Erase Error Event Exit False For Friend Function Get Global GoSub
+    GoTo If Imp Implements In Integer Is Let Like Long LongLong LongPtr Loop LSet Me Mod New Next Not Nothing Null
+    On Option Optional Or ParamArray Preserve Private Property Public RaiseEvent ReDim Rem Resume Return RSet
+    Select Set Single Static Step Stop String Sub Then To True Type TypeOf Until Variant Wend While With
+    WithEvents Xor""".split()
+}
+# Names the generated wrapper itself uses; an argument of that name would shadow them.
+WRAPPER_NAMES = {"array", "application", "thisworkbook", "activeworkbook", "xlpy", "err", "failed", "caller"}
+
+
+def test_argument_names_are_usable_in_vba():
+    """The VBA wrapper declares each argument by name: it must be a legal, unshadowing VBA identifier."""
+    bad = []
+    for name in REG:
+        params = list(inspect.signature(getattr(udfs, name)).parameters)
+        for p in params:
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,254}", p) or p.lower() in VBA_RESERVED | WRAPPER_NAMES \
+                    or p.lower() == name.lower():
+                bad.append(f"{name}({p})")
+        if len({p.lower() for p in params}) != len(params):
+            bad.append(f"{name}: argument names differ only in case")
+    assert not bad, "not usable as VBA argument names: " + ", ".join(bad)
+
+
+def test_reserved_argument_names_get_a_suffix_and_still_work():
+    assert udfs.excel_arg_name("currency") == "currency_"
+    assert udfs.excel_arg_name("Exit") == "Exit_"
+    assert udfs.excel_arg_name("weights") == "weights"
+    assert udfs.excel_arg_name("_x") == "x"
+    wf = WorksheetFunction("ECHO", lambda currency, exit=None: [[currency, exit]], "Echo.",
+                           (Arg("currency", "c"), Arg("exit", "e", True, None)))
+    f = udfs.make_udf(wf)
+    assert list(inspect.signature(f).parameters) == ["currency_", "exit_"]
+    assert f("EUR", 1.5) == [["EUR", 1.5]] and f(currency_="USD") == [["USD", None]]

@@ -95,13 +95,13 @@ failed:
     CORRELATION_MATRIX = Err.Description
 End Function
 
-Function CURRENCY_EXPOSURE(weights, currencies, fx_shares, currency, Optional record)
+Function CURRENCY_EXPOSURE(weights, currencies, fx_shares, currency_, Optional record)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        CURRENCY_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "CURRENCY_EXPOSURE", Array(weights, currencies, fx_shares, currency, record), ThisWorkbook, Application.Caller)
+        CURRENCY_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "CURRENCY_EXPOSURE", Array(weights, currencies, fx_shares, currency_, record), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        CURRENCY_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "CURRENCY_EXPOSURE", Array(weights, currencies, fx_shares, currency, record))
+        CURRENCY_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "CURRENCY_EXPOSURE", Array(weights, currencies, fx_shares, currency_, record))
         Exit Function
     #End If
 failed:
@@ -186,13 +186,13 @@ failed:
     FX_EXPOSURE = Err.Description
 End Function
 
-Function FX_HEDGE(currency, exposure, nav, Optional ratio, Optional record, Optional instruments)
+Function FX_HEDGE(currency_, exposure, nav, Optional ratio, Optional record, Optional instruments)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        FX_HEDGE = XLPy.CallUDF("xlhedge.udfs", "FX_HEDGE", Array(currency, exposure, nav, ratio, record, instruments), ThisWorkbook, Application.Caller)
+        FX_HEDGE = XLPy.CallUDF("xlhedge.udfs", "FX_HEDGE", Array(currency_, exposure, nav, ratio, record, instruments), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        FX_HEDGE = XLPy.CallUDF("xlhedge.udfs", "FX_HEDGE", Array(currency, exposure, nav, ratio, record, instruments))
+        FX_HEDGE = XLPy.CallUDF("xlhedge.udfs", "FX_HEDGE", Array(currency_, exposure, nav, ratio, record, instruments))
         Exit Function
     #End If
 failed:
@@ -329,26 +329,26 @@ failed:
     INSTRUMENT = Err.Description
 End Function
 
-Function INVERSE_PNL(contracts, face, entry, exit)
+Function INVERSE_PNL(contracts, face, entry, exit_)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        INVERSE_PNL = XLPy.CallUDF("xlhedge.udfs", "INVERSE_PNL", Array(contracts, face, entry, exit), ThisWorkbook, Application.Caller)
+        INVERSE_PNL = XLPy.CallUDF("xlhedge.udfs", "INVERSE_PNL", Array(contracts, face, entry, exit_), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        INVERSE_PNL = XLPy.CallUDF("xlhedge.udfs", "INVERSE_PNL", Array(contracts, face, entry, exit))
+        INVERSE_PNL = XLPy.CallUDF("xlhedge.udfs", "INVERSE_PNL", Array(contracts, face, entry, exit_))
         Exit Function
     #End If
 failed:
     INVERSE_PNL = Err.Description
 End Function
 
-Function LINEAR_PNL(qty, entry, exit)
+Function LINEAR_PNL(qty, entry, exit_)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        LINEAR_PNL = XLPy.CallUDF("xlhedge.udfs", "LINEAR_PNL", Array(qty, entry, exit), ThisWorkbook, Application.Caller)
+        LINEAR_PNL = XLPy.CallUDF("xlhedge.udfs", "LINEAR_PNL", Array(qty, entry, exit_), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        LINEAR_PNL = XLPy.CallUDF("xlhedge.udfs", "LINEAR_PNL", Array(qty, entry, exit))
+        LINEAR_PNL = XLPy.CallUDF("xlhedge.udfs", "LINEAR_PNL", Array(qty, entry, exit_))
         Exit Function
     #End If
 failed:

@@ -12,9 +12,15 @@ from .registry import WorksheetFunction, registry
 __all__ = ["signature", "markdown"]
 
 
+def _arg(wf: WorksheetFunction, name: str) -> str:
+    from .udfs import excel_arg_name  # the name Excel shows (a VBA-reserved word gets a "_")
+
+    return excel_arg_name(name, wf.name)
+
+
 def signature(wf: WorksheetFunction) -> str:
     """``NAME(a, b, [c])`` — optional arguments in brackets, as Excel writes them."""
-    args = ", ".join(f"[{a.name}]" if a.optional else a.name for a in wf.args)
+    args = ", ".join(f"[{_arg(wf, a.name)}]" if a.optional else _arg(wf, a.name) for a in wf.args)
     return f"{wf.name}({args})"
 
 
@@ -32,7 +38,7 @@ def markdown(functions: dict[str, WorksheetFunction] | None = None) -> str:
         lines += ["", f"**`{signature(wf)}`** — {_cell(wf.description)}", "",
                   "| Argument | Meaning (unit, sign) |", "|---|---|"]
         for a in wf.args:
-            name = f"`{a.name}`" + (" (optional)" if a.optional else "")
+            name = f"`{_arg(wf, a.name)}`" + (" (optional)" if a.optional else "")
             lines.append(f"| {name} | {_cell(a.doc)} |")
     return "\n".join(lines) + "\n"
 

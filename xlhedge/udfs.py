@@ -12,7 +12,10 @@ Each generated function
 * has the Excel name as ``__name__``, the implementation's positional
   parameters as its real :class:`inspect.Signature` (xlwings reads it with
   ``inspect.signature``), and the registry description as its docstring (the
-  one-line text of Excel's function wizard);
+  one-line text of Excel's function wizard); a parameter whose name VBA
+  reserves (``currency``, ``exit``...) gets a trailing ``_`` in Excel
+  (:func:`excel_arg_name`), since xlwings declares the VBA wrapper's
+  arguments by these names and one reserved word stops the whole module;
 * carries ``xw.arg(name, doc=...)`` for every argument, with xlwings' read
   options ``ndim=2, empty=None, err_to_str=True`` on range arguments, so Excel
   hands over a 2-D list with ``None`` for blanks and ``"#N/A"``-style strings
@@ -58,6 +61,34 @@ SCALAR_OPTIONS: dict[str, Any] = {"empty": None, "err_to_str": True}
 #: Excel function-wizard category.
 CATEGORY = "xlhedge"
 
+#: Words VBA reserves (and names the generated VBA wrapper uses itself): an argument
+#: with one of these names would stop the whole VBA module of wrappers from compiling.
+VBA_RESERVED = frozenset(
+    w.lower()
+    for w in """And As Boolean ByRef Byte ByVal Call Case Class Const Currency Date Declare Dim Do
+    Double Each Else ElseIf Empty End Enum Eqv Erase Error Event Exit False For Friend Function Get
+    Global GoSub GoTo If Imp Implements In Integer Is Let Like Long LongLong LongPtr Loop LSet Me Mod
+    New Next Not Nothing Null On Option Optional Or ParamArray Preserve Private Property Public
+    RaiseEvent ReDim Rem Resume Return RSet Select Set Single Static Step Stop String Sub Then To True
+    Type TypeOf Until Variant Wend While With WithEvents Xor
+    Array Application ThisWorkbook ActiveWorkbook XLPy Err failed caller""".split()
+)
+
+
+def excel_arg_name(name: str, function: str = "") -> str:
+    """The argument name Excel shows: the Python name, made a legal VBA identifier.
+
+    ``currency`` -> ``currency_``, ``exit`` -> ``exit_``; the value is passed
+    by position, so only the label changes.
+    """
+    out = name.lstrip("_") or "arg"
+    if not out[0].isalpha():
+        out = "a" + out
+    if out.lower() in VBA_RESERVED or out.lower() == function.lower():
+        out += "_"
+    return out[:255]
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text[:200] + ("…" if len(text) > 200 else "")
@@ -78,13 +109,14 @@ def make_udf(
     func = func or xw.func
     arg = arg or xw.arg
     ret = ret or xw.ret
+    names = [excel_arg_name(a.name, wf.name) for a in wf.args]
     params = [
         inspect.Parameter(
-            a.name,
+            n,
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
             default=a.default if a.optional else inspect.Parameter.empty,
         )
-        for a in wf.args
+        for n, a in zip(names, wf.args)
     ]
     sig = inspect.Signature(params)
 
@@ -113,9 +145,9 @@ def make_udf(
     # xlwings' xlarg/xlret call xlfunc(f) without options, which resets the
     # category, so func(category=...) must come after them.
     f = udf
-    for a in reversed(wf.args):
+    for n, a in reversed(list(zip(names, wf.args))):
         options = RANGE_OPTIONS if a.name in wf.range_args else SCALAR_OPTIONS
-        f = arg(a.name, doc=a.doc, **options)(f)
+        f = arg(n, doc=a.doc, **options)(f)
     f = ret()(f)
     return func(category=CATEGORY)(f)
 
