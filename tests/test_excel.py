@@ -521,6 +521,7 @@ def test_dynamic_array_and_plain_formulas_are_reentered_with_the_right_property(
     assert ("formula2", "$A$5", "=FACTOR_EXPOSURE(A1:B3)") in sh.log
     assert ("formula2", "$A$8", "=@FACTOR_EXPOSURE(A1:B3)") in sh.log  # re-entered exactly as read
     assert sh.formulas[(8, 1)] == "=@FACTOR_EXPOSURE(A1:B3)"
+    assert [s.name for s in fake.sheets] == ["Book"]  # write_status=False: no Status sheet added
 
 
 def test_write_input_note_and_style(example_book: Path):

@@ -406,9 +406,10 @@ def run_refresh(io: LiveBook, options: RecomputeOptions | None = None) -> Recomp
     saved = _hold_calculation(app)
     try:
         report = recompute(io, options)
-        status_io = _status_io(io)
-        if status_io is not io and options.write_status:
-            write_status(status_io, report, options)
+        if options.write_status:
+            status_io = _status_io(io)
+            if status_io is not io:  # no Status area in the book: the pipeline wrote none
+                write_status(status_io, report, options)
     finally:
         _release_calculation(app, saved)
     missing = io.live_errors()
