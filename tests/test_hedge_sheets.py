@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from xlhedge import Book, perps, scenarios, sizing
 from xlhedge._typing import CORE_FACTORS
 from xlhedge.cli import app
-from xlhedge.cli.hedge import HedgeInputs, hedge_plan, read_hedge_inputs
+from xlhedge.cli.hedge import hedge_plan, read_hedge_inputs
 from xlhedge.pipeline import RecomputeOptions, recompute
 from xlhedge.registry import registry
 from xlhedge.template import build_workbook, hedges_sheet, instruments_sheet, scenarios_sheet

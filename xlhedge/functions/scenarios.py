@@ -12,7 +12,7 @@ from .._typing import CORE_FACTORS
 from ..errors import InputError
 from ..perps import CONTRACTS
 from ..registry import worksheet_function
-from .sizing import broadcast, is_omitted, num, result, text
+from .sizing import broadcast, num, result, text
 
 _OUTPUTS = ("table", "net", "spot", "hedge", "funding", "hedge_coin")
 

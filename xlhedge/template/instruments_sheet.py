@@ -16,7 +16,6 @@ import datetime as _dt
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.formula import ArrayFormula
 
 from .. import instruments as _inst
 from ..perps import PERP_DEFAULTS
