@@ -121,6 +121,7 @@ def grid(x: Any, name: str) -> np.ndarray:
 
 
 _NUMERIC_TYPES = frozenset({int, float, np.float64, np.float32, np.int64, np.int32})
+_PLAIN = frozenset({float, int, type(None)})
 
 
 def _kind(v: Any) -> int:
@@ -184,6 +185,12 @@ def to_float(
             out[np.isnan(out)] = blank
         return out
     obj = grid(x, name)
+    if set(map(type, obj.ravel().tolist())) <= _PLAIN:
+        # Fast path: only numbers and blanks (numpy reads None as NaN).
+        out = np.array(obj, dtype=np.float64)
+        if not np.isnan(blank):
+            out[np.isnan(out)] = blank
+        return out
     kind = _classify(obj).astype(np.int8)
     numeric = kind == 0
     empty = kind == 1
