@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from xlhedge import InputError
 from xlhedge.budget import (
     BUCKETS,
+    BUDGET_RATE,
     DEFAULT_SPLITS,
     DEPLOYMENT_RULES,
     REGIMES,
@@ -243,3 +244,69 @@ def test_inputs_are_not_modified():
     ytd_spend(led, TODAY)
     pd.testing.assert_frame_equal(splits, DEFAULT_SPLITS)
     assert led == LEDGER
+
+
+# ---------------------------------------------------------------- the Budget sheet
+
+import openpyxl  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from xlhedge.cli import app  # noqa: E402
+from xlhedge.template import build_workbook  # noqa: E402
+from xlhedge.template import budget_sheet as bs  # noqa: E402
+from xlhedge.workbook.filebook import FileBook  # noqa: E402
+from xlhedge.workbook.refs import parse_ref  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def example_book(tmp_path_factory):
+    return build_workbook(tmp_path_factory.mktemp("bud") / "example.xlsx", example=True)
+
+
+def _example_python():
+    levels = {k: v for k, v in bs.EXAMPLE_LEVELS.items() if v is not None}
+    ledger = [bs.LEDGER_COLUMNS, *map(list, bs.EXAMPLE_LEDGER)]
+    return deployment(1_000_000, 0.03, levels, ledger, bs.EXAMPLE_DATE)
+
+
+def test_budget_sheet_values_equal_the_python_api(example_book):
+    fb = FileBook(example_book)
+    status = fb.read(parse_ref(f"Budget!A{bs.STATUS_ROW0}:F{bs.STATUS_LAST}"))
+    deploy = fb.read(parse_ref(f"Budget!A{bs.DEPLOY_ROW0}:J{bs.DEPLOY_LAST}"))
+    d = _example_python()
+    assert [r[2] for r in status] == d["budget"].tolist()
+    assert [r[3] for r in status] == d["spent"].tolist()
+    assert [r[8] for r in deploy] == d["deploy_now"].tolist()
+    assert [r[3] for r in deploy] == ["low", "low", "high", "normal", "low"]  # MOVE 131 is high
+    total = fb.read(parse_ref(f"Budget!C{bs.STATUS_LAST + 1}"))[0][0]
+    assert total == 30_000.0
+    assert fb.read(parse_ref(f"Budget!B{bs.REGIME_ROW}"))[0][0] == "low"
+    curve = fb.read(parse_ref(f"Budget!M{bs.CURVE_ROW0}:P{bs.CURVE_LAST}"))
+    assert [r[0] for r in curve] == list(np.arange(10.0, 46.0))
+
+
+def test_budget_sheet_charts_and_inputs(example_book):
+    wb = openpyxl.load_workbook(example_book)
+    ws = wb["Budget"]
+    assert len(ws._charts) == 2
+    for ch in ws._charts:
+        assert ch.title is not None and ch.x_axis.delete is False and ch.y_axis.delete is False
+        assert ch.x_axis.title is not None and ch.y_axis.title is not None
+    for name in ("BudgetRate", "BudgetSplits", "VolLevels", "HedgeLedger", "CheckDate", "VolVIX"):
+        assert name in wb.defined_names
+    assert ws[f"B{bs.RATE_ROW}"].value == BUDGET_RATE
+
+
+def test_recompute_fills_the_budget_sheet_after_an_edit(example_book, tmp_path):
+    path = tmp_path / "edited.xlsx"
+    path.write_bytes(example_book.read_bytes())
+    fb = FileBook(path)
+    fb.write_input(parse_ref(f"Budget!B{bs.RATE_ROW}"), [[0.04]])
+    fb.write_input(parse_ref(f"Budget!B{bs.VOL_ROW0}"), [[18.0]])  # VIX at the boundary: normal
+    fb.save()
+    assert CliRunner().invoke(app, ["recompute", str(path)]).exit_code == 0
+    fb = FileBook(path)
+    status = fb.read(parse_ref(f"Budget!A{bs.STATUS_ROW0}:F{bs.STATUS_LAST}"))
+    assert sum(r[2] for r in status) == pytest.approx(40_000.0)
+    assert status[0][1] == DEFAULT_SPLITS.at["long_vol", "normal"]
+    assert fb.read(parse_ref(f"Budget!B{bs.REGIME_ROW}"))[0][0] == "normal"

@@ -11,6 +11,7 @@ import pytest
 
 from xlhedge import InputError
 from xlhedge.checks import (
+    TOLERANCE_DOCS,
     CHECK_CODES,
     DEFAULT_TOLERANCES,
     FIXES,
@@ -433,3 +434,128 @@ def test_hedge_state_by_hand():
     assert s.at["equity", "drift_pp"] == pytest.approx((0.25 / 0.56 - 0.5) * 100)
     assert s.at["equity", "main_hedge"] == "ESZ6"
     assert np.isnan(s.at["duration", "ratio"])
+
+
+def test_worksheet_function_pads_and_truncates_to_rows():
+    rows, ledger = kitchen_sink()
+    positions, betas = book_sheet(rows)
+    settings = [["Today", dt.datetime(2026, 11, 21)], ["Last decomposition", dt.datetime(2026, 11, 1)], ["VIX", 20]]
+    full = HC.call(positions, betas, settings, ledger)
+    padded = HC.call(positions, betas, settings, ledger, None, len(full) + 3)
+    assert padded[: len(full)] == full and padded[len(full):] == [[None] * 5] * 3
+    cut = HC.call(positions, betas, settings, ledger, None, 3)
+    assert cut[:2] == full[:2] and len(cut) == 3
+    assert cut[2][0] == "MORE" and cut[2][2].startswith(f"{len(full) - 2} more findings")
+
+
+# ---------------------------------------------------------------- the Checks sheet and `xlhedge check`
+
+import json  # noqa: E402
+
+import openpyxl  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from xlhedge.cli import app  # noqa: E402
+from xlhedge.cli.checks import book_findings  # noqa: E402
+from xlhedge.template import build_workbook  # noqa: E402
+from xlhedge.template import checks_sheet as cs  # noqa: E402
+from xlhedge.workbook.filebook import FileBook  # noqa: E402
+from xlhedge.workbook.refs import parse_ref  # noqa: E402
+
+#: The example book's findings (Figure 01's book, the Budget sheet's example ledger, check date 2026-11-21).
+EXAMPLE_FINDINGS = [
+    ("LATE_PROTECTION", "warning",
+     "SPX Jun26 4800P (tail protection) was bought on 2026-04-08 for $6,500 with VIX at 31.5, above 28: "
+     "protection bought after the move is at its most expensive."),
+    ("STALE_HEDGE", "warning",
+     "The book was last decomposed on 2026-11-13, 8 days ago (limit 7 days): any hedge would be sized on "
+     "stale exposures."),
+    ("FX_UNDECIDED", "info",
+     "AUD exposure of +0.45% of NAV (IPX +0.45%) has no recorded FX decision: part of its P&L will be the "
+     "AUD/USD move."),
+    ("FX_UNDECIDED", "info",
+     "CHF exposure of +0.60% of NAV (AMRZ +0.60%) has no recorded FX decision: part of its P&L will be the "
+     "CHF/USD move."),
+]
+
+
+@pytest.fixture(scope="module")
+def example_book(tmp_path_factory):
+    return build_workbook(tmp_path_factory.mktemp("ex") / "example.xlsx", example=True)
+
+
+@pytest.fixture(scope="module")
+def error_book(tmp_path_factory):
+    book = (dict(ticker="SPY", asset_class="equity", instrument="etf", currency="USD", is_hedge=False,
+                 weight=0.5, betas={"equity": 1.0}),
+            dict(ticker="ES", asset_class="equity", instrument="future", currency="USD", is_hedge=True,
+                 weight=-0.8, betas={"equity": 1.0}))
+    return build_workbook(tmp_path_factory.mktemp("err") / "err.xlsx", book=book, nav=1_000_000.0)
+
+
+def _sheet_findings(path):
+    fb = FileBook(path)
+    rows = fb.read(parse_ref(f"Checks!A{cs.FINDINGS_ROW0}:E{cs.FINDINGS_LAST}"))
+    return [tuple(r) for r in rows if r[0]]
+
+
+def test_example_book_findings_are_pinned(example_book):
+    found = book_findings(FileBook(example_book))
+    assert [(f.code, f.severity, f.message) for f in found] == EXAMPLE_FINDINGS
+    assert len({f.code for f in found}) >= 3  # a newcomer sees several kinds
+
+
+def test_same_findings_from_python_the_sheet_and_the_cli(example_book):
+    python = [tuple(f.as_row()) for f in book_findings(FileBook(example_book))]
+    assert _sheet_findings(example_book) == python  # =HEDGE_CHECKS as recomputed in the file
+    res = CliRunner().invoke(app, ["check", str(example_book), "--json"])
+    assert res.exit_code == 0, res.output
+    cli = [(d["code"], d["severity"], d["message"], ", ".join(d["positions"]), d["fix"]) for d in json.loads(res.output)]
+    assert cli == python
+    res = CliRunner().invoke(app, ["check", str(example_book)])
+    assert res.exit_code == 0
+    assert "LATE_PROTECTION" in res.output and "4 findings — 0 errors, 2 warnings, 2 info." in res.output
+
+
+def test_check_exits_1_on_an_error_finding(error_book):
+    res = CliRunner().invoke(app, ["check", str(error_book)])
+    assert res.exit_code == 1
+    assert "ERROR   OVER_HEDGE The equity beta hedge (ES, -80.0% of NAV) is 160%" in res.output
+    assert _sheet_findings(error_book)[0][:2] == ("OVER_HEDGE", "error")
+
+
+def test_check_strict_and_bad_input(example_book, tmp_path):
+    assert CliRunner().invoke(app, ["check", str(example_book), "--strict"]).exit_code == 1
+    res = CliRunner().invoke(app, ["check", str(example_book), "--today", "2026-11-15", "--json"])
+    assert "STALE_HEDGE" not in res.output  # 2 days after the last decomposition
+    res = CliRunner().invoke(app, ["check", str(tmp_path / "missing.xlsx")])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    before = example_book.read_bytes()
+    CliRunner().invoke(app, ["check", str(example_book)])
+    assert example_book.read_bytes() == before  # check never writes
+
+
+def test_checks_sheet_structure(example_book):
+    wb = openpyxl.load_workbook(example_book)
+    ws = wb["Checks"]
+    rules = ws.conditional_formatting
+    formulas = [r.formula[0] for cf in rules for r in cf.rules]
+    for sev in ("error", "warning", "info"):
+        assert f'$B{cs.FINDINGS_ROW0}="{sev}"' in formulas
+    for name in ("CheckSettings", "CheckTolerances", "BookAttributeBlock", "BookFactorBlock", "HedgeLedger"):
+        assert name in wb.defined_names
+    labels = [ws.cell(row=r, column=1).value for r in range(cs.TOL_ROW0, cs.TOL_LAST + 1)]
+    assert labels == [TOLERANCE_DOCS[k][0] for k in DEFAULT_TOLERANCES]
+
+
+def test_recompute_refills_the_checks_sheet_after_an_edit(example_book, tmp_path):
+    path = tmp_path / "edited.xlsx"
+    path.write_bytes(example_book.read_bytes())
+    fb = FileBook(path)
+    tol = [k for k in DEFAULT_TOLERANCES].index("decomposition_days")
+    fb.write_input(parse_ref(f"Checks!B{cs.TOL_ROW0 + tol}"), [[10.0]])  # re-decompose every 10 days
+    fb.save()
+    res = CliRunner().invoke(app, ["recompute", str(path)])
+    assert res.exit_code == 0, res.output
+    codes = [r[0] for r in _sheet_findings(path)]
+    assert codes == ["LATE_PROTECTION", "FX_UNDECIDED", "FX_UNDECIDED"]

@@ -234,7 +234,7 @@ def split_fractions(
                 f"the buckets' own-regime shares add up to {1 - rest:.1%}, leaving a negative "
                 "rebalance reserve: lower the low-vol shares", where="splits",
             )
-        vals[-1] = max(rest, 0.0)
+        vals[-1] = round(max(rest, 0.0), 12)  # no 0.0199999… residue on the sheet
         return pd.Series(vals, index=pd.Index(BUCKETS, name="bucket"), name="fraction")
     return s[_check_regime(regime)].rename("fraction")
 
@@ -302,7 +302,8 @@ _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 def as_date(v: Any, where: str) -> _dt.date | None:
     """A cell value as a date: date/datetime/Timestamp, an Excel serial number or ISO text.
 
-    Blank -> None; anything else -> :class:`InputError` naming ``where``.
+    Blank or 0 (a formula pointing at an empty cell) -> None; anything else ->
+    :class:`InputError` naming ``where``.
     """
     if coerce.is_blank(v) or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
         return None
@@ -315,6 +316,8 @@ def as_date(v: Any, where: str) -> _dt.date | None:
     if isinstance(v, np.datetime64):
         return pd.Timestamp(v).date()
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        if float(v) == 0.0:  # what a formula pointing at an empty date cell returns
+            return None
         if 1 <= float(v) < 2_958_466:
             return _EXCEL_EPOCH + _dt.timedelta(days=int(float(v)))
     if isinstance(v, str) and not coerce.is_error_value(v):

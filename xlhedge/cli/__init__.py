@@ -6,6 +6,7 @@ import typer
 
 from . import addin, book
 from . import hedge
+from . import checks
 
 app = typer.Typer(
     name="xlhedge",
@@ -16,7 +17,7 @@ app = typer.Typer(
 )
 
 #: Command modules, in help order. A feature adds its module here.
-COMMAND_MODULES = [book, addin, hedge]
+COMMAND_MODULES = [book, addin, hedge, checks]
 
 for _module in COMMAND_MODULES:
     _module.register(app)

@@ -17,6 +17,7 @@ from ..budget import (
     REGIMES,
     VOL_INDEXES,
     as_date,
+    bucket_regimes,
     budget_status,
     deployment,
     deployment_curve,
@@ -49,12 +50,14 @@ def _rate(rate: Any) -> float:
     return coerce.scalar(rate, "rate", default=BUDGET_RATE, minimum=0.0, maximum=1.0, strict_max=True)
 
 
-def _regime(regime: Any) -> str:
-    """A regime name, or a VIX level classified with SPEC §4's thresholds."""
+def _regime(regime: Any) -> str | dict[str, str]:
+    """A regime name, a VIX level (SPEC §4 thresholds), or a vol-levels range (one regime per bucket)."""
     if _blank(regime):
         return "normal"
     g = coerce.grid(regime, "regime")
-    v = g[0, 0] if g.size == 1 else None
+    if g.size > 1:
+        return bucket_regimes(vol_levels_arg(regime, "regime"))["regime"].to_dict()
+    v = g[0, 0]
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return vol_regime(float(v), "VIX")
     return coerce.choice(regime, "regime", REGIMES, default="normal")
@@ -78,7 +81,11 @@ def splits_table(splits: Any) -> pd.DataFrame:
 
 
 def vol_levels_arg(x: Any, name: str = "vol_levels") -> dict[str, float]:
-    """A VIX level (one cell) or a label/value range of index levels (VIX, MOVE, DVOL, CVIX)."""
+    """A VIX level (one cell) or a label/value range of index levels (VIX, MOVE, DVOL, CVIX).
+
+    A blank or 0 level in a range means "not given" (a formula pointing at an
+    empty cell returns 0); the bucket then follows VIX.
+    """
     g = coerce.grid(x, name)
     if g.size == 1:
         return {"VIX": coerce.scalar(g, "VIX")}
@@ -95,7 +102,7 @@ def vol_levels_arg(x: Any, name: str = "vol_levels") -> dict[str, float]:
         key = str(lab).strip().upper().split(" ")[0]
         if key not in VOL_INDEXES:
             raise InputError(f"expected index names {', '.join(VOL_INDEXES)}, found {lab!r}", where=name)
-        if not coerce.is_blank(val):
+        if not coerce.is_blank(val) and val != 0:  # 0: a formula pointing at a blank cell
             out[key] = coerce.scalar(val, key, minimum=0.0)
     return out
 
@@ -112,7 +119,8 @@ def _today(today: Any) -> Any:
     docs={
         "nav": "NAV in the currency of record (> 0).",
         "rate": _RATE_DOC,
-        "regime": "low, normal or high (default normal), or a VIX level: < 18 low, 18–28 normal, > 28 high.",
+        "regime": "low, normal or high (default normal), or a VIX level: < 18 low, 18–28 normal, > 28 high; "
+                  "or two columns index | level (VIX, MOVE, DVOL, CVIX): each bucket takes its own index's regime.",
         "splits": _SPLITS_DOC,
     },
     ranges=("splits",),
@@ -129,7 +137,7 @@ def HEDGE_BUDGET(nav: Any, rate: Any = None, regime: Any = None, splits: Any = N
     docs={
         "nav": "NAV in the currency of record (> 0).",
         "rate": _RATE_DOC,
-        "regime": "low, normal or high, or a VIX level (SPEC §4).",
+        "regime": "low, normal or high, a VIX level (SPEC §4), or two columns index | level (regime per bucket).",
         "ledger": _LEDGER_DOC,
         "today": "Date the year-to-date runs to (blank = today).",
         "splits": _SPLITS_DOC,

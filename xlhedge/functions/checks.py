@@ -72,8 +72,8 @@ def settings_arg(settings: Any) -> dict[str, Any]:
         elif key == "record_currency":
             out["record_currency"] = str(val).strip().upper()
         elif key in ("last_decomposition", "today"):
-            out[key] = as_date(val, f"settings {lab}")
-        else:
+            out[key] = as_date(val, f"settings {lab}")  # 0 (an empty cell via a formula) -> None
+        elif val != 0:  # 0: a formula pointing at an empty cell, i.e. not given
             out["vol_levels"][key] = coerce.scalar(val, f"settings {key}", minimum=0.0)
     return out
 
@@ -104,9 +104,12 @@ def _opt(x: Any) -> Any:
 
 
 def checks_from_ranges(positions: Any, betas: Any, settings: Any = None, ledger: Any = None,
-                       tolerances: Any = None) -> list[Finding]:
-    """The findings for worksheet-shaped inputs: HEDGE_CHECKS and ``xlhedge check`` both call this."""
-    s = settings_arg(_opt(settings))
+                       tolerances: Any = None, **overrides: Any) -> list[Finding]:
+    """The findings for worksheet-shaped inputs: HEDGE_CHECKS and ``xlhedge check`` both call this.
+
+    ``overrides`` replace settings (e.g. ``today=``) and are passed to :func:`run_checks`.
+    """
+    s = {**settings_arg(_opt(settings)), **{k: v for k, v in overrides.items() if v is not None}}
     return run_checks(positions, betas, _opt(ledger), tolerances=tolerances_arg(_opt(tolerances)), **s)
 
 
@@ -120,14 +123,36 @@ def checks_from_ranges(positions: Any, betas: Any, settings: Any = None, ledger:
         "settings": "Two columns label | value: NAV, Currency of record, Last decomposition, Today, VIX, MOVE, DVOL, CVIX.",
         "ledger": "Protection ledger with a header row: Date, Instrument, Bucket, Premium, Vol index, Vol level.",
         "tolerances": "Optional two columns label | value overriding the default tolerances.",
+        "rows": "Pad with blank rows to this many (fits a fixed array range); optional. "
+                "Findings beyond it are summed up in the last row.",
     },
     ranges=("positions", "betas", "settings", "ledger", "tolerances"),
 )
 def HEDGE_CHECKS(positions: Any, betas: Any, settings: Any = None, ledger: Any = None,
-                 tolerances: Any = None) -> list[list[Any]]:
+                 tolerances: Any = None, rows: Any = None) -> list[list[Any]]:
     """One row per finding, errors first: [code, severity, message, positions, fix]."""
     found = checks_from_ranges(positions, betas, settings, ledger, tolerances)
-    return [f.as_row() for f in found] or [list(NO_FINDINGS)]
+    out = [f.as_row() for f in found] or [list(NO_FINDINGS)]
+    n = _rows(rows)
+    if n is not None and len(out) > n:
+        more = out[n - 1:]
+        errors = sum(1 for r in more if r[1] == "error")
+        out = out[: n - 1] + [["MORE", "error" if errors else more[0][1],
+                               f"{len(more)} more findings ({errors} errors): enlarge the range or run xlhedge check.",
+                               "", ""]]
+    return _pad(out, n)
+
+
+def _rows(rows: Any) -> int | None:
+    if _opt(rows) is None:
+        return None
+    return int(coerce.scalar(rows, "rows", minimum=1))
+
+
+def _pad(out: list[list[Any]], n: int | None) -> list[list[Any]]:
+    if n is None or len(out) >= n:
+        return out
+    return out + [[None] * len(out[0]) for _ in range(n - len(out))]
 
 
 @worksheet_function(
@@ -139,10 +164,12 @@ def HEDGE_CHECKS(positions: Any, betas: Any, settings: Any = None, ledger: Any =
         "nav": "NAV in the currency of record (> 0).",
         "tolerance_pp": "Drift in percentage points beyond which a factor is flagged (default 10).",
         "targets": "Optional two columns factor | target ratio (0–1), overriding the hedges' own targets.",
+        "rows": "Pad with blank rows to this many (fits a fixed array range); optional.",
     },
     ranges=("positions", "betas", "targets"),
 )
-def REBALANCE(positions: Any, betas: Any, nav: Any, tolerance_pp: Any = None, targets: Any = None) -> list[list[Any]]:
+def REBALANCE(positions: Any, betas: Any, nav: Any, tolerance_pp: Any = None, targets: Any = None,
+              rows: Any = None) -> list[list[Any]]:
     """Rows: [factor, exposure, hedge, ratio, target, drift pp, flag, instrument, side,
     contracts, notional change, ratio after]; flag is REBALANCE beyond tolerance, ok within it."""
     tol = coerce.scalar(tolerance_pp, "tolerance_pp", default=DRIFT_TOLERANCE_PP, minimum=0.0)
@@ -151,9 +178,14 @@ def REBALANCE(positions: Any, betas: Any, nav: Any, tolerance_pp: Any = None, ta
         tg = {factor_key(k): coerce.scalar(v, f"target of {k}", minimum=0.0) for k, v in _pairs(targets, "targets")}
     r = rebalance(positions, betas, nav=coerce.scalar(nav, "nav", minimum=0.0, strict_min=True),
                   tolerance_pp=tol, targets=tg)
-    rows = []
+    out = []
     for f, x in r.iterrows():
         flag = "" if math.isnan(x["drift_pp"]) else ("REBALANCE" if x["flag"] else "ok")
-        rows.append([factor_name(f), x["exposure"], x["hedge"], x["ratio"], x["target"], x["drift_pp"], flag,
+        out.append([factor_name(f), x["exposure"], x["hedge"], x["ratio"], x["target"], x["drift_pp"], flag,
                      x["instrument"], x["side"], x["contracts"], x["notional_change"], x["ratio_after"]])
-    return rows or [["No hedges or targets", *([None] * 11)]]
+    n = _rows(rows)
+    out = out or [["No hedges or targets", *([None] * 11)]]
+    if n is not None and len(out) > n:
+        raise InputError(f"the book has {len(out)} hedged factors, more than the {n} rows given; enlarge the range",
+                         where="rows")
+    return _pad(out, n)

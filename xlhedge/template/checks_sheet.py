@@ -1,0 +1,168 @@
+"""The Checks sheet: the common-mistakes findings and the rebalance (SPEC §9, article §11).
+
+``=HEDGE_CHECKS`` lists the findings (errors red, warnings amber, info blue by
+conditional formatting), ``=REBALANCE`` the hedge ratio per factor against its
+target with the orders back to target. The settings block gathers the
+book-level inputs the checks read (NAV, currency of record, last decomposition
+date, the check date, the vol levels) by formula from where they live; the
+tolerances are editable.
+"""
+
+from __future__ import annotations
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
+
+from ..budget import VOL_INDEXES
+from ..checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS
+from . import style
+from .layout import ATTRIBUTE_ROW0, BOOK_SHEET, FACTOR_ROW0, LAST_FACTOR_ROW, WEIGHT_ROW, BookLayout
+
+SHEET = "Checks"
+
+FINDINGS_HEADER = 4
+FINDINGS_ROWS = 30
+FINDINGS_ROW0 = FINDINGS_HEADER + 1
+FINDINGS_LAST = FINDINGS_ROW0 + FINDINGS_ROWS - 1
+FINDINGS_COLUMNS = ["Code", "Severity", "Message", "Positions", "Fix"]
+
+REBALANCE_HEADER = FINDINGS_HEADER  # beside the findings, columns G:R
+REBALANCE_COL0 = 7
+REBALANCE_ROWS = 12
+REBALANCE_ROW0 = REBALANCE_HEADER + 1
+REBALANCE_LAST = REBALANCE_ROW0 + REBALANCE_ROWS - 1
+REBALANCE_COLUMNS = ["Factor", "Exposure", "Hedge", "Hedge ratio", "Target", "Drift (pp)", "Flag",
+                     "Instrument", "Side", "Contracts", "Notional change", "Ratio after"]
+
+SETTINGS_HEADER = FINDINGS_LAST + 4
+SETTINGS = (
+    ("NAV", "=NAV", "#,##0"),
+    ("Currency of record", "=RecordCurrency", "@"),
+    ("Last decomposition", "=AsOf", "yyyy-mm-dd"),
+    ("Today", "=CheckDate", "yyyy-mm-dd"),
+    *((idx, f"=Vol{idx}", "0.0") for idx in VOL_INDEXES),
+)
+SETTINGS_ROW0 = SETTINGS_HEADER + 1
+SETTINGS_LAST = SETTINGS_ROW0 + len(SETTINGS) - 1
+
+TOL_HEADER = SETTINGS_LAST + 3
+TOL_ROW0 = TOL_HEADER + 1
+TOL_LAST = TOL_ROW0 + len(DEFAULT_TOLERANCES) - 1
+
+#: Severity colours (fill, font) for the findings list.
+SEVERITY_COLOURS = {
+    "error": ("F8CBAD", "9C0006"),
+    "warning": ("FFE699", "7F6000"),
+    "info": ("DDEBF7", "1F4E79"),
+}
+
+
+def block_names(layout: BookLayout) -> dict[str, str]:
+    """The labelled Book blocks HEDGE_CHECKS and REBALANCE read (labels in column A)."""
+    z = layout.last_col
+    return {
+        "BookAttributeBlock": f"{BOOK_SHEET}!$A${ATTRIBUTE_ROW0}:${z}${WEIGHT_ROW}",
+        "BookFactorBlock": f"{BOOK_SHEET}!$A${FACTOR_ROW0}:${z}${LAST_FACTOR_ROW}",
+    }
+
+
+def build(wb: Workbook, ctx) -> None:
+    ws = wb.create_sheet(SHEET)
+    style.title(
+        ws, "Checks — common hedging mistakes and the weekly rebalance",
+        "SPEC §9 / article §11: most hedging failures are structural, not directional. Errors first; "
+        "`xlhedge check BOOK.xlsx` prints the same list and exits 1 when an error is present.",
+    )
+    for name, ref in block_names(ctx.layout).items():
+        if name.upper() not in {k.upper() for k in wb.defined_names}:
+            ctx.define(name, ref)
+    _settings(ws, ctx)
+    _tolerances(ws, ctx)
+    _findings(ws, ctx)
+    _rebalance(ws, ctx)
+    widths = (20, 10, 90, 22, 70, 3, 16, 11, 11, 11, 9, 10, 11, 12, 8, 10, 15, 11)
+    for i, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = f"A{FINDINGS_ROW0}"
+    style.print_setup(ws)
+
+
+def _settings(ws, ctx) -> None:
+    ws.cell(row=SETTINGS_HEADER - 1, column=1,
+            value="Settings the checks read (formulas pointing at the Book and Budget sheets)").font = Font(bold=True)
+    style.header(ws, SETTINGS_HEADER, 1, ["Setting", "Value"])
+    for i, (label, formula, fmt) in enumerate(SETTINGS):
+        r = SETTINGS_ROW0 + i
+        ws.cell(row=r, column=1, value=label)
+        c = ws.cell(row=r, column=2, value=formula)
+        c.number_format = fmt
+    ctx.define("CheckSettings", f"{SHEET}!$A${SETTINGS_ROW0}:$B${SETTINGS_LAST}")
+
+
+def _tolerances(ws, ctx) -> None:
+    ws.cell(row=TOL_HEADER - 1, column=1, value="Tolerances (editable)").font = Font(bold=True)
+    style.header(ws, TOL_HEADER, 1, ["Tolerance", "Value", "What it does"])
+    for i, (key, value) in enumerate(DEFAULT_TOLERANCES.items()):
+        r = TOL_ROW0 + i
+        label, unit, doc = TOLERANCE_DOCS[key]
+        ws.cell(row=r, column=1, value=label)
+        c = ws.cell(row=r, column=2, value=float(value))
+        c.fill = style.INPUT_FILL
+        c.border = style.BOX
+        ws.cell(row=r, column=3, value=f"{doc} ({unit})").font = style.NOTE_FONT
+        if key == "drift_pp":
+            ctx.define("DriftTolerance", f"{SHEET}!$B${r}")
+    ctx.define("CheckTolerances", f"{SHEET}!$A${TOL_ROW0}:$B${TOL_LAST}")
+
+
+def _findings(ws, ctx) -> None:
+    style.header(ws, FINDINGS_HEADER, 1, FINDINGS_COLUMNS)
+    ws[f"A{FINDINGS_ROW0}"] = ArrayFormula(
+        f"A{FINDINGS_ROW0}:E{FINDINGS_LAST}",
+        f"=HEDGE_CHECKS(BookAttributeBlock,BookFactorBlock,CheckSettings,HedgeLedger,CheckTolerances,"
+        f"{FINDINGS_ROWS})",
+    )
+    for r in range(FINDINGS_ROW0, FINDINGS_LAST + 1):
+        for col in range(1, 6):
+            c = ws.cell(row=r, column=col)
+            c.fill = style.OUTPUT_FILL
+            c.alignment = Alignment(wrap_text=col in (3, 5), vertical="top")
+    area = f"A{FINDINGS_ROW0}:E{FINDINGS_LAST}"
+    for sev, (fill, font) in SEVERITY_COLOURS.items():
+        ws.conditional_formatting.add(
+            area,
+            FormulaRule(formula=[f'$B{FINDINGS_ROW0}="{sev}"'], stopIfTrue=True,
+                        fill=PatternFill("solid", fgColor=fill, bgColor=fill), font=Font(color=font, bold=sev == "error")),
+        )
+    ctx.define("CheckFindings", f"{SHEET}!$A${FINDINGS_ROW0}:$E${FINDINGS_LAST}")
+
+
+def _rebalance(ws, ctx) -> None:
+    from openpyxl.utils import get_column_letter as col
+
+    c0 = REBALANCE_COL0
+    first, last = col(c0), col(c0 + len(REBALANCE_COLUMNS) - 1)
+    ws.cell(row=REBALANCE_HEADER - 1, column=c0,
+            value="Rebalance: hedge ratio per factor against its target, and the orders back to target "
+                  "(weekly, §11)").font = Font(bold=True)
+    style.header(ws, REBALANCE_HEADER, c0, REBALANCE_COLUMNS)
+    ws[f"{first}{REBALANCE_ROW0}"] = ArrayFormula(
+        f"{first}{REBALANCE_ROW0}:{last}{REBALANCE_LAST}",
+        f"=REBALANCE(BookAttributeBlock,BookFactorBlock,NAV,DriftTolerance,,{REBALANCE_ROWS})",
+    )
+    fmts = ("General", style.FMT_EXPOSURE, style.FMT_EXPOSURE, "0.0%", "0.0%", "0.0", "General", "General",
+            "General", "#,##0", style.FMT_MONEY, "0.0%")
+    for r in range(REBALANCE_ROW0, REBALANCE_LAST + 1):
+        for j, fmt in enumerate(fmts):
+            c = ws.cell(row=r, column=c0 + j)
+            c.fill = style.OUTPUT_FILL
+            c.number_format = fmt
+    flag = col(c0 + REBALANCE_COLUMNS.index("Flag"))
+    ws.conditional_formatting.add(
+        f"{flag}{REBALANCE_ROW0}:{flag}{REBALANCE_LAST}",
+        FormulaRule(formula=[f'${flag}{REBALANCE_ROW0}="REBALANCE"'],
+                    fill=PatternFill("solid", fgColor="FFE699", bgColor="FFE699"), font=Font(bold=True)),
+    )
+    ctx.define("CheckRebalance", f"{SHEET}!${first}${REBALANCE_ROW0}:${last}${REBALANCE_LAST}")
