@@ -82,6 +82,9 @@ BUCKET_LABELS: dict[str, str] = {
 BUDGET_RATE = 0.03
 BUDGET_RATE_RANGE = (0.02, 0.04)
 
+#: Largest NAV accepted (amounts are counted in whole cents, exactly, below it).
+MAX_NAV = 1e15
+
 #: Budget split per bucket and regime, fractions of the annual budget (*editable*).
 #: ``normal`` is the article's allocation (§09); ``low`` leans into long vol and tail
 #: (cheap protection), ``high`` into rebalance cash (§09–§10). Each column sums to 1.
@@ -162,7 +165,7 @@ def budget_amount(nav: float, rate: float = BUDGET_RATE, *, decimals: int = 2) -
     nav : float — NAV in the currency of record, > 0.
     rate : float — annual budget as a fraction of NAV (0.03 = 3%), 0 ≤ rate < 1.
     """
-    nav = coerce.scalar(nav, "nav", minimum=0.0, strict_min=True)
+    nav = coerce.scalar(nav, "nav", minimum=0.0, strict_min=True, maximum=MAX_NAV)
     rate = coerce.scalar(rate, "rate", default=BUDGET_RATE, minimum=0.0, maximum=1.0, strict_max=True)
     return round(nav * rate, decimals)
 
