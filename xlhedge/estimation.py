@@ -350,20 +350,21 @@ def _window_sums(x: np.ndarray, w: int, *, inplace: bool = False) -> np.ndarray:
     With ``inplace`` the cumulative sum overwrites ``x`` (saves a T×n buffer).
     """
     c = np.cumsum(x, axis=0, out=x if inplace else None)
-    s = np.empty((x.shape[0] - w + 1,) + x.shape[1:])
+    s = np.empty_like(c[w - 1:])  # keeps the input's memory layout (pandas hands F-order)
     s[0] = c[w - 1]
     np.subtract(c[w:], c[:-w], out=s[1:])
     return s
 
 
 def _rolling_kernel(x: np.ndarray, y: np.ndarray, w: int, what: str, out: np.ndarray,
-                    *, overwrite: bool = False) -> np.ndarray:
+                    *, overwrite: bool = False, x_centred: bool = False) -> np.ndarray:
     """Rolling beta or correlation of complete returns, written into ``out``.
 
     ``x`` (m, n) asset returns, ``y`` (m,) one benchmark or (m, n) one per
     column, no NaN. ``out`` (m, n) receives NaN in rows < w−1 and, in row t,
     the estimate over rows t−w+1..t. ``overwrite`` lets the kernel use ``x``
-    as scratch space.
+    as scratch space; ``x_centred`` says the caller already centred ``x`` (to
+    within much less than its standard deviation), saving a pass.
 
     Both series are centred on their sample means first (no co-moment changes
     with a shift), so the sums do not cancel catastrophically: Σxy is then of
@@ -381,9 +382,8 @@ def _rolling_kernel(x: np.ndarray, y: np.ndarray, w: int, what: str, out: np.nda
     vy -= sy * sy * (1.0 / w)
     if y.ndim == 1:
         yc, sy, vy = yc[:, None], sy[:, None], vy[:, None]
-    if not overwrite:
-        x = x.copy()
-    x -= x.mean(axis=0)
+    if not x_centred:
+        x = x - x.mean(axis=0) if not overwrite else np.subtract(x, x.mean(axis=0), out=x)
     xy = x * yc
     xx = x * x if what != "beta" else None
     sx = _window_sums(x, w, inplace=True)
@@ -431,6 +431,25 @@ def _rolling_pairs(ra: np.ndarray, rb: np.ndarray, w: int, what: str) -> np.ndar
     return out
 
 
+def _centred_returns(p: np.ndarray, kind: str) -> np.ndarray:
+    """Returns of complete prices (T, n) minus a per-column centre, in two passes.
+
+    The centre is the mean log return (P_T/P_0)^(1/(T−1)) taken from the first
+    and last prices: exact for log returns, within about σ²/2 of the mean for
+    simple returns, which is all the cancellation-free sums need (a shift
+    changes no co-moment, so the estimates are those of the plain returns).
+    """
+    g = np.log(p[-1] / p[0]) / (p.shape[0] - 1)
+    if kind == "log":
+        r = np.log(p)
+        r = np.subtract(r[1:], r[:-1], out=r[1:])
+        r -= g
+        return r
+    r = np.divide(p[1:], p[:-1])
+    r -= np.exp(g)
+    return r
+
+
 def _rolling(asset_prices: Any, benchmark_prices: Any, window: Any, what: str,
              kind: str, frequency: str) -> pd.DataFrame:
     k = _check_kind(kind)
@@ -441,16 +460,11 @@ def _rolling(asset_prices: Any, benchmark_prices: Any, window: Any, what: str,
     if not (np.isnan(pa.min()) or np.isnan(pb.min())):
         # one calendar, no gap: the fast path (no pairwise bookkeeping)
         _need(pa.shape[0] - 1, w, names, "returns", "asset_prices")
-        if k == "simple":
-            # gross returns P1/P0: the kernel centres each column, so the −1 is immaterial
-            ra = np.divide(pa[1:], pa[:-1])
-            rb = np.divide(pb[1:], pb[:-1])
-        else:
-            ra = _simple_or_log(pa[1:], pa[:-1], k)
-            rb = _simple_or_log(pb[1:], pb[:-1], k)
-        out = np.empty(pa.shape)
+        ra = _centred_returns(pa, k)
+        rb = _simple_or_log(pb[1:], pb[:-1], k)
+        out = np.empty(pa.shape, order="F" if pa.flags.f_contiguous else "C")
         out[0] = np.nan
-        _rolling_kernel(ra, rb, w, what, out[1:], overwrite=True)
+        _rolling_kernel(ra, rb, w, what, out[1:], overwrite=True, x_centred=True)
     else:
         ra, rb = pair_returns(pa, pb, k)
         found = (~np.isnan(ra)).sum(axis=0)
@@ -566,7 +580,25 @@ def _corr_pairwise(p: np.ndarray, names: list[str], kind: str, window: int | Non
     present = ~np.isnan(p)
     c = np.full((n, n), np.nan)
     counts = np.zeros((n, n), dtype=int)
-    for ca, cb, rows in _pairwise_blocks(present):
+    if present.all():  # one calendar: one Xᵀ X, no per-block copies
+        r = _simple_or_log(p[1:], p[:-1], kind)
+        if select is not None:
+            r = r[select[1:]]
+        if window is not None:
+            r = r[-window:]
+        counts[:] = r.shape[0]
+        if r.shape[0] >= MIN_OBSERVATIONS:
+            r -= r.mean(axis=0)
+            c = r.T @ r
+            sd = np.sqrt(np.diag(c))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                c /= sd[:, None]
+                c /= sd[None, :]
+            np.fill_diagonal(c, 1.0)
+        blocks: Any = ()
+    else:
+        blocks = _pairwise_blocks(present)
+    for ca, cb, rows in blocks:
         cols = np.concatenate([ca, cb]) if ca is not cb and not np.array_equal(ca, cb) else ca
         r, at = _block_returns(p, cols, rows, kind)
         if select is not None:
