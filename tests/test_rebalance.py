@@ -110,3 +110,9 @@ def test_worksheet_function_matches_python():
     assert RB.call(positions, betas, -1).startswith("#VALUE! REBALANCE: nav")
     no_hedges = book_sheet(book()[:3])
     assert RB.call(*no_hedges, NAV)[0][0] == "No hedges or targets"
+
+
+def test_blank_targets_in_a_targets_range_keep_the_hedges_own():
+    positions, betas = book_sheet(book())
+    targets = [["Equity beta (SPX)", None], ["Rate duration (years)", 0.6], [None, None]]
+    assert RB.call(positions, betas, NAV, None, targets) == RB.call(positions, betas, NAV)

@@ -163,7 +163,8 @@ def _pad(out: list[list[Any]], n: int | None) -> list[list[Any]]:
         "betas": "Factor rows with labels in the first column, one column per position (blank = 0).",
         "nav": "NAV in the currency of record (> 0).",
         "tolerance_pp": "Drift in percentage points beyond which a factor is flagged (default 10).",
-        "targets": "Optional two columns factor | target ratio (0–1), overriding the hedges' own targets.",
+        "targets": "Optional two columns factor | target ratio (0–1), overriding the hedges' own targets "
+                   "(a blank target keeps the hedges' own).",
         "rows": "Pad with blank rows to this many (fits a fixed array range); optional.",
     },
     ranges=("positions", "betas", "targets"),
@@ -175,7 +176,8 @@ def REBALANCE(positions: Any, betas: Any, nav: Any, tolerance_pp: Any = None, ta
     tol = coerce.scalar(tolerance_pp, "tolerance_pp", default=DRIFT_TOLERANCE_PP, minimum=0.0)
     tg = None
     if _opt(targets) is not None:
-        tg = {factor_key(k): coerce.scalar(v, f"target of {k}", minimum=0.0) for k, v in _pairs(targets, "targets")}
+        tg = {factor_key(k): coerce.scalar(v, f"target of {k}", minimum=0.0)
+              for k, v in _pairs(targets, "targets") if not coerce.is_blank(v)}
     r = rebalance(positions, betas, nav=coerce.scalar(nav, "nav", minimum=0.0, strict_min=True),
                   tolerance_pp=tol, targets=tg)
     out = []

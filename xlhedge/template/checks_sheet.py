@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
+from .._typing import CORE_FACTORS, FACTOR_LABELS
 from ..budget import VOL_INDEXES
 from ..checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS
 from . import style
@@ -51,6 +52,10 @@ TOL_HEADER = SETTINGS_LAST + 3
 TOL_ROW0 = TOL_HEADER + 1
 TOL_LAST = TOL_ROW0 + len(DEFAULT_TOLERANCES) - 1
 
+TARGET_HEADER = TOL_LAST + 3
+TARGET_ROW0 = TARGET_HEADER + 1
+TARGET_LAST = TARGET_ROW0 + len(CORE_FACTORS) - 1
+
 #: Severity colours (fill, font) for the findings list.
 SEVERITY_COLOURS = {
     "error": ("F8CBAD", "9C0006"),
@@ -80,6 +85,7 @@ def build(wb: Workbook, ctx) -> None:
             ctx.define(name, ref)
     _settings(ws, ctx)
     _tolerances(ws, ctx)
+    _targets(ws, ctx)
     _findings(ws, ctx)
     _rebalance(ws, ctx)
     widths = (20, 10, 90, 22, 70, 3, 16, 11, 11, 11, 9, 10, 11, 12, 8, 10, 15, 11)
@@ -117,6 +123,21 @@ def _tolerances(ws, ctx) -> None:
     ctx.define("CheckTolerances", f"{SHEET}!$A${TOL_ROW0}:$B${TOL_LAST}")
 
 
+def _targets(ws, ctx) -> None:
+    ws.cell(row=TARGET_HEADER - 1, column=1,
+            value="Target hedge ratio per factor for the rebalance (blank = the hedges' own Target hedge ratio)"
+            ).font = Font(bold=True)
+    style.header(ws, TARGET_HEADER, 1, ["Factor", "Target"])
+    for i, f in enumerate(CORE_FACTORS):
+        r = TARGET_ROW0 + i
+        ws.cell(row=r, column=1, value=FACTOR_LABELS[f])
+        c = ws.cell(row=r, column=2)
+        c.fill = style.INPUT_FILL
+        c.border = style.BOX
+        c.number_format = "0%"
+    ctx.define("RebalanceTargets", f"{SHEET}!$A${TARGET_ROW0}:$B${TARGET_LAST}")
+
+
 def _findings(ws, ctx) -> None:
     style.header(ws, FINDINGS_HEADER, 1, FINDINGS_COLUMNS)
     ws[f"A{FINDINGS_ROW0}"] = ArrayFormula(
@@ -150,7 +171,7 @@ def _rebalance(ws, ctx) -> None:
     style.header(ws, REBALANCE_HEADER, c0, REBALANCE_COLUMNS)
     ws[f"{first}{REBALANCE_ROW0}"] = ArrayFormula(
         f"{first}{REBALANCE_ROW0}:{last}{REBALANCE_LAST}",
-        f"=REBALANCE(BookAttributeBlock,BookFactorBlock,NAV,DriftTolerance,,{REBALANCE_ROWS})",
+        f"=REBALANCE(BookAttributeBlock,BookFactorBlock,NAV,DriftTolerance,RebalanceTargets,{REBALANCE_ROWS})",
     )
     fmts = ("General", style.FMT_EXPOSURE, style.FMT_EXPOSURE, "0.0%", "0.0%", "0.0", "General", "General",
             "General", "#,##0", style.FMT_MONEY, "0.0%")
