@@ -819,7 +819,7 @@ Sub RegisterXlhedgeFunctions()
     d(1) = "Factor rows with labels in the first column, one column per position (blank = 0)."
     d(2) = "NAV in the currency of record (> 0)."
     d(3) = "Drift in percentage points beyond which a factor is flagged (default 10)."
-    d(4) = "Optional two columns factor | target ratio (0" & ChrW(8211) & "1), overriding the hedges' own targets."
+    d(4) = "Optional two columns factor | target ratio (0" & ChrW(8211) & "1), overriding the hedges' own targets (a blank target keeps the hedges' own)."
     d(5) = "Pad with blank rows to this many (fits a fixed array range); optional."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!REBALANCE", Description:="Hedge ratio per factor against target, drift in percentage points, and the orders back to target.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 6)
