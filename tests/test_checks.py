@@ -559,3 +559,15 @@ def test_recompute_refills_the_checks_sheet_after_an_edit(example_book, tmp_path
     assert res.exit_code == 0, res.output
     codes = [r[0] for r in _sheet_findings(path)]
     assert codes == ["LATE_PROTECTION", "FX_UNDECIDED", "FX_UNDECIDED"]
+
+
+def test_wrong_factor_token_hedge_on_the_dominant_factor_does_not_close_it():
+    rows = energy_book() + [pos("XLE", -0.03, is_hedge=True, equity=1.0, energy=1.0, hedge_factor="energy")]
+    (f,) = check(rows, code="WRONG_FACTOR")  # XLE covers 3 of the 40 points of energy: 7.5% < 25%
+    assert "energy tilt is +40.0% of NAV" in f.message
+
+
+def test_descriptive_dataframe_columns_are_not_betas():
+    rows = base_rows()
+    rows[0].update(sector="Technology", instrument="stock", notes="core")
+    assert check(rows) == []

@@ -286,8 +286,9 @@ def check_wrong_factor(
     """WRONG_FACTOR: the dominant factor or tilt is left open while the hedges sit elsewhere.
 
     Sizes are compared in materiality units, s_f = |U_f| / materiality_f. A
-    factor f is *open* when material and hedged below ``coverage_min``; it is
-    reported when some hedged factor g (|H_g| material) has s_f ≥ dominance · s_g.
+    factor f is *open* when material and hedged below ``coverage_min`` (a token
+    hedge on it does not close it); it is reported when some other factor g
+    carrying a material hedge has s_f ≥ dominance · s_g.
     """
     mt = _mat_table(materiality, materiality_duration)
     state = hedge_state(fields, betas, materiality_table=mt)
@@ -297,14 +298,14 @@ def check_wrong_factor(
         return []
     size = np.abs(state["exposure"].to_numpy()) / mat
     ratio = state["ratio"].to_numpy()
-    open_ = state["material"].to_numpy() & ~hedged & ~(ratio >= coverage_min)
+    open_ = state["material"].to_numpy() & ~(ratio >= coverage_min)
     hedged_size = np.maximum(size, np.abs(state["assigned"].to_numpy()) / mat)[hedged]
     g_idx = np.flatnonzero(hedged)
     out = []
     hedge = fields["is_hedge"].to_numpy(dtype=bool)
     book_ticks = fields.index.to_numpy()[~hedge]
     for j in np.flatnonzero(open_):
-        beaten = hedged_size * dominance <= size[j] + _EPS
+        beaten = (hedged_size * dominance <= size[j] + _EPS) & (g_idx != j)
         if not beaten.any():
             continue
         f = state.index[j]

@@ -85,6 +85,11 @@ POSITION_FIELDS: tuple[Field, ...] = (
 )
 _FIELDS = {f.key: f for f in POSITION_FIELDS}
 
+#: DataFrame columns that are descriptive, neither a field the checks read nor a beta.
+IGNORED_COLUMNS = frozenset({
+    "sector", "instrument", "instrument type", "name", "description", "notes", "note", "position", "id",
+})
+
 #: Recorded FX decisions (SPEC §9 FX_UNDECIDED) and accepted spellings.
 FX_DECISIONS: tuple[str, ...] = ("hedge", "accept", "avoid")
 _FX_ALIASES = {
@@ -284,7 +289,7 @@ def book_tables(
             k = _field_key(c)
             if k is not None and k not in cols:
                 cols[k] = positions[c].tolist()
-            else:
+            elif _norm(c) not in IGNORED_COLUMNS:
                 extra.append(c)
         n = len(positions)
         if betas is None and extra:
