@@ -55,6 +55,7 @@ class PriceRange:
     labels: list[str] | None
     header: bool  # the range's first row held labels
     reversed: bool  # dates ran newest-first; rows were flipped to oldest-first
+    raw_rows: int = 0  # data rows in the range before trailing blank rows were dropped
 
     def frame(self) -> pd.DataFrame:
         cols = self.labels or [f"series_{j + 1}" for j in range(self.values.shape[1])]
@@ -106,11 +107,18 @@ def parse_prices(x: Any, name: str) -> PriceRange:
         g = g[1:]
         if g.shape[0] == 0:
             raise InputError("has a header row but no prices below it", where=name)
-    # trailing rows that are entirely blank (a selection longer than the data)
-    blank_rows = np.array([all(coerce.is_blank(v) for v in row) for row in g])
-    if blank_rows.all():
+    # trailing rows and columns that are entirely blank (a selection larger than the data)
+    raw_rows = g.shape[0]
+    blank = _blank_u(g).astype(bool)
+    if blank.all():
         raise InputError("has no prices (all cells are blank)", where=name)
-    g = g[: len(blank_rows) - int(np.argmax(~blank_rows[::-1]))]
+    rows_used = blank.shape[0] - int(np.argmax(~blank.all(axis=1)[::-1]))
+    cols_used = blank.shape[1] - int(np.argmax(~blank.all(axis=0)[::-1]))
+    if labels is not None:
+        named = [j for j, lab in enumerate(labels) if lab]
+        cols_used = max(cols_used, named[-1] + 1 if named else 0)
+        labels = labels[:cols_used]
+    g = g[:rows_used, :cols_used]
     dates = None
     col0 = g[:, 0]
     nonblank0 = [v for v in col0 if not coerce.is_blank(v)]
@@ -118,9 +126,12 @@ def parse_prices(x: Any, name: str) -> PriceRange:
     if nonblank0 and (all(_is_date(v) for v in nonblank0) or named_date):
         if g.shape[1] < 2:
             raise InputError("has a date column but no price column", where=name)
+        empty = _blank_u(g).astype(bool).all(axis=1)
+        g, col0 = g[~empty], col0[~empty]  # rows with neither a date nor a price
         for i, v in enumerate(col0):
             if coerce.is_blank(v):
-                raise InputError(f"row {i + 1 + header} has prices but no date", where=name)
+                raise InputError(f"row {int(np.nonzero(~empty)[0][i]) + 1 + header} has prices but no date",
+                                 where=name)
             if not (_is_date(v) or isinstance(v, (int, float)) and not isinstance(v, bool)):
                 raise InputError(f"expected a date in row {i + 1 + header}, found {v!r}", where=name)
         dates = pd.DatetimeIndex([
@@ -154,7 +165,26 @@ def parse_prices(x: Any, name: str) -> PriceRange:
                 f"row {i + 1 + header} {what} {dates[i]:%Y-%m-%d}: dates must be in order, each once",
                 where=name,
             )
-    return PriceRange(vals, dates, labels, header, rev)
+    return PriceRange(vals, dates, labels, header, rev, raw_rows)
+
+
+_blank_u = np.frompyfunc(coerce.is_blank, 1, 1)
+
+
+def all_blank(x: Any) -> bool:
+    """True when a range holds nothing but blanks (and optionally a text header row)."""
+    if x is None:
+        return True
+    g = coerce.grid(x, "range")
+    b = _blank_u(g).astype(bool)
+    if b.all():
+        return True
+    return bool(b[1:].all()) and all(coerce.is_blank(v) or _text(v) for v in g[0])
+
+
+def _pad(fr: pd.DataFrame, rows: int) -> pd.DataFrame:
+    extra = pd.DataFrame(np.nan, index=pd.RangeIndex(len(fr), rows), columns=fr.columns)
+    return pd.concat([fr, extra])
 
 
 def _pair_frames(asset: PriceRange, bench: PriceRange) -> tuple[pd.DataFrame, pd.Series]:
@@ -172,6 +202,11 @@ def _pair_frames(asset: PriceRange, bench: PriceRange) -> tuple[pd.DataFrame, pd
                 "to match them by date", where="benchmark_prices",
             )
         b = pd.Series(b.to_numpy(), index=a.index, name=b.name)
+    elif asset.dates is None and len(a) != len(b) and asset.raw_rows == bench.raw_rows:
+        # same rows selected; one series simply ends earlier (trailing blanks dropped)
+        n = max(len(a), len(b))
+        a = _pad(a, n) if len(a) < n else a
+        b = _pad(b.to_frame(), n).iloc[:, 0] if len(b) < n else b
     elif asset.dates is None and len(a) != len(b):
         raise InputError(
             f"has {len(b)} rows of prices, asset_prices {len(a)}; give both a date column "
@@ -415,8 +450,7 @@ def REGIME_CORRELATION(prices: Any, vol_index: Any, regime: Any, low: Any = 18.0
     mk = coerce.scalar(market, "market", default=1, minimum=1, maximum=df.shape[1])
     if mk != int(mk):
         raise InputError(f"must be a whole column number, got {mk:g}", where="market")
-    vg = coerce.grid(vol_index, "vol_index")
-    if vg.size == 1 and coerce.is_blank(vg[0, 0]):
+    if all_blank(vol_index):
         v = None
     else:
         vr = parse_prices(vol_index, "vol_index")
@@ -425,6 +459,10 @@ def REGIME_CORRELATION(prices: Any, vol_index: Any, regime: Any, low: Any = 18.0
         if vr.dates is not None and pr.dates is not None:
             v = pd.Series(vr.values[:, 0], index=vr.dates)
         else:
+            if vr.values.shape[0] < df.shape[0] and vr.raw_rows == pr.raw_rows:
+                vr.values = np.vstack([vr.values, np.full((df.shape[0] - vr.values.shape[0], 1), np.nan)])
+            elif vr.values.shape[0] > df.shape[0] and pr.raw_rows == vr.raw_rows:
+                vr.values = vr.values[: df.shape[0]]
             if vr.values.shape[0] != df.shape[0]:
                 raise InputError(
                     f"has {vr.values.shape[0]} levels for {df.shape[0]} rows of prices; one level per row, "
