@@ -454,7 +454,9 @@ def hedge_state(
         ok = ~np.isnan(t)
         if ok.any():
             wts = size[ok]
-            targets_out.append(float(np.average(t[ok], weights=wts)) if wts.sum() > 0 else float(t[ok].mean()))
+            top = wts.max()
+            # scaled to [0, 1] first: tiny (even subnormal) weights must not underflow the average
+            targets_out.append(float(np.average(t[ok], weights=wts / top)) if top > 0 else float(t[ok].mean()))
         else:
             targets_out.append(math.nan)
     target = np.array(targets_out, dtype=np.float64)
