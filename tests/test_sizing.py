@@ -249,6 +249,18 @@ def test_minvar_skips_missing_rows_and_needs_data():
         sizing.minvar_hedge([1, 2, 3], [1, 2, 4])
 
 
+def test_all_blank_price_ranges_say_how_many_observations_were_found_and_needed():
+    """A sheet with the price ranges still empty: a #NUM! message with the counts, not an internal error."""
+    assert call("MINVAR_HEDGE", None, None) == (
+        "#NUM! MINVAR_HEDGE: spot_prices/hedge_prices needs at least 3 complete return observations, "
+        "found 0 (from 1 price row)")
+    assert call("LSQ_HEDGE", [[None]] * 4, [[None, None]] * 4) == (
+        "#NUM! LSQ_HEDGE: book_prices/instrument_prices needs at least 4 complete return observations "
+        "for 2 instrument(s), found 0 (from 4 price rows)")
+    with pytest.raises(NotEnoughData, match="found 0"):
+        sizing.lsq_hedge(np.full(5, np.nan), np.full((5, 2), np.nan), prices=False)
+
+
 def test_least_squares_hedge_matches_statsmodels():
     s, f, g = _prices(seed=7)
     X = np.column_stack([f, g])

@@ -532,9 +532,11 @@ def returns_from_prices(prices: np.ndarray, name: str = "prices", kind: str = "s
 
 
 def _complete_rows(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Keep the rows (axis 0) where no array has a NaN; works for 0 rows (all-blank input)."""
     mask = np.ones(arrays[0].shape[0], dtype=bool)
     for a in arrays:
-        mask &= ~np.isnan(a.reshape(a.shape[0], -1)).any(axis=1)
+        nan = np.isnan(a)
+        mask &= ~(nan.any(axis=tuple(range(1, a.ndim))) if a.ndim > 1 else nan)
     return tuple(a[mask] for a in arrays)
 
 
@@ -580,7 +582,8 @@ def minvar_hedge(spot, hedge, *, prices: bool = True, periods_per_year: float = 
     rs, rf = _complete_rows(rs, rf)
     n = rs.size
     if n < 3:
-        raise NotEnoughData(f"needs at least 3 complete return observations, found {n}",
+        raise NotEnoughData(f"needs at least 3 complete return observations, found {n}"
+                            + (f" (from {s.size} price row{'' if s.size == 1 else 's'})" if prices else ""),
                             where="spot_prices/hedge_prices")
     ppy = float(_check(periods_per_year, "periods_per_year", low=0, low_open=True))
     c = np.cov(rs, rf, ddof=1)
@@ -638,14 +641,16 @@ def lsq_hedge(book, instruments, *, prices: bool = True, periods_per_year: float
         X = X.reshape(-1, 1)
     if X.shape[0] != y.size:
         raise InputError(f"has {X.shape[0]} rows, the book {y.size}", where="instrument_prices")
+    rows = y.size
     if prices:
         y = returns_from_prices(y, "book_prices", returns)
         X = returns_from_prices(X, "instrument_prices", returns)
     y, X = _complete_rows(y, X)
     n, k = X.shape
     if n < k + 2:
+        src = f" (from {rows} price row{'' if rows == 1 else 's'})" if prices else ""
         raise NotEnoughData(f"needs at least {k + 2} complete return observations for {k} "
-                            f"instrument(s), found {n}", where="book_prices/instrument_prices")
+                            f"instrument(s), found {n}{src}", where="book_prices/instrument_prices")
     A = np.column_stack([np.ones(n), X])
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
     if np.linalg.matrix_rank(A) < k + 1:
