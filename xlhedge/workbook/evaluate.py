@@ -96,6 +96,8 @@ class Evaluator:
         self.sheets = io.sheet_names()
         self.nodes: list[Node] = []
         self._name_stack: list[str] = []
+        # Ranges already read, as object arrays; dropped when a result is written over them.
+        self._cache: dict[CellRange, np.ndarray] = {}
 
     # ------------------------------------------------------------ references
     def resolve_ref(self, text: str, sheet: str) -> CellRange | tuple:
@@ -274,6 +276,9 @@ class Evaluator:
                     f"{fc.cell.resized(len(grid), len(grid[0])).address}",
                 )
         self.io.write_result(fc, out)
+        written = fc.cell.resized(len(out), len(out[0]))
+        for rng in [r for r in self._cache if r.intersects(written)]:
+            del self._cache[rng]
 
     def eval(self, node: tuple, sheet: str, top: bool = False) -> Any:
         kind = node[0]
@@ -293,10 +298,12 @@ class Evaluator:
                     return self.eval(target, sheet)
                 finally:
                     self._name_stack.pop()
-            rows = self.io.read(target)
             if target.size == 1:
-                return rows[0][0]
-            return Grid.of(rows, from_ref=True)
+                return self.io.read(target)[0][0]
+            block = self._cache.get(target)
+            if block is None:
+                block = self._cache[target] = Grid.of(self.io.read(target)).a
+            return Grid(block.copy(), from_ref=True)
         if kind == "array":
             rows = [[self._scalar(self.eval(x, sheet)) for x in r] for r in node[1]]
             return Grid.of(rows)
