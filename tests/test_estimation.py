@@ -339,3 +339,20 @@ def test_worksheet_errors_are_clear_cell_messages():
 def test_package_exports():
     for name in ("beta", "rolling_beta", "correlation_matrix", "vol_regime", "regime_correlation", "read_prices"):
         assert callable(getattr(xlhedge, name))
+
+
+def test_worksheet_adjusted_beta_and_series_names():
+    f = registry()
+    assert f["ADJUSTED_BETA"].call(1.5) == pytest.approx(0.67 * 1.5 + 0.33)
+    assert f["ADJUSTED_BETA"].call([[1.0, 2.0]], 0.5, 0) == [[0.5, 1.0]]
+    g = [["SPX", "XOM", None], [100.0, 50.0, None], [101.0, 51.0, None], [None, None, None]]
+    assert f["SERIES_NAMES"].call(g) == [["SPX", "XOM"]]
+    assert f["SERIES_NAMES"].call(g, True) == [["SPX"], ["XOM"]]
+
+
+def test_worksheet_series_ending_early_in_the_same_selection_are_padded():
+    """B5:B10 vs C5:C10 where C's last rows are blank: rows still match by position."""
+    f = registry()
+    a = [[100.0], [101.0], [103.0], [102.0], [104.0], [None]]
+    b = [[10.0], [10.2], [10.1], [10.4], [None], [None]]
+    assert f["BETA"].call(a, b) == pytest.approx(beta(pd.Series([100.0, 101, 103, 102]), pd.Series([10.0, 10.2, 10.1, 10.4])))

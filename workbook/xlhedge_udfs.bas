@@ -563,6 +563,19 @@ failed:
     SCENARIO_PNL = Err.Description
 End Function
 
+Function SERIES_NAMES(prices, Optional vertical)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        SERIES_NAMES = XLPy.CallUDF("xlhedge.udfs", "SERIES_NAMES", Array(prices, vertical), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        SERIES_NAMES = XLPy.CallUDF("xlhedge.udfs", "SERIES_NAMES", Array(prices, vertical))
+        Exit Function
+    #End If
+failed:
+    SERIES_NAMES = Err.Description
+End Function
+
 Function VOL_REGIME(level, Optional index, Optional low, Optional high)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -860,6 +873,10 @@ Sub RegisterXlhedgeFunctions()
     d(1) = "One shock per factor row: equity/usd/commodity/crypto as decimal moves (" & ChrW(8722) & "0.10), duration in bp of yield (+25), vol in points (+10)."
     d(2) = "NAV in the currency of record (> 0)."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!SCENARIO_PNL", Description:="Factor-shock P&L per factor and total, one column per book (SPEC " & ChrW(167) & "7).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 1)
+    d(0) = "Prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
+    d(1) = "FALSE (default): one row of names; TRUE: one column."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!SERIES_NAMES", Description:="Names of the series of a price range as the estimation functions see them (labels for their matrices).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Index level(s), index points (VIX 18 = 18% annualised); a cell or a range."
     d(1) = "Which index's thresholds: ""VIX"" (default, 18/28), ""MOVE"", ""DVOL"" or ""CVIX""."

@@ -575,7 +575,19 @@ def _corr_pairwise(p: np.ndarray, names: list[str], kind: str, window: int | Non
     """Pairwise-aligned correlation matrix and the number of returns behind each entry.
 
     ``select`` (T,) bool, optional: keep only returns dated on these rows (regimes).
+    A series without any price (an empty column) gets a NaN row and column.
     """
+    has = ~np.isnan(p).all(axis=0)
+    if not has.any():
+        raise NotEnoughData("found no prices in any series", where="prices")
+    if not has.all():
+        keep = np.nonzero(has)[0]
+        c_in, n_in = _corr_pairwise(p[:, keep], [names[k] for k in keep], kind, window, select, what)
+        c = np.full((p.shape[1], p.shape[1]), np.nan)
+        counts = np.zeros(c.shape, dtype=int)
+        c[np.ix_(keep, keep)] = c_in
+        counts[np.ix_(keep, keep)] = n_in
+        return c, counts
     n = p.shape[1]
     present = ~np.isnan(p)
     c = np.full((n, n), np.nan)

@@ -92,6 +92,7 @@ def _load_steps() -> None:
     # Modules that register steps; imported here so the pipeline always has them.
     from .workbook import evaluate  # noqa: F401  (the formula step)
     from . import status  # noqa: F401  (the status step)
+    from . import estimate  # noqa: F401  (betas from the Prices sheet, before the formulas)
 
 
 def recompute(io: BookIO, options: RecomputeOptions | None = None) -> RecomputeReport:

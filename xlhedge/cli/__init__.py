@@ -7,6 +7,7 @@ import typer
 from . import addin, book
 from . import hedge
 from . import checks
+from . import estimate
 
 app = typer.Typer(
     name="xlhedge",
@@ -17,7 +18,7 @@ app = typer.Typer(
 )
 
 #: Command modules, in help order. A feature adds its module here.
-COMMAND_MODULES = [book, addin, hedge, checks]
+COMMAND_MODULES = [book, addin, hedge, checks, estimate]
 
 for _module in COMMAND_MODULES:
     _module.register(app)

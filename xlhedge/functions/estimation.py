@@ -28,7 +28,7 @@ import pandas as pd
 from .. import coerce
 from ..errors import InputError
 from ..estimation import (
-    ADJUSTED_BETA,
+    ADJUSTED_BETA as ADJUSTED_BETA_DEFAULTS,
     ESTIMATION_DEFAULTS,
     METHODS,
     REGIME_CHOICES,
@@ -325,10 +325,11 @@ def BETA_STATS(asset_prices: Any, benchmark_prices: Any, window: Any = None, ret
     },
     ranges=("beta",),
 )
-def ADJUSTED_BETA(beta: Any, weight: Any = ADJUSTED_BETA["weight"], prior: Any = ADJUSTED_BETA["prior"]) -> Any:
+def ADJUSTED_BETA(beta: Any, weight: Any = ADJUSTED_BETA_DEFAULTS["weight"],
+                  prior: Any = ADJUSTED_BETA_DEFAULTS["prior"]) -> Any:
     b = coerce.to_float(beta, "beta", blank=np.nan)
-    w = coerce.scalar(weight, "weight", default=ADJUSTED_BETA["weight"], minimum=0, maximum=1)
-    p = coerce.scalar(prior, "prior", default=ADJUSTED_BETA["prior"])
+    w = coerce.scalar(weight, "weight", default=ADJUSTED_BETA_DEFAULTS["weight"], minimum=0, maximum=1)
+    p = coerce.scalar(prior, "prior", default=ADJUSTED_BETA_DEFAULTS["prior"])
     out = adjusted_beta(b, w, p)
     return float(out[0, 0]) if out.size == 1 else out
 
@@ -528,3 +529,19 @@ def CALIBRATE_THRESHOLDS(history: Any, reference: Any = None, reference_low: Any
                               coerce.scalar(reference_high, "reference_high", default=28.0)),
     )
     return np.array([[t.low, t.high]])
+
+
+@worksheet_function(
+    "SERIES_NAMES",
+    "Names of the series of a price range as the estimation functions see them (labels for their matrices).",
+    docs={
+        "prices": "Prices: " + _PRICES_DOC,
+        "vertical": "FALSE (default): one row of names; TRUE: one column.",
+    },
+    ranges=("prices",),
+)
+def SERIES_NAMES(prices: Any, vertical: Any = False) -> list[list[Any]]:
+    """Header text of each series column (``series_N`` where a column has none), dates excluded."""
+    pr = parse_prices(prices, "prices")
+    names = list(pr.frame().columns)
+    return [[n] for n in names] if _bool(vertical, "vertical") else [names]

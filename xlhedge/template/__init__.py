@@ -23,6 +23,7 @@ from openpyxl.writer.excel import ExcelWriter
 from . import book_sheet, exposures_sheet, style
 from . import hedges_sheet, instruments_sheet, scenarios_sheet
 from . import budget_sheet, checks_sheet
+from . import correlations_sheet, prices_sheet, regime_sheet
 from .example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
 from .layout import DEFAULT_POSITIONS, BookLayout
 
@@ -43,6 +44,9 @@ SHEETS: list[tuple[str, Callable[[Workbook, "TemplateContext"], None]]] = [
     ("Instruments", instruments_sheet.build),
     ("Budget", budget_sheet.build),
     ("Checks", checks_sheet.build),
+    ("Correlations", correlations_sheet.build),
+    ("Regime", regime_sheet.build),
+    ("Prices", prices_sheet.build),
 ]
 
 

@@ -1,0 +1,104 @@
+"""``xlhedge estimate``: fill the Book's betas from price history (SPEC §3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.table import Table
+
+from ..estimate import (benchmark_roles, estimate_book, prices_from_sheet, report_outcome, settings_from_book,
+                        store_prices)
+from ..estimation import METHODS
+from ..pipeline import RecomputeOptions, RecomputeReport, recompute
+from ..prices import read_prices
+from ..workbook.filebook import FileBook
+from ..workbook.refs import parse_ref
+from ._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
+
+
+def register(app: typer.Typer) -> None:
+    app.command("estimate")(estimate)
+
+
+@handles_errors
+def estimate(
+    book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm) made from the xlhedge template."),
+    prices: Optional[List[Path]] = typer.Option(
+        None, "--prices", help="CSV file(s) to use instead of the Prices sheet: a date column plus one column "
+        "per ticker, FRED DATE,VALUE, or Yahoo Date,Open,...,Adj Close (one per ticker; named after the file). "
+        "Stored into the Prices sheet when it is empty."),
+    window: Optional[int] = typer.Option(None, "--window", min=2,
+                                         help="Returns per estimate (default: the book's setting, 252)."),
+    method: Optional[str] = typer.Option(None, "--method", help="ols or ewma (default: the book's setting, ols)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Also replace betas you typed."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of in place."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but problems."),
+) -> None:
+    """Estimate the Book's factor betas from prices and recompute the book.
+
+    Each position whose ticker heads a price column gets its beta to each
+    benchmark (equity SPX, USD DXY, commodity composite, BTC), marked as
+    estimated. Betas you typed are kept unless --overwrite.
+    """
+    fb = FileBook(book)
+    sheet_window, sheet_method = settings_from_book(fb)
+    w = window if window is not None else sheet_window
+    m = (method or sheet_method).strip().lower()
+    if m not in METHODS:
+        fail(f"--method: expected one of {', '.join(METHODS)}, found {method!r}")
+    table = roles = None
+    stored = False
+    if prices:
+        table = read_prices(prices)
+        roles = benchmark_roles(list(table.prices.columns))
+        if not roles:
+            fail("--prices: no benchmark column found (name one SPX, DXY, BCOM or BTC; see docs/estimation.md)")
+        stored = store_prices(fb, table, roles)
+    elif prices_from_sheet(fb) is None:
+        fail(f"{book}: the Prices sheet has no prices; paste them there or pass --prices FILE.csv")
+    _record_settings(fb, window, method)
+    out = estimate_book(fb, prices=table, roles=roles, window=w, method=m, overwrite=overwrite)
+    # The explicit estimate is done; recompute the formulas without a second estimation pass.
+    rep = recompute(fb, RecomputeOptions(estimate=False))
+    report_outcome(out, rep)
+    fb.save(output or book)
+    if not quiet:
+        _print(out, console)
+        if stored:
+            console.print("Imported prices stored in the Prices sheet.")
+        console.print(f"{output or book}: {len(out.written)} betas written, {len(out.kept_typed)} typed betas kept, "
+                      f"{rep.cells_evaluated} formulas recomputed.")
+    _print_findings(rep)
+    if rep.errors:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _record_settings(fb: FileBook, window: Optional[int], method: Optional[str]) -> None:
+    """Flags given explicitly become the book's settings, so a later refresh re-estimates the same way."""
+    names = fb.defined_names()
+    for name, value in (("ESTIMATEWINDOW", window), ("ESTIMATEMETHOD", method and method.strip().lower())):
+        if value is not None and name in names:
+            fb.write_input(parse_ref(names[name].lstrip("=")), [[value]])
+
+
+def _print(out, con) -> None:
+    if out.written:
+        t = Table(title="Estimated betas", show_lines=False)
+        for c in ("Cell", "Ticker", "Factor", "vs", "Beta", "R²", "SE", "n", "From", "To"):
+            t.add_column(c, justify="right" if c in ("Beta", "R²", "SE", "n") else "left")
+        for ln in out.written:
+            t.add_row(ln.cell, ln.ticker, ln.factor, ln.benchmark, f"{ln.beta:.3f}", f"{ln.r2:.2f}",
+                      f"{ln.se:.3f}", str(ln.n), f"{ln.start:%Y-%m-%d}", f"{ln.end:%Y-%m-%d}")
+        con.print(t)
+    for cell, ticker, factor, value in out.kept_typed:
+        con.print(f"kept {cell} ({ticker} {factor} = {value}): typed by you; --overwrite replaces it")
+    if out.no_prices:
+        con.print("no price column for: " + ", ".join(out.no_prices))
+
+
+def _print_findings(rep: RecomputeReport) -> None:
+    for f in rep.findings:
+        colour = "red" if f.level == "error" else "yellow"
+        err_console.print(f"[{colour}]{f.level}[/] {rep.book}: {f}", highlight=False, soft_wrap=True)

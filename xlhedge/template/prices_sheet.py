@@ -1,0 +1,111 @@
+"""The Prices sheet: price history for estimating betas and correlations (SPEC §3).
+
+Dates down column A, one column per series from column B. The first four
+series columns are the factor benchmarks, by position (the header text is the
+user's: rename ``SPX`` to ``SPY`` and it stays the equity benchmark):
+
+=======  ==========  =======================================
+column   factor      default header
+=======  ==========  =======================================
+B        equity      SPX
+C        usd         DXY
+D        commodity   BCOM (a commodity composite)
+E        crypto      BTC
+=======  ==========  =======================================
+
+Columns F onward hold one series per position, headed by the position's
+ticker as typed on the Book sheet; ``xlhedge estimate`` and the refresh fill
+the Book's beta rows from them (:mod:`xlhedge.estimate`). The sheet ships
+empty: nothing is estimated until prices are pasted (or imported with
+``xlhedge estimate BOOK --prices FILE.csv``).
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Font
+from openpyxl.workbook import Workbook
+
+from ..workbook.refs import col_letters
+from . import style
+
+SHEET = "Prices"
+ROLE_ROW = 3  # "equity benchmark" ... above the headers
+HEADER_ROW = 4
+FIRST_ROW = 5
+#: Rows the defined names cover: about 20 years of daily closes.
+LAST_ROW = FIRST_ROW + 5_200 - 1
+FIRST_SERIES_COL = 2  # B
+#: Series columns the names cover (B:AZ).
+SERIES_COLS = 51
+#: Benchmark columns by factor (SPEC §2 core factors estimated from prices), in sheet order.
+BENCHMARK_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("equity", "SPX"), ("usd", "DXY"), ("commodity", "BCOM"), ("crypto", "BTC"),
+)
+#: The estimation settings the refresh and ``xlhedge estimate`` read (defaults; editable in the sheet).
+SETTINGS_COL = SERIES_COLS + 3  # a column to the right of the series block (BC)
+SETTINGS: tuple[tuple[str, str, object, str], ...] = (
+    ("EstimateWindow", "Window (returns, blank = all)", 252, "0"),
+    ("EstimateMethod", "Method (ols or ewma)", "ols", "@"),
+)
+LOG_HEADER_ROW = HEADER_ROW + len(SETTINGS) + 3
+LOG_COLUMNS = ("Cell", "Ticker", "Factor", "Benchmark", "Beta", "R²", "SE", "Returns", "From", "To",
+               "Window", "Method")
+LOG_ROWS = 400
+
+
+def last_col() -> str:
+    return col_letters(FIRST_SERIES_COL + SERIES_COLS - 1)
+
+
+def build(wb: Workbook, ctx) -> None:
+    ws = wb.create_sheet(SHEET)
+    style.title(
+        ws, "Prices — dates down, one column per series",
+        "Paste daily closes, oldest first. B–E are the factor benchmarks (equity, USD, commodity, crypto): "
+        "rename their headers freely. From F on, one column per position, headed by its Book ticker. "
+        "Blanks are missing prices (each pair is aligned on its common dates).",
+    )
+    ws.cell(row=HEADER_ROW, column=1, value="Date")
+    style.header(ws, HEADER_ROW, 1, ["Date"])
+    for j, (factor, label) in enumerate(BENCHMARK_COLUMNS):
+        col = FIRST_SERIES_COL + j
+        role = ws.cell(row=ROLE_ROW, column=col, value=f"{factor} benchmark")
+        role.font = style.NOTE_FONT
+        h = ws.cell(row=HEADER_ROW, column=col, value=label)
+        h.fill = style.INPUT_FILL
+        h.font = Font(bold=True)
+        h.border = style.BOX
+    ws.cell(row=ROLE_ROW, column=FIRST_SERIES_COL + len(BENCHMARK_COLUMNS), value="positions →").font = style.NOTE_FONT
+    for j in range(len(BENCHMARK_COLUMNS), SERIES_COLS):
+        h = ws.cell(row=HEADER_ROW, column=FIRST_SERIES_COL + j)
+        h.fill = style.INPUT_FILL
+        h.border = style.BOX
+    for r in range(FIRST_ROW, FIRST_ROW + 260):  # a year of formatted rows; more paste in as they are
+        ws.cell(row=r, column=1).number_format = "yyyy-mm-dd"
+    ws.column_dimensions["A"].width = 12
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=FIRST_SERIES_COL)
+
+    z = last_col()
+    ctx.define("PricesTable", f"{SHEET}!$A${HEADER_ROW}:${z}${LAST_ROW}")
+    ctx.define("PricesSeries", f"{SHEET}!$B${HEADER_ROW}:${z}${LAST_ROW}")
+    ctx.define("PricesValues", f"{SHEET}!$B${FIRST_ROW}:${z}${LAST_ROW}")
+    ctx.define("PricesHeaders", f"{SHEET}!$B${HEADER_ROW}:${z}${HEADER_ROW}")
+
+    sc = SETTINGS_COL
+    ws.cell(row=HEADER_ROW - 1, column=sc, value="Estimation settings").font = Font(bold=True)
+    for i, (name, label, value, fmt) in enumerate(SETTINGS):
+        r = HEADER_ROW + i
+        ws.cell(row=r, column=sc, value=label)
+        c = ws.cell(row=r, column=sc + 1, value=value)
+        c.fill = style.INPUT_FILL
+        c.border = style.BOX
+        c.number_format = fmt
+        ctx.define(name, f"{SHEET}!${col_letters(sc + 1)}${r}")
+    ws.cell(row=LOG_HEADER_ROW - 1, column=sc,
+            value="Estimated betas (written by xlhedge estimate / Refresh; a Book beta that no longer "
+                  "matches its line here was typed by you and is left alone)").font = style.NOTE_FONT
+    style.header(ws, LOG_HEADER_ROW, sc, list(LOG_COLUMNS))
+    ctx.define("EstimateLog", f"{SHEET}!${col_letters(sc)}${LOG_HEADER_ROW + 1}:"
+                              f"${col_letters(sc + len(LOG_COLUMNS) - 1)}${LOG_HEADER_ROW + LOG_ROWS}")
+    ws.column_dimensions[col_letters(sc)].width = 28
+    style.print_setup(ws)
