@@ -76,7 +76,10 @@ def test_estimate_command_fills_betas_and_keeps_typed_ones(book: Path, prices_cs
     log = [r for r in fb.read(parse_ref(fb.defined_names()["ESTIMATELOG"])) if r[0]]
     eq = _rows(book)["equity"]
     assert {r[0] for r in log} == {f"Book!B{eq}", f"Book!D{eq}"}
-    assert all(r[2] == "equity" and r[3] == "SP500" and r[7] == 252 for r in log)
+    assert all(r[2] == "equity" and r[3] == "SP500" and r[10] == 252 and r[8] < r[9] for r in log)
+    # an unchanged book recomputes to the same bytes: `xlhedge recompute --check` passes
+    check = runner.invoke(app, ["recompute", str(book), "--check"])
+    assert "out of date" not in check.output, check.output
     assert fb.read(parse_ref("Prices!A4:B4"))[0] == ["Date", "SP500"]
     assert fb.read(parse_ref(fb.defined_names()["ESTIMATEWINDOW"]))[0][0] == 252
     # --overwrite replaces the typed beta too

@@ -69,8 +69,11 @@ class EstimateLine:
     method: str
 
     def row(self) -> list[Any]:
-        return [self.cell, self.ticker, self.factor, self.benchmark, self.beta, self.r2, self.se, self.n,
-                self.start, self.end, self.window if self.window else "all", self.method]
+        """The log line. Counts as floats and dates as ISO text: what a cell reads back, so an
+        unchanged estimate rewrites nothing (``recompute --check`` stays clean)."""
+        return [self.cell, self.ticker, self.factor, self.benchmark, self.beta, self.r2, self.se, float(self.n),
+                f"{self.start:%Y-%m-%d}", f"{self.end:%Y-%m-%d}",
+                float(self.window) if self.window else "all", self.method]
 
     def note(self) -> str:
         w = f"last {self.window}" if self.window else "all"
