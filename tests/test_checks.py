@@ -571,3 +571,100 @@ def test_descriptive_dataframe_columns_are_not_betas():
     rows = base_rows()
     rows[0].update(sector="Technology", instrument="stock", notes="core")
     assert check(rows) == []
+
+
+# --------------------------------------------------------------------------- the Book sheet's hedge rows
+from xlhedge import Book  # noqa: E402
+from xlhedge.hedgebook import _field_key  # noqa: E402
+from xlhedge.template.layout import (  # noqa: E402
+    ATTRIBUTES, FACTOR_ROW0, FIRST_POSITION_COL, LAST_FACTOR_ROW, WEIGHT_ROW, BookLayout, attribute_row,
+)
+
+HEDGE_ROWS_BOOK = (
+    dict(ticker="SPY", asset_class="equity", instrument="etf", currency="USD", is_hedge=False, weight=0.5,
+         betas={"equity": 1.0}),
+    dict(ticker="NESN", asset_class="equity", instrument="stock", currency="CHF", is_hedge=False, weight=0.1,
+         fx_decision="accept", betas={"equity": 0.8}),
+    dict(ticker="SAP", asset_class="equity", instrument="stock", currency="EUR", is_hedge=False, weight=0.1,
+         betas={"equity": 1.1}),
+    dict(ticker="ES", asset_class="equity", instrument="future", currency="USD", is_hedge=True, weight=-0.3,
+         hedge_factor="equity", hedge_inception_ratio=0.5, target_ratio=0.5, hedge_date=dt.datetime(2026, 11, 2),
+         expiry=dt.datetime(2026, 11, 20), price=5000.0, multiplier=50, betas={"equity": 1.0}),
+    dict(ticker="BTC-PERP", asset_class="crypto", instrument="perp", currency="USD", is_hedge=False, weight=0.05,
+         price=60000.0, liquidation_price=54000.0, funding_rate=0.0005, daily_vol=0.03, betas={"crypto": 1.0}),
+)
+
+
+def test_every_book_row_label_is_read_as_its_field():
+    """The checks match Book rows by label: each attribute row must land on the field of its key."""
+    read = {f.key for f in POSITION_FIELDS}
+    for att in ATTRIBUTES:
+        if att.key in read:
+            assert _field_key(att.label) == att.key, att.label
+    assert {a.key for a in ATTRIBUTES} - read == {"instrument", "sector"}  # descriptive rows only
+
+
+def test_hedge_rows_in_a_built_book_reach_the_checks_and_the_book(tmp_path):
+    path = build_workbook(tmp_path / "hedged.xlsx", book=HEDGE_ROWS_BOOK, nav=1_000_000.0)
+    found = book_findings(FileBook(path), today=dt.date(2026, 11, 16))
+    assert [(f.code, f.positions) for f in found] == [
+        ("FX_UNDECIDED", ("SAP",)),  # NESN's CHF is decided ("accept")
+        ("STALE_HEDGE", ("ES",)),  # no last-decomposition date; ES at 43% against its 50% target is within 10 pp
+        ("ROLL_DUE", ("ES",)),
+        ("FUNDING_DRAG", ("BTC-PERP",)),
+        ("LIQUIDATION_NEAR", ("BTC-PERP",)),
+    ]
+    msgs = {f.code: f.message for f in found}
+    assert "has no last-decomposition date" in msgs["STALE_HEDGE"]
+    assert "in 4 days" in msgs["ROLL_DUE"]
+    assert "+0.0500% per period: 54.8% a year" in msgs["FUNDING_DRAG"]  # 0.05% × 3 × 365
+    assert "10.0% from its liquidation price 54,000.00, 3.3 daily σ" in msgs["LIQUIDATION_NEAR"]
+
+    b = Book.from_bookio(FileBook(path))
+    es = b.positions.loc["ES"]
+    assert (es["price"], es["multiplier"], es["target_ratio"], es["hedge_factor"]) == (5000.0, 50.0, 0.5, "equity")
+    assert es["expiry"] == dt.datetime(2026, 11, 20) and es["hedge_date"] == dt.datetime(2026, 11, 2)
+    assert np.isnan(b.positions.loc["SPY", "multiplier"])  # blank: the checks take 1
+    assert b.positions.loc["BTC-PERP", "funding_rate"] == 0.0005
+
+    ws = openpyxl.load_workbook(path)["Book"]
+    c = FIRST_POSITION_COL + 3
+    assert ws.cell(row=attribute_row("expiry"), column=c).number_format == "yyyy-mm-dd"
+    assert ws.cell(row=attribute_row("funding_rate"), column=c).number_format == "0.0000%"
+    dvs = {dv.formula1: dv for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    assert dvs['"hedge,accept,avoid"'].errorStyle in (None, "stop")
+    assert dvs['"equity,duration,usd,commodity,crypto,vol"'].errorStyle == "warning"  # a tilt name is allowed
+
+
+def test_a_non_number_in_a_numeric_book_row_names_the_cell(tmp_path):
+    rows = list(HEDGE_ROWS_BOOK)
+    rows[3] = {**rows[3], "price": "n/a"}
+    path = build_workbook(tmp_path / "bad.xlsx", book=tuple(rows), nav=1_000_000.0)
+    with pytest.raises(InputError, match=rf"Price at Book!E{attribute_row('price')} \(ES\): expected a number"):
+        Book.from_bookio(FileBook(path))
+
+
+def test_check_reads_a_book_with_the_older_shorter_layout(error_book, tmp_path):
+    """A book saved before the hedge rows and the block names: the blocks come from its own names."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from xlhedge.pipeline import RecomputeOptions, recompute
+
+    expected = [(f.code, f.message) for f in book_findings(FileBook(error_book))]
+    assert expected[0][0] == "OVER_HEDGE"
+    wb = openpyxl.load_workbook(error_book)
+    first = attribute_row("fx_decision")  # the hedge rows were appended after FX share
+    k = len(ATTRIBUTES) - [a.key for a in ATTRIBUTES].index("fx_decision")
+    wb["Book"].delete_rows(first, k)
+    for name in [a.name for a in ATTRIBUTES[-k:]] + ["BookAttributeBlock", "BookFactorBlock",
+                                                     "BookWeights", "BookBetas"]:
+        del wb.defined_names[name]
+    z = BookLayout().last_col
+    wb.defined_names["BookWeights"] = DefinedName("BookWeights", attr_text=f"Book!$B${WEIGHT_ROW - k}:${z}${WEIGHT_ROW - k}")
+    wb.defined_names["BookBetas"] = DefinedName(
+        "BookBetas", attr_text=f"Book!$B${FACTOR_ROW0 - k}:${z}${LAST_FACTOR_ROW - k}")
+    old = tmp_path / "old.xlsx"
+    wb.save(old)
+    fb = FileBook(old)
+    recompute(fb, RecomputeOptions(write_status=False))
+    assert [(f.code, f.message) for f in book_findings(fb)] == expected

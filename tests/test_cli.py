@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from xlhedge import Book
 from xlhedge.cli import app
 from xlhedge.template.exposures_sheet import ROW0
+from xlhedge.template.layout import FACTOR_ROW0, FIRST_POSITION_COL
 
 runner = CliRunner()
 
@@ -44,7 +45,7 @@ def test_new_recompute_check_report(tmp_path: Path, example_book: Path):
     assert cli("recompute", str(example_book), "--check").exit_code == 0
     # Edit an input with openpyxl (which drops every stored value) and check again: out of date.
     wb = openpyxl.load_workbook(example_book)
-    wb["Book"]["B16"] = 0.03
+    wb["Book"].cell(row=FACTOR_ROW0, column=FIRST_POSITION_COL, value=0.03)  # IPX equity beta
     wb.save(example_book)
     r = cli("recompute", str(example_book), "--check")
     assert r.exit_code == 1 and "out of date" in r.output

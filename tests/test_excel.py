@@ -32,6 +32,7 @@ import xlhedge
 from xlhedge import excel
 from xlhedge.coerce import ExcelError
 from xlhedge.pipeline import RecomputeOptions, recompute
+from xlhedge.template.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW
 from xlhedge.workbook.bookio import FormulaCell
 from xlhedge.workbook.filebook import FileBook
 from xlhedge.workbook.refs import CellRange
@@ -433,7 +434,7 @@ def test_refresh_equals_headless_recompute(example_book: Path, book_copy: Path):
 def test_refresh_with_changed_inputs(book_copy: Path):
     """Change a weight in the open book: the refresh follows it as recompute does on the saved file."""
     wb = openpyxl.load_workbook(book_copy)
-    wb["Book"]["C15"] = -0.2
+    wb["Book"].cell(row=WEIGHT_ROW, column=FIRST_POSITION_COL + 1, value=-0.2)  # AHCO's weight
     wb.save(book_copy)
     fake = FakeBook.from_xlsx(book_copy)
     live = excel.LiveBook(fake)
@@ -527,12 +528,13 @@ def test_dynamic_array_and_plain_formulas_are_reentered_with_the_right_property(
 def test_write_input_note_and_style(example_book: Path):
     fake = FakeBook.from_xlsx(example_book)
     live = excel.LiveBook(fake)
-    rng = CellRange("Book", 16, 2, 16, 3)
+    r, c = FACTOR_ROW0, FIRST_POSITION_COL  # equity betas of the first two positions
+    rng = CellRange("Book", r, c, r, c + 1)
     live.write_input(rng, [[1.1, ExcelError("#N/A")]], note="estimated from Prices, 250 days", style="estimated")
     sh = fake.sheet("Book")
-    assert sh.values[(16, 2)] == 1.1 and sh.values[(16, 3)] == Err("#N/A")
-    assert sh.notes[(16, 2)].text == "estimated from Prices, 250 days"
-    assert sh.fills[(16, 2)] == "#DDEBF7"
+    assert sh.values[(r, c)] == 1.1 and sh.values[(r, c + 1)] == Err("#N/A")
+    assert sh.notes[(r, c)].text == "estimated from Prices, 250 days"
+    assert sh.fills[(r, c)] == "#DDEBF7"
     assert live.read(rng) == [[1.1, ExcelError("#N/A")]]
 
 

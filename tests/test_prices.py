@@ -237,3 +237,11 @@ def test_returns_simple_log_weekly():
         returns(p, "pct")
     with pytest.raises(InputError, match="zero or negative"):
         returns(p - 200)
+
+
+def test_report_summary_groups_series_with_the_same_problem():
+    t = stocks_index_wti()
+    lines = t.report.summary()
+    grouped = [ln for ln in lines if ln.startswith("AAPL, AMD")]
+    assert grouped and "14 more" in grouped[0] and "no price on 19 dates" in grouped[0]
+    assert len(lines) < len(t.report.issues)

@@ -23,8 +23,14 @@ from .factors import contributions, dv01, exposures
 
 __all__ = ["Book"]
 
-#: Attribute columns a position may carry besides weight and betas.
-ATTRIBUTE_COLUMNS = ("asset_class", "instrument", "currency", "sector", "is_hedge", "fx_currency", "fx_share")
+#: Attribute columns a position may carry besides weight and betas: the Book sheet's
+#: attribute rows (:data:`xlhedge.template.layout.ATTRIBUTES`) except the ticker.
+ATTRIBUTE_COLUMNS = (
+    "asset_class", "instrument", "currency", "sector", "is_hedge", "fx_currency", "fx_share",
+    # the fields the checks and the rebalance read (xlhedge.hedgebook.POSITION_FIELDS)
+    "fx_decision", "hedge_for", "hedge_factor", "hedge_inception_ratio", "target_ratio", "hedge_date", "expiry",
+    "price", "multiplier", "liquidation_price", "funding_rate", "daily_vol", "corr_normal", "corr_stress",
+)
 _LABEL_TO_KEY = {v.lower(): k for k, v in FACTOR_LABELS.items()}
 
 
@@ -42,8 +48,11 @@ class Book:
     ----------
     positions : DataFrame
         One row per position, index ``ticker``; columns ``weight`` (fraction of
-        NAV, short < 0) and the attributes (asset_class, instrument, currency,
-        sector, is_hedge, fx_currency, fx_share).
+        NAV, short < 0) and the attributes of :data:`ATTRIBUTE_COLUMNS` present
+        (asset_class, instrument, currency, sector, is_hedge, fx_currency,
+        fx_share, and the hedge fields the checks read: fx_decision, hedge_for,
+        ..., corr_stress). Numeric attributes are floats (blank = NaN), dates
+        stay as read, text as read (blank = None).
     betas : DataFrame
         Factors × positions (rows: ``equity``, ``duration``, ``usd``,
         ``commodity``, ``crypto``, ``vol``, then tilts by label); blank = 0.
@@ -145,6 +154,7 @@ class Book:
     def _from_rows(cls, g: np.ndarray, labels: list[str], attr_rows: dict[str, int], w_row: int,
                    f_rows: list[int], nav: Any, record_currency: str, sheet: str, first_row: int,
                    first_col: int, as_of: Any = None) -> "Book":
+        from .template.layout import ATTRIBUTES
         from .workbook.refs import cell_name
 
         nav_f = coerce.scalar(nav, f"{sheet} NAV", minimum=0.0, strict_min=True)
@@ -173,13 +183,16 @@ class Book:
         else:
             b = np.zeros((0, len(used)))
         positions = pd.DataFrame({"weight": w}, index=pd.Index(tickers, name="ticker"))
+        atts = {a.key: a for a in ATTRIBUTES}
         for key, i in attr_rows.items():
             if key == "ticker":
                 continue
-            vals = [None if coerce.is_blank(v) else v for v in sub[i]]
-            if key == "fx_share":
-                vals = list(coerce.to_float(sub[i : i + 1], "FX share", blank=np.nan,
-                                            place=lambda _i, j: f"at {cell(i, used[j])}")[0])
+            att = atts[key]
+            if att.kind == "num":
+                vals = list(coerce.to_float(sub[i : i + 1], att.label, blank=np.nan,
+                                            place=lambda _i, j, i=i: f"at {cell(i, used[j])} ({tickers[j]})")[0])
+            else:  # text as read, dates stay dates
+                vals = [None if coerce.is_blank(v) else v for v in sub[i]]
             positions[key] = vals
         factors = [_factor_key(labels[i]) for i in f_rows]
         betas = pd.DataFrame(b, index=pd.Index(factors, name="factor"), columns=positions.index)

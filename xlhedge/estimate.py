@@ -355,7 +355,7 @@ def report_outcome(out: EstimateOutcome, report: RecomputeReport, where: str = "
     for issue in out.price_report.issues:
         if issue.kind in ("calendar", "range"):
             continue  # normal with mixed calendars; handled by pairwise alignment
-        report.warn(f"{where}{'!' + issue.series if issue.series else ''}", str(issue))
+        report.warn(where, str(issue))
     for ticker, factor, reason in out.skipped:
         report.warn(where, f"{ticker} {factor} beta not estimated: {reason}")
 

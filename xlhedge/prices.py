@@ -140,6 +140,25 @@ class PriceReport:
     def __str__(self) -> str:
         return "\n".join(self.lines()) if self.issues else "no problems found"
 
+    def summary(self, limit: int = 6) -> list[str]:
+        """One line per distinct problem: series sharing the same issue on the same dates are grouped.
+
+        >>> r = PriceReport([PriceIssue("calendar", s, (pd.Timestamp("2024-01-15"),), "no price on 1 dates")
+        ...                  for s in ("A", "B")])
+        >>> r.summary()
+        ['A, B: no price on 1 dates']
+        """
+        groups: dict[tuple[str, tuple, str, str], list[str]] = {}
+        for i in self.issues:
+            groups.setdefault((i.kind, i.dates, i.message, i.action), []).append(i.series)
+        out = []
+        for (kind, _, message, action), series in groups.items():
+            names = [s for s in series if s]
+            who = ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+            act = f" -> {action}" if action else ""
+            out.append(f"{who + ': ' if who else ''}{message}{act}")
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """One row per issue: kind, series, count, first/last date, message, action."""
         rows = [

@@ -21,14 +21,13 @@ from ..checks import Finding
 from ..errors import InputError, WorkbookError
 from ..functions.checks import checks_from_ranges
 from ..pipeline import RecomputeOptions, recompute
-from ..template.checks_sheet import block_names
-from ..template.layout import BOOK_SHEET, BookLayout, FIRST_POSITION_COL
+from ..template.layout import ATTRIBUTES, BOOK_SHEET
 from ..workbook.bookio import BookIO
 from ..workbook.filebook import FileBook
-from ..workbook.refs import parse_ref
+from ..workbook.refs import CellRange, parse_ref
 from ._common import EXIT_FINDINGS, console, handles_errors
 
-__all__ = ["register", "check", "book_findings"]
+__all__ = ["register", "check", "book_findings", "print_findings"]
 
 _COLOURS = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -50,14 +49,15 @@ def book_findings(io: BookIO, *, today: _dt.date | None = None) -> list[Finding]
     Reads the defined names the template gives the Checks sheet's inputs
     (``BookAttributeBlock``, ``BookFactorBlock``, ``CheckSettings``,
     ``HedgeLedger``, ``CheckTolerances``); a book built before those existed
-    falls back to the Book sheet's layout and its NAV / RecordCurrency / AsOf cells.
+    falls back to the blocks its own Book names span and its NAV / RecordCurrency /
+    AsOf cells.
     """
     names = io.defined_names()
     if BOOK_SHEET not in io.sheet_names() and "BOOKATTRIBUTEBLOCK" not in names:
         raise WorkbookError(f"has no {BOOK_SHEET} sheet: not an xlhedge book", where=io.name)
-    fallback = block_names(BookLayout(_positions(names)))
-    positions = _read(io, names, "BookAttributeBlock", fallback["BookAttributeBlock"])
-    betas = _read(io, names, "BookFactorBlock", fallback["BookFactorBlock"])
+    blocks = ("BookAttributeBlock", "BookFactorBlock")
+    fallback = {} if all(n.upper() in names for n in blocks) else _blocks(io, names)
+    positions, betas = (_read(io, names, n, fallback.get(n)) for n in blocks)
     settings = _read(io, names, "CheckSettings")
     if settings is None:
         settings = [[label, _read(io, names, name)[0][0] if name.upper() in names else None]
@@ -67,13 +67,23 @@ def book_findings(io: BookIO, *, today: _dt.date | None = None) -> list[Finding]
                               _read(io, names, "CheckTolerances"), today=today)
 
 
-def _positions(names: dict[str, str]) -> int:
-    """Number of position columns, from the BookTickers name (template default otherwise)."""
-    ref = names.get("BOOKTICKERS")
-    if ref:
-        r = parse_ref(ref.lstrip("="))
-        return r.c2 - FIRST_POSITION_COL + 1
-    return BookLayout().positions
+def _blocks(io: BookIO, names: dict[str, str]) -> dict[str, str]:
+    """The labelled blocks of a book built before the template defined them, from its own
+    Book names (attribute rows .. BookWeights, and BookBetas, with the labels in column A),
+    so an older layout with fewer attribute rows is read where it is."""
+    need = ("BOOKWEIGHTS", "BOOKBETAS")
+    if any(n not in names for n in need):
+        raise WorkbookError(
+            "is not an xlhedge book: it defines neither BookAttributeBlock/BookFactorBlock nor "
+            "BookWeights/BookBetas (start from `xlhedge new`)", where=io.name,
+        )
+    w, b = (parse_ref(names[n].lstrip("=")) for n in need)
+    top = min([parse_ref(names[a.name.upper()].lstrip("=")).r1 for a in ATTRIBUTES if a.name.upper() in names]
+              + [w.r1])
+    return {
+        "BookAttributeBlock": str(CellRange(w.sheet, top, 1, w.r2, w.c2)),
+        "BookFactorBlock": str(CellRange(b.sheet, b.r1, 1, b.r2, b.c2)),
+    }
 
 
 @handles_errors
@@ -104,14 +114,15 @@ def check(
                                 "positions": list(f.positions), "fix": f.fix} for f in found], indent=2,
                               ensure_ascii=False))
     else:
-        _print(book, found)
+        print_findings(book, found)
     errors = sum(f.severity == "error" for f in found)
     warnings = sum(f.severity == "warning" for f in found)
     if errors or (strict and warnings):
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _print(book: Path, found: list[Finding]) -> None:
+def print_findings(book: Path, found: list[Finding]) -> None:
+    """Print findings as ``xlhedge check`` does: one coloured line each with its fix, then the counts."""
     if not found:
         console.print(f"{escape(str(book))}: no findings.", highlight=False, soft_wrap=True)
         return

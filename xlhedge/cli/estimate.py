@@ -26,7 +26,8 @@ def register(app: typer.Typer) -> None:
 def estimate(
     book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm) made from the xlhedge template."),
     prices: Optional[List[Path]] = typer.Option(
-        None, "--prices", help="CSV file(s) to use instead of the Prices sheet: a date column plus one column "
+        None, "--prices", help="CSV file to use instead of the Prices sheet (repeat for several): a date column "
+        "plus one column "
         "per ticker, FRED DATE,VALUE, or Yahoo Date,Open,...,Adj Close (one per ticker; named after the file). "
         "Stored into the Prices sheet when it is empty."),
     window: Optional[int] = typer.Option(None, "--window", min=2,
@@ -65,6 +66,10 @@ def estimate(
     report_outcome(out, rep)
     fb.save(output or book)
     if not quiet:
+        if out.price_report.issues:
+            console.print("Prices: what was found and how it was handled")
+            for line in out.price_report.summary():
+                console.print(f"  {line}", highlight=False, soft_wrap=True)
         _print(out, console)
         if stored:
             console.print("Imported prices stored in the Prices sheet.")

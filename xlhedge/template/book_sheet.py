@@ -59,12 +59,18 @@ def build(wb: Workbook, ctx) -> None:
     last = FIRST_POSITION_COL + layout.positions - 1
     for i, att in enumerate(ATTRIBUTES):
         r = ATTRIBUTE_ROW0 + i
-        ws.cell(row=r, column=1, value=att.label).font = Font(bold=True)
+        label = ws.cell(row=r, column=1, value=att.label)
+        label.font = Font(bold=True)
+        if att.note:
+            label.comment = Comment(att.note, "xlhedge")
         _shade_row(ws, r, last, att.number_format)
         if att.choices:
+            # An open list (e.g. Hedge factor, which also takes a tilt name) only warns.
             dv = DataValidation(type="list", formula1='"' + ",".join(att.choices) + '"', allow_blank=True,
                                 showErrorMessage=True, errorTitle=att.label,
-                                error=f"{att.label}: one of {', '.join(att.choices)}")
+                                errorStyle="warning" if att.open_list else "stop",
+                                error=f"{att.label}: one of {', '.join(att.choices)}"
+                                      + ("; another value (e.g. a tilt name) is accepted" if att.open_list else ""))
             dv.add(f"{layout.first_col}{r}:{layout.last_col}{r}")
             ws.add_data_validation(dv)
 

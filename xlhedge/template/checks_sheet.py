@@ -5,7 +5,9 @@ conditional formatting), ``=REBALANCE`` the hedge ratio per factor against its
 target with the orders back to target. The settings block gathers the
 book-level inputs the checks read (NAV, currency of record, last decomposition
 date, the check date, the vol levels) by formula from where they live; the
-tolerances are editable.
+tolerances are editable. The Book blocks it reads (``BookAttributeBlock``,
+``BookFactorBlock``) are defined with the Book sheet's other names
+(:meth:`xlhedge.template.layout.BookLayout.defined_names`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from .._typing import CORE_FACTORS, FACTOR_LABELS
 from ..budget import VOL_INDEXES
 from ..checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS
 from . import style
-from .layout import ATTRIBUTE_ROW0, BOOK_SHEET, FACTOR_ROW0, LAST_FACTOR_ROW, WEIGHT_ROW, BookLayout
 
 SHEET = "Checks"
 
@@ -64,15 +65,6 @@ SEVERITY_COLOURS = {
 }
 
 
-def block_names(layout: BookLayout) -> dict[str, str]:
-    """The labelled Book blocks HEDGE_CHECKS and REBALANCE read (labels in column A)."""
-    z = layout.last_col
-    return {
-        "BookAttributeBlock": f"{BOOK_SHEET}!$A${ATTRIBUTE_ROW0}:${z}${WEIGHT_ROW}",
-        "BookFactorBlock": f"{BOOK_SHEET}!$A${FACTOR_ROW0}:${z}${LAST_FACTOR_ROW}",
-    }
-
-
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
@@ -80,9 +72,6 @@ def build(wb: Workbook, ctx) -> None:
         "SPEC §9 / article §11: most hedging failures are structural, not directional. Errors first; "
         "`xlhedge check BOOK.xlsx` prints the same list and exits 1 when an error is present.",
     )
-    for name, ref in block_names(ctx.layout).items():
-        if name.upper() not in {k.upper() for k in wb.defined_names}:
-            ctx.define(name, ref)
     _settings(ws, ctx)
     _tolerances(ws, ctx)
     _targets(ws, ctx)

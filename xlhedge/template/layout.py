@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .._typing import ASSET_CLASSES, CORE_FACTORS, CURRENCIES, FACTOR_LABELS, INSTRUMENT_TYPES
+from ..hedgebook import FX_DECISIONS
 from ..workbook.refs import col_letters
 
 BOOK_SHEET = "Book"
@@ -25,9 +26,19 @@ BOOK_FIELDS: tuple[tuple[str, str, int, str], ...] = (
 )
 
 
+FMT_DATE = "yyyy-mm-dd"
+
+
 @dataclass(frozen=True)
 class Attribute:
-    """A per-position attribute row: key (Python), label (column A), defined name, validation."""
+    """A per-position attribute row: key (Python), label (column A), defined name, validation.
+
+    ``kind`` says how :class:`xlhedge.book.Book` carries the row's cells: ``text``
+    as read, ``num`` as floats (blank = NaN, a non-number is an error naming the
+    cell), ``date`` as read (dates stay dates). ``open_list``: the choices are
+    suggestions (Excel warns but accepts another value, e.g. a tilt name).
+    ``note`` becomes the comment on the row label (what a blank means).
+    """
 
     key: str
     label: str
@@ -35,6 +46,9 @@ class Attribute:
     choices: tuple[str, ...] | None = None
     number_format: str = "General"
     width_hint: int = 0
+    kind: str = "text"
+    open_list: bool = False
+    note: str = ""
 
 
 #: Attribute rows above the weights, in order (first at ATTRIBUTE_ROW0).
@@ -46,7 +60,37 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("sector", "Sector", "BookSectors"),
     Attribute("is_hedge", "Is hedge", "BookIsHedge", ("TRUE", "FALSE")),
     Attribute("fx_currency", "FX exposure currency", "BookFxCurrencies", CURRENCIES),
-    Attribute("fx_share", "FX share (0–1)", "BookFxShares", None, "0%"),
+    Attribute("fx_share", "FX share (0–1)", "BookFxShares", None, "0%", kind="num"),
+    # Read by the checks and the rebalance (xlhedge.hedgebook.POSITION_FIELDS; SPEC §6, §9).
+    Attribute("fx_decision", "FX decision", "BookFxDecisions", FX_DECISIONS,
+              note="hedge / accept / avoid for a position whose value moves with a foreign currency; "
+                   "blank = undecided (FX_UNDECIDED)."),
+    Attribute("hedge_for", "Hedges position (ticker)", "BookHedgeFor",
+              note="For a hedge of one position: that position's ticker. Blank = a factor hedge."),
+    Attribute("hedge_factor", "Hedge factor", "BookHedgeFactors", CORE_FACTORS, open_list=True,
+              note="Factor the hedge targets (a core factor key or a tilt name). Blank = the hedge's largest factor."),
+    Attribute("hedge_inception_ratio", "Hedge ratio at inception", "BookHedgeInception", None, "0%", kind="num",
+              note="Hedge ratio when the hedge was put on, 0–1."),
+    Attribute("target_ratio", "Target hedge ratio", "BookTargetRatios", None, "0%", kind="num",
+              note="Target hedge ratio, 0–1. Blank = the ratio at inception."),
+    Attribute("hedge_date", "Hedge date", "BookHedgeDates", None, FMT_DATE, kind="date",
+              note="Date the hedge was put on (a record for the weekly review)."),
+    Attribute("expiry", "Expiry", "BookExpiries", None, FMT_DATE, kind="date",
+              note="Expiry of a dated future or option (ROLL_DUE)."),
+    Attribute("price", "Price", "BookPrices", None, kind="num",
+              note="Current price of one unit (contracts in the rebalance, LIQUIDATION_NEAR)."),
+    Attribute("multiplier", "Multiplier", "BookMultipliers", None, kind="num",
+              note="Currency per point per contract. Blank = 1 (shares)."),
+    Attribute("liquidation_price", "Liquidation price", "BookLiquidationPrices", None, kind="num",
+              note="Liquidation price of a margined position (LIQUIDATION_NEAR)."),
+    Attribute("funding_rate", "Funding rate (per 8h)", "BookFundingRates", None, "0.0000%", kind="num",
+              note="Perpetual funding rate per 8-hour period; > 0: longs pay shorts (FUNDING_DRAG)."),
+    Attribute("daily_vol", "Daily vol", "BookDailyVols", None, kind="num",
+              note="Standard deviation of daily returns, fraction (0.02 = 2%); gives LIQUIDATION_NEAR in daily σ."),
+    Attribute("corr_normal", "Corr to SPX (normal)", "BookCorrNormal", None, kind="num",
+              note="Correlation with SPX in normal markets. Blank = the built-in table (STRESS_FLIP)."),
+    Attribute("corr_stress", "Corr to SPX (stress)", "BookCorrStress", None, kind="num",
+              note="Correlation with SPX in stress. Blank = the built-in table (STRESS_FLIP)."),
 )
 
 ATTRIBUTE_ROW0 = 7
@@ -102,4 +146,7 @@ class BookLayout:
         names["BookBetas"] = f"{s}!${a}${FACTOR_ROW0}:${z}${LAST_FACTOR_ROW}"
         names["BookBlock"] = f"{s}!${a}${WEIGHT_ROW}:${z}${LAST_FACTOR_ROW}"
         names["BookFactors"] = f"{s}!$A${FACTOR_ROW0}:$A${LAST_FACTOR_ROW}"
+        # Labelled blocks (labels in column A) that HEDGE_CHECKS and REBALANCE read.
+        names["BookAttributeBlock"] = f"{s}!$A${ATTRIBUTE_ROW0}:${z}${WEIGHT_ROW}"
+        names["BookFactorBlock"] = f"{s}!$A${FACTOR_ROW0}:${z}${LAST_FACTOR_ROW}"
         return names
