@@ -45,6 +45,8 @@ def title(ws: Worksheet, text: str, note: str | None = None) -> None:
 
 
 def header(ws: Worksheet, row: int, col: int, labels: list[str]) -> None:
+    """A header row; tall enough for two lines of wrapped text."""
+    ws.row_dimensions[row].height = 30
     for j, text in enumerate(labels):
         c = ws.cell(row=row, column=col + j, value=text)
         c.fill = HEADER_FILL

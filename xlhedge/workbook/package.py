@@ -308,6 +308,19 @@ class XlsxPackage:
             part.formulas[(row, col)].fref = ref
             part.dirty = True
 
+    def drop_formulas(self, sheet: str) -> None:
+        """Replace every formula of a sheet by its stored value (for a static rendering copy)."""
+        part = self.sheet(sheet)
+        self._tree(part)
+        for key in list(part.formulas):
+            el = part.elements.get(key)
+            f = el.find(_F) if el is not None else None
+            if f is not None:
+                el.remove(f)
+                el.attrib.pop("cm", None)
+                part.dirty = True
+        part.formulas.clear()
+
     def _new_cell(self, part: SheetPart, row: int, col: int) -> etree._Element:
         sd = part.root.find(_SHEETDATA)
         if sd is None:
