@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from xlhedge import Book
 from xlhedge.cli import app
 from xlhedge.template.exposures_sheet import ROW0
-from xlhedge.template.layout import FACTOR_ROW0, FIRST_POSITION_COL
+from xlhedge.template.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW, attribute_row
 
 runner = CliRunner()
 
@@ -36,6 +36,28 @@ def test_demo_in_an_empty_folder(tmp_path: Path):
     assert (tmp_path / "xlhedge_example.xlsx").exists()
     for text in ("Trades view", "Book view", "IPX", "Equity beta (SPX)", "+0.0488", "DV01"):
         assert text in r.output
+    # then the check findings, as `xlhedge check` prints them (the example records no FX decision)
+    checks = r.output.index("Checks (common hedging mistakes")
+    assert checks > r.output.index("Book view")
+    assert "FX_UNDECIDED CHF exposure of +0.60% of NAV (AMRZ +0.60%)" in r.output[checks:]
+    assert "findings — 0 errors" in r.output[checks:]
+
+
+def test_demo_prints_error_findings_and_still_exits_0(tmp_path: Path, example_book: Path):
+    """An over-hedged book: demo shows the OVER_HEDGE error but exits 0; `check` exits 1 on it."""
+    wb = openpyxl.load_workbook(example_book)
+    ws = wb["Book"]
+    col = FIRST_POSITION_COL + 6  # the first free position column after the six example positions
+    assert ws.cell(row=attribute_row("ticker"), column=col).value is None
+    ws.cell(row=attribute_row("ticker"), column=col, value="ES")
+    ws.cell(row=attribute_row("is_hedge"), column=col, value=True)
+    ws.cell(row=WEIGHT_ROW, column=col, value=-0.2)  # equity: book +0.0488, hedge -0.20
+    ws.cell(row=FACTOR_ROW0, column=col, value=1.0)
+    wb.save(example_book)
+    r = cli("demo", str(example_book))  # exists, no --force: recomputed in place
+    assert r.exit_code == 0, r.output
+    assert "ERROR   OVER_HEDGE" in r.output
+    assert cli("check", str(example_book)).exit_code == 1
 
 
 def test_new_recompute_check_report(tmp_path: Path, example_book: Path):
