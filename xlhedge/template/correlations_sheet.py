@@ -104,7 +104,10 @@ def build(wb: Workbook, ctx) -> None:
     ws.cell(row=SET_ROW + 2, column=3, value="=RegimeHighVIX").number_format = "0.0"
 
     ws.cell(row=M_TITLE1 - 1, column=1, value="2. From the Prices sheet").font = Font(bold=True, size=12)
-    msg = ws.cell(row=M_TITLE1 - 1, column=LEFT_COL + 2, value=f'=IF(COUNT(PricesValues)<3,"{NO_PRICES}","")')
+    # never "" (a live book reads an empty-text result back as a blank cell)
+    split = ('IF(COUNT(VolHistoryVIX)>0,"normal/stress days split by the VIX history on the Regime sheet",'
+             '"normal/stress days split by the realised-vol percentile of the first series (no VIX history)")')
+    msg = ws.cell(row=M_TITLE1 - 1, column=LEFT_COL + 2, value=f'=IF(COUNT(PricesValues)<3,"{NO_PRICES}",{split})')
     msg.font = Font(italic=True, color="C00000")
     regime = "REGIME_CORRELATION(PricesTable,VolHistoryVIX,\"{}\",RegimeLowVIX,RegimeHighVIX{})"
     _matrix(ws, M_TITLE1, M_ROW1, LEFT_COL, "Normal days",

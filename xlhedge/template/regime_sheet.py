@@ -45,9 +45,11 @@ def build(wb: Workbook, ctx) -> None:
         r = ROW0 + i
         t = REGIME_THRESHOLDS[idx]
         ws.cell(row=r, column=1, value=idx).font = Font(bold=True)
-        # typed on the Budget sheet; a blank there stays blank here (a bare =Vol… would show 0)
-        lvl = ws.cell(row=r, column=2, value=f'=IF(ISBLANK(Vol{idx}),"",Vol{idx})')
-        lvl.number_format = "0.0"
+        # typed on the Budget sheet; a blank there reads as 0 here, which the format hides
+        # (no level is ever 0) and the regime formula treats as blank
+        lvl = ws.cell(row=r, column=2, value=f"=Vol{idx}")
+        lvl.number_format = '0.0;-0.0;""'
+
         lvl.fill = style.OUTPUT_FILL
         for col, v in ((3, t.low), (4, t.high)):
             c = ws.cell(row=r, column=col, value=v)
