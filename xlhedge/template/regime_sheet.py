@@ -66,7 +66,7 @@ def build(wb: Workbook, ctx) -> None:
         vix = f"$B${HIST_ROW0}:$B${HIST_LAST}"
         ws[f"F{r}"] = ArrayFormula(
             f"F{r}:G{r}",
-            f'=IF(OR(COUNT({hist})<{MIN_HISTORY},COUNT({vix})<{MIN_HISTORY}),"paste both histories below",'
+            f'=IF(OR(COUNT({hist})<{MIN_HISTORY},COUNT({vix})<{MIN_HISTORY}),"no history yet",'
             f"CALIBRATE_THRESHOLDS({hist},{vix},RegimeLowVIX,RegimeHighVIX))",
         )
         for col in (6, 7):
