@@ -55,7 +55,7 @@ def build(wb: Workbook, ctx) -> None:
 
     ws.cell(row=DV01_ROW, column=1, value="Book DV01 (currency per +1bp)").font = Font(bold=True)
     dv01 = ws.cell(row=DV01_ROW, column=3, value=f"=-B{ROW0 + 1}*NAV*0.0001")
-    dv01.number_format = style.FMT_MONEY
+    dv01.number_format = "#,##0.00;[Red]-#,##0.00"
     dv01.fill = style.OUTPUT_FILL
     ws.cell(row=DV01_ROW + 1, column=1, value="NAV").font = Font(bold=True)
     nav = ws.cell(row=DV01_ROW + 1, column=3, value="=NAV")
@@ -79,6 +79,7 @@ def build(wb: Workbook, ctx) -> None:
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.x_axis.scaling.orientation = "maxMin"  # first factor on top, as in the article
+    chart.x_axis.tickLblPos = "low"  # labels clear of negative bars
     chart.y_axis.number_format = "0.00"
     chart.y_axis.majorGridlines = None
     chart.height, chart.width = 9, 16
