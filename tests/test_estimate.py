@@ -71,6 +71,10 @@ def test_estimate_command_fills_betas_and_keeps_typed_ones(book: Path, prices_cs
     assert xom == pytest.approx(ref["XOM"], abs=1e-12) and aapl == pytest.approx(ref["AAPL"], abs=1e-12)
     assert cvx == 0.5 and none is None
     assert "kept Book!C" in res.output and "ZZZZ" in res.output
+    # estimated cells are marked with the "estimated" cell style; the typed one is not
+    eq_row = _rows(book)["equity"]
+    styles = [load_workbook(book)["Book"].cell(row=eq_row, column=c).style for c in (2, 3, 4)]
+    assert styles[0] == styles[2] == "estimated" and styles[1] != "estimated"
     # recorded: the log on the Prices sheet, the imported prices, the settings
     fb = FileBook(book)
     log = [r for r in fb.read(parse_ref(fb.defined_names()["ESTIMATELOG"])) if r[0]]

@@ -44,6 +44,14 @@ def build(wb: Workbook, ctx) -> None:
         c.fill = style.INPUT_FILL
         c.number_format = fmt
         c.border = style.BOX
+    # Legend (columns D–F of the NAV rows); its cells also put the named styles'
+    # formats into the file, so a headless write can apply them (FileBook.write_input).
+    ws["D3"] = "Legend:"
+    ws["D3"].font = Font(bold=True)
+    ws["E3"], ws["E3"].fill = "input", style.INPUT_FILL
+    ws["F3"], ws["F3"].style = "estimated from prices", "estimated"
+    ws["G3"], ws["G3"].style = "status OK", "status_ok"
+    ws["H3"], ws["H3"].style = "needs attention", "status_warn"
     ws["B3"] = ctx.nav
     ws["B4"] = ctx.currency
     ws["B5"] = ctx.as_of

@@ -181,10 +181,11 @@ class Evaluator:
     def dirty(self) -> set[int]:
         """Nodes to compute now: xlhedge formulas, natives with no value, and all downstream."""
         seeds = set()
+        written = getattr(self.io, "written_inputs", ())
         for i, n in enumerate(self.nodes):
             if n.xlhedge:
                 seeds.add(i)
-            elif n.supported and self._no_value(n):
+            elif n.supported and (self._no_value(n) or any(w.intersects(r) for w in written for r in n.inputs)):
                 seeds.add(i)
         users: dict[int, list[int]] = {}
         for i, n in enumerate(self.nodes):

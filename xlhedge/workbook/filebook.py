@@ -27,6 +27,9 @@ class FileBook:
         self.name = self.path.name
         self.pkg: XlsxPackage = open_package(self.path)
         self.changed: list[str] = []  # "Sheet!A1" of every cell whose value changed
+        #: Input ranges written by pipeline steps; formulas reading them are recomputed.
+        self.written_inputs: list[CellRange] = []
+        self._styles: dict[str, int | None] = {}
 
     # -------------------------------------------------------------- BookIO
     def sheet_names(self) -> list[str]:
@@ -73,10 +76,22 @@ class FileBook:
 
     def write_input(self, rng: CellRange, values: list[list[Any]], *, note: str | None = None,
                     style: str | None = None) -> None:
+        """Write input values; ``style`` applies the named cell style when the file has it.
+
+        A ``note`` is not written into the file (comments need parts of their own);
+        the step that writes one also logs it in the book (e.g. the estimate log).
+        """
+        if style is not None and style not in self._styles:
+            self._styles[style] = self.pkg.named_style_index(style)
+        index = self._styles.get(style) if style is not None else None
         for i, row in enumerate(values):
             for j, v in enumerate(row):
-                if self.pkg.set_cached(rng.sheet, rng.r1 + i, rng.c1 + j, v):
-                    self.changed.append(f"{rng.sheet}!{cell_name(rng.r1 + i, rng.c1 + j)}")
+                r, c = rng.r1 + i, rng.c1 + j
+                if self.pkg.set_cached(rng.sheet, r, c, v):
+                    self.changed.append(f"{rng.sheet}!{cell_name(r, c)}")
+                if index is not None:
+                    self.pkg.set_style(rng.sheet, r, c, index)
+        self.written_inputs.append(rng.resized(len(values), max(len(r) for r in values)))
 
     # -------------------------------------------------------------- helpers
     def _resize_spill(self, cell: FormulaCell, rows: int, cols: int) -> None:

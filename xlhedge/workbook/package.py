@@ -177,6 +177,31 @@ class XlsxPackage:
                 out.append("".join(x.text or "" for x in si.iterfind(f"{_M}r/{_T}")) or (t.text or "" if t is not None else ""))
         return out
 
+    def named_style_index(self, name: str) -> int | None:
+        """Index of a cell format (cellXfs) based on the named cell style ``name``, if the file has one."""
+        if "xl/styles.xml" not in self._names:
+            return None
+        root = self._xml("xl/styles.xml")
+        xf_id = next((cs.get("xfId") for cs in root.iterfind(f"{_M}cellStyles/{_M}cellStyle")
+                      if cs.get("name") == name), None)
+        if xf_id is None:
+            return None
+        for i, xf in enumerate(root.iterfind(f"{_M}cellXfs/{_M}xf")):
+            if xf.get("xfId") == xf_id:
+                return i
+        return None
+
+    def set_style(self, sheet: str, row: int, col: int, index: int) -> None:
+        """Give a cell the cell format ``index`` (from :meth:`named_style_index`)."""
+        part = self.sheet(sheet)
+        self._tree(part)
+        el = part.elements.get((row, col))
+        if el is None:
+            el = self._new_cell(part, row, col)
+        if el.get("s") != str(index):
+            el.set("s", str(index))
+            part.dirty = True
+
     def _read_date_styles(self) -> frozenset[int]:
         if "xl/styles.xml" not in self._names:
             return frozenset()
