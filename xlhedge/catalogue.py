@@ -1,6 +1,6 @@
 """The worksheet-function catalogue as Markdown, generated from the registry.
 
-``python -m xlhedge.catalogue`` prints it (README and ``docs/excel.md`` paste
+``python -m xlhedge.catalogue`` prints it (the README pastes
 its output), so the documented names, argument orders and argument help are
 the ones Excel's function wizard shows.
 """

@@ -55,7 +55,7 @@ def estimate(
         table = read_prices(prices)
         roles = benchmark_roles(list(table.prices.columns))
         if not roles:
-            fail("--prices: no benchmark column found (name one SPX, DXY, BCOM or BTC; see docs/estimation.md)")
+            fail("--prices: no benchmark column found (name one SPX, DXY, BCOM or BTC; see the README section 'Prices in')")
         stored = store_prices(fb, table, roles)
     elif prices_from_sheet(fb) is None:
         fail(f"{book}: the Prices sheet has no prices; paste them there or pass --prices FILE.csv")
