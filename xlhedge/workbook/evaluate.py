@@ -32,7 +32,7 @@ from ..pipeline import RecomputeOptions, RecomputeReport, pipeline_step
 from ..registry import WorksheetFunction, registry
 from . import formula as fx
 from .bookio import BookIO, FormulaCell
-from .native import NATIVE, ExcelValueError, Grid, binary, negate, percent
+from .native import NATIVE, ExcelValueError, Grid, as_number, binary, negate, percent
 from .refs import CellRange, parse_ref
 
 __all__ = ["evaluate_book", "Node"]
@@ -322,6 +322,8 @@ class Evaluator:
             impl = NATIVE.get(name)
             if impl is None:
                 raise FormulaError(f"{name} is not a function xlhedge computes without Excel")
+            if name in ("IF", "IFERROR") and args:
+                return self._lazy(name, args, sheet)
             vals = [self.eval(a, sheet) for a in args]
             try:
                 return impl(*vals)
@@ -330,6 +332,20 @@ class Evaluator:
             except TypeError:
                 raise FormulaError(f"{name} got {len(vals)} arguments") from None
         raise FormulaError(f"cannot evaluate {node!r}")
+
+    def _lazy(self, name: str, args: list[tuple], sheet: str) -> Any:
+        """IF and IFERROR evaluate only the branch they return, as Excel does."""
+        first = self.eval(args[0], sheet)
+        if name == "IFERROR":
+            return self.eval(args[1], sheet) if len(args) > 1 and _is_error(first) else first
+        cond = first.first() if isinstance(first, Grid) else first
+        if isinstance(cond, ExcelError):
+            return cond
+        if isinstance(cond, str):
+            return ExcelError("#VALUE!")
+        if as_number(cond) != 0:
+            return self.eval(args[1], sheet) if len(args) > 1 else True
+        return self.eval(args[2], sheet) if len(args) > 2 else False
 
     def _scalar(self, v: Any) -> Any:
         return v.first() if isinstance(v, Grid) else v
@@ -350,6 +366,12 @@ class Evaluator:
         if isinstance(result, list):
             return Grid.of(result)
         return result
+
+
+def _is_error(v: Any) -> bool:
+    if isinstance(v, Grid):
+        v = v.first()
+    return isinstance(v, ExcelError) or (isinstance(v, str) and v.startswith("#") and " " in v)
 
 
 def _as_rows(value: Any) -> list[list[Any]]:

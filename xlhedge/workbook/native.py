@@ -234,7 +234,8 @@ def _count(*args: Any) -> float:
     n = 0
     for a in args:
         if isinstance(a, Grid):
-            n += sum(1 for v in a.a.ravel() if isinstance(v, (int, float)) and not isinstance(v, bool))
+            types = list(map(type, a.a.ravel().tolist()))  # C-speed over large ranges
+            n += types.count(float) + types.count(int)
         elif isinstance(a, (int, float)) and not isinstance(a, bool):
             n += 1
     return float(n)
@@ -244,7 +245,8 @@ def _counta(*args: Any) -> float:
     n = 0
     for a in args:
         if isinstance(a, Grid):
-            n += sum(1 for v in a.a.ravel() if v is not None and v != "")
+            flat = a.a.ravel().tolist()
+            n += len(flat) - list(map(type, flat)).count(type(None)) - flat.count("")
         elif a is not None:
             n += 1
     return float(n)
