@@ -25,7 +25,7 @@ class XlhedgeError(Exception):
     def __init__(self, message: str, *, where: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.where = where
+        self.where = str(where) if where is not None else None
 
     def __str__(self) -> str:
         if not self.where:

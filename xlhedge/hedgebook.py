@@ -220,14 +220,33 @@ def _fx_decision(v: Any, where: str) -> str:
     raise InputError(f"expected one of {', '.join(FX_DECISIONS)} (or blank), found {v!r}", where=where)
 
 
+class _Where:
+    """The place named in an error ("Price of ES"), built only if an error is raised."""
+
+    __slots__ = ("label", "tickers", "j")
+
+    def __init__(self, label: str, tickers: list[str], j: int) -> None:
+        self.label, self.tickers, self.j = label, tickers, j
+
+    def __str__(self) -> str:
+        return f"{self.label} of {self.tickers[self.j] or f'position {self.j + 1}'}"
+
+
 def _convert(field: Field, values: list[Any], tickers: list[str]) -> list[Any]:
+    if field.kind == "text":
+        return ["" if coerce.is_blank(v) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
+                for v in values]
+    if field.kind == "num":
+        try:  # whole row at once; the per-cell path below only to name a bad cell
+            row = coerce.to_float([list(values)], field.label, blank=np.nan)[0].tolist()
+            return [field.default if x != x else x for x in row]
+        except InputError:
+            pass
     out = []
     for j, v in enumerate(values):
-        where = f"{field.label} of {tickers[j] or f'position {j + 1}'}"
-        if field.kind == "text":
-            out.append("" if coerce.is_blank(v) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip()))
-        elif field.kind == "num":
-            out.append(field.default if _blankish(v) else coerce.scalar(v, where))
+        where = _Where(field.label, tickers, j)
+        if field.kind == "num":
+            out.append(field.default if _blankish(v) else coerce.scalar(v, str(where)))
         elif field.kind == "bool":
             out.append(_is_true(v, where))
         elif field.kind == "date":
