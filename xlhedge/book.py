@@ -237,7 +237,7 @@ class Book:
         rc = io.read(ref("RECORDCURRENCY"))[0][0] if "RECORDCURRENCY" in names else "USD"
         as_of = io.read(ref("ASOF"))[0][0] if "ASOF" in names else None
         return cls._from_rows(g, labels, attr_rows, w_row, f_rows, nav, rc or "USD", sheet or BOOK_SHEET,
-                              top, weights.c1 - 1 + 1, as_of)
+                              top, weights.c1, as_of)
 
     @classmethod
     def from_workbook(cls, path: str | os.PathLike[str]) -> "Book":
