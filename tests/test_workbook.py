@@ -368,9 +368,34 @@ def test_if_evaluates_only_the_branch_it_returns(tmp_path: Path):
     ws["A4"] = '=IF(COUNT(B1:B2)<3,"no data",FACTOR_EXPOSURE(B1:B1))'  # the call would fail
     ws["A5"] = "=IF(COUNT(B1:B2)=2,FACTOR_EXPOSURE(A1:B2),-1)"
     ws["A6"] = '=IFERROR(FACTOR_EXPOSURE(A1:A2),"bad block")'
+    ws["A7"] = '=IFERROR(1/0,"divided by zero")'
     p = tmp_path / "if.xlsx"
     wb.save(p)
     rep, _ = run(p)
-    assert not rep.findings, rep.findings  # the failing calls in unchosen branches never ran
-    v = values(p, "Sheet", "A4:A6")
-    assert v[0][0] == "no data" and v[1][0] == pytest.approx(0.2) and v[2][0] == "bad block"
+    # The failing calls in unchosen branches never ran: only A6's (chosen) call reports.
+    assert [f.where for f in rep.findings] == ["Sheet!A6"], rep.findings
+    v = values(p, "Sheet", "A4:A7")
+    assert v[0][0] == "no data" and v[1][0] == pytest.approx(0.2)
+    # As in Excel: an xlhedge message is text, which IFERROR passes through; error values it catches.
+    assert v[2][0].startswith("#VALUE! FACTOR_EXPOSURE: block") and v[3][0] == "divided by zero"
+
+
+def test_a_bug_in_a_function_is_one_line_in_the_cell_and_an_error_in_the_report(tmp_path: Path, monkeypatch):
+    import dataclasses
+
+    from xlhedge import registry as reg
+
+    def boom(*args):
+        raise ZeroDivisionError("float division by zero")
+
+    fe = reg.registry()["FACTOR_EXPOSURE"]
+    monkeypatch.setitem(reg._REGISTRY, "FACTOR_EXPOSURE", dataclasses.replace(fe, impl=boom))
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=FACTOR_EXPOSURE(B1:B2)"
+    p = tmp_path / "bug.xlsx"
+    wb.save(p)
+    rep, _ = run(p)
+    cell = values(p, "Sheet", "A1:A1")[0][0]
+    assert cell == "#VALUE! FACTOR_EXPOSURE: internal error (ZeroDivisionError: float division by zero)"
+    assert reg.registry()["FACTOR_EXPOSURE"].call([[1], [2]]) == cell  # the Excel door shows the same
+    assert any("internal error in FACTOR_EXPOSURE" in f.message for f in rep.errors)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 import math
 import pkgutil
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from .coerce import ExcelError
 from .errors import XlhedgeError
 
 __all__ = ["Arg", "WorksheetFunction", "worksheet_function", "registry", "to_excel"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,23 @@ class WorksheetFunction:
 
     def call(self, *args: Any) -> Any:
         """Run the function as a cell would: result as Excel values, errors as text."""
+        return self.evaluate(*args)[0]
+
+    def evaluate(self, *args: Any) -> tuple[Any, Exception | None]:
+        """(cell value, the exception behind an error text or None).
+
+        A bad input becomes its short cell message; a bug in xlhedge becomes one
+        line too (logged with its traceback), so no door ever shows a traceback
+        and every door shows the same text.
+        """
         try:
-            return to_excel(self.impl(*args))
+            return to_excel(self.impl(*args)), None
         except XlhedgeError as exc:
-            return exc.cell_message(self.name)
+            return exc.cell_message(self.name), exc
+        except Exception as exc:  # a bug, not a user error
+            logger.exception("%s failed", self.name)
+            text = " ".join(str(exc).split())[:200]
+            return f"#VALUE! {self.name}: internal error ({type(exc).__name__}: {text})", exc
 
     @property
     def min_args(self) -> int:

@@ -98,6 +98,8 @@ class Evaluator:
         self._name_stack: list[str] = []
         # Ranges already read, as object arrays; dropped when a result is written over them.
         self._cache: dict[CellRange, np.ndarray] = {}
+        # Errors raised by worksheet functions while computing the current cell.
+        self._call_errors: list[tuple[str, Exception]] = []
 
     # ------------------------------------------------------------ references
     def resolve_ref(self, text: str, sheet: str) -> CellRange | tuple:
@@ -243,19 +245,23 @@ class Evaluator:
             if not d.xlhedge and (not d.supported or d.parse_error) and (j in todo or self._no_value(d)):
                 text = f"reads {d.fc.cell}, a formula xlhedge cannot compute and whose stored value may be out of date"
                 (self.report.error if self.options.strict else self.report.warn)(where, text)
+        self._call_errors.clear()
         try:
-            value = self.eval(n.tree, n.fc.cell.sheet, top=True)
+            value = self.eval(n.tree, n.fc.cell.sheet)
         except XlhedgeError as exc:
             self.report.error(where, exc.message)
             value = exc.cell_message()
+        for name, exc in self._call_errors:
+            if isinstance(exc, XlhedgeError):
+                self.report.warn(where, exc.cell_message(name))
+            else:
+                self.report.error(where, f"internal error in {name} ({type(exc).__name__}: {exc}); please report it")
         self._write(n, value)
 
     def _write(self, n: Node, value: Any) -> None:
         grid = _as_rows(value)
         fc = n.fc
         where = str(fc.cell)
-        if isinstance(value, str) and value.startswith("#") and " " in value and n.xlhedge:
-            self.report.warn(where, value)
         if fc.dynamic:
             out = grid
         elif fc.array is not None:
@@ -281,7 +287,7 @@ class Evaluator:
         for rng in [r for r in self._cache if r.intersects(written)]:
             del self._cache[rng]
 
-    def eval(self, node: tuple, sheet: str, top: bool = False) -> Any:
+    def eval(self, node: tuple, sheet: str) -> Any:
         kind = node[0]
         if kind == "num" or kind == "str" or kind == "bool":
             return node[1]
@@ -334,10 +340,16 @@ class Evaluator:
         raise FormulaError(f"cannot evaluate {node!r}")
 
     def _lazy(self, name: str, args: list[tuple], sheet: str) -> Any:
-        """IF and IFERROR evaluate only the branch they return, as Excel does."""
+        """IF and IFERROR evaluate only the branch they return, as Excel does.
+
+        IFERROR catches error values only: an xlhedge function's message is text
+        in Excel (a UDF cannot return an error value with a message), so it is
+        text here too.
+        """
         first = self.eval(args[0], sheet)
         if name == "IFERROR":
-            return self.eval(args[1], sheet) if len(args) > 1 and _is_error(first) else first
+            failed = isinstance(first.first() if isinstance(first, Grid) else first, ExcelError)
+            return self.eval(args[1], sheet) if len(args) > 1 and failed else first
         cond = first.first() if isinstance(first, Grid) else first
         if isinstance(cond, ExcelError):
             return cond
@@ -362,16 +374,12 @@ class Evaluator:
             elif spec.name in fn.range_args and v is not None:
                 v = [[v]]
             values.append(v)
-        result = fn.call(*values)
+        result, error = fn.evaluate(*values)
+        if error is not None:
+            self._call_errors.append((fn.name, error))
         if isinstance(result, list):
             return Grid.of(result)
         return result
-
-
-def _is_error(v: Any) -> bool:
-    if isinstance(v, Grid):
-        v = v.first()
-    return isinstance(v, ExcelError) or (isinstance(v, str) and v.startswith("#") and " " in v)
 
 
 def _as_rows(value: Any) -> list[list[Any]]:

@@ -270,11 +270,7 @@ def _if(cond: Any, yes: Any = True, no: Any = False) -> Any:
 
 
 def _iferror(x: Any, alt: Any) -> Any:
-    if isinstance(x, ExcelError):
-        return alt
-    if isinstance(x, str) and x.startswith("#") and " " in x:  # xlhedge cell message
-        return alt
-    return x
+    return alt if isinstance(x, ExcelError) else x
 
 
 def _index(arr: Any, row: Any = None, col: Any = None) -> Any:
