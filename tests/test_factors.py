@@ -131,3 +131,20 @@ def test_bad_input_names_the_place(args, message):
 def test_api_is_exported():
     assert xlhedge.factor_exposure is factor_exposure
     assert "FACTOR_EXPOSURE" in registry()
+
+
+def test_largest_contributor_by_hand():
+    # Figure 01 equity row: contributions 0.021, 0.0135, 0.00825, 0.01, -0.003, -0.001.
+    block = [[0.015, 0.015, 0.0075, 0.010, -0.010, 0.005],
+             [1.40, 0.90, 1.10, 1.00, 0.30, -0.20],
+             [0, 0, 0, 0, 0, 0]]
+    names = [["IPX", "AHCO", "EFOR", "AMRZ", "WTI", "TLT"]]
+    out = registry()["FACTOR_CONTRIBUTORS"].call(block, names)
+    assert out[0][0] == "IPX"
+    assert out[0][1] == pytest.approx(0.021)
+    assert out[0][2] == pytest.approx(0.021 / (0.021 + 0.0135 + 0.00825 + 0.01 + 0.003 + 0.001))
+    assert out[1] == [None, 0.0, 0.0]  # no exposure, no contributor
+    book = xlhedge.Book.from_grid(
+        [["Ticker"] + names[0], ["Weight"] + block[0], ["equity"] + block[1]], nav=1e6)
+    row = book.exposures().loc["equity"]
+    assert (row["top_contributor"], row["top_contribution"], row["top_share"]) == tuple(out[0])

@@ -19,7 +19,7 @@ import pandas as pd
 from . import coerce
 from ._typing import CORE_FACTORS, FACTOR_LABELS
 from .errors import InputError, WorkbookError
-from .factors import contributions, dv01, exposures
+from .factors import contributions, dv01, exposures, top_contributors
 
 __all__ = ["Book"]
 
@@ -267,12 +267,10 @@ class Book:
         c = contributions(b, w)
         out = pd.DataFrame({"exposure": e, "exposure_ccy": e * self.nav}, index=self.betas.index)
         if c.shape[1]:
-            idx = np.argmax(np.abs(c), axis=1)
-            top = c[np.arange(c.shape[0]), idx]
-            gross = np.abs(c).sum(axis=1)
+            idx, top, share, gross = top_contributors(c)
             out["top_contributor"] = [self.betas.columns[j] if g > 0 else "" for j, g in zip(idx, gross)]
             out["top_contribution"] = top
-            out["top_share"] = np.divide(np.abs(top), gross, out=np.zeros_like(gross), where=gross > 0)
+            out["top_share"] = share
         return out
 
     def dv01(self) -> float:

@@ -21,7 +21,8 @@ from . import coerce
 from ._typing import CORE_FACTORS, ArrayLike
 from .errors import InputError
 
-__all__ = ["exposures", "contributions", "dv01", "factor_exposure", "split_block"]
+__all__ = ["exposures", "contributions", "top_contributors", "dv01", "factor_exposure", "split_block",
+           "betas_and_weights"]
 
 #: SPEC §2: DV01 is per one basis point.
 BASIS_POINT = 1e-4
@@ -45,6 +46,19 @@ def exposures(betas: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def contributions(betas: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Per-position contributions w_i β_{i,f}, shape (k, n); rows sum to :func:`exposures`."""
     return betas * weights[np.newaxis, :]
+
+
+def top_contributors(c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Largest contributor per factor row of a contributions matrix (k, n).
+
+    Returns (column index, its contribution, its share of the row's gross
+    Σ|contribution|, the gross); share is 0 for a row with no exposure.
+    """
+    idx = np.argmax(np.abs(c), axis=1)
+    top = c[np.arange(c.shape[0]), idx]
+    gross = np.abs(c).sum(axis=1)
+    share = np.divide(np.abs(top), gross, out=np.zeros_like(gross), where=gross > 0)
+    return idx, top, share, gross
 
 
 def dv01(duration_exposure: float | np.ndarray, nav: float) -> float | np.ndarray:
@@ -73,19 +87,17 @@ def split_block(block: Any, name: str = "block") -> tuple[np.ndarray, np.ndarray
             "needs the weights in its first row and at least one row of betas below, "
             f"got {g.shape[0]} row", where=name,
         )
-    lab = labels
-
     def place(i: int, j: int) -> str:
         row = "weights row" if i == 0 else f"beta row {i}"
-        if lab and lab[i]:
-            row += f" ({lab[i]})"
+        if labels and labels[i]:
+            row += f" ({labels[i]})"
         return f"{row}, position {j + 1}"
 
     a = coerce.to_float(g, name, place=place)
     return a[1:], a[0], (labels[1:] if labels else None)
 
 
-def _betas_and_weights(betas: Any, weights: Any) -> tuple[np.ndarray, np.ndarray, list[str] | None, list[str] | None]:
+def betas_and_weights(betas: Any, weights: Any) -> tuple[np.ndarray, np.ndarray, list[str] | None, list[str] | None]:
     """Two-range form: betas (factors × positions) and one row/column of weights.
 
     pandas inputs are aligned by label (positions = betas' columns, weights' index).
@@ -125,16 +137,15 @@ def _betas_and_weights(betas: Any, weights: Any) -> tuple[np.ndarray, np.ndarray
         wflat = wflat[:, 1:]  # a "Weight" label in front
     if wflat.shape[1] != n:
         raise InputError(f"has {wflat.shape[1]} positions, betas {n}", where="weights")
-    fl = factor_labels
-    pl = position_labels
+    def position(j: int) -> str:
+        return f"position {j + 1}" + (f" ({position_labels[j]})" if position_labels else "")
 
     def bplace(i: int, j: int) -> str:
-        row = f"row {i + 1}" + (f" ({fl[i]})" if fl and fl[i] else "")
-        col = f"position {j + 1}" + (f" ({pl[j]})" if pl else "")
-        return f"{row}, {col}"
+        fl = factor_labels
+        return f"row {i + 1}" + (f" ({fl[i]})" if fl and fl[i] else "") + f", {position(j)}"
 
     b = coerce.to_float(g, "betas", place=bplace)
-    w = coerce.to_float(wflat, "weights", place=lambda i, j: f"position {j + 1}" + (f" ({pl[j]})" if pl else ""))[0]
+    w = coerce.to_float(wflat, "weights", place=lambda i, j: position(j))[0]
     return b, w, factor_labels, position_labels
 
 
@@ -171,7 +182,7 @@ def factor_exposure(
     if weights is None:
         b, w, labels = split_block(betas)
     else:
-        b, w, labels, _ = _betas_and_weights(betas, weights)
+        b, w, labels, _ = betas_and_weights(betas, weights)
     e = exposures(b, w)
     if nav is not None:
         e = e * coerce.scalar(nav, "nav")

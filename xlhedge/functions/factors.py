@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import coerce
 from ..errors import InputError
-from ..factors import _betas_and_weights, contributions, exposures, split_block
+from ..factors import betas_and_weights, contributions, exposures, split_block, top_contributors
 from ..registry import worksheet_function
 
 
@@ -44,7 +44,7 @@ def FACTOR_EXPOSURE(block_or_betas: Any, weights_or_nav: Any = None, nav: Any = 
         betas, weights, _ = split_block(block_or_betas, "block")
         scale = weights_or_nav
     else:
-        betas, weights, _, _ = _betas_and_weights(block_or_betas, weights_or_nav)
+        betas, weights, _, _ = betas_and_weights(block_or_betas, weights_or_nav)
         scale = nav
     e = exposures(betas, weights)
     if scale is not None and not (_is_single_cell(scale) and coerce.is_blank(coerce.grid(scale, "nav")[0, 0])):
@@ -67,16 +67,8 @@ def FACTOR_CONTRIBUTORS(block: Any, tickers: Any) -> list[list[Any]]:
     names = coerce.text_vector(tickers, "tickers")
     if len(names) != weights.size:
         raise InputError(f"has {len(names)} names, the block {weights.size} positions", where="tickers")
-    c = contributions(betas, weights)
-    return _top_contributors(c, names)
-
-
-def _top_contributors(c: np.ndarray, names: list[str]) -> list[list[Any]]:
-    idx = np.argmax(np.abs(c), axis=1)
-    top = c[np.arange(c.shape[0]), idx]
-    gross = np.abs(c).sum(axis=1)
-    share = np.divide(np.abs(top), gross, out=np.zeros_like(gross), where=gross > 0)
+    idx, top, share, gross = top_contributors(contributions(betas, weights))
     return [
-        [names[j] if g > 0 else None, float(t), float(s)]
-        for j, t, s, g in zip(idx.tolist(), top.tolist(), share.tolist(), gross.tolist())
+        [names[j] if g > 0 else None, t, sh]
+        for j, t, sh, g in zip(idx.tolist(), top.tolist(), share.tolist(), gross.tolist())
     ]
