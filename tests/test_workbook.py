@@ -399,3 +399,55 @@ def test_a_bug_in_a_function_is_one_line_in_the_cell_and_an_error_in_the_report(
     assert cell == "#VALUE! FACTOR_EXPOSURE: internal error (ZeroDivisionError: float division by zero)"
     assert reg.registry()["FACTOR_EXPOSURE"].call([[1], [2]]) == cell  # the Excel door shows the same
     assert any("internal error in FACTOR_EXPOSURE" in f.message for f in rep.errors)
+
+
+def _patch_sheet(path: Path, sheet_member: str, edit) -> None:
+    members = zip_members(path)
+    members[sheet_member] = edit(members[sheet_member].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def test_shared_formulas_are_expanded_per_cell(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i, (w, b) in enumerate(((0.1, 2.0), (0.2, 3.0), (-0.3, 0.5)), start=1):
+        ws.cell(row=i, column=1, value=w)
+        ws.cell(row=i, column=2, value=b)
+    ws["C1"] = "=FACTOR_EXPOSURE(B1,A1,1)"
+    ws["C2"] = "=1"
+    ws["C3"] = "=1"
+    p = tmp_path / "shared.xlsx"
+    wb.save(p)
+    # As Excel stores a formula filled down: a master with ref/si, children with si only.
+    _patch_sheet(p, "xl/worksheets/sheet1.xml", lambda x: x
+                 .replace("<f>FACTOR_EXPOSURE(B1,A1,1)</f>", '<f t="shared" ref="C1:C3" si="0">FACTOR_EXPOSURE(B1,A1,1)</f>')
+                 .replace("<f>1</f>", '<f t="shared" si="0"/>'))
+    rep, _ = run(p)
+    assert not rep.findings, rep.findings
+    got = [r[0] for r in values(p, "Sheet", "C1:C3")]
+    assert got == pytest.approx([0.1 * 2.0, 0.2 * 3.0, -0.3 * 0.5], rel=1e-15)
+
+
+def test_dynamic_array_spills_resizes_and_reports_a_blocked_spill(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["w", 0.1, 0.2])
+    ws.append(["a", 1, 1])
+    ws.append(["b", 2, 2])
+    ws["E1"] = ArrayFormula("E1:E1", "=FACTOR_EXPOSURE(A1:C3)")
+    ws["G1"] = ArrayFormula("G1:G1", "=FACTOR_EXPOSURE(A1:C3)")
+    ws["G2"] = "in the way"
+    p = tmp_path / "dyn.xlsx"
+    wb.save(p)
+    # Excel 365 marks dynamic-array formulas with the cm attribute.
+    _patch_sheet(p, "xl/worksheets/sheet1.xml", lambda x: x.replace('<c r="E1">', '<c r="E1" cm="1">')
+                 .replace('<c r="G1">', '<c r="G1" cm="1">'))
+    rep, fb = run(p)
+    assert [r[0] for r in values(p, "Sheet", "E1:E2")] == pytest.approx([0.3, 0.6])
+    assert fb.pkg.sheet("Sheet").formulas[(1, 5)].fref == "E1:E2"  # the spill range grew
+    assert values(p, "Sheet", "G1:G2") == [["#SPILL!"], ["in the way"]]
+    assert any(f.where == "Sheet!G1" and "G2 is not empty" in f.message for f in rep.warnings)
+    # Recomputing again is stable.
+    assert run(p)[1].changed == []

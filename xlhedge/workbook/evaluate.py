@@ -264,6 +264,14 @@ class Evaluator:
         where = str(fc.cell)
         if fc.dynamic:
             out = grid
+            blocker = self._spill_blocker(fc, len(grid), len(grid[0]))
+            if blocker is not None:
+                out = [[ExcelError("#SPILL!")]]
+                self.report.warn(
+                    where,
+                    f"#SPILL!: the result needs {fc.cell.resized(len(grid), len(grid[0])).address} but "
+                    f"{blocker} is not empty; clear it or move the formula",
+                )
         elif fc.array is not None:
             out = _fit(grid, fc.array.shape)
             if len(grid) > fc.array.rows or len(grid[0]) > fc.array.cols:
@@ -286,6 +294,20 @@ class Evaluator:
         written = fc.cell.resized(len(out), len(out[0]))
         for rng in [r for r in self._cache if r.intersects(written)]:
             del self._cache[rng]
+
+    def _spill_blocker(self, fc: FormulaCell, rows: int, cols: int) -> str | None:
+        """The first non-empty cell (outside the formula's own previous spill) where a result would spill."""
+        target = fc.cell.resized(rows, cols)
+        own = fc.array or fc.cell
+        formula_cells = {(n.fc.cell.r1, n.fc.cell.c1) for n in self.nodes if n.fc.cell.sheet == target.sheet}
+        for i, row in enumerate(self.io.read(target)):
+            for j, v in enumerate(row):
+                r, c = target.r1 + i, target.c1 + j
+                if own.contains(r, c):
+                    continue
+                if v is not None or (r, c) in formula_cells:
+                    return str(CellRange(target.sheet, r, c, r, c))
+        return None
 
     def eval(self, node: tuple, sheet: str) -> Any:
         kind = node[0]
