@@ -273,6 +273,22 @@ def test_roll_due(days, severity):
         )
 
 
+def test_roll_due_reads_only_dated_positions_with_a_weight():
+    """Undated rows (blank, NaN) and a zero-weight dated row give nothing; each dated row its own finding."""
+    rows = base_rows() + [
+        pos("CLZ6", 0.05, asset_class="commodity", commodity=1.0, expiry=TODAY - dt.timedelta(days=3)),
+        pos("NGZ6", 0.0, asset_class="commodity", commodity=1.0, expiry=TODAY),
+        pos("XOM", 0.05, energy=1.0, expiry=float("nan")),
+    ]
+    rows[2]["expiry"] = TODAY + dt.timedelta(days=1)
+    found = check(rows, code="ROLL_DUE")
+    assert [(f.positions, f.severity) for f in found] == [(("CLZ6",), "error"), (("ESZ6",), "warning")]
+    assert found[0].message == (
+        "CLZ6 expired on 2026-11-18, 3 days ago: the position the book counts on is no longer there."
+    )
+    assert "in 1 day (" in found[1].message
+
+
 # ---------------------------------------------------------------- FUNDING_DRAG
 
 

@@ -48,8 +48,8 @@ from .hedgebook import (
     book_tables,
     factor_name,
     hedge_state,
-    materiality,
 )
+from .hedgebook import materiality as factor_materiality
 from .regimes import thresholds_for, vol_regime
 
 __all__ = [
@@ -239,9 +239,9 @@ def check_over_hedge(
     hedge = fields["is_hedge"].to_numpy(dtype=bool)
     book = set(fields.index[~hedge])
     single = fields[hedge & fields["hedge_for"].isin(book).to_numpy()]
+    state = hedge_state(fields, betas, materiality_table=mt)
     if len(single) > position_hedges_max:
         pairs = [f"{t} on {p}" for t, p in zip(single.index, single["hedge_for"])]
-        state = hedge_state(fields, betas, materiality_table=mt)
         covered = [f for f in state.index if any(t in state.at[f, "hedges"].split(", ") for t in single.index)]
         fac = _and([factor_name(f) for f in covered]) if covered else "one factor"
         out.append(Finding(
@@ -250,9 +250,8 @@ def check_over_hedge(
             f"they all hedge the book's {fac}, which one factor hedge covers.",
             tuple(single.index), FIXES["OVER_HEDGE"],
         ))
-    state = hedge_state(fields, betas, materiality_table=mt)
     for f, r in state.iterrows():
-        mat = mt.get(f, mt["tilt"])
+        mat = factor_materiality(f, mt)
         if not r["hedges"]:
             continue
         tick = tuple(r["hedges"].split(", "))
@@ -292,7 +291,7 @@ def check_wrong_factor(
     """
     mt = _mat_table(materiality, materiality_duration)
     state = hedge_state(fields, betas, materiality_table=mt)
-    mat = np.array([mt.get(f, mt["tilt"]) for f in state.index])
+    mat = np.array([factor_materiality(f, mt) for f in state.index])
     hedged = np.abs(state["assigned"].to_numpy()) >= mat
     if not hedged.any():
         return []
@@ -506,24 +505,26 @@ def check_roll_due(
     roll_days: float = DEFAULT_TOLERANCES["roll_days"],
 ) -> list[Finding]:
     """ROLL_DUE: a dated future/option expires within ``roll_days`` calendar days (SPEC §6); expired = error."""
+    exp = fields["expiry"].to_numpy(dtype=object)
+    w = fields["weight"].to_numpy(dtype=np.float64)
+    is_hedge = fields["is_hedge"].to_numpy(dtype=bool)
     out = []
-    for t, r in fields.iterrows():
-        exp = r["expiry"]
-        if exp is None or (isinstance(exp, float) and math.isnan(exp)) or r["weight"] == 0:
-            continue
-        days = (exp - today).days
-        what = "hedge" if r["is_hedge"] else "position"
+    dated = np.fromiter((isinstance(e, _dt.date) for e in exp), dtype=bool, count=len(exp))
+    for j in np.flatnonzero(dated & (w != 0)):
+        t, e = fields.index[j], exp[j]
+        days = (e - today).days
+        what = "hedge" if is_hedge[j] else "position"
         if days < 0:
             out.append(Finding(
                 "ROLL_DUE", "error",
-                f"{t} expired on {exp:%Y-%m-%d}, {-days} days ago: the {what} the book counts on is no longer there.",
+                f"{t} expired on {e:%Y-%m-%d}, {-days} days ago: the {what} the book counts on is no longer there.",
                 (str(t),), FIXES["ROLL_DUE"],
             ))
         elif days <= roll_days:
             when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
             out.append(Finding(
                 "ROLL_DUE", "warning",
-                f"{t} expires on {exp:%Y-%m-%d}, {when} (roll window {roll_days:g} days): roll the {what} out now.",
+                f"{t} expires on {e:%Y-%m-%d}, {when} (roll window {roll_days:g} days): roll the {what} out now.",
                 (str(t),), FIXES["ROLL_DUE"],
             ))
     return out
@@ -615,10 +616,10 @@ _CHECKS: dict[str, Callable[..., list[Finding]]] = {
 
 def _tolerances(tolerances: Mapping[str, Any] | None) -> dict[str, float]:
     tol = dict(DEFAULT_TOLERANCES)
+    by_label = {lab.lower(): kk for kk, (lab, _, _) in TOLERANCE_DOCS.items()}
     for k, v in (tolerances or {}).items():
         key = str(k).strip()
         if key not in tol:
-            by_label = {lab.lower(): kk for kk, (lab, _, _) in TOLERANCE_DOCS.items()}
             key = by_label.get(key.lower(), key)
         if key not in tol:
             raise InputError(f"unknown tolerance {k!r}; expected one of {', '.join(DEFAULT_TOLERANCES)}", where="tolerances")
