@@ -67,6 +67,38 @@ def test_fx_block_uses_the_books_fx_rows(example):
     assert {"CHF", "AUD"} <= listed
 
 
+def test_fx_block_falls_back_to_the_listing_currency(tmp_path, example):
+    """A EUR-listed position with a blank FX exposure currency is EUR exposure, share 1."""
+    from xlhedge.template import layout
+
+    wb = openpyxl.load_workbook(example)
+    tickers = [wb["Book"].cell(row=layout.attribute_row("ticker"), column=layout.FIRST_POSITION_COL + k).value
+               for k in range(6)]
+    col = layout.FIRST_POSITION_COL + tickers.index("AHCO")  # weight 1.5%, no FX exposure currency
+    assert wb["Book"].cell(row=layout.attribute_row("fx_currency"), column=col).value in (None, "")
+    wb["Book"].cell(row=layout.attribute_row("currency"), column=col, value="EUR")
+    path = tmp_path / "eur_listing.xlsx"
+    wb.save(path)
+    fb = FileBook(path)
+    recompute(fb, RecomputeOptions(write_status=False))
+    fb.save(path)
+    ws = _values(path, "Hedges")
+    got = {ws[f"A{r}"].value: ws[f"B{r}"].value for r in range(hedges_sheet.FX_ROW0, hedges_sheet.FX_LAST + 1)}
+    assert got["EUR"] == pytest.approx(0.015)
+    assert got["CHF"] == pytest.approx(0.010 * 0.6) and got["AUD"] == pytest.approx(0.015 * 0.3)
+    listed = {ws.cell(row=r, column=11).value: ws.cell(row=r, column=12).value
+              for r in range(hedges_sheet.FX_ROW0, hedges_sheet.FX_ROW0 + hedges_sheet.FX_LIST_ROWS)}
+    assert listed["EUR"] == pytest.approx(0.015)
+    eur = hedges_sheet.FX_ROW0 + list(hedges_sheet.FX_CURRENCIES).index("EUR")
+    # 50% of 15,000 USD of EUR sold through 6E (1.08 USD per EUR, 125,000 EUR)
+    assert ws[f"E{eur}"].value == pytest.approx(-0.5 * 15_000 / (1.08 * 125_000))
+    # the CLI computes the same exposure
+    plan = hedge_plan(Book.from_bookio(fb), read_hedge_inputs(fb))
+    fx = plan["fx"].set_index("currency")
+    assert fx.loc["EUR", "exposure"] == pytest.approx(0.015)
+    assert fx.loc["EUR", "contracts_unrounded"] == pytest.approx(ws[f"E{eur}"].value)
+
+
 def test_scenarios_sheet(example):
     ws = _values(example, "Scenarios")
     # outcome table: the SPEC §7 worked check in the spot and hedge grids

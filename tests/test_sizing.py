@@ -187,6 +187,34 @@ def test_currency_exposures_with_fx_shares():
     assert "has 2 entries, weights 3" in call("FX_EXPOSURE", [[0.1, 0.2, 0.05]], [["EUR", "USD"]])
 
 
+def test_currency_exposures_fall_back_to_the_listing_currency():
+    # positions: EUR-listed (blank FX currency), GBP-listed with FX share 0.4 (blank FX currency),
+    # EUR-listed but moving with CHF (explicit FX currency wins), USD-listed, all blank.
+    w = [0.10, 0.05, 0.02, 0.30, 0.01]
+    fx = ["", None, "CHF", np.nan, ""]
+    shares = [np.nan, 0.4, 0.5, np.nan, np.nan]
+    listing = ["EUR", "gbp", "EUR", "USD", None]
+    by_hand = {"EUR": 0.10 * 1.0, "GBP": 0.05 * 0.4, "CHF": 0.02 * 0.5}
+    e = sizing.currency_exposures(w, fx, shares, listing=listing)
+    assert e.to_dict() == pytest.approx(by_hand)
+    # without listing currencies a blank FX currency (None/NaN included) carries no exposure
+    assert sizing.currency_exposures(w, fx, shares).to_dict() == pytest.approx({"CHF": 0.01})
+    # a EUR book: the USD-listed position is the foreign one, the EUR-listed ones are not
+    e_eur = sizing.currency_exposures(w, fx, shares, record="EUR", listing=listing)
+    assert e_eur.to_dict() == pytest.approx({"USD": 0.30, "GBP": 0.02, "CHF": 0.01})
+    # the worksheet functions take the listing row as an optional last argument
+    row = lambda xs: [[None if (isinstance(x, float) and math.isnan(x)) else x for x in xs]]  # noqa: E731
+    got = call("FX_EXPOSURE", row(w), row(fx), row(shares), "USD", 4, row(listing))
+    assert got == [["EUR", pytest.approx(0.10)], ["GBP", pytest.approx(0.02)], ["CHF", pytest.approx(0.01)],
+                   [None, None]]
+    assert call("CURRENCY_EXPOSURE", row(w), row(fx), row(shares), "gbp", "USD", row(listing)) == \
+        pytest.approx(0.02)
+    assert call("CURRENCY_EXPOSURE", row(w), row(fx), row(shares), "EUR") == 0.0
+    assert "listing has 2 entries, weights 5" in call("FX_EXPOSURE", row(w), row(fx), None, "USD", None,
+                                                       [["EUR", "USD"]])
+    assert "expected a currency code such as EUR" in call("CURRENCY_EXPOSURE", row(w), row(fx), None, 5)
+
+
 def test_fx_hedges_usd_and_eur_record():
     legs = sizing.fx_hedges({"EUR": 0.1}, 1_000_000)
     assert legs.loc[0, "instrument"] == "6E"

@@ -31,6 +31,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from . import coerce
 from . import instruments as _inst
 from .errors import InputError, NotEnoughData
 from .factors import BASIS_POINT
@@ -392,18 +393,24 @@ def recommend_hedges(
 
 
 # --------------------------------------------------------------------------- FX
-def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "USD") -> pd.Series:
+def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "USD",
+                       listing=None) -> pd.Series:
     """Exposure per currency against the currency of record, e_c = Σ_i w_i · fx_i (SPEC §5 FX).
 
     Parameters
     ----------
     weights : position weights, NAV fractions (short < 0).
-    currencies : per position, the currency its value moves with (ISO code).
+    currencies : per position, the currency its value moves with (ISO code; the
+        Book's "FX exposure currency"). Blank (``""``, ``None``, NaN) = the listing
+        currency when ``listing`` is given, else no FX exposure.
     fx_shares : per position, the share of its value that moves with that currency
         against ``record`` (a US-listed foreign company has a partial one; give it
         its home currency and e.g. 0.5). Blank/NaN = 1 (fully exposed). Ignored for
         positions already in ``record``.
     record : currency of record (default USD).
+    listing : per position, the listing currency (the Book's "Currency (listing)"),
+        the fallback for a blank FX exposure currency — the same rule as the
+        ``FX_UNDECIDED`` check; optional.
 
     Returns
     -------
@@ -412,9 +419,9 @@ def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "US
     w = np.asarray(weights, dtype=np.float64).ravel()
     if np.isnan(w).any():
         raise InputError("is missing a value", where="weights")
-    ccy = np.array([str(c).strip().upper() for c in np.asarray(currencies, dtype=object).ravel()])
-    if ccy.size != w.size:
-        raise InputError(f"has {ccy.size} entries, weights {w.size}", where="currencies")
+    ccy = _codes(currencies, w.size, "currencies")
+    if listing is not None:
+        ccy = np.where(ccy == "", _codes(listing, w.size, "listing"), ccy)
     if fx_shares is None:
         s = np.ones_like(w)
     else:
@@ -431,6 +438,15 @@ def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "US
     e.index.name = "currency"
     e.name = f"exposure vs {rec}"
     return e
+
+
+def _codes(currencies: Any, n: int, name: str) -> np.ndarray:
+    """Currency codes, upper-case; blanks (None, NaN, "") become ""."""
+    codes = np.array(["" if coerce.is_blank(c) else str(c).strip().upper()
+                      for c in np.asarray(currencies, dtype=object).ravel()], dtype=object)
+    if codes.size != n:
+        raise InputError(f"has {codes.size} entries, weights {n}", where=name)
+    return codes
 
 
 def fx_hedges(

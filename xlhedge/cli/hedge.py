@@ -114,11 +114,11 @@ def hedge_plan(book: Book, inputs: HedgeInputs | None = None) -> dict[str, pd.Da
                                    hedge_instruments=inp.hedge_instruments, instruments=inp.instruments,
                                    rate=inp.rate, div=inp.div, funding_periods_per_day=inp.funding_per_day)
     pos = book.positions
-    fx_ccy = pos["fx_currency"] if "fx_currency" in pos else pd.Series("", index=pos.index)
+    blank = pd.Series(None, index=pos.index, dtype=object)
     fx_share = pos["fx_share"] if "fx_share" in pos else pd.Series(np.nan, index=pos.index)
-    ccy = sizing.currency_exposures(pos["weight"].to_numpy(), fx_ccy.fillna("").astype(str).to_numpy(),
+    ccy = sizing.currency_exposures(pos["weight"].to_numpy(), pos.get("fx_currency", blank),
                                     pd.to_numeric(fx_share, errors="coerce").to_numpy(dtype=float),
-                                    record=book.record_currency)
+                                    record=book.record_currency, listing=pos.get("currency", blank))
     legs = [sizing.fx_hedges({c: v}, book.nav, record=book.record_currency,
                              ratio=inp.fx_ratios.get(str(c).upper(), DEFAULT_RATIO), instruments=inp.instruments)
             for c, v in ccy.items()]

@@ -287,6 +287,10 @@ def LSQ_HEDGE(book_prices: Any, instrument_prices: Any, periods_per_year: Any = 
 
 
 # ----------------------------------------------------------------------------- FX, pairs
+_LISTING_DOC = ("Per position, the listing currency: used where the FX exposure currency is blank "
+                "(share as given, blank = 1); optional, same length.")
+
+
 @worksheet_function(
     "FX_EXPOSURE",
     "Exposure per currency against the currency of record, Σ weight × FX share (SPEC §5 FX).",
@@ -296,13 +300,14 @@ def LSQ_HEDGE(book_prices: Any, instrument_prices: Any, periods_per_year: Any = 
         "fx_shares": "Per position, share of its value that moves with that currency (blank = 1); optional.",
         "record": "Currency of record (default USD); its positions carry no FX exposure.",
         "rows": "Pad the result with blank rows to this many (fits a fixed array range); optional.",
+        "listing": _LISTING_DOC,
     },
-    ranges=("weights", "currencies", "fx_shares"),
+    ranges=("weights", "currencies", "fx_shares", "listing"),
 )
 def FX_EXPOSURE(weights: Any, currencies: Any, fx_shares: Any = None, record: Any = "USD",
-                rows: Any = None) -> list[list[Any]]:
+                rows: Any = None, listing: Any = None) -> list[list[Any]]:
     """Two columns: currency, exposure (NAV fraction), largest first; one row per foreign currency."""
-    e = _currency_exposures(weights, currencies, fx_shares, record)
+    e = _currency_exposures(weights, currencies, fx_shares, record, listing)
     out: list[list[Any]] = [[str(k), float(v)] for k, v in e.items()] or [["(none)", 0.0]]
     if not is_omitted(rows):
         n = int(coerce.scalar(rows, "rows", minimum=1))
@@ -313,20 +318,24 @@ def FX_EXPOSURE(weights: Any, currencies: Any, fx_shares: Any = None, record: An
     return out
 
 
-def _currency_exposures(weights: Any, currencies: Any, fx_shares: Any, record: Any):
+def _currency_exposures(weights: Any, currencies: Any, fx_shares: Any, record: Any, listing: Any):
     w = coerce.vector(weights, "weights")
     c = coerce.text_vector(currencies, "currencies")
     s = None if is_omitted(fx_shares) else coerce.vector(fx_shares, "fx_shares", blank=np.nan)
-    return sizing.currency_exposures(w, c, s, record=_record(record))
+    lc = None if listing is None else coerce.text_vector(listing, "listing")
+    return sizing.currency_exposures(w, c, s, record=_record(record), listing=lc)
+
+
+def _currency(x: Any, name: str, example: str) -> str:
+    """One currency code from a cell, upper-case; a blank or a number is an error."""
+    v = coerce.grid(x, name)[0, 0]
+    if coerce.is_blank(v) or not isinstance(v, str) or not v.strip():
+        raise InputError(f"expected a currency code such as {example}, found {v!r}", where=name)
+    return v.strip().upper()
 
 
 def _record(record: Any) -> str:
-    if is_omitted(record):
-        return "USD"
-    v = coerce.grid(record, "record")[0, 0]
-    if not isinstance(v, str):
-        raise InputError(f"expected a currency code such as USD, found {v!r}", where="record")
-    return v.strip().upper()
+    return "USD" if is_omitted(record) else _currency(record, "record", "USD")
 
 
 @worksheet_function(
@@ -338,17 +347,15 @@ def _record(record: Any) -> str:
         "fx_shares": "Per position, share of its value that moves with that currency (blank = 1).",
         "currency": "The currency to report (ISO code, e.g. EUR).",
         "record": "Currency of record (default USD).",
+        "listing": _LISTING_DOC,
     },
-    ranges=("weights", "currencies", "fx_shares"),
+    ranges=("weights", "currencies", "fx_shares", "listing"),
 )
 def CURRENCY_EXPOSURE(weights: Any, currencies: Any, fx_shares: Any, currency: Any,
-                      record: Any = "USD") -> float:
+                      record: Any = "USD", listing: Any = None) -> float:
     """NAV fraction (long the currency > 0); 0 when the book has none."""
-    e = _currency_exposures(weights, currencies, fx_shares, record)
-    c = coerce.grid(currency, "currency")[0, 0]
-    if coerce.is_blank(c) or not isinstance(c, str):
-        raise InputError("expected a currency code such as EUR", where="currency")
-    return float(e.get(c.strip().upper(), 0.0))
+    e = _currency_exposures(weights, currencies, fx_shares, record, listing)
+    return float(e.get(_currency(currency, "currency", "EUR"), 0.0))
 
 
 @worksheet_function(
@@ -371,14 +378,13 @@ def FX_HEDGE(currency: Any, exposure: Any, nav: Any, ratio: Any = 1.0, record: A
     With USD as the currency of record the last three cells are blank; with another
     record currency a USD-quoted future on it is the second leg (and the only one for USD).
     """
-    c = coerce.grid(currency, "currency")[0, 0]
-    if coerce.is_blank(c) or not isinstance(c, str):
-        raise InputError("expected a currency code such as EUR", where="currency")
+    c = _currency(currency, "currency", "EUR")
     e = coerce.scalar(exposure, "exposure", default=0.0)
     n = coerce.scalar(nav, "nav", minimum=0, strict_min=True)
     h = coerce.scalar(ratio, "ratio", default=1.0, minimum=0, maximum=1)
+    rec = _record(record)
     cat = None if is_omitted(instruments) else _inst.from_grid(instruments)
-    legs = sizing.fx_hedges({c.strip().upper(): e}, n, record=_record(record), ratio=h, instruments=cat)
+    legs = sizing.fx_hedges({c: e}, n, record=rec, ratio=h, instruments=cat)
     missing = legs[legs["instrument"] == ""]
     if len(missing):
         have = sorted({i.currency for i in _inst.catalogue(cat).values() if i.factor == "fx"})
@@ -386,7 +392,7 @@ def FX_HEDGE(currency: Any, exposure: Any, nav: Any, ratio: Any = 1.0, record: A
                          f"futures exist for {', '.join(have)}", where="currency")
     row: list[Any] = [None] * 6
     for _, leg in legs.iterrows():
-        k = 0 if leg["leg"] != _record(record) else 3
+        k = 0 if leg["leg"] != rec else 3
         row[k:k + 3] = [leg["instrument"], float(leg["contracts_unrounded"]), float(leg["contracts"])]
     return [row]
 

@@ -5,7 +5,8 @@
   ``=HEDGE_NOTIONAL`` and the recommendation row ``=HEDGE_PLAN`` (side, units,
   whole contracts, rounding residual, micro completion, exposure after, cost)
   priced from the Instruments sheet.
-* FX: exposure per currency (``=CURRENCY_EXPOSURE`` over the Book's FX rows) and
+* FX: exposure per currency (``=CURRENCY_EXPOSURE`` over the Book's FX rows, the
+  listing currency standing in for a blank FX exposure currency) and
   the currency-future legs (``=FX_HEDGE``) for the currency of record; every
   foreign currency of the book is listed beside it (``=FX_EXPOSURE``).
 * Perpetual hedge mechanics: liquidation price and distance, funding carry.
@@ -144,13 +145,14 @@ def build(wb: Workbook, ctx) -> None:
 def _fx_block(ws, ctx) -> None:
     ws.cell(row=FX_TITLE_ROW, column=1,
             value="FX exposure per currency against the currency of record (SPEC §5 FX): "
-                  "Σ weight × FX share over the Book's FX rows").font = Font(bold=True)
+                  "Σ weight × FX share over the Book's FX rows (a blank FX exposure currency = "
+                  "the listing currency)").font = Font(bold=True)
     style.header(ws, FX_HEADER_ROW, 1, FX_COLUMNS)
     for k, ccy in enumerate(FX_CURRENCIES):
         r = FX_ROW0 + k
         ws.cell(row=r, column=1, value=ccy).font = Font(bold=True)
         ws.cell(row=r, column=2, value=f"=CURRENCY_EXPOSURE(BookWeights,BookFxCurrencies,BookFxShares,"
-                                       f"A{r},RecordCurrency)").number_format = style.FMT_EXPOSURE
+                                       f"A{r},RecordCurrency,BookCurrencies)").number_format = style.FMT_EXPOSURE
         c = ws.cell(row=r, column=3, value=DEFAULT_RATIO)
         c.fill, c.border, c.number_format = style.INPUT_FILL, style.BOX, "0%"
         ws[f"D{r}"] = ArrayFormula(f"D{r}:I{r}",
@@ -165,7 +167,7 @@ def _fx_block(ws, ctx) -> None:
     top = f"K{FX_ROW0}"
     end = f"L{FX_ROW0 + FX_LIST_ROWS - 1}"
     ws[top] = ArrayFormula(f"{top}:{end}", f"=FX_EXPOSURE(BookWeights,BookFxCurrencies,BookFxShares,"
-                                           f"RecordCurrency,{FX_LIST_ROWS})")
+                                           f"RecordCurrency,{FX_LIST_ROWS},BookCurrencies)")
     for k in range(FX_LIST_ROWS):
         ws.cell(row=FX_ROW0 + k, column=FX_LIST_COL + 1).number_format = style.FMT_EXPOSURE
         for col in (FX_LIST_COL, FX_LIST_COL + 1):
