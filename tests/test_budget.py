@@ -29,6 +29,7 @@ from xlhedge.budget import (
     split_fractions,
     ytd_spend,
 )
+from xlhedge.regimes import vol_regime
 from xlhedge.registry import registry
 
 HB = registry()["HEDGE_BUDGET"]
@@ -192,6 +193,25 @@ def test_deployment_by_regime_by_hand():
     assert d["rebalance_change"].sum() == pytest.approx(0.0)  # money moves, none is created
     assert d.at["cross_asset", "action"] == DEPLOYMENT_RULES.at["high", "action"]
     assert int(np.rint(budget * 100).sum()) == 3_000_000
+
+
+def test_deployment_curve_by_hand_and_bad_rules():
+    c = deployment_curve([10, 17.99, 18, 28, 28.01, 45])
+    assert c["regime"].tolist() == ["low", "low", "normal", "normal", "high", "high"]
+    assert c["deploy"].tolist() == [0.75, 0.75, 0.25, 0.25, 0.0, 0.0]
+    assert c["to_rebalance"].tolist() == [0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
+    default = deployment_curve()
+    assert default["vix"].tolist() == list(range(10, 46))
+    assert default["regime"].tolist() == [vol_regime(float(v)) for v in range(10, 46)]  # one level at a time
+    assert CURVE.call()[8] == [18.0, "normal", 0.25, 0.0]
+    with pytest.raises(InputError, match="vix_levels must be ≥ 0"):
+        deployment_curve([20, -1])
+    for bad, msg in ((DEPLOYMENT_RULES.drop(index="high"), "no row for regime high"),
+                     (DEPLOYMENT_RULES.assign(deploy=["most", 0.25, 0.0]), "expected numbers")):
+        with pytest.raises(InputError, match=msg):
+            deployment_curve(rules=bad)
+        with pytest.raises(InputError, match=msg):
+            deployment(1_000_000, 0.03, 20.0, rules=bad)
 
 
 def test_deployment_missing_index_falls_back_to_vix():

@@ -37,7 +37,7 @@ import pandas as pd
 
 from . import coerce
 from .errors import InputError
-from .regimes import REGIMES, Thresholds, vol_regime
+from .regimes import REGIMES, Thresholds, classify, thresholds_for, vol_regime
 
 __all__ = [
     "BUCKETS",
@@ -200,6 +200,26 @@ def _check_splits(splits: pd.DataFrame) -> pd.DataFrame:
         j = int(np.argmax(bad))
         raise InputError(f"column {REGIMES[j]} sums to {sums[j]:.6g}, expected 1 (100%)", where="splits")
     return pd.DataFrame(vals, index=pd.Index(BUCKETS, name="bucket"), columns=list(REGIMES))
+
+
+def _check_rules(rules: pd.DataFrame) -> pd.DataFrame:
+    """Validate a deployment-rules table: one row per regime, numeric ``deploy`` / ``to_rebalance``."""
+    if not isinstance(rules, pd.DataFrame):
+        raise InputError("expected a table of regimes × (action, deploy, to_rebalance)", where="rules")
+    r = rules.copy()
+    r.index = [str(i).strip().lower() for i in r.index]
+    missing = [x for x in REGIMES if x not in r.index]
+    if missing:
+        raise InputError(f"has no row for regime {', '.join(missing)}", where="rules")
+    cols = [c for c in ("action", "deploy", "to_rebalance") if c not in r.columns]
+    if cols:
+        raise InputError(f"has no column {', '.join(cols)}", where="rules")
+    r = r.loc[list(REGIMES)]
+    try:
+        r[["deploy", "to_rebalance"]] = r[["deploy", "to_rebalance"]].to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError("expected numbers (fractions) in deploy and to_rebalance", where="rules") from None
+    return r
 
 
 def _check_regime(regime: Any, where: str = "regime") -> str:
@@ -541,12 +561,8 @@ def deployment(
     remaining, action, deploy_now, rebalance_change`` (currency amounts).
     """
     reg = bucket_regimes(vol_levels, bucket_index=bucket_index, thresholds=thresholds)
+    r = _check_rules(rules)
     st = budget_status(nav, rate, reg["regime"].to_dict(), ledger, today, splits=splits)
-    r = rules.copy()
-    r.index = [str(i).strip().lower() for i in r.index]
-    missing = [x for x in REGIMES if x not in r.index]
-    if missing:
-        raise InputError(f"has no row for regime {', '.join(missing)}", where="rules")
     left = np.maximum(st["remaining"].to_numpy(), 0.0)
     regs = reg["regime"].to_numpy()
     deploy = r.loc[regs, "deploy"].to_numpy(dtype=np.float64) * left
@@ -578,9 +594,11 @@ def deployment_curve(
     """
     v = np.arange(10.0, 46.0) if vix_levels is None else coerce.vector(vix_levels, "vix_levels", blank=np.nan)
     v = v[~np.isnan(v)]
-    regs = [vol_regime(float(x), "VIX", thresholds=thresholds) for x in v]
-    r = rules.copy()
-    r.index = [str(i).strip().lower() for i in r.index]
+    if (v < 0).any():
+        raise InputError(f"must be ≥ 0, got {v[v < 0][0]:g}", where="vix_levels")
+    r = _check_rules(rules)
+    t = thresholds_for("VIX", thresholds)
+    regs = classify(v, t.low, t.high).tolist()
     return pd.DataFrame(
         {
             "vix": v,
