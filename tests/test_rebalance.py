@@ -63,6 +63,11 @@ def test_tolerance_and_targets_and_instruments():
         rebalance(frame(book()), nav=NAV, targets={"gold": 0.5})
     with pytest.raises(InputError, match="nav"):
         rebalance(frame(book()), nav=0)
+    for bad in (None, float("inf"), "a lot"):
+        with pytest.raises(InputError, match="nav"):
+            rebalance(frame(book()), nav=bad)
+    # a numpy integer (a NAV read from an array) is a NAV like any other
+    pd.testing.assert_frame_equal(rebalance(frame(book()), nav=np.int64(NAV)), rebalance(frame(book()), nav=NAV))
 
 
 def test_a_factor_without_target_gets_no_order():

@@ -24,6 +24,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from . import coerce
 from .checks import DEFAULT_TOLERANCES
 from .errors import InputError
 from .hedgebook import book_tables, factor_key, hedge_state, MATERIALITY
@@ -69,8 +70,9 @@ def rebalance(
     (signed, whole), ``notional_change`` (currency exposure to add, ΔH·NAV),
     ``ratio_after`` (hedge ratio once the rounded order is done).
     """
-    if nav is None or not (isinstance(nav, (int, float)) and nav > 0 and math.isfinite(nav)):
-        raise InputError(f"must be a number > 0, got {nav!r}", where="nav")
+    nav = coerce.scalar(nav, "nav", minimum=0.0, strict_min=True)
+    if not math.isfinite(nav):
+        raise InputError(f"must be a finite number, got {nav!r}", where="nav")
     fields, b = book_tables(positions, betas, nav=nav)
     tg = {factor_key(k): float(v) for k, v in (targets or {}).items()}
     unknown = [k for k in tg if k not in b.columns]

@@ -17,7 +17,7 @@ from .. import coerce
 from ..budget import VOL_INDEXES, as_date
 from ..checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS, Finding, run_checks
 from ..errors import InputError
-from ..hedgebook import factor_key, factor_name
+from ..hedgebook import _norm, factor_key, factor_name
 from ..rebalance import DRIFT_TOLERANCE_PP, rebalance
 from ..registry import worksheet_function
 
@@ -35,12 +35,6 @@ _SETTINGS = {
     "today": "today", "today blank run date": "today", "check date": "today", "date": "today",
     **{k.lower(): k for k in VOL_INDEXES},
 }
-
-
-def _norm(s: Any) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", " ", str(s).strip().lower()).strip()
 
 
 def _pairs(x: Any, name: str) -> list[tuple[Any, Any]]:
@@ -80,10 +74,7 @@ def settings_arg(settings: Any) -> dict[str, Any]:
 
 def tolerances_arg(tolerances: Any) -> dict[str, float]:
     """Parse a label (or key) | value range of tolerances."""
-    if tolerances is None:
-        return {}
-    g = coerce.grid(tolerances, "tolerances")
-    if g.size == 1 and coerce.is_blank(g[0, 0]):
+    if _opt(tolerances) is None:
         return {}
     by_label = {_norm(lab): k for k, (lab, _, _) in TOLERANCE_DOCS.items()}
     out = {}
