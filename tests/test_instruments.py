@@ -88,3 +88,13 @@ def test_instrument_worksheet_function():
     assert f.call("ES") == 6000.0
     assert f.call("NQ").startswith("#VALUE! INSTRUMENT:") and "ES, MES" in f.call("NQ")
     assert "expected one of name, factor" in f.call("ES", "colour")
+
+
+def test_from_grid_needs_no_name_column_and_reports_bad_expiry():
+    head = ["Ticker", "Factor", "Kind", "Price", "Multiplier", "Expiry"]
+    cat = I.from_grid([head, ["X", "equity", "future", 10, 2, 46374]])
+    assert cat["X"].name == "X" and str(cat["X"].expiry) == "2026-12-18"
+    with pytest.raises(InputError, match=r"row 2 \(expiry\): expected a date"):
+        I.from_grid([head, ["X", "equity", "future", 10, 2, 1e12]])
+    with pytest.raises(InputError, match="needs a header row with the columns Price"):
+        I.from_grid([head[:3], ["X", "equity", "future"]])

@@ -135,3 +135,15 @@ def test_roll_warnings():
     assert call("ROLL_DAYS", 46374, 46366) == [[8.0, "ok"]]
     with pytest.raises(InputError, match="expected a date"):
         perps.roll_warnings({"ES": "soon"}, "2026-12-10")
+
+
+def test_roll_days_bad_dates_are_messages_not_internal_errors():
+    # an out-of-range serial, a formula pointing at an empty cell (0), a logical value
+    for expiry, message in ((1e10, "expiry: expected a date"), (0, "expiry is required"),
+                            (True, "expiry: expected a date")):
+        value, exc = R["ROLL_DAYS"].evaluate(expiry, 46366)
+        assert isinstance(exc, InputError) and message in value, value
+    # a blank valuation date means today
+    today = dt.date.today()
+    t = perps.roll_warnings({"ES": today + dt.timedelta(days=3)}, "")
+    assert t.loc[0, "days_left"] == 3 and t.loc[0, "status"] == "roll"

@@ -62,6 +62,8 @@ from typing import Any, Iterable, Literal
 import numpy as np
 import pandas as pd
 
+from . import coerce
+from .budget import as_date
 from .errors import InputError
 
 __all__ = [
@@ -340,24 +342,8 @@ SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
 _HEADER_TO_FIELD = {h.lower(): f for h, f in SHEET_COLUMNS} | {f: f for _, f in SHEET_COLUMNS} | {
     "beta": "beta", "duration": "beta", "funding": "funding_rate", "contract size": "multiplier",
 }
+_REQUIRED = ("ticker", "factor", "kind", "price")  # a blank name takes the ticker
 _TEXT_FIELDS = {"ticker", "name", "factor", "kind", "currency", "micro", "tilt"}
-
-
-def _cell_date(v: Any, where: str) -> _dt.date | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, _dt.datetime):
-        return v.date()
-    if isinstance(v, _dt.date):
-        return v
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return (_dt.datetime(1899, 12, 30) + _dt.timedelta(days=float(v))).date()
-    if isinstance(v, str):
-        try:
-            return _dt.date.fromisoformat(v.strip()[:10])
-        except ValueError:
-            pass
-    raise InputError(f"expected a date, found {v!r}", where=where)
 
 
 def from_grid(rows: Any, name: str = "instruments") -> dict[str, Instrument]:
@@ -367,12 +353,10 @@ def from_grid(rows: Any, name: str = "instruments") -> dict[str, Instrument]:
     columns (computed ones) are ignored; rows with a blank ticker are skipped.
     Blank numbers take the :class:`Instrument` defaults (multiplier 1, beta 1).
     """
-    from . import coerce
-
     g = coerce.grid(rows, name)
     header = [str(v).strip().lower() if isinstance(v, str) else "" for v in g[0]]
     cols = {i: _HEADER_TO_FIELD[h] for i, h in enumerate(header) if h in _HEADER_TO_FIELD}
-    missing = [h for h, f in SHEET_COLUMNS[:5] if f not in cols.values()]
+    missing = [h for h, f in SHEET_COLUMNS if f in _REQUIRED and f not in cols.values()]
     if missing:
         raise InputError(f"needs a header row with the columns {', '.join(missing)} "
                          f"(found {', '.join(h for h in header if h) or 'none'})", where=name)
@@ -389,14 +373,14 @@ def from_grid(rows: Any, name: str = "instruments") -> dict[str, Instrument]:
             if field_name in _TEXT_FIELDS:
                 kw[field_name] = str(v).strip()
             elif field_name == "expiry":
-                kw[field_name] = _cell_date(v, where)
+                kw[field_name] = as_date(v, where)
             else:
                 if isinstance(v, bool) or not isinstance(v, (int, float)):
                     raise InputError(f"expected a number, found {v!r}", where=where)
                 kw[field_name] = float(v)
         if not kw.get("ticker"):
             continue
-        for k in ("factor", "kind", "price"):
+        for k in _REQUIRED[1:]:
             if k not in kw:
                 raise InputError(f"has no {k}", where=f"{name} row {r + 1} ({kw['ticker']})")
         kw.setdefault("name", kw["ticker"])

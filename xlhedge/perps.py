@@ -24,7 +24,10 @@ from typing import Any, Iterable, Literal, Mapping
 import numpy as np
 import pandas as pd
 
+from . import coerce
+from .budget import as_date
 from .errors import InputError
+from .sizing import _arr, _check, _out
 
 __all__ = [
     "PERP_DEFAULTS",
@@ -60,29 +63,8 @@ LIQUIDATION_NOTE = (
 )
 
 
-def _arr(x: Any, name: str) -> np.ndarray:
-    a = np.asarray(x, dtype=np.float64)
-    if np.isnan(a).any():
-        raise InputError("is missing (blank/NaN)", where=name)
-    return a
-
-
 def _positive(x: Any, name: str) -> np.ndarray:
-    a = _arr(x, name)
-    if (a <= 0).any():
-        raise InputError(f"must be > 0, got {a[a <= 0].ravel()[0]:g}", where=name)
-    return a
-
-
-def _out(a: np.ndarray) -> Any:
-    return a.item() if a.ndim == 0 else a
-
-
-def _option(x: Any, name: str, choices: tuple[str, ...]) -> str:
-    v = str(x).strip().lower() if isinstance(x, str) else None
-    if v not in choices:
-        raise InputError(f"expected one of {', '.join(choices)}, found {x!r}", where=name)
-    return v
+    return _check(x, name, low=0, low_open=True)
 
 
 # --------------------------------------------------------------------------- PnL
@@ -134,7 +116,7 @@ def funding_payment(position_value, rate, periods=1, side: str = "short"):
     k = _arr(periods, "periods")
     if (k < 0).any():
         raise InputError(f"must be ≥ 0, got {k[k < 0].ravel()[0]:g}", where="periods")
-    sign = 1.0 if _option(side, "side", SIDES) == "short" else -1.0
+    sign = 1.0 if coerce.choice(side, "side", SIDES) == "short" else -1.0
     return _out(sign * v * r * k)
 
 
@@ -149,7 +131,7 @@ def annualised_carry(rates, periods_per_day=PERP_DEFAULTS["funding_periods_per_d
     if r.size == 0 or np.isnan(r).all():
         raise InputError("has no funding rates", where="rates")
     ppd = _positive(periods_per_day, "periods_per_day")
-    sign = 1.0 if _option(side, "side", SIDES) == "short" else -1.0
+    sign = 1.0 if coerce.choice(side, "side", SIDES) == "short" else -1.0
     return _out(sign * np.nanmean(r, axis=0) * ppd * 365.0)
 
 
@@ -176,8 +158,8 @@ def liquidation_price(entry, leverage, side: str, mmr=PERP_DEFAULTS["mmr"],
     m = _arr(mmr, "mmr")
     if ((m < 0) | (m >= 1)).any():
         raise InputError(f"must be in [0, 1), got {m[(m < 0) | (m >= 1)].ravel()[0]:g}", where="mmr")
-    s = _option(side, "side", SIDES)
-    c = _option(contract, "contract", CONTRACTS)
+    s = coerce.choice(side, "side", SIDES)
+    c = coerce.choice(contract, "contract", CONTRACTS)
     inv = 1.0 / lev
     with np.errstate(divide="ignore"):
         if c == "linear":
@@ -232,45 +214,27 @@ def liquidation_table(entry: float, leverages: Iterable[float], *, mmr: float = 
 
 
 # --------------------------------------------------------------------------- roll
-def _date(v: Any, name: str) -> _dt.date | None:
-    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT or v == "":
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    if isinstance(v, _dt.datetime):
-        return v.date()
-    if isinstance(v, _dt.date):
-        return v
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return (_dt.datetime(1899, 12, 30) + _dt.timedelta(days=float(v))).date()  # Excel serial
-    if isinstance(v, str):
-        try:
-            return _dt.date.fromisoformat(v.strip()[:10])
-        except ValueError:
-            pass
-    raise InputError(f"expected a date, found {v!r}", where=name)
-
-
 def roll_warnings(expiries: Mapping[str, Any] | pd.Series, as_of: Any = None, *,
                   days: int = PERP_DEFAULTS["roll_warning_days"]) -> pd.DataFrame:
     """Roll status of dated futures (SPEC §6): ``expired``, ``roll`` (≤ ``days`` left) or ``ok``.
 
     Parameters
     ----------
-    expiries : ticker → expiry date (blank for undated instruments, which are skipped).
-    as_of : valuation date (default today).
+    expiries : ticker → expiry date (a date, an Excel serial or ISO text; blank for
+        undated instruments, which are skipped).
+    as_of : valuation date (default, or blank: today).
     days : warn this many calendar days before expiry (*editable*, default 5).
 
     Returns
     -------
     DataFrame: ticker, expiry, days_left, status, message.
     """
-    today = _date(as_of, "as_of") if as_of is not None else _dt.date.today()
+    today = (as_date(as_of, "as_of") if as_of is not None else None) or _dt.date.today()
     if days < 0:
         raise InputError(f"must be ≥ 0, got {days}", where="days")
     rows = []
     for t, e in pd.Series(expiries, dtype=object).items():
-        d = _date(e, f"expiry of {t}")
+        d = as_date(e, f"expiry of {t}")
         if d is None:
             continue
         left = (d - today).days

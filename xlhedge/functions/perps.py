@@ -3,15 +3,15 @@ PERP_CARRY, LIQ_PRICE, LIQ_DISTANCE, ROLL_DAYS."""
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
 
 import numpy as np
 
 from .. import coerce, perps
+from ..budget import as_date
 from ..errors import InputError, XlhedgeError
 from ..registry import worksheet_function
-from .sizing import broadcast, is_omitted, num, result, text
+from .sizing import broadcast, is_omitted, num, result
 
 
 @worksheet_function(
@@ -61,7 +61,7 @@ def INVERSE_PNL(contracts: Any, face: Any, entry: Any, exit: Any) -> Any:
 )
 def PERP_FUNDING(position_value: Any, rate: Any, periods: Any = 1, side: Any = "short") -> Any:
     """|value| × rate × periods, signed as received by ``side``."""
-    s = text(side, "side", perps.SIDES, "short")
+    s = coerce.choice(side, "side", perps.SIDES, default="short")
     v, r, k = broadcast(position_value=num(position_value, "position_value"), rate=num(rate, "rate"),
                         periods=num(periods, "periods", 1.0))
     return result(perps.funding_payment(v, r, k, s))
@@ -79,7 +79,7 @@ def PERP_FUNDING(position_value: Any, rate: Any, periods: Any = 1, side: Any = "
 )
 def PERP_CARRY(rates: Any, periods_per_day: Any = 3, side: Any = "short") -> float:
     """Decimal per year (0.1095 = 10.95% of the position value)."""
-    s = text(side, "side", perps.SIDES, "short")
+    s = coerce.choice(side, "side", perps.SIDES, default="short")
     r = coerce.to_float(rates, "rates", blank=np.nan)
     ppd = coerce.scalar(periods_per_day, "periods_per_day", default=3, minimum=0, strict_min=True)
     return float(perps.annualised_carry(r.ravel(), ppd, s))
@@ -107,8 +107,8 @@ def LIQ_PRICE(entry: Any, leverage: Any, side: Any, mmr: Any = 0.005, contract: 
 
     A position the simplified form cannot liquidate shows a #NUM! message saying so.
     """
-    s = text(side, "side", perps.SIDES, None)
-    c = text(contract, "contract", perps.CONTRACTS, "linear")
+    s = coerce.choice(side, "side", perps.SIDES)
+    c = coerce.choice(contract, "contract", perps.CONTRACTS, default="linear")
     p0, lev = broadcast(entry=num(entry, "entry"), leverage=num(leverage, "leverage"))
     m = coerce.scalar(mmr, "mmr", default=0.005, minimum=0, maximum=1, strict_max=True)
     price = np.asarray(perps.liquidation_price(p0, lev, s, m, c), dtype=np.float64)
@@ -150,11 +150,11 @@ def LIQ_DISTANCE(entry: Any, liq_price: Any, daily_vol: Any = None) -> list[list
 )
 def ROLL_DAYS(expiry: Any, as_of: Any = None, days: Any = 5) -> list[list[Any]]:
     """Calendar days left and a status word (SPEC §6 roll warning)."""
-    e = coerce.grid(expiry, "expiry")[0, 0]
-    if coerce.is_blank(e):
+    e = as_date(coerce.grid(expiry, "expiry")[0, 0], "expiry")
+    if e is None:  # blank, or 0 from a formula pointing at an empty cell
         raise InputError("is required, found a blank", where="expiry")
     a = None if is_omitted(as_of) else coerce.grid(as_of, "as_of")[0, 0]
     n = coerce.scalar(days, "days", default=5, minimum=0)
-    t = perps.roll_warnings({"contract": e}, a if a is not None else _dt.date.today(), days=int(n))
+    t = perps.roll_warnings({"contract": e}, a, days=int(n))
     row = t.iloc[0]
     return [[float(row["days_left"]), str(row["status"])]]
