@@ -21,10 +21,12 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from . import coerce
 from ._typing import CORE_FACTORS
 from .errors import InputError
 from .factors import BASIS_POINT
 from .perps import CONTRACTS, PERP_DEFAULTS
+from .sizing import _arr
 
 __all__ = [
     "FACTOR_SHOCKS",
@@ -65,13 +67,6 @@ REGIME_DEFAULTS = pd.DataFrame(
 
 REGIME_NOTE = ("Correlations are SPEC §3's typical values (illustrative, recompute against "
                "current data); vols are illustrative.")
-
-
-def _arr(x: Any, name: str) -> np.ndarray:
-    a = np.asarray(x, dtype=np.float64)
-    if np.isnan(a).any():
-        raise InputError("is missing (blank/NaN)", where=name)
-    return a
 
 
 def _scales(factors: list[str], scales: Mapping[str, float] | pd.Series | None) -> np.ndarray:
@@ -248,9 +243,7 @@ def hedge_outcomes(spot_qty: float, price: float, ratios: Iterable[float], moves
     r·Q·P0/face pays the same as the linear short; it differs in coin (collateral)
     terms, shown in ``hedge_coin``: with r = 1 spot + hedge hold USD Q·P0.
     """
-    c = str(contract).strip().lower() if isinstance(contract, str) else None
-    if c not in CONTRACTS:
-        raise InputError(f"expected one of {', '.join(CONTRACTS)}, found {contract!r}", where="contract")
+    c = coerce.choice(contract, "contract", CONTRACTS)
     q = float(_arr(spot_qty, "spot_qty"))
     p0 = float(_arr(price, "price"))
     if p0 <= 0:

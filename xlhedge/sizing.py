@@ -519,9 +519,7 @@ def crypto_contracts(spot_value, price, *, ratio=1.0, beta=1.0, contract: str = 
 
     Returns the (positive) number of contracts to sell, unrounded.
     """
-    kind = str(contract).strip().lower()
-    if kind not in ("linear", "inverse"):
-        raise InputError(f"expected one of linear, inverse, found {contract!r}", where="contract")
+    kind = coerce.choice(contract, "contract", ("linear", "inverse"))
     v = _arr(spot_value, "spot_value")
     h = _check(ratio, "ratio", low=0, high=1)
     b = _arr(beta, "beta")

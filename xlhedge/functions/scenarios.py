@@ -12,7 +12,7 @@ from .._typing import CORE_FACTORS
 from ..errors import InputError
 from ..perps import CONTRACTS
 from ..registry import worksheet_function
-from .sizing import broadcast, num, result, text
+from .sizing import broadcast, num, result
 
 _OUTPUTS = ("table", "net", "spot", "hedge", "funding", "hedge_coin")
 
@@ -103,8 +103,8 @@ def HEDGE_OUTCOMES(spot_qty: Any, price: Any, ratios: Any, moves: Any, contract:
                    funding_rate: Any = 0.0, days: Any = 0.0, periods_per_day: Any = 3,
                    face: Any = 100.0, output: Any = "table") -> np.ndarray:
     """5 BTC at 60,000, ratio 0.5, move −0.2 → spot −60,000, hedge +30,000, net −30,000."""
-    c = text(contract, "contract", CONTRACTS, "linear")
-    out = text(output, "output", _OUTPUTS, "table")
+    c = coerce.choice(contract, "contract", CONTRACTS, default="linear")
+    out = coerce.choice(output, "output", _OUTPUTS, default="table")
     q = coerce.scalar(spot_qty, "spot_qty")
     p = coerce.scalar(price, "price", minimum=0, strict_min=True)
     r = coerce.vector(ratios, "ratios", blank=np.nan)

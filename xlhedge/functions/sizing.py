@@ -67,11 +67,6 @@ def result(a: Any) -> Any:
     return float(a.reshape(-1)[0]) if a.size == 1 else a
 
 
-def text(x: Any, name: str, choices: tuple[str, ...], default: str | None) -> str:
-    """A text option, normalised once, listing the valid choices on error."""
-    return coerce.choice(x, name, choices, default=default)
-
-
 # ----------------------------------------------------------------------------- general form
 @worksheet_function(
     "HEDGE_NOTIONAL",
@@ -474,7 +469,7 @@ def INSTRUMENT(ticker: Any, field: Any = "price") -> Any:
     if coerce.is_blank(t):
         raise InputError("is required", where="ticker")
     inst = _inst.lookup(str(t))
-    f = text(field, "field", _FIELDS, "price")
+    f = coerce.choice(field, "field", _FIELDS, default="price")
     v = getattr(inst, f)
     if isinstance(v, _dt.date):
         return _dt.datetime(v.year, v.month, v.day)
