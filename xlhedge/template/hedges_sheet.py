@@ -74,8 +74,7 @@ def build(wb: Workbook, ctx) -> None:
         "sheet (illustrative: refresh them).",
     )
     ws.cell(row=ALPHA_ROW, column=1, value="Alpha estimate α (0 ≤ α < 1)").font = Font(bold=True)
-    a = ws.cell(row=ALPHA_ROW, column=2, value=0.0)
-    a.fill, a.border, a.number_format = style.INPUT_FILL, style.BOX, "0%"
+    style.input_cell(ws, ALPHA_ROW, 2, 0.0, "0%")
     ctx.define("HedgeAlpha", f"{SHEET}!$B${ALPHA_ROW}")
 
     style.header(ws, HEADER_ROW, 1, COLUMNS)
@@ -86,8 +85,7 @@ def build(wb: Workbook, ctx) -> None:
         ws.cell(row=r, column=2, value=f"=Exposures!$B${ex0 + i}").number_format = style.FMT_EXPOSURE
         for col, value, fmt in ((3, DEFAULT_HEDGE_INSTRUMENTS.get(factor), "@"),
                                 (4, DEFAULT_RATIO, "0%"), (5, 0.0, style.FMT_EXPOSURE)):
-            c = ws.cell(row=r, column=col, value=value)
-            c.fill, c.border, c.number_format = style.INPUT_FILL, style.BOX, fmt
+            style.input_cell(ws, r, col, value, fmt)
         ws.cell(row=r, column=6, value=f"=HEDGE_NOTIONAL(B{r},NAV,D{r},E{r},HedgeAlpha)")
         ws[f"G{r}"] = ArrayFormula(
             f"G{r}:N{r}",
@@ -128,12 +126,8 @@ def build(wb: Workbook, ctx) -> None:
     chart.add_data(before, titles_from_data=True)
     chart.add_data(after, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=ROW0, max_row=LAST))
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
+    style.chart_axes(chart, "0.00")
     chart.x_axis.scaling.orientation = "maxMin"
-    chart.y_axis.number_format = "0.00"
-    chart.legend.position = "b"
-    chart.height, chart.width = 8, 16
     ws.add_chart(chart, f"P{HEADER_ROW}")
 
     for col, width in zip("ABCDEFGHIJKLMN", (24, 13, 11, 9, 11, 14, 7, 12, 10, 13, 8, 9, 13, 18)):
@@ -153,8 +147,7 @@ def _fx_block(ws, ctx) -> None:
         ws.cell(row=r, column=1, value=ccy).font = Font(bold=True)
         ws.cell(row=r, column=2, value=f"=CURRENCY_EXPOSURE(BookWeights,BookFxCurrencies,BookFxShares,"
                                        f"A{r},RecordCurrency,BookCurrencies)").number_format = style.FMT_EXPOSURE
-        c = ws.cell(row=r, column=3, value=DEFAULT_RATIO)
-        c.fill, c.border, c.number_format = style.INPUT_FILL, style.BOX, "0%"
+        style.input_cell(ws, r, 3, DEFAULT_RATIO, "0%")
         ws[f"D{r}"] = ArrayFormula(f"D{r}:I{r}",
                                    f"=FX_HEDGE(A{r},B{r},NAV,C{r},RecordCurrency,InstrumentTable)")
         for col, fmt in ((5, "0.00;[Red]-0.00"), (6, "0;[Red]-0"), (8, "0.00;[Red]-0.00"), (9, "0;[Red]-0")):
@@ -182,8 +175,7 @@ def _perp_block(ws, ctx) -> None:
     for k, (label, value, fmt) in enumerate(_PERP_INPUTS):
         r = PERP_ROW0 + k
         ws.cell(row=r, column=1, value=label)
-        c = ws.cell(row=r, column=2, value=value)
-        c.fill, c.border, c.number_format = style.INPUT_FILL, style.BOX, fmt
+        style.input_cell(ws, r, 2, value, fmt)
         refs[label] = f"B{r}"
     side = DataValidation(type="list", formula1='"' + ",".join(SIDES) + '"', allow_blank=False)
     side.add(refs["Side"])

@@ -89,12 +89,6 @@ def build(wb: Workbook, ctx) -> None:
     style.print_setup(ws)
 
 
-def _input(ws, row: int, col: int, value, fmt: str):
-    c = ws.cell(row=row, column=col, value=value)
-    c.fill, c.border, c.number_format = style.INPUT_FILL, style.BOX, fmt
-    return c
-
-
 def _shock_table(ws, ctx) -> None:
     ws.cell(row=S_TITLE, column=1, value="1. Factor shocks — unhedged vs hedged (SPEC §7)").font = Font(bold=True, size=12)
     style.header(ws, S_HEADER, 1, S_COLUMNS)
@@ -104,7 +98,7 @@ def _shock_table(ws, ctx) -> None:
         ws.cell(row=r, column=1, value=f"=Exposures!$A${ex0 + i}").font = Font(bold=True)
         ws.cell(row=r, column=2, value=FACTOR_SHOCKS.loc[f, "unit"])
         unit = FACTOR_SHOCKS.loc[f, "unit"]
-        _input(ws, r, 3, float(FACTOR_SHOCKS.loc[f, "default_shock"]), "0.0%" if unit == "% move" else "0.0")
+        style.input_cell(ws, r, 3, float(FACTOR_SHOCKS.loc[f, "default_shock"]), "0.0%" if unit == "% move" else "0.0")
         ws.cell(row=r, column=4, value=f"=Exposures!$B${ex0 + i}")
         ws.cell(row=r, column=5, value=f"=Hedges!$M${hedges_sheet.ROW0 + i}")
     ws.cell(row=S_TOTAL, column=1, value="Total").font = Font(bold=True)
@@ -127,7 +121,7 @@ def _shock_table(ws, ctx) -> None:
     chart.y_axis.title = "P&L (currency)"
     chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=S_HEADER, max_row=S_TOTAL), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=S_ROW0, max_row=S_TOTAL))
-    _axes(chart, "#,##0")
+    style.chart_axes(chart, "#,##0")
     chart.x_axis.scaling.orientation = "maxMin"
     ws.add_chart(chart, f"K{S_TITLE}")
 
@@ -143,7 +137,7 @@ def _regime(ws, ctx) -> None:
     for k, (label, value, fmt, name) in enumerate(inputs):
         r = R_INPUT0 + k
         ws.cell(row=r, column=1, value=label)
-        _input(ws, r, 2, value, fmt)
+        style.input_cell(ws, r, 2, value, fmt)
         ctx.define(name, f"{SHEET}!$B${r}")
     r_dur = R_INPUT0 + 2
     ws.cell(row=r_dur, column=1, value="TLT duration (from Instruments)")
@@ -154,17 +148,17 @@ def _regime(ws, ctx) -> None:
         r = R_ROW0 + k
         ws.cell(row=r, column=1, value=proxy).font = Font(bold=True)
         ws.cell(row=r, column=2, value=row["factor"])
-        _input(ws, r, 3, float(row["vol"]), "0%")
+        style.input_cell(ws, r, 3, float(row["vol"]), "0%")
         for col, key in ((4, "rho_normal"), (5, "rho_stress")):
-            _input(ws, r, col, float(row[key]), "+0.00;-0.00;0.00")
+            style.input_cell(ws, r, col, float(row[key]), "+0.00;-0.00;0.00")
         per_unit = f"=-1/($B${r_dur}*0.0001)" if row["factor"] == "duration" else 1.0
         c = ws.cell(row=r, column=6, value=per_unit)
         c.number_format = "0.0"
     vol_r = R_LAST
     ws.cell(row=vol_r, column=1, value="VIX (not in SPEC's table)").font = Font(bold=True)
     ws.cell(row=vol_r, column=2, value="vol")
-    _input(ws, vol_r, 7, 0.0, "0.0")
-    _input(ws, vol_r, 8, 0.0, "0.0")
+    style.input_cell(ws, vol_r, 7, 0.0, "0.0")
+    style.input_cell(ws, vol_r, 8, 0.0, "0.0")
     spx = R_ROW0  # the SPX row holds σ_SPX
     for col, rho in (("G", "D"), ("H", "E")):
         ws[f"{col}{R_ROW0}"] = ArrayFormula(
@@ -217,7 +211,7 @@ def _regime(ws, ctx) -> None:
     chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=SUM_HEADER, max_row=SUM_HEADER + 2),
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=SUM_HEADER + 1, max_row=SUM_HEADER + 2))
-    _axes(chart, "#,##0")
+    style.chart_axes(chart, "#,##0")
     ws.add_chart(chart, f"K{R_TITLE}")
 
 
@@ -233,7 +227,7 @@ def _outcomes(ws, ctx) -> None:
     for k, (label, value, fmt) in enumerate(O_INPUTS):
         r = O_INPUT0 + k
         ws.cell(row=r, column=1, value=label)
-        _input(ws, r, 2, value, fmt)
+        style.input_cell(ws, r, 2, value, fmt)
         refs[label] = f"$B${r}"
     dv = DataValidation(type="list", formula1='"' + ",".join(CONTRACTS) + '"', allow_blank=False)
     dv.add(refs["Hedge contract"].replace("$", ""))
@@ -248,7 +242,7 @@ def _outcomes(ws, ctx) -> None:
         for j, m in enumerate(MOVES):
             c = ws.cell(row=top, column=2 + j)
             if k == 0:
-                _input(ws, top, 2 + j, m, "+0%;-0%;0%")
+                style.input_cell(ws, top, 2 + j, m, "+0%;-0%;0%")
             else:
                 c.value = f"={ws.cell(row=grid_top(0), column=2 + j).coordinate}"
                 c.number_format = "+0%;-0%;0%"
@@ -256,7 +250,7 @@ def _outcomes(ws, ctx) -> None:
         for i, h in enumerate(RATIOS):
             r = top + 1 + i
             if k == 0:
-                _input(ws, r, 1, h, "0%")
+                style.input_cell(ws, r, 1, h, "0%")
             else:
                 ws.cell(row=r, column=1, value=f"=A{grid_top(0) + 1 + i}").number_format = "0%"
             for j in range(len(MOVES)):
@@ -280,15 +274,6 @@ def _outcomes(ws, ctx) -> None:
     data = Reference(ws, min_col=1, max_col=1 + len(MOVES), min_row=top + 1, max_row=top + len(RATIOS))
     chart.add_data(data, from_rows=True, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(MOVES), min_row=top, max_row=top))
-    _axes(chart, "#,##0")
+    style.chart_axes(chart, "#,##0")
     chart.x_axis.number_format = "+0%;-0%;0%"
     ws.add_chart(chart, f"K{O_TITLE}")
-
-
-def _axes(chart, y_format: str) -> None:
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.y_axis.number_format = y_format
-    chart.height, chart.width = 8, 16
-    if chart.legend is not None:
-        chart.legend.position = "b"

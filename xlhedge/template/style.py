@@ -63,3 +63,20 @@ def print_setup(ws: Worksheet) -> None:
     ws.page_setup.fitToHeight = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
+
+
+def chart_axes(chart, y_format: str, *, height: float = 8, width: float = 16) -> None:
+    """Show both axes (openpyxl hides them by default), format the value axis, legend below."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.number_format = y_format
+    chart.height, chart.width = height, width
+    if chart.legend is not None:
+        chart.legend.position = "b"
+
+
+def input_cell(ws: Worksheet, row: int, col: int, value: object, number_format: str = "General"):
+    """A yellow, boxed input cell holding ``value``; returns the cell."""
+    c = ws.cell(row=row, column=col, value=value)
+    c.fill, c.border, c.number_format = INPUT_FILL, BOX, number_format
+    return c
