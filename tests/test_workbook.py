@@ -451,3 +451,25 @@ def test_dynamic_array_spills_resizes_and_reports_a_blocked_spill(tmp_path: Path
     assert any(f.where == "Sheet!G1" and "G2 is not empty" in f.message for f in rep.warnings)
     # Recomputing again is stable.
     assert run(p)[1].changed == []
+
+
+def test_sheet_scoped_names(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    risk = wb.active
+    risk.title = "Risk"
+    risk.append(["w", 0.1, 0.2])
+    risk.append(["e", 1.0, 3.0])
+    risk.defined_names["Blk"] = DefinedName("Blk", attr_text="Risk!$A$1:$C$2")
+    other = wb.create_sheet("Other")
+    other.append(["w", 1.0])
+    other.append(["e", 5.0])
+    other.defined_names["Blk"] = DefinedName("Blk", attr_text="Other!$A$1:$B$2")  # same name, other sheet
+    risk["E1"] = "=FACTOR_EXPOSURE(Blk)"
+    other["E1"] = "=FACTOR_EXPOSURE(Blk)"
+    other["E2"] = "=FACTOR_EXPOSURE(Risk!Blk)"
+    p = tmp_path / "local.xlsx"
+    wb.save(p)
+    rep, _ = run(p)
+    assert not rep.findings, rep.findings
+    assert values(p, "Risk", "E1:E1")[0][0] == pytest.approx(0.1 + 0.6)
+    assert values(p, "Other", "E1:E2") == [[5.0], [pytest.approx(0.7)]]

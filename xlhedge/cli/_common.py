@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 from typing import Any, Callable, TypeVar
 
 import typer
@@ -46,7 +45,3 @@ def handles_errors(fn: F) -> F:
                  "and report it", 3)
 
     return wrapper  # type: ignore[return-value]
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

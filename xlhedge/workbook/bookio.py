@@ -45,11 +45,21 @@ class BookIO(Protocol):
     #: Shown in messages: the file name, or the open book's name.
     name: str
 
+    #: Optional: input ranges that pipeline steps wrote with ``write_input``. The
+    #: evaluator recomputes native formulas reading them (a saved file has no
+    #: spreadsheet engine to do it). A live book leaves it out: Excel recalculates
+    #: those formulas itself when the refresh ends.
+    written_inputs: list[CellRange]
+
     def sheet_names(self) -> list[str]:
         """Worksheet names in tab order."""
 
     def defined_names(self) -> dict[str, str]:
-        """Workbook-scope defined names: upper-case name -> reference text."""
+        """Defined names: upper-case name -> reference text.
+
+        Workbook-scope names are keyed by name; sheet-scope names by
+        ``SHEET!NAME`` (both upper-case, sheet unquoted).
+        """
 
     def formula_cells(self) -> Iterator[FormulaCell]:
         """Every formula cell of every worksheet."""

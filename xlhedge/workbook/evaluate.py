@@ -33,7 +33,7 @@ from ..registry import WorksheetFunction, registry
 from . import formula as fx
 from .bookio import BookIO, FormulaCell
 from .native import NATIVE, ExcelValueError, Grid, as_number, binary, negate, percent
-from .refs import CellRange, parse_ref
+from .refs import CellRange, parse_ref, split_sheet
 
 __all__ = ["evaluate_book", "Node"]
 
@@ -65,8 +65,18 @@ class _Names:
         self.raw = io.defined_names()
         self.resolved: dict[str, CellRange | tuple | None] = {}
 
-    def resolve(self, name: str) -> CellRange | tuple | None:
-        key = name.upper()
+    def resolve(self, name: str, sheet: str | None = None) -> CellRange | tuple | None:
+        """A name as written in a formula on ``sheet``: the sheet's own name first, then the workbook's."""
+        qualified, bare = split_sheet(name)
+        if qualified is not None:
+            return self._lookup(f"{qualified.upper()}!{bare.upper()}")
+        if sheet is not None:
+            local = self._lookup(f"{sheet.upper()}!{bare.upper()}")
+            if local is not None:
+                return local
+        return self._lookup(bare.upper())
+
+    def _lookup(self, key: str) -> CellRange | tuple | None:
         if key in self.resolved:
             return self.resolved[key]
         text = self.raw.get(key)
@@ -106,12 +116,12 @@ class Evaluator:
         """A reference or name used in a formula on ``sheet`` -> CellRange or a constant tree."""
         try:
             if "!" not in text:
-                named = self.names.resolve(text)
+                named = self.names.resolve(text, sheet)
                 if named is not None:
                     return named
             rng = parse_ref(text, default_sheet=sheet)
         except FormulaError:
-            named = self.names.resolve(text)
+            named = self.names.resolve(text, sheet)
             if named is not None:
                 return named
             raise FormulaError(f"{text!r} is neither a cell reference nor a defined name of this workbook") from None
@@ -332,7 +342,7 @@ class Evaluator:
             block = self._cache.get(target)
             if block is None:
                 block = self._cache[target] = Grid.of(self.io.read(target)).a
-            return Grid(block.copy(), from_ref=True)
+            return Grid(block.copy())
         if kind == "array":
             rows = [[self._scalar(self.eval(x, sheet)) for x in r] for r in node[1]]
             return Grid.of(rows)

@@ -36,7 +36,9 @@ class FileBook:
         return list(self.pkg.sheet_order)
 
     def defined_names(self) -> dict[str, str]:
-        return dict(self.pkg.defined_names)
+        names = dict(self.pkg.defined_names)
+        names.update({f"{sheet.upper()}!{name}": text for (sheet, name), text in self.pkg.local_names.items()})
+        return names
 
     def formula_cells(self) -> Iterator[FormulaCell]:
         for sheet in self.pkg.sheet_order:

@@ -28,20 +28,19 @@ REF = ExcelError("#REF!")
 
 
 class Grid:
-    """A 2-D block of values; ``from_ref`` marks a block read from cells."""
+    """A 2-D block of values (a range or an array constant)."""
 
-    __slots__ = ("a", "from_ref")
+    __slots__ = ("a",)
 
-    def __init__(self, a: np.ndarray, from_ref: bool = False) -> None:
+    def __init__(self, a: np.ndarray) -> None:
         self.a = a
-        self.from_ref = from_ref
 
     @classmethod
-    def of(cls, rows: list[list[Any]], from_ref: bool = False) -> "Grid":
+    def of(cls, rows: list[list[Any]]) -> "Grid":
         a = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=object)
         for i, r in enumerate(rows):
             a[i, :] = r
-        return cls(a, from_ref)
+        return cls(a)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -179,7 +178,7 @@ def percent(x: Any) -> Any:
 
 
 # ---------------------------------------------------------------- functions
-def _flatten(args: list[Any], *, from_ref_numbers_only: bool = True) -> list[float]:
+def _flatten(args: list[Any]) -> list[float]:
     """Numbers for SUM-like functions: in ranges only numbers count; direct args coerce."""
     out: list[float] = []
     for a in args:

@@ -296,14 +296,6 @@ class XlsxPackage:
                 out[r - rng.r1][c - rng.c1] = v
         return out
 
-    def used_bounds(self, sheet: str) -> tuple[int, int]:
-        """(last row, last column) holding anything."""
-        part = self.sheet(sheet)
-        keys = part.values.keys() | part.formulas.keys()
-        if not keys:
-            return (0, 0)
-        return (max(r for r, _ in keys), max(c for _, c in keys))
-
     # ------------------------------------------------------------------ writing
     def set_cached(self, sheet: str, row: int, col: int, value: Any) -> bool:
         """Set the cached value of a cell, keeping its formula. Returns True if it changed."""

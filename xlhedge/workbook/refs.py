@@ -134,6 +134,8 @@ def parse_ref(ref: str, default_sheet: str | None = None) -> CellRange:
         raise FormulaError(f"the reference {ref!r} names no sheet")
     parts = addr.split(":")
     if len(parts) == 1:
+        if not _CELL.match(addr):  # "BLK" or "3" alone is a name or a number, not a range
+            raise FormulaError(f"cannot read the reference {ref!r}")
         parts = parts * 2
     if len(parts) != 2:
         raise FormulaError(f"cannot read the reference {ref!r}")
