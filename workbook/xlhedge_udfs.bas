@@ -95,13 +95,13 @@ failed:
     CORRELATION_MATRIX = Err.Description
 End Function
 
-Function CURRENCY_EXPOSURE(weights, currencies, fx_shares, currency_, Optional record)
+Function CURRENCY_EXPOSURE(weights, currencies, fx_shares, currency_, Optional record, Optional listing)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        CURRENCY_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "CURRENCY_EXPOSURE", Array(weights, currencies, fx_shares, currency_, record), ThisWorkbook, Application.Caller)
+        CURRENCY_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "CURRENCY_EXPOSURE", Array(weights, currencies, fx_shares, currency_, record, listing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        CURRENCY_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "CURRENCY_EXPOSURE", Array(weights, currencies, fx_shares, currency_, record))
+        CURRENCY_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "CURRENCY_EXPOSURE", Array(weights, currencies, fx_shares, currency_, record, listing))
         Exit Function
     #End If
 failed:
@@ -173,13 +173,13 @@ failed:
     FACTOR_EXPOSURE = Err.Description
 End Function
 
-Function FX_EXPOSURE(weights, currencies, Optional fx_shares, Optional record, Optional rows)
+Function FX_EXPOSURE(weights, currencies, Optional fx_shares, Optional record, Optional rows, Optional listing)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        FX_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "FX_EXPOSURE", Array(weights, currencies, fx_shares, record, rows), ThisWorkbook, Application.Caller)
+        FX_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "FX_EXPOSURE", Array(weights, currencies, fx_shares, record, rows, listing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        FX_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "FX_EXPOSURE", Array(weights, currencies, fx_shares, record, rows))
+        FX_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "FX_EXPOSURE", Array(weights, currencies, fx_shares, record, rows, listing))
         Exit Function
     #End If
 failed:
@@ -637,12 +637,13 @@ Sub RegisterXlhedgeFunctions()
     d(1) = "Number of most recent common returns per pair (optional; all when blank)."
     d(2) = "Return type: ""simple"" (default) or ""log""."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CORRELATION_MATRIX", Description:="Pearson correlation matrix of returns, each pair aligned on its common rows (SPEC " & ChrW(167) & "3).", Category:="xlhedge", ArgumentDescriptions:=d
-    ReDim d(0 To 4)
+    ReDim d(0 To 5)
     d(0) = "Position weights, fraction of NAV (short < 0), one row or column."
     d(1) = "Per position, the currency its value moves with (ISO code), same length."
     d(2) = "Per position, share of its value that moves with that currency (blank = 1)."
     d(3) = "The currency to report (ISO code, e.g. EUR)."
     d(4) = "Currency of record (default USD)."
+    d(5) = "Per position, the listing currency: used where the FX exposure currency is blank (share as given, blank = 1); optional, same length."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CURRENCY_EXPOSURE", Description:="Exposure of the book to one currency against the currency of record (SPEC " & ChrW(167) & "5 FX).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "Price (> 0): per share for an ETF; points per 100 of face for a bond future."
@@ -674,12 +675,13 @@ Sub RegisterXlhedgeFunctions()
     d(1) = "With betas: one row of weights (fraction of NAV, short < 0). With a block: NAV (optional), multiplies the result into currency."
     d(2) = "NAV in the currency of record (optional): result " & ChrW(215) & " NAV, i.e. currency exposure."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FACTOR_EXPOSURE", Description:="Net factor exposure of the book, " & ChrW(931) & " weight " & ChrW(215) & " beta per factor row (SPEC " & ChrW(167) & "2).", Category:="xlhedge", ArgumentDescriptions:=d
-    ReDim d(0 To 4)
+    ReDim d(0 To 5)
     d(0) = "Position weights, fraction of NAV (short < 0), one row or column."
     d(1) = "Per position, the currency its value moves with (ISO code), same length."
     d(2) = "Per position, share of its value that moves with that currency (blank = 1); optional."
     d(3) = "Currency of record (default USD); its positions carry no FX exposure."
     d(4) = "Pad the result with blank rows to this many (fits a fixed array range); optional."
+    d(5) = "Per position, the listing currency: used where the FX exposure currency is blank (share as given, blank = 1); optional, same length."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FX_EXPOSURE", Description:="Exposure per currency against the currency of record, " & ChrW(931) & " weight " & ChrW(215) & " FX share (SPEC " & ChrW(167) & "5 FX).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "Currency of the exposure (ISO code)."
