@@ -356,3 +356,45 @@ def test_worksheet_series_ending_early_in_the_same_selection_are_padded():
     a = [[100.0], [101.0], [103.0], [102.0], [104.0], [None]]
     b = [[10.0], [10.2], [10.1], [10.4], [None], [None]]
     assert f["BETA"].call(a, b) == pytest.approx(beta(pd.Series([100.0, 101, 103, 102]), pd.Series([10.0, 10.2, 10.1, 10.4])))
+
+
+def test_t_and_adjusted_beta_columns_equal_statsmodels(px):
+    """BETA_STATS shows t; the estimate log and docs show adjusted beta: pin both independently."""
+    st_ = beta_stats(px[["XOM"]], px["SP500"], 500).loc["XOM"]
+    r = _pair(px, "XOM", "SP500").iloc[-500:]
+    fit = sm.OLS(r["XOM"], sm.add_constant(r["SP500"])).fit()
+    assert st_["t"] == pytest.approx(fit.tvalues.iloc[1], rel=1e-10)
+    assert st_["adjusted_beta"] == pytest.approx(0.67 * fit.params.iloc[1] + 0.33, abs=TOL)
+    w = 0.94 ** np.arange(len(r))[::-1]
+    assert st_["ewma_beta"] == pytest.approx(sm.WLS(r["XOM"], r["SP500"], weights=w).fit().params.iloc[0], abs=TOL)
+
+
+def test_flat_benchmark_is_not_enough_data_not_a_blank_beta():
+    a = pd.Series([100.0, 101, 99, 102, 104, 103])
+    flat = pd.Series([50.0] * 6)
+    with pytest.raises(NotEnoughData, match="benchmark_prices has no variance over the 5 common returns"):
+        beta_stats(a, flat)
+    # B trades only on the dates the benchmark stands still: its beta is undefined, A's is not
+    two = pd.DataFrame({"A": a, "B": [np.nan, np.nan, 3.0, 3.1, 2.9, 3.2]})
+    with pytest.raises(NotEnoughData, match="over the 3 common returns for B"):
+        beta(two, pd.Series([10.0, 11, 12, 12, 12, 12]))
+    msg = registry()["BETA"].call([[v] for v in a], [[v] for v in flat])
+    assert msg.startswith("#NUM! BETA: benchmark_prices has no variance")
+
+
+def test_option_arguments_are_normalised_once():
+    sub = pd.DataFrame({"a": [100.0, 101, 99, 102, 104, 103], "b": [50.0, 50.5, 49, 51, 52, 51.2]})
+    assert beta(sub["a"], sub["b"], method=" EWMA ", kind="LOG") == beta(sub["a"], sub["b"], method="ewma", kind="log")
+    with pytest.raises(InputError, match="kind: expected one of simple, log, found 'cubic'"):
+        correlation_matrix(sub, kind="cubic")
+    with pytest.raises(InputError, match="frequency: expected one of daily, weekly"):
+        rolling_beta(sub[["a"]], sub["b"], 3, frequency="monthly")
+
+
+def test_regime_correlation_accepts_one_regime_name(regime_inputs):
+    sub, v = regime_inputs
+    one = regime_correlation(sub, v, regimes="Stress")
+    assert list(one.raw) == ["stress"]
+    pd.testing.assert_frame_equal(one.raw["stress"], regime_correlation(sub, v).raw["stress"])
+    with pytest.raises(InputError, match="market must be between 0 and 3, got 1.5"):
+        regime_correlation(sub, v, market=1.5)

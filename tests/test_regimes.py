@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -113,3 +114,34 @@ def test_calibration_defaults_and_errors():
     got = registry()["CALIBRATE_THRESHOLDS"].call([[x] for x in move_like], [[x] for x in v])
     ref = calibrate_thresholds(move_like, reference=v)
     assert got == [[pytest.approx(ref.low), pytest.approx(ref.high)]]
+
+
+def test_bad_levels_and_percentiles_are_input_errors_not_tracebacks():
+    from xlhedge.estimation import realised_vol_regimes
+
+    with pytest.raises(InputError, match="level: expected a number, found text '20'"):
+        vol_regime("20")
+    with pytest.raises(InputError, match="level"):
+        vol_regime(float("nan"))
+    h = np.linspace(50, 150, 101)
+    with pytest.raises(InputError, match=r"percentiles needs low \(0.9\) ≤ high \(0.1\)"):
+        calibrate_thresholds(h, percentiles={"low": 0.9, "high": 0.1})
+    with pytest.raises(InputError, match="history item 2: expected a number, found text 'x'"):
+        calibrate_thresholds([1.0, "x"] + [2.0] * 30)
+    r = np.random.default_rng(0).normal(0, 0.01, 300)
+    with pytest.raises(InputError, match="percentiles needs 'high'"):
+        realised_vol_regimes(r, percentiles={"low": 0.5})
+    with pytest.raises(InputError, match="realised_vol_window"):
+        realised_vol_regimes(r, window=1)
+
+
+def test_realised_vol_regimes_equal_pandas_quantiles():
+    """Independent: pandas rolling std, numpy quantiles at VIX_PERCENTILES, strict comparisons."""
+    from xlhedge.estimation import realised_vol_regimes
+
+    r = np.random.default_rng(3).standard_t(4, 400) * 0.01
+    got = realised_vol_regimes(r, window=21)
+    s = pd.Series(r).rolling(21).std()
+    lo, hi = s.dropna().quantile([VIX_PERCENTILES["low"], VIX_PERCENTILES["high"]])
+    ref = np.where(s.isna(), "", np.where(s < lo, "low", np.where(s > hi, "high", "normal")))
+    assert got.tolist() == ref.tolist()

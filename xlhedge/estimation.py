@@ -32,9 +32,10 @@ from typing import Any, Literal, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import coerce
 from .errors import InputError, NotEnoughData
-from .prices import _check_frequency, _check_kind, _simple_or_log, pair_returns, to_weekly
-from .regimes import REGIMES, VIX_PERCENTILES, classify
+from .prices import FREQUENCIES, RETURN_KINDS, _simple_or_log, pair_returns, to_weekly
+from .regimes import check_percentiles, classify
 
 __all__ = [
     "beta",
@@ -144,7 +145,7 @@ def _align(asset: Any, benchmark: Any, frequency: str) -> tuple[pd.Index, np.nda
             f"has {len(b)} rows, asset_prices {len(a)}; give both with dates to align them",
             where="benchmark_prices",
         )
-    if _check_frequency(frequency) == "weekly":
+    if coerce.choice(frequency, "frequency", FREQUENCIES) == "weekly":
         if not dated:
             raise InputError("weekly returns need date-indexed prices", where="frequency")
         a, b = to_weekly(a), to_weekly(b)
@@ -263,9 +264,10 @@ def beta_stats(
     ------
     NotEnoughData
         Fewer than :data:`MIN_OBSERVATIONS` common returns, or fewer than
-        ``window``, for some asset (says which, how many found and needed).
+        ``window``, for some asset (says which, how many found and needed);
+        or benchmark returns that do not vary over an asset's returns.
     """
-    k = _check_kind(kind)
+    k = coerce.choice(kind, "kind", RETURN_KINDS)
     w = _window_arg(window)
     lam = _lam_arg(lam)
     index, pa, pb, names, _ = _align(asset_prices, benchmark_prices, frequency)
@@ -275,6 +277,12 @@ def beta_stats(
     _need(found, max(MIN_OBSERVATIONS, w or 0), names, "common returns", "asset_prices")
     keep = _last_n(valid, w)
     s = _ols(ra, rb, keep)
+    flat = ~np.isfinite(s["beta"])  # Var(r_m) = 0: every benchmark return the same
+    if flat.any():
+        j = int(np.argmax(flat))
+        who = f" for {names[j]}" if len(names) > 1 else ""
+        raise NotEnoughData(f"has no variance over the {int(s['n'][j])} common returns{who}; a beta "
+                            "needs a benchmark that moves", where="benchmark_prices")
     s["ewma_beta"] = _ewma(ra, rb, keep, lam)
     first = np.argmax(keep, axis=0)
     last = keep.shape[0] - 1 - np.argmax(keep[::-1], axis=0)
@@ -320,9 +328,7 @@ def beta(
     >>> round(beta(100 * (b / 100) ** 2, b), 2)   # about twice the moves
     2.01
     """
-    m = str(method).strip().lower()
-    if m not in METHODS:
-        raise InputError(f"expected one of {', '.join(METHODS)}, found {method!r}", where="method")
+    m = coerce.choice(method, "method", METHODS)
     st = beta_stats(asset_prices, benchmark_prices, window, kind=kind, frequency=frequency, lam=lam)
     col = st["beta" if m == "ols" else "ewma_beta"]
     single = isinstance(asset_prices, pd.Series) or (
@@ -452,7 +458,7 @@ def _centred_returns(p: np.ndarray, kind: str) -> np.ndarray:
 
 def _rolling(asset_prices: Any, benchmark_prices: Any, window: Any, what: str,
              kind: str, frequency: str) -> pd.DataFrame:
-    k = _check_kind(kind)
+    k = coerce.choice(kind, "kind", RETURN_KINDS)
     w = _window_arg(window)
     if w is None:
         raise InputError("is required (number of returns)", where="window")
@@ -563,7 +569,7 @@ def _block_returns(p: np.ndarray, cols: np.ndarray, rows: np.ndarray, kind: str)
 
 def _prices_frame(prices: Any, frequency: str) -> tuple[pd.DataFrame, np.ndarray]:
     df = _sorted_dates(_frame(prices, "prices"), "prices")
-    if _check_frequency(frequency) == "weekly":
+    if coerce.choice(frequency, "frequency", FREQUENCIES) == "weekly":
         if not isinstance(df.index, pd.DatetimeIndex):
             raise InputError("weekly returns need date-indexed prices", where="frequency")
         df = to_weekly(df)
@@ -660,7 +666,7 @@ def correlation_matrix(
     Series sharing a calendar form a group; each pair of groups costs one
     matrix product ``Xᵀ Y``, so 500 series on one calendar are one ``Xᵀ X``.
     """
-    k = _check_kind(kind)
+    k = coerce.choice(kind, "kind", RETURN_KINDS)
     w = _window_arg(window)
     df, p = _prices_frame(prices, frequency)
     names = [str(c) for c in df.columns]
@@ -710,7 +716,10 @@ def realised_vol_regimes(
     both ways of splitting give regimes of about the same frequency.
     Returns a (T,) str array, ``""`` where there is no full window.
     """
-    p = dict(VIX_PERCENTILES if percentiles is None else percentiles)
+    p = check_percentiles(percentiles)
+    window = _window_arg(window, "realised_vol_window")
+    if window is None:
+        raise InputError("is required (number of returns)", where="realised_vol_window")
     r = np.asarray(market_returns, dtype=np.float64)
     s = pd.Series(r).rolling(window, min_periods=window).std().to_numpy()
     ok = ~np.isnan(s)
@@ -750,20 +759,13 @@ def _regime_mask(labels: np.ndarray, regime: str) -> np.ndarray:
     return labels == regime
 
 
-def _regime_arg(regime: str) -> str:
-    r = str(regime).strip().lower()
-    if r not in REGIME_CHOICES:
-        raise InputError(f"expected one of {', '.join(REGIME_CHOICES)}, found {regime!r}", where="regime")
-    return r
-
-
 def regime_correlation(
     prices: Any,
     vol_index: Any = None,
     *,
     low: float = 18.0,
     high: float = 28.0,
-    regimes: Sequence[str] = ("normal", "stress"),
+    regimes: str | Sequence[str] = ("normal", "stress"),
     market: int | str = 0,
     kind: Literal["simple", "log"] = "simple",
     percentiles: Mapping[str, float] | None = None,
@@ -784,7 +786,7 @@ def regime_correlation(
         (:func:`realised_vol_regimes`).
     low, high : float
         Vol-index thresholds (SPEC §4 VIX defaults 18 and 28).
-    regimes : sequence of {"low", "normal", "stress", "high", "calm", "all"}
+    regimes : {"low", "normal", "stress", "high", "calm", "all"} or a sequence of them
         Which matrices to compute (``calm`` = not stress).
     market : int or str
         Column of the market series whose variance ratio gives δ (default the first).
@@ -793,7 +795,7 @@ def regime_correlation(
     -------
     RegimeCorrelation
     """
-    k = _check_kind(kind)
+    k = coerce.choice(kind, "kind", RETURN_KINDS)
     df, p = _prices_frame(prices, "daily")
     names = [str(c) for c in df.columns]
     if isinstance(market, str):
@@ -802,9 +804,11 @@ def regime_correlation(
         mi = names.index(market)
     else:
         mi = int(market)
-        if not 0 <= mi < len(names):
+        if mi != market or not 0 <= mi < len(names):
             raise InputError(f"must be between 0 and {len(names) - 1}, got {market}", where="market")
-    wanted = [_regime_arg(r) for r in regimes]
+    if isinstance(regimes, str):
+        regimes = (regimes,)
+    wanted = [coerce.choice(r, "regime", REGIME_CHOICES) for r in regimes]
     # regime label per row of df
     if vol_index is None:
         mkt = df.iloc[:, mi].to_numpy(dtype=np.float64)

@@ -55,7 +55,8 @@ from typing import Any, Iterable, Literal, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, NotEnoughData
+from . import coerce
+from .errors import InputError
 
 __all__ = [
     "PriceIssue",
@@ -522,20 +523,6 @@ def read_prices(
 
 # --------------------------------------------------------------------------- returns
 
-def _check_kind(kind: str) -> str:
-    k = str(kind).strip().lower()
-    if k not in RETURN_KINDS:
-        raise InputError(f"expected one of {', '.join(RETURN_KINDS)}, found {kind!r}", where="kind")
-    return k
-
-
-def _check_frequency(frequency: str) -> str:
-    f = str(frequency).strip().lower()
-    if f not in FREQUENCIES:
-        raise InputError(f"expected one of {', '.join(FREQUENCIES)}, found {frequency!r}", where="frequency")
-    return f
-
-
 def _simple_or_log(now: np.ndarray, before: np.ndarray, kind: str) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         if kind == "log":
@@ -629,8 +616,8 @@ def returns(
     DataFrame of the same shape (weekly: one row per week), NaN where a
     series has no return.
     """
-    k = _check_kind(kind)
-    f = _check_frequency(frequency)
+    k = coerce.choice(kind, "kind", RETURN_KINDS)
+    f = coerce.choice(frequency, "frequency", FREQUENCIES)
     df = _as_frame(prices)
     if f == "weekly":
         df = to_weekly(df)
@@ -644,8 +631,3 @@ def returns(
     r = np.where(np.isnan(a), np.nan, _simple_or_log(a, prev, k))
     return pd.DataFrame(r, index=df.index, columns=df.columns)
 
-
-def require(n_found: int, n_needed: int, what: str, where: str) -> None:
-    """Raise :class:`NotEnoughData` saying how many observations were found and needed."""
-    if n_found < n_needed:
-        raise NotEnoughData(f"found {n_found} {what}, need at least {n_needed}", where=where)

@@ -18,6 +18,7 @@ from typing import Any, Literal, Mapping
 import numpy as np
 import pandas as pd
 
+from . import coerce
 from .errors import InputError, NotEnoughData
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "regime_counts",
     "threshold_percentiles",
     "calibrate_thresholds",
+    "check_percentiles",
     "thresholds_table",
 ]
 
@@ -118,11 +120,8 @@ def vol_regime(level: float, index: str = "VIX", *, thresholds: Mapping[str, Thr
     ('normal', 'high', 'normal')
     """
     t = thresholds_for(index, thresholds)
-    if level is None or not np.isfinite(level):
-        raise InputError("is not a number", where="level")
-    if level < 0:
-        raise InputError(f"must be ≥ 0, got {level:g}", where="level")
-    return str(classify(np.array([level]), t.low, t.high)[0])
+    x = coerce.scalar(level, "level", minimum=0.0)
+    return str(classify(np.array([x]), t.low, t.high)[0])
 
 
 def regime_counts(levels: Any, low: float = 18.0, high: float = 28.0) -> dict[str, int]:
@@ -182,13 +181,22 @@ def calibrate_thresholds(
     if reference is not None:
         p = threshold_percentiles(reference, *reference_thresholds)
     else:
-        p = dict(VIX_PERCENTILES if percentiles is None else percentiles)
-    for k in ("low", "high"):
-        if k not in p or not 0.0 <= p[k] <= 1.0:
-            raise InputError(f"needs {k!r} as a fraction between 0 and 1", where="percentiles")
+        p = check_percentiles(percentiles)
     lo, hi = np.quantile(h, [p["low"], p["high"]])
     return Thresholds(float(lo), float(hi), note or
                       f"calibrated: {p['low']:.1%} / {p['high']:.1%} percentiles of {h.size} observations")
+
+
+def check_percentiles(percentiles: Mapping[str, float] | None) -> dict[str, float]:
+    """``{"low": p, "high": q}`` with 0 ≤ p ≤ q ≤ 1 (default :data:`VIX_PERCENTILES`), else InputError."""
+    p = dict(VIX_PERCENTILES if percentiles is None else percentiles)
+    for k in ("low", "high"):
+        v = p.get(k)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0.0 <= v <= 1.0:
+            raise InputError(f"needs {k!r} as a fraction between 0 and 1", where="percentiles")
+    if p["low"] > p["high"]:
+        raise InputError(f"needs low ({p['low']:g}) ≤ high ({p['high']:g})", where="percentiles")
+    return {"low": float(p["low"]), "high": float(p["high"])}
 
 
 #: Fewest observations :func:`calibrate_thresholds` accepts.
@@ -196,14 +204,7 @@ MIN_CALIBRATION_OBSERVATIONS = 20
 
 
 def _history(x: Any, name: str) -> np.ndarray:
-    if isinstance(x, pd.DataFrame):
-        if x.shape[1] != 1:
-            raise InputError(f"expected one series, got {x.shape[1]} columns", where=name)
-        x = x.iloc[:, 0]
-    try:
-        a = np.asarray(x, dtype=np.float64).ravel()
-    except (TypeError, ValueError):
-        raise InputError("expected numbers", where=name) from None
+    a = coerce.vector(x, name, blank=np.nan)
     a = a[~np.isnan(a)]
     if a.size < MIN_CALIBRATION_OBSERVATIONS:
         raise NotEnoughData(
