@@ -160,3 +160,12 @@ def test_example_book_regimes():
     fb = FileBook(template_path("example"))
     rows = fb.read(parse_ref("Regime!A5:E8"))
     assert [(r[0], r[4]) for r in rows] == [("VIX", "low"), ("MOVE", "high"), ("DVOL", ""), ("CVIX", "normal")]
+
+
+def test_estimate_bad_method_is_one_line_naming_the_flag(book: Path, prices_csv: Path):
+    res = runner.invoke(app, ["estimate", str(book), "--prices", str(prices_csv), "--method", "Median"])
+    assert res.exit_code == 2 and "--method: expected one of ols, ewma, found 'Median'" in res.output
+    res = runner.invoke(app, ["estimate", str(book), "--prices", str(prices_csv), "--method", " EWMA "])
+    assert res.exit_code == 0, res.output
+    fb = FileBook(book)
+    assert fb.read(parse_ref(fb.defined_names()["ESTIMATEMETHOD"]))[0][0] == "ewma"

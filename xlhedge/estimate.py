@@ -220,9 +220,7 @@ def estimate_book(
     WorkbookError
         The book has no Book sheet names (not an xlhedge book).
     """
-    m = str(method).strip().lower()
-    if m not in METHODS:
-        raise InputError(f"expected one of {', '.join(METHODS)}, found {method!r}", where="method")
+    m = coerce.choice(method, "method", METHODS)
     out = EstimateOutcome()
     if prices is None:
         got = prices_from_sheet(io)
@@ -344,10 +342,7 @@ def settings_from_book(io: BookIO) -> tuple[int | None, str]:
         window = int(w)
     else:
         raise InputError(f"must be a whole number of returns ≥ 2 or blank, found {w!r}", where="EstimateWindow")
-    method = "ols" if coerce.is_blank(m) else str(m).strip().lower()
-    if method not in METHODS:
-        raise InputError(f"expected one of {', '.join(METHODS)}, found {m!r}", where="EstimateMethod")
-    return window, method
+    return window, coerce.choice(m, "EstimateMethod", METHODS, default="ols")
 
 
 def report_outcome(out: EstimateOutcome, report: RecomputeReport, where: str = "Prices") -> None:

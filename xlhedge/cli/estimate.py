@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
+from .. import coerce
 from ..estimate import (benchmark_roles, estimate_book, prices_from_sheet, report_outcome, settings_from_book,
                         store_prices)
 from ..estimation import METHODS
@@ -46,10 +47,7 @@ def estimate(
     fb = FileBook(book)
     sheet_window, sheet_method = settings_from_book(fb)
     w = window if window is not None else sheet_window
-    m = (method or sheet_method).strip().lower()
-    if m not in METHODS:
-        fail(f"--method: expected one of {', '.join(METHODS)}, found {method!r}")
-    table = roles = None
+    m = coerce.choice(method, "--method", METHODS) if method is not None else sheet_method
     stored = False
     if prices:
         table = read_prices(prices)
@@ -57,9 +55,12 @@ def estimate(
         if not roles:
             fail("--prices: no benchmark column found (name one SPX, DXY, BCOM or BTC; see the README section 'Prices in')")
         stored = store_prices(fb, table, roles)
-    elif prices_from_sheet(fb) is None:
-        fail(f"{book}: the Prices sheet has no prices; paste them there or pass --prices FILE.csv")
-    _record_settings(fb, window, method)
+    else:
+        got = prices_from_sheet(fb)  # read once: estimate_book gets the table and its benchmark columns
+        if got is None:
+            fail(f"{book}: the Prices sheet has no prices; paste them there or pass --prices FILE.csv")
+        table, roles, _ = got
+    _record_settings(fb, window, m if method is not None else None)
     out = estimate_book(fb, prices=table, roles=roles, window=w, method=m, overwrite=overwrite)
     # The explicit estimate is done; recompute the formulas without a second estimation pass.
     rep = recompute(fb, RecomputeOptions(estimate=False))
@@ -81,9 +82,10 @@ def estimate(
 
 
 def _record_settings(fb: FileBook, window: Optional[int], method: Optional[str]) -> None:
-    """Flags given explicitly become the book's settings, so a later refresh re-estimates the same way."""
+    """Flags given explicitly (``method`` already normalised) become the book's settings, so a later
+    refresh re-estimates the same way."""
     names = fb.defined_names()
-    for name, value in (("ESTIMATEWINDOW", window), ("ESTIMATEMETHOD", method and method.strip().lower())):
+    for name, value in (("ESTIMATEWINDOW", window), ("ESTIMATEMETHOD", method)):
         if value is not None and name in names:
             fb.write_input(parse_ref(names[name].lstrip("=")), [[value]])
 
