@@ -314,9 +314,11 @@ def store_prices(io: BookIO, table: PriceTable, roles: Mapping[str, str]) -> boo
         return False
     head = io.read(CellRange(rng.sheet, rng.r1, rng.c1, rng.r1, rng.c1 + len(order)))[0]
     header = ["Date"] + [str(c) if c is not None else head[k + 1] for k, c in enumerate(order)]
-    body = []
-    for d, (_, row) in zip(px.index, px.iterrows()):
-        body.append([d.to_pydatetime()] + [None if c is None or pd.isna(row[c]) else float(row[c]) for c in order])
+    vals = px.reindex(columns=[c for c in order if c is not None]).to_numpy(dtype=np.float64)
+    cells = np.full((len(px), len(order)), None, dtype=object)
+    have = [k for k, c in enumerate(order) if c is not None]
+    cells[:, have] = np.where(np.isnan(vals), None, vals)
+    body = [[d] + row for d, row in zip(px.index.to_pydatetime(), cells.tolist())]
     io.write_input(CellRange(rng.sheet, rng.r1, rng.c1, rng.r1 + len(body), rng.c1 + len(order)),
                    [header] + body)
     return True
