@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import coerce
+from .coerce import as_date
 from .errors import InputError
 from .regimes import REGIMES, Thresholds, classify, thresholds_for, vol_regime
 
@@ -318,38 +319,6 @@ def hedge_budget(
 
 
 # --------------------------------------------------------------------------- ledger
-
-_EXCEL_EPOCH = _dt.date(1899, 12, 30)
-
-
-def as_date(v: Any, where: str) -> _dt.date | None:
-    """A cell value as a date: date/datetime/Timestamp, an Excel serial number or ISO text.
-
-    Blank or 0 (a formula pointing at an empty cell) -> None; anything else ->
-    :class:`InputError` naming ``where``.
-    """
-    if coerce.is_blank(v) or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    if isinstance(v, _dt.datetime):
-        return v.date()
-    if isinstance(v, _dt.date):
-        return v
-    if isinstance(v, np.datetime64):
-        return pd.Timestamp(v).date()
-    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-        if float(v) == 0.0:  # what a formula pointing at an empty date cell returns
-            return None
-        if 1 <= float(v) < 2_958_466:
-            return _EXCEL_EPOCH + _dt.timedelta(days=int(float(v)))
-    if isinstance(v, str) and not coerce.is_error_value(v):
-        try:
-            return _dt.date.fromisoformat(v.strip()[:10])
-        except ValueError:
-            pass
-    raise InputError(f"expected a date, found {v!r}", where=where)
-
 
 def normalise_bucket(v: Any, where: str = "bucket") -> str:
     """A bucket key from its key, label or a common alias (case-insensitive)."""

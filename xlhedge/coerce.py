@@ -33,6 +33,7 @@ __all__ = [
     "ExcelError",
     "is_error_value",
     "is_blank",
+    "is_omitted",
     "grid",
     "to_float",
     "vector",
@@ -41,6 +42,9 @@ __all__ = [
     "choice",
     "text_vector",
     "label_column",
+    "serial_to_datetime",
+    "datetime_to_serial",
+    "as_date",
 ]
 
 #: The error literals Excel can put in a cell.
@@ -77,6 +81,14 @@ def is_blank(v: Any) -> bool:
     if isinstance(v, float):
         return math.isnan(v)
     return False
+
+
+def is_omitted(x: Any) -> bool:
+    """True for an omitted worksheet argument: ``None`` or a single blank cell."""
+    if x is None:
+        return True
+    g = grid(x, "argument")
+    return g.size == 1 and is_blank(g[0, 0])
 
 
 def grid(x: Any, name: str) -> np.ndarray:
@@ -321,3 +333,51 @@ def label_column(a: np.ndarray) -> bool:
             continue
         return False
     return seen_text
+
+
+# ----------------------------------------------------------------------------- dates
+#: Day 0 of Excel's 1900 date system as it counts in practice (serial 1 = 1900-01-01,
+#: with Lotus' phantom 1900-02-29 absorbed for every date after February 1900).
+EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+
+
+def serial_to_datetime(x: float) -> _dt.datetime:
+    """Excel serial date (days, fraction = time of day) -> datetime."""
+    return EXCEL_EPOCH + _dt.timedelta(days=x)
+
+
+def datetime_to_serial(d: _dt.date) -> float:
+    """date/datetime -> Excel serial date."""
+    if not isinstance(d, _dt.datetime):
+        d = _dt.datetime(d.year, d.month, d.day)
+    delta = d - EXCEL_EPOCH
+    return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
+
+
+def as_date(v: Any, where: str) -> _dt.date | None:
+    """A cell value as a date: date/datetime/Timestamp, an Excel serial number or ISO text.
+
+    Blank or 0 (a formula pointing at an empty cell) -> None; anything else ->
+    :class:`InputError` naming ``where``.
+    """
+    if is_blank(v) or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    if isinstance(v, _dt.datetime):
+        return v.date()
+    if isinstance(v, _dt.date):
+        return v
+    if isinstance(v, np.datetime64):
+        return pd.Timestamp(v).date()
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        if float(v) == 0.0:  # what a formula pointing at an empty date cell returns
+            return None
+        if 1 <= float(v) < 2_958_466:
+            return serial_to_datetime(int(float(v))).date()
+    if isinstance(v, str) and not is_error_value(v):
+        try:
+            return _dt.date.fromisoformat(v.strip()[:10])
+        except ValueError:
+            pass
+    raise InputError(f"expected a date, found {v!r}", where=where)

@@ -32,8 +32,8 @@ from .errors import FormulaError, InputError, NotEnoughData, WorkbookError
 from .estimation import ESTIMATION_DEFAULTS, METHODS, beta_stats
 from .pipeline import RecomputeOptions, RecomputeReport, pipeline_step
 from .prices import PriceReport, PriceTable, clean_prices
-from .workbook.bookio import BookIO
-from .workbook.package import serial_to_datetime
+from .coerce import serial_to_datetime
+from .workbook.bookio import BookIO, named_range
 from .workbook.refs import CellRange, cell_name, col_letters, parse_ref
 
 __all__ = ["BENCHMARK_NAMES", "EstimateLine", "EstimateOutcome", "estimate_book", "prices_from_sheet",
@@ -95,16 +95,6 @@ class EstimateOutcome:
 
 # --------------------------------------------------------------------------- reading
 
-def _ref(io: BookIO, name: str) -> CellRange | None:
-    text = io.defined_names().get(name.upper())
-    if not text:
-        return None
-    try:
-        return parse_ref(text.lstrip("="))
-    except FormulaError:
-        return None
-
-
 def _as_date(v: Any) -> pd.Timestamp | None:
     if isinstance(v, (_dt.datetime, _dt.date)):
         return pd.Timestamp(v)
@@ -120,7 +110,7 @@ def prices_from_sheet(io: BookIO) -> tuple[PriceTable, dict[str, str], str] | No
     price. Columns with a blank header and no data are ignored; a column with
     data but no header is an error naming it.
     """
-    rng = _ref(io, "PricesTable")
+    rng = named_range(io, "PricesTable")
     if rng is None or rng.sheet not in io.sheet_names():
         return None
     rows = io.read(rng)
@@ -173,7 +163,7 @@ def benchmark_roles(columns: list[str], names: Mapping[str, tuple[str, ...]] | N
 
 
 def _read_log(io: BookIO) -> tuple[CellRange | None, dict[str, list[Any]]]:
-    rng = _ref(io, "EstimateLog")
+    rng = named_range(io, "EstimateLog")
     if rng is None or rng.sheet not in io.sheet_names():
         return None, {}
     out = {}
@@ -231,7 +221,7 @@ def estimate_book(
     else:
         roles = dict(benchmark_roles(list(prices.prices.columns)) if roles is None else roles)
     out.price_report = prices.report
-    tick_rng, beta_rng = _ref(io, "BookTickers"), _ref(io, "BookBetas")
+    tick_rng, beta_rng = named_range(io, "BookTickers"), named_range(io, "BookBetas")
     if tick_rng is None or beta_rng is None:
         raise WorkbookError("is not an xlhedge book: the names BookTickers/BookBetas are missing", where=io.name)
     tickers = ["" if coerce.is_blank(v) else str(v).strip() for v in io.read(tick_rng)[0]]
@@ -303,7 +293,7 @@ def store_prices(io: BookIO, table: PriceTable, roles: Mapping[str, str]) -> boo
     Returns False (and writes nothing) when the sheet already holds prices or
     the table does not fit the ``PricesTable`` range.
     """
-    rng = _ref(io, "PricesTable")
+    rng = named_range(io, "PricesTable")
     if rng is None or rng.sheet not in io.sheet_names() or prices_from_sheet(io) is not None:
         return False
     px = table.prices
@@ -327,7 +317,7 @@ def store_prices(io: BookIO, table: PriceTable, roles: Mapping[str, str]) -> boo
 # --------------------------------------------------------------------------- pipeline step
 
 def _setting(io: BookIO, name: str) -> Any:
-    rng = _ref(io, name)
+    rng = named_range(io, name)
     if rng is None or rng.sheet not in io.sheet_names():
         return None
     return io.read(rng.cell())[0][0]
@@ -339,7 +329,7 @@ def settings_from_book(io: BookIO) -> tuple[int | None, str]:
     m = _setting(io, "EstimateMethod")
     window: int | None
     if coerce.is_blank(w):
-        window = None if _ref(io, "EstimateWindow") is not None else int(ESTIMATION_DEFAULTS["window"])
+        window = None if named_range(io, "EstimateWindow") is not None else int(ESTIMATION_DEFAULTS["window"])
     elif _num(w) and float(w) >= 2 and float(w) == int(w):
         window = int(w)
     else:
@@ -360,7 +350,7 @@ def report_outcome(out: EstimateOutcome, report: RecomputeReport, where: str = "
 @pipeline_step("estimate betas", order=50)
 def estimate_step(io: BookIO, report: RecomputeReport, options: RecomputeOptions) -> None:
     """Re-estimate betas marked as estimated (and fill blanks) when the Prices sheet has data."""
-    if not options.estimate or _ref(io, "PricesTable") is None:
+    if not options.estimate or named_range(io, "PricesTable") is None:
         return
     try:
         window, method = settings_from_book(io)

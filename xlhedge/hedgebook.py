@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import coerce
 from ._typing import CORE_FACTORS, FACTOR_LABELS
-from .budget import as_date
+from .coerce import as_date
 from .errors import InputError
 
 __all__ = [

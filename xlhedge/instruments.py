@@ -63,7 +63,7 @@ import numpy as np
 import pandas as pd
 
 from . import coerce
-from .budget import as_date
+from .coerce import as_date
 from .errors import InputError
 
 __all__ = [

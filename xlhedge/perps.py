@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import coerce
-from .budget import as_date
+from .coerce import as_date
 from .errors import InputError
 from .sizing import _arr, _check, _out
 

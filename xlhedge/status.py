@@ -10,27 +10,16 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from .errors import FormulaError
 from .pipeline import RecomputeOptions, RecomputeReport, pipeline_step
-from .workbook.bookio import BookIO
-from .workbook.refs import CellRange, parse_ref
+from .workbook.bookio import BookIO, named_range
+from .workbook.refs import CellRange
 
 STATUS_NAME = "XLHEDGESTATUS"
 TICKERS_NAME = "BOOKTICKERS"
 
 
-def _named(io: BookIO, name: str) -> CellRange | None:
-    text = io.defined_names().get(name)
-    if not text:
-        return None
-    try:
-        return parse_ref(text.lstrip("="))
-    except FormulaError:
-        return None
-
-
 def count_positions(io: BookIO) -> int | None:
-    rng = _named(io, TICKERS_NAME)
+    rng = named_range(io, TICKERS_NAME)
     if rng is None:
         return None
     return sum(1 for row in io.read(rng) for v in row if v not in (None, ""))
@@ -39,7 +28,7 @@ def count_positions(io: BookIO) -> int | None:
 @pipeline_step("status", order=900)
 def write_status(io: BookIO, report: RecomputeReport, options: RecomputeOptions) -> None:
     report.positions = count_positions(io)
-    rng = _named(io, STATUS_NAME)
+    rng = named_range(io, STATUS_NAME)
     if rng is None or not options.write_status:
         return
     now = (options.now or _dt.datetime.now()).replace(microsecond=0)

@@ -16,13 +16,13 @@ from typing import Any, Optional
 import typer
 from rich.markup import escape
 
-from ..budget import as_date
+from ..coerce import as_date
 from ..checks import Finding
 from ..errors import InputError, WorkbookError
 from ..functions.checks import checks_from_ranges
 from ..pipeline import RecomputeOptions, recompute
 from ..template.layout import ATTRIBUTES, BOOK_SHEET
-from ..workbook.bookio import BookIO
+from ..workbook.bookio import BookIO, read_named
 from ..workbook.filebook import FileBook
 from ..workbook.refs import CellRange, parse_ref
 from ._common import EXIT_FINDINGS, console, handles_errors
@@ -36,11 +36,12 @@ def register(app: typer.Typer) -> None:
     app.command("check")(check)
 
 
-def _read(io: BookIO, names: dict[str, str], name: str, fallback: str | None = None) -> Any:
-    ref = names.get(name.upper(), fallback)
-    if ref is None:
-        return None
-    return io.read(parse_ref(ref.lstrip("=")))
+def _read(io: BookIO, name: str, fallback: str | None = None) -> Any:
+    """The values under a defined name, or under ``fallback`` (a reference) when the book lacks it."""
+    got = read_named(io, name)
+    if got is None and fallback is not None:
+        got = io.read(parse_ref(fallback.lstrip("=")))
+    return got
 
 
 def book_findings(io: BookIO, *, today: _dt.date | None = None) -> list[Finding]:
@@ -57,14 +58,14 @@ def book_findings(io: BookIO, *, today: _dt.date | None = None) -> list[Finding]
         raise WorkbookError(f"has no {BOOK_SHEET} sheet: not an xlhedge book", where=io.name)
     blocks = ("BookAttributeBlock", "BookFactorBlock")
     fallback = {} if all(n.upper() in names for n in blocks) else _blocks(io, names)
-    positions, betas = (_read(io, names, n, fallback.get(n)) for n in blocks)
-    settings = _read(io, names, "CheckSettings")
+    positions, betas = (_read(io, n, fallback.get(n)) for n in blocks)
+    settings = _read(io, "CheckSettings")
     if settings is None:
-        settings = [[label, _read(io, names, name)[0][0] if name.upper() in names else None]
+        settings = [[label, _read(io, name)[0][0] if name.upper() in names else None]
                     for label, name in (("NAV", "NAV"), ("Currency of record", "RecordCurrency"),
                                         ("Last decomposition", "AsOf"))]
-    return checks_from_ranges(positions, betas, settings, _read(io, names, "HedgeLedger"),
-                              _read(io, names, "CheckTolerances"), today=today)
+    return checks_from_ranges(positions, betas, settings, _read(io, "HedgeLedger"),
+                              _read(io, "CheckTolerances"), today=today)
 
 
 def _blocks(io: BookIO, names: dict[str, str]) -> dict[str, str]:

@@ -28,6 +28,7 @@ from ..book import Book
 from ..errors import InputError
 from ..report import SECTIONS
 from ..template.hedges_sheet import DEFAULT_RATIO
+from ..workbook.bookio import read_named
 from ._common import console, handles_errors
 
 __all__ = ["HedgeInputs", "read_hedge_inputs", "hedge_plan", "render_hedges", "register"]
@@ -51,28 +52,18 @@ class HedgeInputs:
     source: str = "defaults"
 
 
-def _read(io: Any, names: dict[str, str], name: str) -> list[list[Any]] | None:
-    from ..workbook.refs import parse_ref
-
-    ref = names.get(name.upper())
-    if ref is None:
-        return None
-    return io.read(parse_ref(ref.lstrip("=")))
-
-
 def _num(v: Any, default: float) -> float:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else default
 
 
 def read_hedge_inputs(io: Any) -> HedgeInputs:
     """Read the Hedges/Instruments inputs of a workbook (a :class:`BookIO`)."""
-    names = io.defined_names()
     out = HedgeInputs()
-    table = _read(io, names, "InstrumentTable")
+    table = read_named(io, "InstrumentTable")
     if table is not None:
         out.instruments = _inst.from_grid(table, "Instruments sheet")
         out.source = "the Hedges and Instruments sheets"
-    cols = {k: _read(io, names, n) for k, n in (("instrument", "HedgeInstruments"), ("ratio", "HedgeRatios"),
+    cols = {k: read_named(io, n) for k, n in (("instrument", "HedgeInstruments"), ("ratio", "HedgeRatios"),
                                                  ("target", "HedgeTargets"))}
     if cols["instrument"] is not None:
         for f, row in zip(CORE_FACTORS, cols["instrument"]):
@@ -82,7 +73,7 @@ def read_hedge_inputs(io: Any) -> HedgeInputs:
         if cols[key] is not None:
             getattr(out, attr).update({f: _num(row[0], DEFAULT_RATIO if key == "ratio" else 0.0)
                                        for f, row in zip(CORE_FACTORS, cols[key])})
-    single = {n: _read(io, names, n) for n in ("HedgeAlpha", "OptionRate", "OptionDiv", "FundingPerDay",
+    single = {n: read_named(io, n) for n in ("HedgeAlpha", "OptionRate", "OptionDiv", "FundingPerDay",
                                                "RollDate", "RollWarnDays")}
     val = {n: (v[0][0] if v else None) for n, v in single.items()}
     out.alpha = _num(val["HedgeAlpha"], 0.0)
@@ -92,7 +83,7 @@ def read_hedge_inputs(io: Any) -> HedgeInputs:
     out.roll_days = int(_num(val["RollWarnDays"], out.roll_days))
     if isinstance(val["RollDate"], (_dt.date, _dt.datetime)):
         out.roll_date = val["RollDate"].date() if isinstance(val["RollDate"], _dt.datetime) else val["RollDate"]
-    fx_c, fx_r = _read(io, names, "FxCurrencies"), _read(io, names, "FxRatios")
+    fx_c, fx_r = read_named(io, "FxCurrencies"), read_named(io, "FxRatios")
     if fx_c is not None and fx_r is not None:
         out.fx_ratios = {str(c[0]).upper(): _num(r[0], DEFAULT_RATIO) for c, r in zip(fx_c, fx_r) if c[0]}
     return out

@@ -39,20 +39,13 @@ _LEDGER_DOC = (
 )
 
 
-def _blank(x: Any) -> bool:
-    if x is None:
-        return True
-    g = coerce.grid(x, "argument")
-    return g.size == 1 and coerce.is_blank(g[0, 0])
-
-
 def _rate(rate: Any) -> float:
     return coerce.scalar(rate, "rate", default=BUDGET_RATE, minimum=0.0, maximum=1.0, strict_max=True)
 
 
 def _regime(regime: Any) -> str | dict[str, str]:
     """A regime name, a VIX level (SPEC §4 thresholds), or a vol-levels range (one regime per bucket)."""
-    if _blank(regime):
+    if coerce.is_omitted(regime):
         return "normal"
     g = coerce.grid(regime, "regime")
     if g.size > 1:
@@ -65,7 +58,7 @@ def _regime(regime: Any) -> str | dict[str, str]:
 
 def splits_table(splits: Any) -> pd.DataFrame:
     """A split range (header row of regimes, first column of bucket labels) as a DataFrame."""
-    if _blank(splits):
+    if coerce.is_omitted(splits):
         return DEFAULT_SPLITS
     if isinstance(splits, pd.DataFrame):
         return splits
@@ -108,7 +101,7 @@ def vol_levels_arg(x: Any, name: str = "vol_levels") -> dict[str, float]:
 
 
 def _today(today: Any) -> Any:
-    if _blank(today):
+    if coerce.is_omitted(today):
         return None
     return as_date(coerce.grid(today, "today")[0, 0], "today")
 
@@ -148,7 +141,7 @@ def BUDGET_STATUS(nav: Any, rate: Any = None, regime: Any = None, ledger: Any = 
                   today: Any = None, splits: Any = None) -> list[list[Any]]:
     """Five rows: [bucket, share of budget, budget, spent YTD, remaining, used (spent / budget)]."""
     st = budget_status(coerce.scalar(nav, "nav"), _rate(rate), _regime(regime),
-                       None if _blank(ledger) else ledger, _today(today), splits=splits_table(splits))
+                       None if coerce.is_omitted(ledger) else ledger, _today(today), splits=splits_table(splits))
     return st[["label", "fraction", "budget", "spent", "remaining", "used"]].to_numpy(dtype=object).tolist()
 
 
@@ -169,10 +162,10 @@ def HEDGE_DEPLOYMENT(nav: Any, rate: Any = None, vol_levels: Any = None, ledger:
                      today: Any = None, splits: Any = None) -> list[list[Any]]:
     """Five rows: [bucket, vol index, level, regime, budget, spent, remaining, action,
     deploy now, rebalance cash change] (currency amounts)."""
-    if _blank(vol_levels):
+    if coerce.is_omitted(vol_levels):
         raise InputError("is required: the current VIX level (or a table of index levels)", where="vol_levels")
     d = deployment(coerce.scalar(nav, "nav"), _rate(rate), vol_levels_arg(vol_levels),
-                   None if _blank(ledger) else ledger, _today(today), splits=splits_table(splits))
+                   None if coerce.is_omitted(ledger) else ledger, _today(today), splits=splits_table(splits))
     cols = ["label", "vol_index", "level", "regime", "budget", "spent", "remaining", "action",
             "deploy_now", "rebalance_change"]
     return d[cols].to_numpy(dtype=object).tolist()
@@ -186,7 +179,7 @@ def HEDGE_DEPLOYMENT(nav: Any, rate: Any = None, vol_levels: Any = None, ledger:
 )
 def HEDGE_DEPLOYMENT_CURVE(vix_levels: Any = None) -> list[list[Any]]:
     """Rows: [VIX, regime, deploy share, to-rebalance share]."""
-    c = deployment_curve(None if _blank(vix_levels) else vix_levels)
+    c = deployment_curve(None if coerce.is_omitted(vix_levels) else vix_levels)
     return c.to_numpy(dtype=object).tolist()
 
 

@@ -88,10 +88,7 @@ def tolerances_arg(tolerances: Any) -> dict[str, float]:
 
 
 def _opt(x: Any) -> Any:
-    if x is None:
-        return None
-    g = coerce.grid(x, "argument")
-    return None if (g.size == 1 and coerce.is_blank(g[0, 0])) else x
+    return None if coerce.is_omitted(x) else x
 
 
 def checks_from_ranges(positions: Any, betas: Any, settings: Any = None, ledger: Any = None,

@@ -43,7 +43,6 @@ from ..prices import DATE_COLUMN_NAMES, RETURN_KINDS
 from ..regimes import REGIME_THRESHOLDS, calibrate_thresholds, classify, thresholds_for
 from ..registry import worksheet_function
 
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 @dataclass
@@ -135,7 +134,7 @@ def parse_prices(x: Any, name: str) -> PriceRange:
             if not (_is_date(v) or isinstance(v, (int, float)) and not isinstance(v, bool)):
                 raise InputError(f"expected a date in row {i + 1 + header}, found {v!r}", where=name)
         dates = pd.DatetimeIndex([
-            pd.Timestamp(v) if _is_date(v) else _EXCEL_EPOCH + pd.Timedelta(days=float(v)) for v in col0
+            pd.Timestamp(v) if _is_date(v) else pd.Timestamp(coerce.serial_to_datetime(float(v))) for v in col0
         ])
         g = g[:, 1:]
         if labels is not None:

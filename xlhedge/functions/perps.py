@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import coerce, perps
-from ..budget import as_date
+from ..coerce import as_date
 from ..errors import InputError, XlhedgeError
 from ..registry import worksheet_function
 from .sizing import broadcast, is_omitted, num, result

@@ -25,12 +25,7 @@ from ..registry import worksheet_function
 # (imported by the perps and scenarios function modules too)
 
 
-def is_omitted(x: Any) -> bool:
-    """An optional argument left out, or pointing at one blank cell."""
-    if x is None:
-        return True
-    g = coerce.grid(x, "argument")
-    return g.size == 1 and coerce.is_blank(g[0, 0])
+is_omitted = coerce.is_omitted
 
 
 def num(x: Any, name: str, default: float | None = None) -> np.ndarray:

@@ -18,9 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Protocol
 
-from .refs import CellRange
+from ..errors import FormulaError
+from .refs import CellRange, parse_ref
 
-__all__ = ["FormulaCell", "BookIO"]
+__all__ = ["FormulaCell", "BookIO", "named_range", "read_named"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +82,20 @@ class BookIO(Protocol):
         ``note`` becomes a cell comment on the first cell, ``style`` names one
         of xlhedge's cell styles ("estimated", "status_ok", "status_warn").
         """
+
+
+def named_range(io: BookIO, name: str) -> CellRange | None:
+    """The range a workbook-scope defined name points at; None if missing or not a plain range."""
+    text = io.defined_names().get(name.upper())
+    if not text:
+        return None
+    try:
+        return parse_ref(text.lstrip("="))
+    except FormulaError:
+        return None
+
+
+def read_named(io: BookIO, name: str) -> list[list[Any]] | None:
+    """The values under a defined name (2-D), or None when the book has no such range."""
+    rng = named_range(io, name)
+    return None if rng is None or rng.sheet not in io.sheet_names() else io.read(rng)

@@ -24,7 +24,7 @@ from typing import Any, Iterator
 
 from lxml import etree
 
-from ..coerce import ExcelError
+from ..coerce import ExcelError, datetime_to_serial, serial_to_datetime
 from ..errors import WorkbookError
 from .refs import CellRange, col_index, col_letters
 
@@ -37,7 +37,6 @@ _M = "{%s}" % NS_MAIN
 _C, _V, _F, _IS, _T, _ROW, _SHEETDATA = (_M + x for x in ("c", "v", "f", "is", "t", "row", "sheetData"))
 
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
-_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Built-in number formats that display dates/times (ECMA-376 §18.8.30).
@@ -49,17 +48,6 @@ def _is_date_format(code: str) -> bool:
     code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.', "", code)
     code = code.split(";")[0]
     return bool(re.search(r"[dmyhs]", code, re.IGNORECASE)) and "General" not in code
-
-
-def serial_to_datetime(x: float) -> _dt.datetime:
-    return _EXCEL_EPOCH + _dt.timedelta(days=x)
-
-
-def datetime_to_serial(d: _dt.date) -> float:
-    if not isinstance(d, _dt.datetime):
-        d = _dt.datetime(d.year, d.month, d.day)
-    delta = d - _EXCEL_EPOCH
-    return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
 
 
 @dataclass(slots=True)
