@@ -46,7 +46,6 @@ from typing import Any, Callable
 
 import xlwings as xw
 
-from .errors import XlhedgeError
 from .registry import WorksheetFunction, registry
 
 __all__: list[str] = []  # filled below with every Excel name
@@ -89,11 +88,6 @@ def excel_arg_name(name: str, function: str = "") -> str:
     return out[:255]
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:200] + ("…" if len(text) > 200 else "")
-
-
 def make_udf(
     wf: WorksheetFunction,
     func: Callable[..., Any] | None = None,
@@ -126,13 +120,8 @@ def make_udf(
         except TypeError as exc:
             return f"#VALUE! {wf.name}: {exc}"
         bound.apply_defaults()
-        try:
-            return wf.call(*bound.args)
-        except XlhedgeError as exc:  # call() maps these already; kept for safety
-            return exc.cell_message(wf.name)
-        except Exception as exc:  # a bug: log it, show one line, never a traceback
-            logger.exception("%s failed", wf.name)
-            return f"#VALUE! {wf.name}: internal error ({type(exc).__name__}: {_one_line(exc)})"
+        # call() turns bad input and bugs alike into one line of cell text (registry.py).
+        return wf.call(*bound.args)
 
     udf.__name__ = udf.__qualname__ = wf.name
     udf.__module__ = __name__
