@@ -34,7 +34,7 @@ import statsmodels.api as sm
 from statsmodels.regression.rolling import RollingOLS
 
 import xlhedge
-from xlhedge.estimation import _rolling_kernel
+from xlhedge.engine.estimation import _rolling_kernel
 
 REPEAT = 9
 ASSETS, DAYS, WINDOW = 500, 2_520, 252

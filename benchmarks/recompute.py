@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from xlhedge.template import build_workbook
-from xlhedge.template.layout import FACTOR_LABEL_LIST
+from xlhedge.calc.layout import FACTOR_LABEL_LIST
 from xlhedge.workbook.libreoffice import convert, soffice_path
 
 

@@ -22,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from xlhedge import udfs
-from xlhedge.registry import registry
+from xlhedge.functions.registry import registry
 
 REPEAT = 9
 ROWS, COLS = 10_000, 50
@@ -50,7 +50,7 @@ def main() -> None:
     print(f"{len(reg)} worksheet functions registered; input {ROWS:,} x {COLS} = {ROWS * COLS:,} cells\n")
 
     # FACTOR_EXPOSURE: a block of 10,000 positions (columns) x 50 factors (+ the weights row).
-    from xlhedge.factors import exposures
+    from xlhedge.engine.factors import exposures
 
     betas = rng.normal(size=(COLS, ROWS))
     betas[rng.random(betas.shape) < 0.05] = np.nan  # 5 % blank cells (blank beta = 0)
@@ -67,7 +67,7 @@ def main() -> None:
 
     # CORRELATION_MATRIX, when registered: 10,000 dates x 50 price series.
     if "CORRELATION_MATRIX" in reg:
-        from xlhedge.estimation import correlation_matrix
+        from xlhedge.engine.estimation import correlation_matrix
 
         prices = 100.0 * np.exp(np.cumsum(rng.normal(size=(ROWS, COLS)) * 0.01, axis=0))
         plist = prices.tolist()

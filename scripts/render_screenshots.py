@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
-from xlhedge.pipeline import RecomputeOptions, recompute
+from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.template import template_path
 from xlhedge.workbook.filebook import FileBook
 from xlhedge.workbook.libreoffice import render_pages

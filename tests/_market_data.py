@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from xlhedge.prices import PriceTable, read_prices, read_prices_csv
+from xlhedge.engine.prices import PriceTable, read_prices, read_prices_csv
 
 from .conftest import ON_CI
 

@@ -21,7 +21,7 @@ with warnings.catch_warnings():  # olevba's pyparsing grammar warns on import
     warnings.simplefilter("ignore")
     from oletools.olevba import VBA_Parser
 
-from xlhedge import addin
+from xlhedge.excel import addin
 
 REPO = Path(__file__).resolve().parents[1]
 INTERP = r"C:\Users\trader\venvs\xlhedge\Scripts\python.exe"
@@ -138,7 +138,7 @@ def test_committed_addin_is_a_rebuild():
     for name in fresh:
         assert committed[name] == fresh[name], (
             f"workbook/{addin.ADDIN_NAME} part {name} differs from a rebuild with "
-            f"xlwings {xlwings.__version__}: run `python -m xlhedge.addin`"
+            f"xlwings {xlwings.__version__}: run `python -m xlhedge.excel.addin`"
         )
     assert addin.committed_addin_path().is_file()
 

@@ -11,26 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlhedge import InputError
-from xlhedge.budget import (
-    BUCKETS,
-    BUDGET_RATE,
-    DEFAULT_SPLITS,
-    DEPLOYMENT_RULES,
-    REGIMES,
-    allocate,
-    budget_amount,
-    budget_rate_warning,
-    budget_status,
-    bucket_regimes,
-    deployment,
-    deployment_curve,
-    hedge_budget,
-    ledger_frame,
-    split_fractions,
-    ytd_spend,
-)
-from xlhedge.regimes import vol_regime
-from xlhedge.registry import registry
+from xlhedge.engine.budget import BUCKETS, BUDGET_RATE, DEFAULT_SPLITS, DEPLOYMENT_RULES, REGIMES, allocate, budget_amount, budget_rate_warning, budget_status, bucket_regimes, deployment, deployment_curve, hedge_budget, ledger_frame, split_fractions, ytd_spend
+from xlhedge.engine.regimes import vol_regime
+from xlhedge.functions.registry import registry
 
 HB = registry()["HEDGE_BUDGET"]
 BS = registry()["BUDGET_STATUS"]
@@ -275,7 +258,7 @@ from xlhedge.cli import app  # noqa: E402
 from xlhedge.template import build_workbook  # noqa: E402
 from xlhedge.template import budget_sheet as bs  # noqa: E402
 from xlhedge.workbook.filebook import FileBook  # noqa: E402
-from xlhedge.workbook.refs import parse_ref  # noqa: E402
+from xlhedge.calc.refs import parse_ref  # noqa: E402
 
 
 @pytest.fixture(scope="module")

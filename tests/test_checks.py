@@ -10,18 +10,9 @@ import pandas as pd
 import pytest
 
 from xlhedge import InputError
-from xlhedge.checks import (
-    TOLERANCE_DOCS,
-    CHECK_CODES,
-    DEFAULT_TOLERANCES,
-    FIXES,
-    Finding,
-    findings_frame,
-    run_checks,
-    tolerances_table,
-)
-from xlhedge.hedgebook import POSITION_FIELDS, book_tables, factor_key, hedge_state
-from xlhedge.registry import registry
+from xlhedge.engine.checks import TOLERANCE_DOCS, CHECK_CODES, DEFAULT_TOLERANCES, FIXES, Finding, findings_frame, run_checks, tolerances_table
+from xlhedge.engine.hedgebook import POSITION_FIELDS, book_tables, factor_key, hedge_state
+from xlhedge.functions.registry import registry
 
 HC = registry()["HEDGE_CHECKS"]
 TODAY = dt.date(2026, 11, 21)
@@ -476,7 +467,7 @@ from xlhedge.cli.checks import book_findings  # noqa: E402
 from xlhedge.template import build_workbook  # noqa: E402
 from xlhedge.template import checks_sheet as cs  # noqa: E402
 from xlhedge.workbook.filebook import FileBook  # noqa: E402
-from xlhedge.workbook.refs import parse_ref  # noqa: E402
+from xlhedge.calc.refs import parse_ref  # noqa: E402
 
 #: The example book's findings (Figure 01's book, the Budget sheet's example ledger, check date 2026-11-21).
 EXAMPLE_FINDINGS = [
@@ -591,10 +582,8 @@ def test_descriptive_dataframe_columns_are_not_betas():
 
 # --------------------------------------------------------------------------- the Book sheet's hedge rows
 from xlhedge import Book  # noqa: E402
-from xlhedge.hedgebook import _field_key  # noqa: E402
-from xlhedge.template.layout import (  # noqa: E402
-    ATTRIBUTES, FACTOR_ROW0, FIRST_POSITION_COL, LAST_FACTOR_ROW, WEIGHT_ROW, BookLayout, attribute_row,
-)
+from xlhedge.engine.hedgebook import _field_key  # noqa: E402
+from xlhedge.calc.layout import ATTRIBUTES, FACTOR_ROW0, FIRST_POSITION_COL, LAST_FACTOR_ROW, WEIGHT_ROW, BookLayout, attribute_row
 
 HEDGE_ROWS_BOOK = (
     dict(ticker="SPY", asset_class="equity", instrument="etf", currency="USD", is_hedge=False, weight=0.5,
@@ -664,7 +653,7 @@ def test_check_reads_a_book_with_the_older_shorter_layout(error_book, tmp_path):
     """A book saved before the hedge rows and the block names: the blocks come from its own names."""
     from openpyxl.workbook.defined_name import DefinedName
 
-    from xlhedge.pipeline import RecomputeOptions, recompute
+    from xlhedge.calc.recompute import RecomputeOptions, recompute
 
     expected = [(f.code, f.message) for f in book_findings(FileBook(error_book))]
     assert expected[0][0] == "OVER_HEDGE"

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from xlhedge import Book
 from xlhedge.cli import app
 from xlhedge.template.exposures_sheet import ROW0
-from xlhedge.template.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW, attribute_row
+from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW, attribute_row
 
 runner = CliRunner()
 

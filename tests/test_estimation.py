@@ -11,21 +11,9 @@ from hypothesis import strategies as st
 from statsmodels.regression.rolling import RollingOLS
 
 import xlhedge
-from xlhedge.errors import InputError, NotEnoughData
-from xlhedge.estimation import (
-    _rolling_kernel,
-    adjusted_beta,
-    beta,
-    beta_stats,
-    correlation,
-    correlation_matrix,
-    ewma_beta,
-    forbes_rigobon,
-    regime_correlation,
-    rolling_beta,
-    rolling_correlation,
-)
-from xlhedge.registry import registry
+from xlhedge.engine.errors import InputError, NotEnoughData
+from xlhedge.engine.estimation import _rolling_kernel, adjusted_beta, beta, beta_stats, correlation, correlation_matrix, ewma_beta, forbes_rigobon, regime_correlation, rolling_beta, rolling_correlation
+from xlhedge.functions.registry import registry
 
 from ._market_data import stocks_index_wti, vix
 

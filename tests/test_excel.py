@@ -1,7 +1,7 @@
 """The "Refresh book" entry point on an in-memory stand-in for an open Excel workbook.
 
 ``FakeBook``/``FakeSheet``/``FakeRange`` implement the part of xlwings' surface
-that :class:`xlhedge.excel.LiveBook` uses, with the value shapes xlwings
+that :class:`xlhedge.excel.live.LiveBook` uses, with the value shapes xlwings
 returns (scalars for one cell, 1-D lists for one row/column, 2-D with
 ``options(ndim=2)``, ``None`` for blanks, error cells as ``None`` or, with
 ``err_to_str``, as ``"#N/A"``), ``formula``/``formula2`` as Excel's COM returns
@@ -29,13 +29,13 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 import xlhedge
-from xlhedge import excel
-from xlhedge.coerce import ExcelError
-from xlhedge.pipeline import RecomputeOptions, recompute
-from xlhedge.template.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW
-from xlhedge.workbook.bookio import FormulaCell
+from xlhedge.excel import live as excel
+from xlhedge.engine.coerce import ExcelError
+from xlhedge.calc.recompute import RecomputeOptions, recompute
+from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW
+from xlhedge.calc.bookio import FormulaCell
 from xlhedge.workbook.filebook import FileBook
-from xlhedge.workbook.refs import CellRange
+from xlhedge.calc.refs import CellRange
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, 0)
 ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"}
@@ -406,7 +406,7 @@ def test_refresh_equals_headless_recompute(example_book: Path, book_copy: Path):
     assert report.cells_evaluated == rep.cells_evaluated
     assert [str(f) for f in report.findings] == [str(f) for f in rep.findings]
     assert report.positions == rep.positions
-    from xlhedge.registry import registry
+    from xlhedge.functions.registry import registry
 
     xl_cells = {fc.cell for fc in cells if any(f"{n}(" in fc.formula.upper() for n in registry())}
     assert xl_cells and xl_cells <= set(live.results)

@@ -11,8 +11,8 @@ from hypothesis.extra.numpy import arrays
 
 import xlhedge
 from xlhedge import InputError, factor_exposure
-from xlhedge.factors import dv01
-from xlhedge.registry import registry
+from xlhedge.engine.factors import dv01
+from xlhedge.functions.registry import registry
 
 FE = registry()["FACTOR_EXPOSURE"]
 

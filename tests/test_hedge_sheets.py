@@ -11,12 +11,13 @@ import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 from typer.testing import CliRunner
 
-from xlhedge import Book, perps, scenarios, sizing
-from xlhedge._typing import CORE_FACTORS
+from xlhedge import Book
+from xlhedge.engine import perps, scenarios, sizing
+from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.cli import app
 from xlhedge.cli.hedge import hedge_plan, read_hedge_inputs
-from xlhedge.pipeline import RecomputeOptions, recompute
-from xlhedge.registry import registry
+from xlhedge.calc.recompute import RecomputeOptions, recompute
+from xlhedge.functions.registry import registry
 from xlhedge.template import build_workbook, hedges_sheet, instruments_sheet, scenarios_sheet
 from xlhedge.workbook.filebook import FileBook
 
@@ -69,7 +70,7 @@ def test_fx_block_uses_the_books_fx_rows(example):
 
 def test_fx_block_falls_back_to_the_listing_currency(tmp_path, example):
     """A EUR-listed position with a blank FX exposure currency is EUR exposure, share 1."""
-    from xlhedge.template import layout
+    from xlhedge.calc import layout
 
     wb = openpyxl.load_workbook(example)
     tickers = [wb["Book"].cell(row=layout.attribute_row("ticker"), column=layout.FIRST_POSITION_COL + k).value

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from xlhedge import instruments as I
-from xlhedge.errors import InputError
-from xlhedge.registry import registry
+from xlhedge.engine import instruments as I
+from xlhedge.engine.errors import InputError
+from xlhedge.functions.registry import registry
 
 SPEC_TICKERS = [
     "ES", "MES", "SPY", "SH", "SPX_PUT", "SPY_PUT", "XLE", "XLK", "XLF", "XLY", "TLT", "IEF",

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlhedge import perps
-from xlhedge.errors import InputError
-from xlhedge.registry import registry
+from xlhedge.engine import perps
+from xlhedge.engine.errors import InputError
+from xlhedge.functions.registry import registry
 
 R = registry()
 

@@ -8,15 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlhedge.errors import InputError
-from xlhedge.prices import (
-    clean_prices,
-    pair_returns,
-    read_prices,
-    read_prices_csv,
-    returns,
-    validate_prices,
-)
+from xlhedge.engine.errors import InputError
+from xlhedge.engine.prices import clean_prices, pair_returns, read_prices, read_prices_csv, returns, validate_prices
 
 from ._market_data import arch_file, skfolio_file, stocks_index_wti, vix
 

@@ -20,6 +20,6 @@ def test_two_setup_commands_and_ci_runs_the_test_command():
 
 
 def test_function_catalogue_is_current():
-    cat = subprocess.run([sys.executable, "-m", "xlhedge.catalogue"], capture_output=True, text=True,
+    cat = subprocess.run([sys.executable, "-m", "xlhedge.excel.catalogue"], capture_output=True, text=True,
                          check=True).stdout.strip()
-    assert cat in README, "regenerate the README catalogue: python -m xlhedge.catalogue"
+    assert cat in README, "regenerate the README catalogue: python -m xlhedge.excel.catalogue"

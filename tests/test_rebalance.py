@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlhedge import InputError
-from xlhedge.rebalance import rebalance
-from xlhedge.registry import registry
+from xlhedge.engine.rebalance import rebalance
+from xlhedge.functions.registry import registry
 
 from .test_checks import book_sheet, frame, pos
 

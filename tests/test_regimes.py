@@ -8,19 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlhedge.errors import InputError, NotEnoughData
-from xlhedge.regimes import (
-    REGIME_THRESHOLDS,
-    VIX_PERCENTILES,
-    Thresholds,
-    calibrate_thresholds,
-    classify,
-    regime_counts,
-    threshold_percentiles,
-    thresholds_table,
-    vol_regime,
-)
-from xlhedge.registry import registry
+from xlhedge.engine.errors import InputError, NotEnoughData
+from xlhedge.engine.regimes import REGIME_THRESHOLDS, VIX_PERCENTILES, Thresholds, calibrate_thresholds, classify, regime_counts, threshold_percentiles, thresholds_table, vol_regime
+from xlhedge.functions.registry import registry
 
 from ._market_data import vix
 
@@ -117,7 +107,7 @@ def test_calibration_defaults_and_errors():
 
 
 def test_bad_levels_and_percentiles_are_input_errors_not_tracebacks():
-    from xlhedge.estimation import realised_vol_regimes
+    from xlhedge.engine.estimation import realised_vol_regimes
 
     with pytest.raises(InputError, match="level: expected a number, found text '20'"):
         vol_regime("20")
@@ -137,7 +127,7 @@ def test_bad_levels_and_percentiles_are_input_errors_not_tracebacks():
 
 def test_realised_vol_regimes_equal_pandas_quantiles():
     """Independent: pandas rolling std, numpy quantiles at VIX_PERCENTILES, strict comparisons."""
-    from xlhedge.estimation import realised_vol_regimes
+    from xlhedge.engine.estimation import realised_vol_regimes
 
     r = np.random.default_rng(3).standard_t(4, 400) * 0.01
     got = realised_vol_regimes(r, window=21)

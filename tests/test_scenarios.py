@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlhedge import scenarios, sizing
-from xlhedge.errors import InputError
-from xlhedge.registry import registry
+from xlhedge.engine import scenarios, sizing
+from xlhedge.engine.errors import InputError
+from xlhedge.functions.registry import registry
 
 R = registry()
 

@@ -12,11 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from xlhedge import factor_exposure, sizing
-from xlhedge import instruments as I
-from xlhedge.errors import InputError, NotEnoughData
-from xlhedge.options import put_delta, put_price
-from xlhedge.registry import registry
+from xlhedge import factor_exposure
+from xlhedge.engine import sizing
+from xlhedge.engine import instruments as I
+from xlhedge.engine.errors import InputError, NotEnoughData
+from xlhedge.engine.options import put_delta, put_price
+from xlhedge.functions.registry import registry
 
 R = registry()
 

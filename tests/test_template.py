@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from xlhedge.template import build_workbook, template_path
-from xlhedge.template.layout import ATTRIBUTES, BookLayout
+from xlhedge.calc.layout import ATTRIBUTES, BookLayout
 
 from .conftest import zip_members
 

@@ -22,8 +22,9 @@ import numpy as np
 import pytest
 
 import xlwings as xw
-from xlhedge import addin, udfs
-from xlhedge.registry import Arg, WorksheetFunction, registry
+from xlhedge.excel import addin
+from xlhedge import udfs
+from xlhedge.functions.registry import Arg, WorksheetFunction, registry
 
 REPO = Path(__file__).resolve().parents[1]
 REG = registry()
@@ -131,7 +132,7 @@ def test_metadata_helper_restores_sys_modules():
 def test_committed_bas_is_regenerated_from_the_registry():
     committed = (REPO / "workbook" / addin.BAS_NAME).read_bytes()
     fresh = addin.generate_bas().encode("ascii")
-    assert committed == fresh, "workbook/xlhedge_udfs.bas is stale: run `python -m xlhedge.addin`"
+    assert committed == fresh, "workbook/xlhedge_udfs.bas is stale: run `python -m xlhedge.excel.addin`"
     text = fresh.decode("ascii")
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     assert sorted(_vba_signatures(text)) == sorted(REG)

@@ -17,9 +17,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
 from xlhedge import Book, WorkbookError, factor_exposure
-from xlhedge.pipeline import RecomputeOptions, recompute
+from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.template.exposures_sheet import ROW0, STATUS_ROW
-from xlhedge.template.layout import FACTOR_ROW0, LAST_FACTOR_ROW, WEIGHT_ROW
+from xlhedge.calc.layout import FACTOR_ROW0, LAST_FACTOR_ROW, WEIGHT_ROW
 from xlhedge.workbook.filebook import FileBook
 
 from .conftest import zip_members
@@ -159,7 +159,7 @@ def test_native_input_without_value_is_computed_or_reported(tmp_path: Path):
 
 
 def fb_range(sheet: str, r: int, c: int):
-    from xlhedge.workbook.refs import CellRange
+    from xlhedge.calc.refs import CellRange
 
     return CellRange(sheet, r, c, r, c)
 
@@ -383,7 +383,7 @@ def test_if_evaluates_only_the_branch_it_returns(tmp_path: Path):
 def test_a_bug_in_a_function_is_one_line_in_the_cell_and_an_error_in_the_report(tmp_path: Path, monkeypatch):
     import dataclasses
 
-    from xlhedge import registry as reg
+    from xlhedge.functions import registry as reg
 
     def boom(*args):
         raise ZeroDivisionError("float division by zero")

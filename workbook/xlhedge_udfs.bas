@@ -1,5 +1,5 @@
 Attribute VB_Name = "xlhedge_udfs"
-'Generated from xlhedge's worksheet-function registry by `python -m xlhedge.addin`:
+'Generated from xlhedge's worksheet-function registry by `python -m xlhedge.excel.addin`:
 'do not edit. The wrappers call the Python functions in xlhedge.udfs through
 'xlwings, so the workbook also needs xlwings' VBA module (xlwings.bas, e.g. from
 '`xlwings quickstart NAME --standalone`) or a reference to the xlwings add-in.

@@ -10,21 +10,19 @@ Python API (the same engine the worksheet functions and the CLI use)::
 
 from __future__ import annotations
 
-from .errors import FormulaError, InputError, NotEnoughData, WorkbookError, XlhedgeError
-from .book import Book
-from .factors import factor_exposure
-from .instruments import Instrument, instrument_table, lookup as instrument
-from .sizing import (currency_exposures, fx_hedges, hedge_notional, hedge_units, lsq_hedge,
-                     minvar_hedge, recommend_hedges, size_hedge)
-from .perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
-from .scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
-from .prices import clean_prices, read_prices, read_prices_csv, returns, validate_prices
-from .estimation import (adjusted_beta, beta, beta_stats, correlation, correlation_matrix, ewma_beta,
-                         regime_correlation, rolling_beta, rolling_correlation)
-from .regimes import REGIME_THRESHOLDS, calibrate_thresholds, vol_regime
-from .budget import budget_status, deployment, hedge_budget, ytd_spend
-from .checks import Finding, findings_frame, run_checks
-from .rebalance import rebalance
+from xlhedge.engine.errors import FormulaError, InputError, NotEnoughData, WorkbookError, XlhedgeError
+from xlhedge.engine.book import Book
+from xlhedge.engine.factors import factor_exposure
+from xlhedge.engine.instruments import Instrument, instrument_table, lookup as instrument
+from xlhedge.engine.sizing import currency_exposures, fx_hedges, hedge_notional, hedge_units, lsq_hedge, minvar_hedge, recommend_hedges, size_hedge
+from xlhedge.engine.perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
+from xlhedge.engine.scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
+from xlhedge.engine.prices import clean_prices, read_prices, read_prices_csv, returns, validate_prices
+from xlhedge.engine.estimation import adjusted_beta, beta, beta_stats, correlation, correlation_matrix, ewma_beta, regime_correlation, rolling_beta, rolling_correlation
+from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, vol_regime
+from xlhedge.engine.budget import budget_status, deployment, hedge_budget, ytd_spend
+from xlhedge.engine.checks import Finding, findings_frame, run_checks
+from xlhedge.engine.rebalance import rebalance
 
 _BUDGET_CHECKS_API = ["hedge_budget", "budget_status", "ytd_spend", "deployment", "Finding", "run_checks",
                       "findings_frame", "rebalance"]
@@ -50,7 +48,7 @@ def main() -> None:
 
     Imported lazily so ``import xlhedge`` never loads xlwings' Excel parts.
     """
-    from .excel import main as _refresh
+    from xlhedge.excel.live import main as _refresh
 
     _refresh()
 

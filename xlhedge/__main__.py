@@ -1,5 +1,5 @@
 """``python -m xlhedge`` = the ``xlhedge`` command."""
 
-from .cli import main
+from xlhedge.cli import main
 
 main()

@@ -3,7 +3,7 @@
 This module is what xlwings' *UDF Modules* setting names (``xlhedge.udfs``):
 Excel's "Import Functions" button reads the functions below, and the
 ``workbook/xlhedge_udfs.bas`` VBA module calls them by name. The functions are
-generated at import time from :func:`xlhedge.registry.registry`, one per
+generated at import time from :func:`xlhedge.functions.registry.registry`, one per
 entry, so a function registered anywhere under :mod:`xlhedge.functions`
 appears in Excel with no code here.
 
@@ -21,12 +21,12 @@ Each generated function
   hands over a 2-D list with ``None`` for blanks and ``"#N/A"``-style strings
   for error cells, and ``empty=None, err_to_str=True`` on the others;
 * converts nothing itself: the implementation converts through
-  :mod:`xlhedge.coerce`, because xlwings' converters only run inside Excel
+  :mod:`xlhedge.engine.coerce`, because xlwings' converters only run inside Excel
   (so a recalculation in Excel and ``xlhedge recompute`` see the same code);
-* returns :meth:`~xlhedge.registry.WorksheetFunction.call`'s result: a scalar
+* returns :meth:`~xlhedge.functions.registry.WorksheetFunction.call`'s result: a scalar
   or a 2-D list (Excel 365 spills it; no ``expand=`` legacy resizing is set),
   and for a bad input the short text ``#VALUE! NAME: message``. An exception
-  that is not an :class:`~xlhedge.errors.XlhedgeError` (a bug) is logged with
+  that is not an :class:`~xlhedge.engine.errors.XlhedgeError` (a bug) is logged with
   its traceback and shown as one line, never as a traceback in the cell.
 
 Off Windows, ``xw.func``/``xw.arg``/``xw.ret`` are no-ops in xlwings, so the
@@ -46,7 +46,7 @@ from typing import Any, Callable
 
 import xlwings as xw
 
-from .registry import WorksheetFunction, registry
+from xlhedge.functions.registry import WorksheetFunction, registry
 
 __all__: list[str] = []  # filled below with every Excel name
 

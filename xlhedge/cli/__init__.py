@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from . import addin, book
-from . import hedge
-from . import checks
-from . import estimate
+from xlhedge.cli import addin, book
+from xlhedge.cli import hedge
+from xlhedge.cli import checks
+from xlhedge.cli import estimate
 
 app = typer.Typer(
     name="xlhedge",

@@ -9,7 +9,7 @@ from typing import Any, Callable, TypeVar
 import typer
 from rich.console import Console
 
-from ..errors import XlhedgeError
+from xlhedge.engine.errors import XlhedgeError
 
 console = Console()
 err_console = Console(stderr=True)

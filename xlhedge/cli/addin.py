@@ -8,8 +8,8 @@ from typing import Optional
 
 import typer
 
-from .. import addin as _addin
-from ._common import EXIT_FINDINGS, console, fail, handles_errors
+from xlhedge.excel import addin as _addin
+from xlhedge.cli._common import EXIT_FINDINGS, console, fail, handles_errors
 
 group = typer.Typer(
     help="The Excel add-in: an xlhedge ribbon tab with a Refresh book button (needs xlwings and Excel).",

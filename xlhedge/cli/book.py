@@ -8,14 +8,14 @@ from typing import Optional
 
 import typer
 
-from ..book import Book
-from ..pipeline import RecomputeOptions, RecomputeReport, recompute
-from ..report import render_book_view
-from ..template import build_workbook, template_path
-from ..template.layout import DEFAULT_POSITIONS
-from ..workbook.filebook import FileBook
-from ._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
-from .checks import book_findings, print_findings
+from xlhedge.engine.book import Book
+from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
+from xlhedge.cli.report import render_book_view
+from xlhedge.template import build_workbook, template_path
+from xlhedge.calc.layout import DEFAULT_POSITIONS
+from xlhedge.workbook.filebook import FileBook
+from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
+from xlhedge.cli.checks import book_findings, print_findings
 
 
 def register(app: typer.Typer) -> None:

@@ -16,16 +16,16 @@ from typing import Any, Optional
 import typer
 from rich.markup import escape
 
-from ..coerce import as_date
-from ..checks import Finding
-from ..errors import InputError, WorkbookError
-from ..functions.checks import checks_from_ranges
-from ..pipeline import RecomputeOptions, recompute
-from ..template.layout import ATTRIBUTES, BOOK_SHEET
-from ..workbook.bookio import BookIO, read_named
-from ..workbook.filebook import FileBook
-from ..workbook.refs import CellRange, parse_ref
-from ._common import EXIT_FINDINGS, console, handles_errors
+from xlhedge.engine.coerce import as_date
+from xlhedge.engine.checks import Finding
+from xlhedge.engine.errors import InputError, WorkbookError
+from xlhedge.functions.checks import checks_from_ranges
+from xlhedge.calc.recompute import RecomputeOptions, recompute
+from xlhedge.calc.layout import ATTRIBUTES, BOOK_SHEET
+from xlhedge.calc.bookio import BookIO, read_named
+from xlhedge.workbook.filebook import FileBook
+from xlhedge.calc.refs import CellRange, parse_ref
+from xlhedge.cli._common import EXIT_FINDINGS, console, handles_errors
 
 __all__ = ["register", "check", "book_findings", "print_findings"]
 

@@ -8,15 +8,14 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from .. import coerce
-from ..estimate import (benchmark_roles, estimate_book, prices_from_sheet, report_outcome, settings_from_book,
-                        store_prices)
-from ..estimation import METHODS
-from ..pipeline import RecomputeOptions, RecomputeReport, recompute
-from ..prices import read_prices
-from ..workbook.filebook import FileBook
-from ..workbook.refs import parse_ref
-from ._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
+from xlhedge.engine import coerce
+from xlhedge.calc.estimate import benchmark_roles, estimate_book, prices_from_sheet, report_outcome, settings_from_book, store_prices
+from xlhedge.engine.estimation import METHODS
+from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
+from xlhedge.engine.prices import read_prices
+from xlhedge.workbook.filebook import FileBook
+from xlhedge.calc.refs import parse_ref
+from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
 
 
 def register(app: typer.Typer) -> None:

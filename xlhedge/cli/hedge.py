@@ -4,7 +4,7 @@ Reads the book and the Hedges/Instruments sheets' inputs (instrument, ratio and
 target per factor, alpha, prices) through their defined names, recomputes in
 memory (the file is not changed) and prints the same recommendations the
 Hedges sheet shows, the FX legs and any roll warnings. A book without those
-sheets gets the defaults (:data:`xlhedge.instruments.DEFAULT_HEDGE_INSTRUMENTS`,
+sheets gets the defaults (:data:`xlhedge.engine.instruments.DEFAULT_HEDGE_INSTRUMENTS`,
 ratio 50%, the shipped illustrative prices). Options override the sheet.
 """
 
@@ -21,15 +21,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .. import instruments as _inst
-from .. import perps, sizing
-from .._typing import CORE_FACTORS, FACTOR_LABELS
-from ..book import Book
-from ..errors import InputError
-from ..report import SECTIONS
-from ..template.hedges_sheet import DEFAULT_RATIO
-from ..workbook.bookio import read_named
-from ._common import console, handles_errors
+from xlhedge.engine import instruments as _inst
+from xlhedge.engine import perps, sizing
+from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
+from xlhedge.engine.book import Book
+from xlhedge.engine.errors import InputError
+from xlhedge.cli.report import SECTIONS
+from xlhedge.template.hedges_sheet import DEFAULT_RATIO
+from xlhedge.calc.bookio import read_named
+from xlhedge.cli._common import console, handles_errors
 
 __all__ = ["HedgeInputs", "read_hedge_inputs", "hedge_plan", "render_hedges", "register"]
 
@@ -93,8 +93,8 @@ def hedge_plan(book: Book, inputs: HedgeInputs | None = None) -> dict[str, pd.Da
     """Factor recommendations, FX legs and roll warnings for ``book``.
 
     Returns ``{"factors": …, "fx": …, "roll": …}`` (DataFrames; see
-    :func:`xlhedge.sizing.recommend_hedges`, :func:`xlhedge.sizing.fx_hedges`,
-    :func:`xlhedge.perps.roll_warnings`).
+    :func:`xlhedge.engine.sizing.recommend_hedges`, :func:`xlhedge.engine.sizing.fx_hedges`,
+    :func:`xlhedge.engine.perps.roll_warnings`).
     """
     inp = inputs or HedgeInputs()
     e = book.exposures()["exposure"]
@@ -197,8 +197,8 @@ def hedge(
     alpha: Optional[float] = typer.Option(None, "--alpha", help="Alpha estimate α in [0, 1)."),
 ) -> None:
     """Print the recommended hedges of a saved book (the file is not changed)."""
-    from ..pipeline import RecomputeOptions, recompute
-    from ..workbook.filebook import FileBook
+    from xlhedge.calc.recompute import RecomputeOptions, recompute
+    from xlhedge.workbook.filebook import FileBook
 
     fb = FileBook(book)
     recompute(fb, RecomputeOptions(write_status=False, estimate=False))

@@ -8,25 +8,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import coerce
-from ..budget import (
-    BUCKET_LABELS,
-    BUCKETS,
-    BUDGET_RATE,
-    DEFAULT_SPLITS,
-    REGIMES,
-    VOL_INDEXES,
-    as_date,
-    bucket_regimes,
-    budget_status,
-    deployment,
-    deployment_curve,
-    hedge_budget,
-    normalise_bucket,
-)
-from ..errors import InputError
-from ..regimes import vol_regime
-from ..registry import worksheet_function
+from xlhedge.engine import coerce
+from xlhedge.engine.budget import BUCKET_LABELS, BUCKETS, BUDGET_RATE, DEFAULT_SPLITS, REGIMES, VOL_INDEXES, as_date, bucket_regimes, budget_status, deployment, deployment_curve, hedge_budget, normalise_bucket
+from xlhedge.engine.errors import InputError
+from xlhedge.engine.regimes import vol_regime
+from xlhedge.functions.registry import worksheet_function
 
 _RATE_DOC = "Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2–4% is usual)."
 _SPLITS_DOC = (

@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import coerce
-from ..budget import VOL_INDEXES, as_date
-from ..checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS, Finding, run_checks
-from ..errors import InputError
-from ..hedgebook import _norm, factor_key, factor_name
-from ..rebalance import DRIFT_TOLERANCE_PP, rebalance
-from ..registry import worksheet_function
+from xlhedge.engine import coerce
+from xlhedge.engine.budget import VOL_INDEXES, as_date
+from xlhedge.engine.checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS, Finding, run_checks
+from xlhedge.engine.errors import InputError
+from xlhedge.engine.hedgebook import _norm, factor_key, factor_name
+from xlhedge.engine.rebalance import DRIFT_TOLERANCE_PP, rebalance
+from xlhedge.functions.registry import worksheet_function
 
 __all__ = ["HEDGE_CHECKS", "REBALANCE", "settings_arg", "tolerances_arg", "checks_from_ranges", "NO_FINDINGS"]
 

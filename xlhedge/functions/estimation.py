@@ -25,23 +25,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import coerce
-from ..errors import InputError
-from ..estimation import (
-    ADJUSTED_BETA as ADJUSTED_BETA_DEFAULTS,
-    ESTIMATION_DEFAULTS,
-    METHODS,
-    REGIME_CHOICES,
-    adjusted_beta,
-    beta_stats,
-    correlation_matrix,
-    regime_correlation,
-    rolling_beta,
-    rolling_correlation,
-)
-from ..prices import DATE_COLUMN_NAMES, RETURN_KINDS
-from ..regimes import REGIME_THRESHOLDS, calibrate_thresholds, classify, thresholds_for
-from ..registry import worksheet_function
+from xlhedge.engine import coerce
+from xlhedge.engine.errors import InputError
+from xlhedge.engine.estimation import ADJUSTED_BETA as ADJUSTED_BETA_DEFAULTS, ESTIMATION_DEFAULTS, METHODS, REGIME_CHOICES, adjusted_beta, beta_stats, correlation_matrix, regime_correlation, rolling_beta, rolling_correlation
+from xlhedge.engine.prices import DATE_COLUMN_NAMES, RETURN_KINDS
+from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, classify, thresholds_for
+from xlhedge.functions.registry import worksheet_function
 
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import coerce
-from ..errors import InputError
-from ..factors import betas_and_weights, contributions, exposures, split_block, top_contributors
-from ..registry import worksheet_function
+from xlhedge.engine import coerce
+from xlhedge.engine.errors import InputError
+from xlhedge.engine.factors import betas_and_weights, contributions, exposures, split_block, top_contributors
+from xlhedge.functions.registry import worksheet_function
 
 
 def _is_single_cell(x: Any) -> bool:

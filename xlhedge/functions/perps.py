@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import coerce, perps
-from ..coerce import as_date
-from ..errors import InputError, XlhedgeError
-from ..registry import worksheet_function
-from .sizing import broadcast, is_omitted, num, result
+from xlhedge.engine import coerce, perps
+from xlhedge.engine.coerce import as_date
+from xlhedge.engine.errors import InputError, XlhedgeError
+from xlhedge.functions.registry import worksheet_function
+from xlhedge.functions.sizing import broadcast, is_omitted, num, result
 
 
 @worksheet_function(

@@ -7,12 +7,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import coerce, scenarios
-from .._typing import CORE_FACTORS
-from ..errors import InputError
-from ..perps import CONTRACTS
-from ..registry import worksheet_function
-from .sizing import broadcast, num, result
+from xlhedge.engine import coerce, scenarios
+from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine.errors import InputError
+from xlhedge.engine.perps import CONTRACTS
+from xlhedge.functions.registry import worksheet_function
+from xlhedge.functions.sizing import broadcast, num, result
 
 _OUTPUTS = ("table", "net", "spot", "hedge", "funding", "hedge_coin")
 

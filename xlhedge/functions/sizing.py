@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import coerce
-from .. import instruments as _inst
-from .. import sizing
-from ..errors import InputError
-from ..options import put_delta, put_price
-from ..registry import worksheet_function
+from xlhedge.engine import coerce
+from xlhedge.engine import instruments as _inst
+from xlhedge.engine import sizing
+from xlhedge.engine.errors import InputError
+from xlhedge.engine.options import put_delta, put_price
+from xlhedge.functions.registry import worksheet_function
 
 # ----------------------------------------------------------------------------- helpers
 # (imported by the perps and scenarios function modules too)

@@ -20,12 +20,12 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
-from . import book_sheet, exposures_sheet, style
-from . import hedges_sheet, instruments_sheet, scenarios_sheet
-from . import budget_sheet, checks_sheet
-from . import correlations_sheet, prices_sheet, regime_sheet
-from .example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
-from .layout import DEFAULT_POSITIONS, BookLayout
+from xlhedge.template import book_sheet, exposures_sheet, style
+from xlhedge.template import hedges_sheet, instruments_sheet, scenarios_sheet
+from xlhedge.template import budget_sheet, checks_sheet
+from xlhedge.template import correlations_sheet, prices_sheet, regime_sheet
+from xlhedge.template.example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
+from xlhedge.calc.layout import DEFAULT_POSITIONS, BookLayout
 
 __all__ = ["SHEETS", "TemplateContext", "build_workbook", "template_path", "TEMPLATE_FILE", "EXAMPLE_FILE"]
 
@@ -76,8 +76,8 @@ def build_workbook(path: str | os.PathLike[str], *, example: bool = False,
     recompute pipeline over it stores them, so the file shows numbers in any
     viewer before Excel recalculates.
     """
-    from ..pipeline import RecomputeOptions, recompute
-    from ..workbook.filebook import FileBook
+    from xlhedge.calc.recompute import RecomputeOptions, recompute
+    from xlhedge.workbook.filebook import FileBook
 
     wb = Workbook()
     wb.remove(wb.active)

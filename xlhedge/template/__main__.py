@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import EXAMPLE_FILE, TEMPLATE_FILE, build_workbook
+from xlhedge.template import EXAMPLE_FILE, TEMPLATE_FILE, build_workbook
 
 folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "templates"
 build_workbook(folder / TEMPLATE_FILE)

@@ -12,13 +12,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .._typing import CORE_FACTORS, FACTOR_LABELS
-from ..workbook.refs import col_letters
-from . import style
-from .layout import (
-    ATTRIBUTE_ROW0, ATTRIBUTES, BOOK_FIELDS, BOOK_SHEET, FACTOR_LABEL_LIST, FACTOR_ROW0, FIRST_POSITION_COL,
-    HEADER_ROW, LAST_FACTOR_ROW, WEIGHT_ROW, BookLayout,
-)
+from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
+from xlhedge.calc.refs import col_letters
+from xlhedge.template import style
+from xlhedge.calc.layout import ATTRIBUTE_ROW0, ATTRIBUTES, BOOK_FIELDS, BOOK_SHEET, FACTOR_LABEL_LIST, FACTOR_ROW0, FIRST_POSITION_COL, HEADER_ROW, LAST_FACTOR_ROW, WEIGHT_ROW, BookLayout
 
 FACTOR_HELP = {
     "equity": "Beta to SPX. An index trade is 1.0.",

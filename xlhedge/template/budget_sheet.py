@@ -18,9 +18,9 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
-from ..budget import BUCKET_LABELS, BUCKETS, BUDGET_RATE, DEFAULT_SPLITS, VOL_INDEXES
-from ..regimes import REGIMES
-from . import style
+from xlhedge.engine.budget import BUCKET_LABELS, BUCKETS, BUDGET_RATE, DEFAULT_SPLITS, VOL_INDEXES
+from xlhedge.engine.regimes import REGIMES
+from xlhedge.template import style
 
 SHEET = "Budget"
 

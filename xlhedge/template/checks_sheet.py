@@ -7,7 +7,7 @@ book-level inputs the checks read (NAV, currency of record, last decomposition
 date, the check date, the vol levels) by formula from where they live; the
 tolerances are editable. The Book blocks it reads (``BookAttributeBlock``,
 ``BookFactorBlock``) are defined with the Book sheet's other names
-(:meth:`xlhedge.template.layout.BookLayout.defined_names`).
+(:meth:`xlhedge.calc.layout.BookLayout.defined_names`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
-from .._typing import CORE_FACTORS, FACTOR_LABELS
-from ..budget import VOL_INDEXES
-from ..checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS
-from . import style
+from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
+from xlhedge.engine.budget import VOL_INDEXES
+from xlhedge.engine.checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS
+from xlhedge.template import style
 
 SHEET = "Checks"
 

@@ -17,8 +17,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
-from ..workbook.refs import col_letters
-from . import style
+from xlhedge.calc.refs import col_letters
+from xlhedge.template import style
 
 SHEET = "Correlations"
 #: SPEC §3 typical values (article §04): pair, normal, stress. Illustrative, recompute.

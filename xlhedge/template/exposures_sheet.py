@@ -14,8 +14,8 @@ from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
-from . import style
-from .layout import FACTOR_ROW0, N_FACTORS, BookLayout
+from xlhedge.template import style
+from xlhedge.calc.layout import FACTOR_ROW0, N_FACTORS, BookLayout
 
 SHEET = "Exposures"
 ROW0 = 5  # first factor row on this sheet

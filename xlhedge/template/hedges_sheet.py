@@ -21,10 +21,10 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
-from .._typing import CORE_FACTORS
-from ..instruments import DEFAULT_HEDGE_INSTRUMENTS, INSTRUMENTS
-from ..perps import CONTRACTS, LIQUIDATION_NOTE, SIDES
-from . import exposures_sheet, style
+from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine.instruments import DEFAULT_HEDGE_INSTRUMENTS, INSTRUMENTS
+from xlhedge.engine.perps import CONTRACTS, LIQUIDATION_NOTE, SIDES
+from xlhedge.template import exposures_sheet, style
 
 SHEET = "Hedges"
 ALPHA_ROW = 4

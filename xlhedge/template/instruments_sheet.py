@@ -1,7 +1,7 @@
 """The Instruments sheet: the hedge-instrument catalogue as data (SPEC §5–§6).
 
 One row per instrument with the columns of
-:data:`xlhedge.instruments.SHEET_COLUMNS` (inputs, illustrative prices the user
+:data:`xlhedge.engine.instruments.SHEET_COLUMNS` (inputs, illustrative prices the user
 refreshes), then computed columns: unit exposure (Δ-adjusted for puts), DV01
 per unit for rates instruments, days to expiry and roll status. A settings
 block above the table holds the sizing/perp defaults the Hedges and Scenarios
@@ -17,10 +17,10 @@ from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import instruments as _inst
-from ..perps import PERP_DEFAULTS
-from ..sizing import SIZING_DEFAULTS
-from . import style
+from xlhedge.engine import instruments as _inst
+from xlhedge.engine.perps import PERP_DEFAULTS
+from xlhedge.engine.sizing import SIZING_DEFAULTS
+from xlhedge.template import style
 
 SHEET = "Instruments"
 HEADER_ROW = 12

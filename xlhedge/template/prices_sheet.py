@@ -15,7 +15,7 @@ E        crypto      BTC
 
 Columns F onward hold one series per position, headed by the position's
 ticker as typed on the Book sheet; ``xlhedge estimate`` and the refresh fill
-the Book's beta rows from them (:mod:`xlhedge.estimate`). The sheet ships
+the Book's beta rows from them (:mod:`xlhedge.calc.estimate`). The sheet ships
 empty: nothing is estimated until prices are pasted (or imported with
 ``xlhedge estimate BOOK --prices FILE.csv``).
 """
@@ -25,8 +25,8 @@ from __future__ import annotations
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
-from ..workbook.refs import col_letters
-from . import style
+from xlhedge.calc.refs import col_letters
+from xlhedge.template import style
 
 SHEET = "Prices"
 ROLE_ROW = 3  # "equity benchmark" ... above the headers

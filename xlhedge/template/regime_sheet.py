@@ -1,7 +1,7 @@
 """The Regime sheet: vol regimes of VIX, MOVE, DVOL and CVIX (SPEC §4, article §10).
 
 1. Current level of each index (linked to the Budget sheet's inputs, where they
-   are typed), its editable low/high thresholds (:data:`xlhedge.regimes.REGIME_THRESHOLDS`)
+   are typed), its editable low/high thresholds (:data:`xlhedge.engine.regimes.REGIME_THRESHOLDS`)
    and the regime ``=VOL_REGIME(level, index, low, high)``; boundaries are normal.
 2. Calibration: thresholds for MOVE/DVOL/CVIX at the percentiles VIX's 18/28
    occupy in the VIX history below (``=CALIBRATE_THRESHOLDS``), to copy into the
@@ -16,8 +16,8 @@ from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
-from ..regimes import REGIME_THRESHOLDS
-from . import style
+from xlhedge.engine.regimes import REGIME_THRESHOLDS
+from xlhedge.template import style
 
 SHEET = "Regime"
 INDEXES: tuple[str, ...] = tuple(REGIME_THRESHOLDS)  # VIX, MOVE, DVOL, CVIX

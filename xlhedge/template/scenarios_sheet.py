@@ -20,10 +20,10 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
-from .._typing import CORE_FACTORS
-from ..perps import CONTRACTS
-from ..scenarios import FACTOR_SHOCKS, REGIME_DEFAULTS, REGIME_NOTE
-from . import exposures_sheet, hedges_sheet, instruments_sheet, style
+from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine.perps import CONTRACTS
+from xlhedge.engine.scenarios import FACTOR_SHOCKS, REGIME_DEFAULTS, REGIME_NOTE
+from xlhedge.template import exposures_sheet, hedges_sheet, instruments_sheet, style
 
 SHEET = "Scenarios"
 K = len(CORE_FACTORS)

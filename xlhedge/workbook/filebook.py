@@ -6,17 +6,17 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import FormulaError
-from . import formula as fx
-from .bookio import FormulaCell
-from .package import XlsxPackage, open_package
-from .refs import CellRange, cell_name, parse_ref
+from xlhedge.engine.errors import FormulaError
+from xlhedge.calc import formula as fx
+from xlhedge.calc.bookio import FormulaCell
+from xlhedge.workbook.package import XlsxPackage, open_package
+from xlhedge.calc.refs import CellRange, cell_name, parse_ref
 
 __all__ = ["FileBook"]
 
 
 class FileBook:
-    """:class:`~xlhedge.workbook.bookio.BookIO` over a workbook file.
+    """:class:`~xlhedge.calc.bookio.BookIO` over a workbook file.
 
     Results are kept in memory until :meth:`save`, which patches only the
     worksheets whose cached values changed and replaces the file atomically.

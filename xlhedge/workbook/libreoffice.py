@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..errors import XlhedgeError
+from xlhedge.engine.errors import XlhedgeError
 
 __all__ = ["soffice_path", "recalculate", "convert"]
 
@@ -90,7 +90,7 @@ def render_pages(path: str | os.PathLike[str], outdir: str | os.PathLike[str], *
     LibreOffice does not have xlhedge's functions, so it renders a copy in which
     every formula is replaced by the value xlhedge stored (run ``recompute`` first).
     """
-    from .package import open_package
+    from xlhedge.workbook.package import open_package
 
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:

@@ -24,9 +24,9 @@ from typing import Any, Iterator
 
 from lxml import etree
 
-from ..coerce import ExcelError, datetime_to_serial, serial_to_datetime
-from ..errors import WorkbookError
-from .refs import CellRange, col_index, col_letters
+from xlhedge.engine.coerce import ExcelError, datetime_to_serial, serial_to_datetime
+from xlhedge.engine.errors import WorkbookError
+from xlhedge.calc.refs import CellRange, col_index, col_letters
 
 __all__ = ["XlsxPackage", "SheetPart", "open_package"]
 

@@ -1,0 +1,446 @@
+"""Evaluate every xlhedge formula of a book, in dependency order.
+
+The formula step of the pipeline (:mod:`xlhedge.calc.recompute`):
+
+1. Collect every formula cell through the :class:`BookIO`; a formula that calls
+   a registered worksheet function is an *xlhedge formula*.
+2. Work out which cells must be computed now: every xlhedge formula, every
+   native formula without a stored value, and every native formula that reads
+   (directly or through other formulas) a cell computed now — its stored value
+   would otherwise be stale.
+3. Order them by their references (a cycle is an error naming the cells),
+   compute each — xlhedge functions through the registry exactly as Excel calls
+   them, the built-ins of :mod:`.native` — and hand each result to
+   :meth:`BookIO.write_result`, so later formulas read fresh values.
+
+A native formula this evaluator cannot compute keeps the value Excel stored; if
+an xlhedge formula reads it and it must be recomputed (or has no value), the
+report says so, naming the cell (an error under ``--strict``).
+"""
+
+from __future__ import annotations
+
+import graphlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from xlhedge.engine.coerce import ExcelError
+from xlhedge.engine.errors import FormulaError, XlhedgeError
+from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
+from xlhedge.functions.registry import WorksheetFunction, registry
+from xlhedge.calc import formula as fx
+from xlhedge.calc.bookio import BookIO, FormulaCell
+from xlhedge.calc.native import NATIVE, ExcelValueError, Grid, as_number, binary, negate, percent
+from xlhedge.calc.refs import CellRange, parse_ref, split_sheet
+
+__all__ = ["evaluate_book", "Node"]
+
+_NA = ExcelError("#N/A")
+
+
+@dataclass
+class Node:
+    """One formula cell in the dependency graph."""
+
+    fc: FormulaCell
+    tree: tuple[Any, ...] | None
+    calls: set[str]
+    inputs: list[CellRange]
+    xlhedge: bool
+    supported: bool
+    parse_error: str | None = None
+    deps: set[int] = field(default_factory=set)
+
+    @property
+    def area(self) -> CellRange:
+        return self.fc.array or self.fc.cell
+
+
+class _Names:
+    """Defined names -> ranges or constant trees, resolved once each."""
+
+    def __init__(self, io: BookIO) -> None:
+        self.raw = io.defined_names()
+        self.resolved: dict[str, CellRange | tuple | None] = {}
+
+    def resolve(self, name: str, sheet: str | None = None) -> CellRange | tuple | None:
+        """A name as written in a formula on ``sheet``: the sheet's own name first, then the workbook's."""
+        qualified, bare = split_sheet(name)
+        if qualified is not None:
+            return self._lookup(f"{qualified.upper()}!{bare.upper()}")
+        if sheet is not None:
+            local = self._lookup(f"{sheet.upper()}!{bare.upper()}")
+            if local is not None:
+                return local
+        return self._lookup(bare.upper())
+
+    def _lookup(self, key: str) -> CellRange | tuple | None:
+        if key in self.resolved:
+            return self.resolved[key]
+        text = self.raw.get(key)
+        if text is None:
+            self.resolved[key] = None
+            return None
+        text = text.lstrip("=")
+        out: CellRange | tuple | None
+        try:
+            out = parse_ref(text)
+        except FormulaError:
+            try:
+                out = fx.parse(text)
+            except FormulaError:
+                out = None
+        self.resolved[key] = out
+        return out
+
+
+class Evaluator:
+    def __init__(self, io: BookIO, report: RecomputeReport, options: RecomputeOptions) -> None:
+        self.io = io
+        self.report = report
+        self.options = options
+        self.functions: dict[str, WorksheetFunction] = registry()
+        self.names = _Names(io)
+        self.sheets = io.sheet_names()
+        self.nodes: list[Node] = []
+        self._name_stack: list[str] = []
+        # Ranges already read, as object arrays; dropped when a result is written over them.
+        self._cache: dict[CellRange, np.ndarray] = {}
+        # Errors raised by worksheet functions while computing the current cell.
+        self._call_errors: list[tuple[str, Exception]] = []
+
+    # ------------------------------------------------------------ references
+    def resolve_ref(self, text: str, sheet: str) -> CellRange | tuple:
+        """A reference or name used in a formula on ``sheet`` -> CellRange or a constant tree."""
+        try:
+            if "!" not in text:
+                named = self.names.resolve(text, sheet)
+                if named is not None:
+                    return named
+            rng = parse_ref(text, default_sheet=sheet)
+        except FormulaError:
+            named = self.names.resolve(text, sheet)
+            if named is not None:
+                return named
+            raise FormulaError(f"{text!r} is neither a cell reference nor a defined name of this workbook") from None
+        if rng.sheet not in self.sheets:
+            match = [s for s in self.sheets if s.lower() == rng.sheet.lower()]
+            if not match:
+                if rng.sheet.startswith("["):
+                    raise FormulaError(f"{text!r} points into another workbook; xlhedge reads only this one")
+                raise FormulaError(f"{text!r} names a sheet that does not exist")
+            rng = CellRange(match[0], rng.r1, rng.c1, rng.r2, rng.c2)
+        return rng
+
+    def _inputs(self, tree: tuple, sheet: str) -> list[CellRange]:
+        out = []
+        for ref in fx.refs_in(tree):
+            r = self.resolve_ref(ref, sheet)
+            if isinstance(r, CellRange):
+                out.append(r)
+            elif isinstance(r, tuple):
+                out.extend(self._inputs(r, sheet))
+        return out
+
+    # ------------------------------------------------------------ graph
+    def build(self) -> None:
+        fnames = self.functions
+        for fc in self.io.formula_cells():
+            try:
+                tree = fx.parse(fc.formula)
+                calls = fx.calls_in(tree)
+                xl = bool(calls & fnames.keys())
+                unsupported = calls - fnames.keys() - NATIVE.keys()
+                inputs = self._inputs(tree, fc.cell.sheet)
+                self.nodes.append(Node(fc, tree, calls, inputs, xl, not unsupported))
+            except FormulaError as exc:
+                xl = any(name in fc.formula.upper() for name in fnames)
+                self.nodes.append(Node(fc, None, set(), [], xl, False, parse_error=exc.message))
+        self._link()
+
+    def _link(self) -> None:
+        """deps[i] = nodes whose output area intersects one of node i's inputs."""
+        by_sheet: dict[str, list[int]] = {}
+        for i, n in enumerate(self.nodes):
+            by_sheet.setdefault(n.area.sheet, []).append(i)
+        rects = {
+            s: (np.array(ids), np.array([[self.nodes[i].area.r1, self.nodes[i].area.c1,
+                                          self.nodes[i].area.r2, self.nodes[i].area.c2] for i in ids]))
+            for s, ids in by_sheet.items()
+        }
+        single = {(n.area.sheet, n.area.r1, n.area.c1): i for i, n in enumerate(self.nodes)
+                  if n.area.size == 1}
+        multi = {s: [i for i in ids if self.nodes[i].area.size > 1] for s, ids in by_sheet.items()}
+        for i, n in enumerate(self.nodes):
+            for rng in n.inputs:
+                if rng.sheet not in rects:
+                    continue
+                if rng.size == 1:
+                    j = single.get((rng.sheet, rng.r1, rng.c1))
+                    if j is not None:
+                        n.deps.add(j)
+                    for j in multi[rng.sheet]:
+                        if self.nodes[j].area.intersects(rng):
+                            n.deps.add(j)
+                    continue
+                ids, r = rects[rng.sheet]
+                hit = (r[:, 0] <= rng.r2) & (rng.r1 <= r[:, 2]) & (r[:, 1] <= rng.c2) & (rng.c1 <= r[:, 3])
+                n.deps.update(ids[hit].tolist())
+            n.deps.discard(i)
+
+    def dirty(self) -> set[int]:
+        """Nodes to compute now: xlhedge formulas, natives with no value, and all downstream."""
+        seeds = set()
+        written = getattr(self.io, "written_inputs", ())
+        for i, n in enumerate(self.nodes):
+            if n.xlhedge:
+                seeds.add(i)
+            elif n.supported and (self._no_value(n) or any(w.intersects(r) for w in written for r in n.inputs)):
+                seeds.add(i)
+        users: dict[int, list[int]] = {}
+        for i, n in enumerate(self.nodes):
+            for j in n.deps:
+                users.setdefault(j, []).append(i)
+        out, stack = set(seeds), list(seeds)
+        while stack:
+            j = stack.pop()
+            for i in users.get(j, ()):
+                if i not in out:
+                    out.add(i)
+                    stack.append(i)
+        return out
+
+    def _no_value(self, n: Node) -> bool:
+        return self.io.read(n.fc.cell)[0][0] is None
+
+    # ------------------------------------------------------------ evaluation
+    def run(self) -> None:
+        self.build()
+        todo = self.dirty()
+        sorter = graphlib.TopologicalSorter({i: self.nodes[i].deps & todo for i in todo})
+        try:
+            order = list(sorter.static_order())
+        except graphlib.CycleError as exc:
+            cycle = exc.args[1]
+            cells = " -> ".join(str(self.nodes[i].fc.cell) for i in cycle)
+            raise FormulaError(f"circular reference: {cells}") from None
+        for i in order:
+            self._compute(self.nodes[i], todo)
+
+    def _compute(self, n: Node, todo: set[int]) -> None:
+        where = str(n.fc.cell)
+        self.report.cells_evaluated += 1
+        if n.parse_error is not None:
+            msg = n.parse_error
+            if n.xlhedge:
+                self.report.error(where, msg)
+                self._write(n, f"#NAME? {msg}")
+            else:
+                self.report.warn(where, f"not recomputed: {msg}")
+            return
+        if not n.supported:
+            missing = sorted(n.calls - self.functions.keys() - NATIVE.keys())
+            msg = (f"uses {', '.join(missing)}, which xlhedge does not compute without Excel")
+            if n.xlhedge:
+                self.report.error(where, msg + "; put the xlhedge call in a cell of its own")
+                self._write(n, f"#NAME? {msg}")
+            else:
+                self.report.warn(where, f"not recomputed: {msg}; Excel or LibreOffice will update it on open")
+            return
+        # Inputs that are stale natives we could not compute.
+        for j in n.deps:
+            d = self.nodes[j]
+            if not d.xlhedge and (not d.supported or d.parse_error) and (j in todo or self._no_value(d)):
+                text = f"reads {d.fc.cell}, a formula xlhedge cannot compute and whose stored value may be out of date"
+                (self.report.error if self.options.strict else self.report.warn)(where, text)
+        self._call_errors.clear()
+        try:
+            value = self.eval(n.tree, n.fc.cell.sheet)
+        except XlhedgeError as exc:
+            self.report.error(where, exc.message)
+            value = exc.cell_message()
+        for name, exc in self._call_errors:
+            if isinstance(exc, XlhedgeError):
+                self.report.warn(where, exc.cell_message(name))
+            else:
+                self.report.error(where, f"internal error in {name} ({type(exc).__name__}: {exc}); please report it")
+        self._write(n, value)
+
+    def _write(self, n: Node, value: Any) -> None:
+        grid = _as_rows(value)
+        fc = n.fc
+        where = str(fc.cell)
+        if fc.dynamic:
+            out = grid
+            blocker = self._spill_blocker(fc, len(grid), len(grid[0]))
+            if blocker is not None:
+                out = [[ExcelError("#SPILL!")]]
+                self.report.warn(
+                    where,
+                    f"#SPILL!: the result needs {fc.cell.resized(len(grid), len(grid[0])).address} but "
+                    f"{blocker} is not empty; clear it or move the formula",
+                )
+        elif fc.array is not None:
+            out = _fit(grid, fc.array.shape)
+            if len(grid) > fc.array.rows or len(grid[0]) > fc.array.cols:
+                self.report.warn(
+                    where,
+                    f"the result has {len(grid)}×{len(grid[0])} values but the array formula covers "
+                    f"{fc.array.address} ({fc.array.rows}×{fc.array.cols}); values that do not fit are not shown "
+                    "— enlarge the array range",
+                )
+        else:
+            out = [[grid[0][0]]]
+            if len(grid) > 1 or len(grid[0]) > 1:
+                self.report.warn(
+                    where,
+                    f"returns {len(grid)}×{len(grid[0])} values but is a single-cell formula: only the first "
+                    f"shows (Excel shows the same); enter it as an array formula over "
+                    f"{fc.cell.resized(len(grid), len(grid[0])).address}",
+                )
+        self.io.write_result(fc, out)
+        written = fc.cell.resized(len(out), len(out[0]))
+        for rng in [r for r in self._cache if r.intersects(written)]:
+            del self._cache[rng]
+
+    def _spill_blocker(self, fc: FormulaCell, rows: int, cols: int) -> str | None:
+        """The first non-empty cell (outside the formula's own previous spill) where a result would spill."""
+        target = fc.cell.resized(rows, cols)
+        own = fc.array or fc.cell
+        formula_cells = {(n.fc.cell.r1, n.fc.cell.c1) for n in self.nodes if n.fc.cell.sheet == target.sheet}
+        for i, row in enumerate(self.io.read(target)):
+            for j, v in enumerate(row):
+                r, c = target.r1 + i, target.c1 + j
+                if own.contains(r, c):
+                    continue
+                if v is not None or (r, c) in formula_cells:
+                    return str(CellRange(target.sheet, r, c, r, c))
+        return None
+
+    def eval(self, node: tuple, sheet: str) -> Any:
+        kind = node[0]
+        if kind == "num" or kind == "str" or kind == "bool":
+            return node[1]
+        if kind == "err":
+            return ExcelError(node[1])
+        if kind == "missing":
+            return None
+        if kind == "ref":
+            target = self.resolve_ref(node[1], sheet)
+            if isinstance(target, tuple):
+                if node[1] in self._name_stack:
+                    raise FormulaError(f"the defined name {node[1]} refers to itself")
+                self._name_stack.append(node[1])
+                try:
+                    return self.eval(target, sheet)
+                finally:
+                    self._name_stack.pop()
+            if target.size == 1:
+                return self.io.read(target)[0][0]
+            block = self._cache.get(target)
+            if block is None:
+                block = self._cache[target] = Grid.of(self.io.read(target)).a
+            return Grid(block.copy())
+        if kind == "array":
+            rows = [[self._scalar(self.eval(x, sheet)) for x in r] for r in node[1]]
+            return Grid.of(rows)
+        if kind == "neg":
+            return negate(self.eval(node[1], sheet))
+        if kind == "pct":
+            return percent(self.eval(node[1], sheet))
+        if kind == "bin":
+            return binary(node[1], self.eval(node[2], sheet), self.eval(node[3], sheet))
+        if kind == "call":
+            name, args = node[1], node[2]
+            fn = self.functions.get(name)
+            if fn is not None:
+                return self._call_xlhedge(fn, args, sheet)
+            impl = NATIVE.get(name)
+            if impl is None:
+                raise FormulaError(f"{name} is not a function xlhedge computes without Excel")
+            if name in ("IF", "IFERROR") and args:
+                return self._lazy(name, args, sheet)
+            vals = [self.eval(a, sheet) for a in args]
+            try:
+                return impl(*vals)
+            except ExcelValueError as e:
+                return e.err
+            except TypeError:
+                raise FormulaError(f"{name} got {len(vals)} arguments") from None
+        raise FormulaError(f"cannot evaluate {node!r}")
+
+    def _lazy(self, name: str, args: list[tuple], sheet: str) -> Any:
+        """IF and IFERROR evaluate only the branch they return, as Excel does.
+
+        IFERROR catches error values only: an xlhedge function's message is text
+        in Excel (a UDF cannot return an error value with a message), so it is
+        text here too.
+        """
+        first = self.eval(args[0], sheet)
+        if name == "IFERROR":
+            failed = isinstance(first.first() if isinstance(first, Grid) else first, ExcelError)
+            return self.eval(args[1], sheet) if len(args) > 1 and failed else first
+        cond = first.first() if isinstance(first, Grid) else first
+        if isinstance(cond, ExcelError):
+            return cond
+        if isinstance(cond, str):
+            return ExcelError("#VALUE!")
+        if as_number(cond) != 0:
+            return self.eval(args[1], sheet) if len(args) > 1 else True
+        return self.eval(args[2], sheet) if len(args) > 2 else False
+
+    def _scalar(self, v: Any) -> Any:
+        return v.first() if isinstance(v, Grid) else v
+
+    def _call_xlhedge(self, fn: WorksheetFunction, args: list[tuple], sheet: str) -> Any:
+        if len(args) < fn.min_args or len(args) > fn.max_args:
+            need = (f"{fn.min_args}" if fn.min_args == fn.max_args else f"{fn.min_args} to {fn.max_args}")
+            raise FormulaError(f"{fn.name} takes {need} arguments, the formula gives {len(args)}")
+        values = []
+        for spec, a in zip(fn.args, args):
+            v = self.eval(a, sheet)
+            if isinstance(v, Grid):
+                v = v.tolist()
+            elif spec.name in fn.range_args and v is not None:
+                v = [[v]]
+            values.append(v)
+        result, error = fn.evaluate(*values)
+        if error is not None:
+            self._call_errors.append((fn.name, error))
+        if isinstance(result, list):
+            return Grid.of(result)
+        return result
+
+
+def _as_rows(value: Any) -> list[list[Any]]:
+    if isinstance(value, Grid):
+        return value.tolist() if value.a.size else [[None]]
+    return [[value]]
+
+
+def _fit(grid: list[list[Any]], shape: tuple[int, int]) -> list[list[Any]]:
+    """Excel's fill of a legacy array range: broadcast one row/column, #N/A elsewhere."""
+    rows, cols = shape
+    gr, gc = len(grid), len(grid[0])
+    out = []
+    for i in range(rows):
+        src_i = 0 if gr == 1 else i
+        row = []
+        for j in range(cols):
+            src_j = 0 if gc == 1 else j
+            row.append(grid[src_i][src_j] if src_i < gr and src_j < gc else _NA)
+        out.append(row)
+    return out
+
+
+def evaluate_book(io: BookIO, report: RecomputeReport, options: RecomputeOptions) -> None:
+    """Compute every xlhedge formula (and what depends on it) and write the results."""
+    try:
+        Evaluator(io, report, options).run()
+    except FormulaError as exc:
+        report.error(io.name, exc.message)
+
+
+pipeline_step("formulas", order=100)(evaluate_book)

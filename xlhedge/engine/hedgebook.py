@@ -1,0 +1,496 @@
+"""The book as the checks and the rebalance read it: positions × fields, positions × factors.
+
+One row per position (hedges included, flagged ``is_hedge``; SPEC §1) with the
+fields of :data:`POSITION_FIELDS`, and a positions × factors table of betas
+(the six core factors of SPEC §2 plus any tilt rows). In the workbook the
+Book sheet lays the same data out transposed, one column per position and one
+labelled row per field or factor; :func:`book_tables` reads either shape.
+
+Per factor f (weights w as fractions of NAV, short < 0)::
+
+    U_f = Σ_{i not hedge} w_i β_{i,f}     exposure of the trading book
+    H_f = Σ_{i hedge}     w_i β_{i,f}     exposure of the hedges
+    h_f = −H_f / U_f                       hedge ratio (1 = fully hedged, > 1 = flipped)
+
+:func:`hedge_state` returns these with each factor's target ratio and drift;
+the common-mistakes checks (:mod:`xlhedge.engine.checks`) and the rebalance
+(:mod:`xlhedge.engine.rebalance`) both read it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from xlhedge.engine import coerce
+from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
+from xlhedge.engine.coerce import as_date
+from xlhedge.engine.errors import InputError
+
+__all__ = [
+    "POSITION_FIELDS",
+    "FX_DECISIONS",
+    "MATERIALITY",
+    "Field",
+    "book_tables",
+    "factor_key",
+    "factor_name",
+    "hedge_state",
+    "assign_hedge_factors",
+    "materiality",
+]
+
+
+@dataclass(frozen=True)
+class Field:
+    """A per-position field: key, the Book-sheet row label, its kind and default."""
+
+    key: str
+    label: str
+    kind: str  # "text" | "num" | "bool" | "date" | "fx"
+    default: Any
+    doc: str
+
+
+#: Every per-position field the checks and the rebalance read (SPEC §1, §6, §9).
+POSITION_FIELDS: tuple[Field, ...] = (
+    Field("ticker", "Ticker", "text", "", "position id / ticker"),
+    Field("asset_class", "Asset class", "text", "", "equity, rates, fx, commodity, crypto, vol, cash, option"),
+    Field("currency", "Currency", "text", "", "listing currency (blank = currency of record)"),
+    Field("fx_currency", "FX exposure currency", "text", "", "currency the value moves with (blank = listing currency)"),
+    Field("fx_share", "FX share", "num", math.nan, "share of value that moves with fx_currency, 0–1 (blank = 1)"),
+    Field("is_hedge", "Is hedge", "bool", False, "TRUE for hedge positions"),
+    Field("weight", "Weight", "num", 0.0, "fraction of NAV, long > 0, short < 0"),
+    Field("notional", "Notional", "num", math.nan, "signed notional in the currency of record (weight = notional / NAV when weight is blank)"),
+    Field("hedge_for", "Hedges position", "text", "", "ticker of the single position a hedge covers (blank = a factor hedge)"),
+    Field("hedge_factor", "Hedge factor", "text", "", "factor a hedge targets (blank = its largest factor)"),
+    Field("fx_decision", "FX decision", "fx", "", "hedge / accept / avoid for a non-record-currency position"),
+    Field("hedge_inception_ratio", "Hedge ratio at inception", "num", math.nan, "hedge ratio when the hedge was put on, 0–1"),
+    Field("target_ratio", "Target hedge ratio", "num", math.nan, "target hedge ratio, 0–1 (blank = inception ratio)"),
+    Field("hedge_date", "Hedge date", "date", None, "date the hedge was put on"),
+    Field("expiry", "Expiry", "date", None, "expiry of a dated future or option"),
+    Field("price", "Price", "num", math.nan, "current price of one unit"),
+    Field("multiplier", "Multiplier", "num", 1.0, "currency per point per contract (1 for shares)"),
+    Field("liquidation_price", "Liquidation price", "num", math.nan, "liquidation price of a margined position"),
+    Field("funding_rate", "Funding rate (per period)", "num", math.nan, "perp funding rate per period; > 0: longs pay shorts"),
+    Field("funding_periods", "Funding periods per day", "num", 3.0, "funding payments per day (3 = every 8h)"),
+    Field("daily_vol", "Daily vol", "num", math.nan, "standard deviation of daily returns, fraction"),
+    Field("corr_normal", "Corr to SPX (normal)", "num", math.nan, "correlation of the instrument with SPX, normal regime"),
+    Field("corr_stress", "Corr to SPX (stress)", "num", math.nan, "correlation of the instrument with SPX, stress regime"),
+)
+_FIELDS = {f.key: f for f in POSITION_FIELDS}
+
+#: DataFrame columns that are descriptive, neither a field the checks read nor a beta.
+IGNORED_COLUMNS = frozenset({
+    "sector", "instrument", "instrument type", "name", "description", "notes", "note", "position", "id",
+})
+
+#: Recorded FX decisions (SPEC §9 FX_UNDECIDED) and accepted spellings.
+FX_DECISIONS: tuple[str, ...] = ("hedge", "accept", "avoid")
+_FX_ALIASES = {
+    "hedge": "hedge", "hedged": "hedge", "hedge it": "hedge",
+    "accept": "accept", "accepted": "accept", "accept as thesis": "accept", "thesis": "accept",
+    "unhedged": "accept", "keep": "accept",
+    "avoid": "avoid", "avoided": "avoid",
+}
+
+#: Smallest factor exposure that counts (*editable*), in the factor's own units
+#: (NAV fraction × beta; years for duration; % NAV per vol point for vol).
+MATERIALITY: dict[str, float] = {
+    "equity": 0.02, "duration": 0.25, "usd": 0.02, "commodity": 0.02,
+    "crypto": 0.02, "vol": 0.02, "tilt": 0.02,
+}
+
+_ALIASES = {
+    # field labels as the Book sheet may spell them -> key
+    "currency listing": "currency", "listing currency": "currency",
+    "fx exposure currency": "fx_currency", "fx currency": "fx_currency",
+    "fx share": "fx_share", "fx share 0 1": "fx_share",
+    "hedge": "is_hedge", "hedge flag": "is_hedge",
+    "weight": "weight", "weights": "weight", "weight of nav": "weight", "weight nav": "weight",
+    "hedges position": "hedge_for", "hedge for": "hedge_for", "hedges": "hedge_for",
+    "hedge ratio at inception": "hedge_inception_ratio", "hedge inception ratio": "hedge_inception_ratio",
+    "inception ratio": "hedge_inception_ratio",
+    "target hedge ratio": "target_ratio", "target ratio": "target_ratio",
+    "hedge date": "hedge_date", "hedge inception date": "hedge_date",
+    "expiry": "expiry", "expiry date": "expiry", "expiration": "expiry",
+    "liquidation price": "liquidation_price", "liq price": "liquidation_price",
+    "funding rate": "funding_rate", "funding rate per period": "funding_rate",
+    "funding rate per 8h": "funding_rate", "funding periods per day": "funding_periods",
+    "daily vol": "daily_vol", "daily volatility": "daily_vol",
+    "corr to spx normal": "corr_normal", "corr normal": "corr_normal",
+    "corr to spx stress": "corr_stress", "corr stress": "corr_stress",
+}
+
+
+def _norm(label: Any) -> str:
+    s = str(label).strip().lower()
+    s = re.sub(r"[^a-z0-9]+", " ", s).strip()
+    return s
+
+
+def _field_key(label: Any) -> str | None:
+    raw = str(label).strip()
+    if raw in _FIELDS:
+        return raw
+    n = _norm(raw)
+    if n.replace(" ", "_") in _FIELDS:
+        return n.replace(" ", "_")
+    for cand in (n, _norm(re.sub(r"\(.*?\)", "", raw))):
+        if cand in _ALIASES:
+            return _ALIASES[cand]
+        for f in POSITION_FIELDS:
+            if cand == _norm(f.label):
+                return f.key
+    return None
+
+
+_FACTOR_SYNONYMS = {
+    "spx": "equity", "equity": "equity", "equities": "equity",
+    "rate duration": "duration", "rates": "duration", "duration": "duration", "rate": "duration",
+    "usd": "usd", "dxy": "usd", "dollar": "usd",
+    "commodity": "commodity", "commodities": "commodity",
+    "crypto": "crypto", "btc": "crypto",
+    "vol": "vol", "vix": "vol", "volatility": "vol",
+}
+
+
+def factor_key(label: Any) -> str:
+    """Canonical factor key of a row label or a ``Hedge factor`` cell.
+
+    ``"Equity beta (SPX)"`` and ``"equity"`` -> ``"equity"``; ``"Energy tilt"``
+    and ``"energy"`` -> ``"energy"`` (tilts keep their own name).
+    """
+    raw = str(label).strip()
+    n = _norm(re.sub(r"\(.*?\)", "", raw))
+    n = re.sub(r"\b(beta|tilt|factor|exposure)\b", " ", n)
+    n = re.sub(r"\s+", " ", n).strip()
+    if n in _FACTOR_SYNONYMS:
+        return _FACTOR_SYNONYMS[n]
+    if n.replace(" ", "_") in CORE_FACTORS:
+        return n.replace(" ", "_")
+    first = n.split(" ")[0] if n else ""
+    if first in _FACTOR_SYNONYMS and n.startswith(("vol ", "usd ", "crypto ", "commodity ", "equity ")):
+        return _FACTOR_SYNONYMS[first]
+    return n.replace(" ", "_") or _norm(raw).replace(" ", "_")
+
+
+def factor_name(key: str) -> str:
+    """Words for a factor in a message: ``equity beta``, ``duration``, ``energy tilt``."""
+    return {
+        "equity": "equity beta", "duration": "duration", "usd": "USD beta",
+        "commodity": "commodity beta", "crypto": "crypto beta", "vol": "vol exposure",
+    }.get(key, key.replace("_", " ") + " tilt")
+
+
+def materiality(factor: str, table: Mapping[str, float] | None = None) -> float:
+    t = MATERIALITY if table is None else {**MATERIALITY, **table}
+    return float(t.get(factor, t["tilt"]))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _is_true(v: Any, where: str) -> bool:
+    if coerce.is_blank(v):
+        return False
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return float(v) != 0.0
+    s = str(v).strip().lower()
+    if s in ("true", "yes", "y", "1", "x", "hedge"):
+        return True
+    if s in ("false", "no", "n", "0", ""):
+        return False
+    raise InputError(f"expected TRUE or FALSE, found {v!r}", where=where)
+
+
+def _fx_decision(v: Any, where: str) -> str:
+    if coerce.is_blank(v):
+        return ""
+    s = _norm(v)
+    if s in _FX_ALIASES:
+        return _FX_ALIASES[s]
+    raise InputError(f"expected one of {', '.join(FX_DECISIONS)} (or blank), found {v!r}", where=where)
+
+
+class _Where:
+    """The place named in an error ("Price of ES"), built only if an error is raised."""
+
+    __slots__ = ("label", "tickers", "j")
+
+    def __init__(self, label: str, tickers: list[str], j: int) -> None:
+        self.label, self.tickers, self.j = label, tickers, j
+
+    def __str__(self) -> str:
+        return f"{self.label} of {self.tickers[self.j] or f'position {self.j + 1}'}"
+
+
+def _convert(field: Field, values: list[Any], tickers: list[str]) -> list[Any]:
+    if field.kind == "text":
+        return ["" if coerce.is_blank(v) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
+                for v in values]
+    if field.kind == "num":
+        try:  # whole row at once; the per-cell path below only to name a bad cell
+            row = coerce.to_float([list(values)], field.label, blank=np.nan)[0].tolist()
+            return [field.default if x != x else x for x in row]
+        except InputError:
+            pass
+    out = []
+    for j, v in enumerate(values):
+        where = _Where(field.label, tickers, j)
+        if field.kind == "num":
+            out.append(field.default if _blankish(v) else coerce.scalar(v, str(where)))
+        elif field.kind == "bool":
+            out.append(_is_true(v, where))
+        elif field.kind == "date":
+            out.append(as_date(v, where))
+        elif field.kind == "fx":
+            out.append(_fx_decision(v, where))
+    return out
+
+
+def _blankish(v: Any) -> bool:
+    return coerce.is_blank(v) or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
+def _table_from_rows(g: np.ndarray, name: str) -> dict[str, list[Any]]:
+    """Rows labelled in column 0 -> {field key: values per position}; unknown rows ignored."""
+    rows: dict[str, list[Any]] = {}
+    for r in range(g.shape[0]):
+        lab = g[r, 0]
+        if coerce.is_blank(lab):
+            continue
+        key = _field_key(lab)
+        if key is not None and key not in rows:
+            rows[key] = list(g[r, 1:])
+    return rows
+
+
+def book_tables(
+    positions: Any,
+    betas: Any = None,
+    *,
+    nav: float | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read a book into (positions × fields, positions × factors).
+
+    Parameters
+    ----------
+    positions : DataFrame or range
+        A DataFrame has one row per position and fields as columns (any of
+        :data:`POSITION_FIELDS`; ``weight`` or ``notional`` required). With
+        ``betas=None`` every other column is a factor beta (core factor names or
+        tilt names). A worksheet range is laid out as the Book sheet: labels in
+        the first column, one column per position, one row per field.
+    betas : DataFrame or range, optional
+        Factor rows × position columns, optional first column of factor labels
+        (the Book sheet's factor block). A DataFrame's columns are matched to the
+        tickers when they name them.
+    nav : float, optional — needed only when weights are given as notional.
+
+    Returns
+    -------
+    (fields, betas) — both indexed by ticker (``pos N`` when blank), betas' columns
+    are factor keys (:func:`factor_key`), blanks are 0.
+    """
+    beta_df: pd.DataFrame | None = None
+    if isinstance(positions, pd.DataFrame):
+        cols: dict[str, list[Any]] = {}
+        extra = []
+        for c in positions.columns:
+            k = _field_key(c)
+            if k is not None and k not in cols:
+                cols[k] = positions[c].tolist()
+            elif _norm(c) not in IGNORED_COLUMNS:
+                extra.append(c)
+        n = len(positions)
+        if betas is None and extra:
+            beta_df = positions[extra].copy()
+    else:
+        g = coerce.grid(positions, "positions")
+        if g.shape[1] < 2 or not coerce.label_column(g):
+            raise InputError("needs row labels in its first column and one column per position", where="positions")
+        cols = _table_from_rows(g, "positions")
+        n = g.shape[1] - 1
+    if "weight" not in cols and "notional" not in cols:
+        raise InputError("needs a Weight row (fraction of NAV) or a Notional row", where="positions")
+    tick_raw = cols.get("ticker", [""] * n)
+    tickers = ["" if coerce.is_blank(t) else str(t).strip() for t in tick_raw]
+    fields: dict[str, list[Any]] = {}
+    for f in POSITION_FIELDS:
+        vals = cols.get(f.key)
+        fields[f.key] = _convert(f, vals, tickers) if vals is not None else [f.default] * n
+    # keep only positions that exist: a ticker or a non-zero weight/notional
+    w = np.asarray(fields["weight"], dtype=np.float64)
+    notional = np.asarray(fields["notional"], dtype=np.float64)
+    use_notional = ("weight" not in cols) | ((w == 0) & ~np.isnan(notional))
+    if np.any(use_notional & ~np.isnan(notional)):
+        if nav is None or not nav > 0:
+            raise InputError("is needed (> 0) to turn notional into weights", where="nav")
+        w = np.where(use_notional & ~np.isnan(notional), notional / nav, w)
+    fields["weight"] = list(w)
+    keep = np.array([bool(t) for t in tickers]) | (w != 0)
+    idx = [t or f"pos {j + 1}" for j, t in enumerate(tickers)]
+    fdf = pd.DataFrame(fields, index=pd.Index(idx, name="ticker"))
+    fdf["ticker"] = idx
+    if betas is None and beta_df is None:
+        raise InputError("are required: the factor rows of the book", where="betas")
+    if beta_df is not None:
+        b = _betas_from_frame(beta_df.T, idx)
+    elif isinstance(betas, pd.DataFrame):
+        b = _betas_from_frame(betas, idx)
+    else:
+        b = _betas_from_grid(betas, idx)
+    fdf, b = fdf.loc[keep], b.loc[keep]
+    if fdf.index.has_duplicates:
+        dup = fdf.index[fdf.index.duplicated()][0]
+        raise InputError(f"names {dup!r} twice", where="positions")
+    return fdf, b
+
+
+def _betas_from_frame(betas: pd.DataFrame, idx: list[str]) -> pd.DataFrame:
+    """A factors × positions DataFrame -> positions × factor keys."""
+    b = betas
+    if set(map(str, b.columns)) >= set(idx) and len(idx) == len(set(idx)):
+        b = b[[c for c in b.columns if str(c) in idx]]
+        b.columns = [str(c) for c in b.columns]
+        b = b[idx]
+    elif b.shape[1] != len(idx):
+        raise InputError(f"has {b.shape[1]} position columns, the book {len(idx)} positions", where="betas")
+    labels = [str(i) for i in b.index]
+    vals = coerce.to_float(b.to_numpy(dtype=object), "betas",
+                           place=lambda i, j: f"{labels[i]} of {idx[j]}")
+    return _betas_frame(vals, labels, idx)
+
+
+def _betas_from_grid(betas: Any, idx: list[str]) -> pd.DataFrame:
+    g = coerce.grid(betas, "betas")
+    if coerce.label_column(g):
+        labels = coerce.text_vector(g[:, :1], "betas")
+        g = g[:, 1:]
+    else:
+        labels = [CORE_FACTORS[i] if i < len(CORE_FACTORS) else f"tilt_{i - 5}" for i in range(g.shape[0])]
+    if g.shape[1] != len(idx):
+        raise InputError(f"has {g.shape[1]} position columns, the positions block {len(idx)}", where="betas")
+    keep_rows = [i for i, lab in enumerate(labels) if lab]
+    g = g[keep_rows]
+    labels = [labels[i] for i in keep_rows]
+    vals = coerce.to_float(g, "betas", place=lambda i, j: f"{labels[i]} of {idx[j]}")
+    return _betas_frame(vals, labels, idx)
+
+
+def _betas_frame(vals: np.ndarray, labels: list[str], idx: list[str]) -> pd.DataFrame:
+    keys = [factor_key(lab) for lab in labels]
+    seen: dict[str, int] = {}
+    for k in keys:
+        seen[k] = seen.get(k, 0) + 1
+    dup = [k for k, c in seen.items() if c > 1]
+    if dup:
+        raise InputError(f"has two rows for the factor {dup[0]!r}", where="betas")
+    return pd.DataFrame(vals.T, index=pd.Index(idx, name="ticker"), columns=keys)
+
+
+# --------------------------------------------------------------------------- hedge state
+
+
+def assign_hedge_factors(
+    fields: pd.DataFrame, betas: pd.DataFrame, *, materiality_table: Mapping[str, float] | None = None
+) -> pd.Series:
+    """The factor each hedge targets: its ``hedge_factor`` field, else its largest factor.
+
+    "Largest" compares |w β_f| / materiality_f, so a TLT long (duration 17) is a
+    duration hedge and an SPY short an equity hedge. Non-hedges get ``""``.
+    """
+    c = betas.to_numpy() * fields["weight"].to_numpy()[:, None]
+    scale = np.array([materiality(f, materiality_table) for f in betas.columns])
+    largest = np.asarray(betas.columns)[np.argmax(np.abs(c) / scale, axis=1)] if betas.shape[1] else np.array([""] * len(fields))
+    given = fields["hedge_factor"].map(lambda s: factor_key(s) if s else "")
+    out = np.where(given != "", given, largest)
+    out = np.where(fields["is_hedge"].to_numpy(dtype=bool), out, "")
+    unknown = [(t, f) for t, f in zip(fields.index, out) if f and f not in betas.columns]
+    if unknown:
+        t, f = unknown[0]
+        raise InputError(
+            f"names the factor {f!r}, which the book has no row for ({', '.join(betas.columns)})",
+            where=f"Hedge factor of {t}",
+        )
+    return pd.Series(out, index=fields.index, name="hedge_factor")
+
+
+def hedge_state(
+    fields: pd.DataFrame,
+    betas: pd.DataFrame,
+    *,
+    targets: Mapping[str, float] | None = None,
+    materiality_table: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Per factor: book exposure U, hedge exposure H, net, hedge ratio, target and drift.
+
+    Targets come from ``targets`` (factor -> ratio) or else from the hedges on
+    that factor: their ``target_ratio`` (falling back to the inception ratio),
+    averaged by the size of each hedge's factor exposure. A factor with no
+    target has NaN target and drift.
+
+    Returns
+    -------
+    DataFrame indexed by factor key: ``exposure`` (U), ``hedge`` (H, all hedges),
+    ``assigned`` (the part of H from hedges whose target is this factor), ``net``,
+    ``ratio`` (−H/U, NaN when |U| is below materiality), ``target``, ``drift_pp``
+    ((ratio − target)·100), ``material`` (|U| ≥ materiality), ``hedges`` (tickers,
+    comma-separated), ``main_hedge`` (ticker of the largest hedge on the factor).
+    """
+    hedge = fields["is_hedge"].to_numpy(dtype=bool)
+    w = fields["weight"].to_numpy(dtype=np.float64)
+    c = betas.to_numpy() * w[:, None]
+    U = c[~hedge].sum(axis=0)
+    H = c[hedge].sum(axis=0)
+    mat = np.array([materiality(f, materiality_table) for f in betas.columns])
+    material = np.abs(U) >= mat
+    ratio = np.divide(-H, U, out=np.full(U.shape, np.nan), where=material)
+    assigned = assign_hedge_factors(fields, betas, materiality_table=materiality_table)
+    tr = fields["target_ratio"].to_numpy(dtype=np.float64)
+    ir = fields["hedge_inception_ratio"].to_numpy(dtype=np.float64)
+    row_target = np.where(np.isnan(tr), ir, tr)
+    targets_out, hedges_out, main_out, assigned_out = [], [], [], []
+    for j, f in enumerate(betas.columns):
+        on = (assigned.to_numpy() == f)
+        size = np.abs(c[on, j])
+        assigned_out.append(float(c[on, j].sum()))
+        tick = list(fields.index[on])
+        hedges_out.append(", ".join(tick))
+        main_out.append(tick[int(np.argmax(size))] if tick else "")
+        if targets and f in targets:
+            targets_out.append(float(targets[f]))
+            continue
+        t = row_target[on]
+        ok = ~np.isnan(t)
+        if ok.any():
+            wts = size[ok]
+            top = wts.max()
+            # scaled to [0, 1] first: tiny (even subnormal) weights must not underflow the average
+            targets_out.append(float(np.average(t[ok], weights=wts / top)) if top > 0 else float(t[ok].mean()))
+        else:
+            targets_out.append(math.nan)
+    target = np.array(targets_out, dtype=np.float64)
+    return pd.DataFrame(
+        {
+            "exposure": U,
+            "hedge": H,
+            "assigned": np.array(assigned_out, dtype=np.float64),
+            "net": U + H,
+            "ratio": ratio,
+            "target": target,
+            "drift_pp": (ratio - target) * 100.0,
+            "material": material,
+            "hedges": hedges_out,
+            "main_hedge": main_out,
+        },
+        index=pd.Index(list(betas.columns), name="factor"),
+    )

@@ -1,0 +1,633 @@
+"""Price tables: CSV import, validation report, pairwise alignment, returns (SPEC §3).
+
+A *price table* is a :class:`pandas.DataFrame` with a sorted, unique
+``DatetimeIndex`` (dates down) and one float column per series (ticker),
+``NaN`` where a series has no price on a date. That is the shape of the
+workbook's ``Prices`` sheet and what every estimator in
+:mod:`xlhedge.engine.estimation` reads.
+
+Problems in downloaded data are never fixed silently. :func:`validate_prices`
+finds them and says which series and which dates; :func:`clean_prices` then
+applies one documented rule per problem and records it in the same report:
+
+=====================  ===========================================================
+problem                handling
+=====================  ===========================================================
+``unsorted``           rows are sorted by date
+``duplicate_date``     the last row of a date is kept (``duplicates="first"`` or
+                       ``"error"`` to choose otherwise)
+``non_positive``       the price is set to missing (a return needs a positive price)
+``non_numeric``        text such as ``"."`` (FRED) or ``"null"`` (Yahoo) is missing
+``missing``            a date with no price in any series (FRED's ``"."`` on a
+                       holiday) is dropped
+``calendar``           dates on which some series trade and others do not
+                       (weekends for crypto, holidays, FRED vs exchange
+                       calendars): kept missing, aligned pairwise
+``range``              a series starts later or ends earlier than the table:
+                       each pair uses the dates it shares
+=====================  ===========================================================
+
+Missing prices and different calendars are then handled by **pairwise
+alignment**: a pair of series is compared on the dates where *both* have a
+price, and each return runs from the pair's previous common date
+(:func:`pair_returns`). A gap therefore produces one multi-day return for both
+series, never a return of one series set against a zero or a stale price of
+the other.
+
+CSV shapes read by :func:`read_prices_csv` (the ones people download):
+
+* **wide** — a date column and one column per ticker (skfolio's datasets,
+  spreadsheet exports);
+* **FRED** — ``DATE,VALUE`` (the value column may carry the series id, e.g.
+  ``DCOILWTICO``; newer files call the date column ``observation_date``);
+  ``"."`` marks a missing day;
+* **Yahoo** — ``Date,Open,High,Low,Close,Adj Close,Volume``, one file per
+  ticker; ``Adj Close`` is used (``Close`` when there is no ``Adj Close``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+
+from xlhedge.engine import coerce
+from xlhedge.engine.errors import InputError
+
+__all__ = [
+    "PriceIssue",
+    "PriceReport",
+    "PriceTable",
+    "validate_prices",
+    "clean_prices",
+    "read_prices_csv",
+    "read_prices",
+    "pair_returns",
+    "returns",
+    "to_weekly",
+    "RETURN_KINDS",
+    "FREQUENCIES",
+    "DATE_COLUMN_NAMES",
+    "YAHOO_PRICE_COLUMNS",
+    "MISSING_TOKENS",
+]
+
+ReturnKind = Literal["simple", "log"]
+Frequency = Literal["daily", "weekly"]
+RETURN_KINDS: tuple[str, ...] = ("simple", "log")
+FREQUENCIES: tuple[str, ...] = ("daily", "weekly")
+
+#: Header names recognised as the date column (compared lower-case, stripped).
+DATE_COLUMN_NAMES: tuple[str, ...] = ("date", "observation_date", "datetime", "time", "timestamp", "day")
+#: Yahoo-style columns, in the order of preference for the price used.
+YAHOO_PRICE_COLUMNS: tuple[str, ...] = ("adj close", "adj_close", "adjclose", "close")
+_YAHOO_MARKERS = frozenset({"open", "high", "low", "close"})
+#: Cell texts that mean "no value" in downloaded files (FRED writes ".", Yahoo "null").
+MISSING_TOKENS: tuple[str, ...] = (".", "null", "nan", "na", "n/a", "#n/a", "-", "")
+#: Date formats tried in order when a file's dates are not ISO (first one that parses all wins).
+DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
+#: Weekly returns use the last price of each week ending on this day (pandas offset alias).
+WEEK_END = "W-FRI"
+
+
+@dataclass(frozen=True)
+class PriceIssue:
+    """One problem found in a price table: what, which series, which dates, what was done."""
+
+    kind: str  # unsorted | duplicate_date | non_positive | non_numeric | missing | calendar
+    series: str  # column name, or "" for a table-wide problem (unsorted, duplicate dates)
+    dates: tuple[pd.Timestamp, ...]
+    message: str
+    action: str = ""
+
+    def __str__(self) -> str:
+        who = f"{self.series}: " if self.series else ""
+        act = f" -> {self.action}" if self.action else ""
+        return f"{who}{self.message}{act}"
+
+
+def _fmt_dates(dates: Sequence[pd.Timestamp], limit: int = 5) -> str:
+    ds = [pd.Timestamp(d).strftime("%Y-%m-%d") for d in dates[:limit]]
+    more = f" and {len(dates) - limit} more" if len(dates) > limit else ""
+    return ", ".join(ds) + more
+
+
+@dataclass
+class PriceReport:
+    """Every problem found in a price table, in the order found."""
+
+    issues: list[PriceIssue] = field(default_factory=list)
+
+    def add(self, issue: PriceIssue) -> None:
+        self.issues.append(issue)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def of_kind(self, kind: str) -> list[PriceIssue]:
+        return [i for i in self.issues if i.kind == kind]
+
+    def for_series(self, series: str) -> list[PriceIssue]:
+        return [i for i in self.issues if i.series == series]
+
+    def lines(self) -> list[str]:
+        return [str(i) for i in self.issues]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines()) if self.issues else "no problems found"
+
+    def summary(self, limit: int = 6) -> list[str]:
+        """One line per distinct problem: series sharing the same issue on the same dates are grouped.
+
+        >>> r = PriceReport([PriceIssue("calendar", s, (pd.Timestamp("2024-01-15"),), "no price on 1 dates")
+        ...                  for s in ("A", "B")])
+        >>> r.summary()
+        ['A, B: no price on 1 dates']
+        """
+        groups: dict[tuple[str, tuple, str, str], list[str]] = {}
+        for i in self.issues:
+            groups.setdefault((i.kind, i.dates, i.message, i.action), []).append(i.series)
+        out = []
+        for (kind, _, message, action), series in groups.items():
+            names = [s for s in series if s]
+            who = ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+            act = f" -> {action}" if action else ""
+            out.append(f"{who + ': ' if who else ''}{message}{act}")
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per issue: kind, series, count, first/last date, message, action."""
+        rows = [
+            {
+                "kind": i.kind,
+                "series": i.series,
+                "count": len(i.dates),
+                "first": i.dates[0] if i.dates else pd.NaT,
+                "last": i.dates[-1] if i.dates else pd.NaT,
+                "message": i.message,
+                "action": i.action,
+            }
+            for i in self.issues
+        ]
+        return pd.DataFrame(rows, columns=["kind", "series", "count", "first", "last", "message", "action"])
+
+
+@dataclass
+class PriceTable:
+    """A clean price table and the report of what was found and done to get it."""
+
+    prices: pd.DataFrame
+    report: PriceReport
+    source: str = ""
+
+    @property
+    def series(self) -> list[str]:
+        return [str(c) for c in self.prices.columns]
+
+
+# --------------------------------------------------------------------------- validation
+
+def _as_frame(prices: Any, name: str = "prices") -> pd.DataFrame:
+    if isinstance(prices, pd.Series):
+        prices = prices.to_frame(name=prices.name if prices.name is not None else "series_1")
+    if not isinstance(prices, pd.DataFrame):
+        raise InputError("expected a DataFrame with dates as its index and one column per series", where=name)
+    if prices.shape[1] == 0:
+        raise InputError("has no series (no columns)", where=name)
+    return prices
+
+
+def _numeric(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Index]]:
+    """Columns as float; cells that are not numbers become NaN, returned by column."""
+    out = {}
+    bad: dict[str, pd.Index] = {}
+    for c in df.columns:
+        col = df[c]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            out[c] = col.astype(np.float64)
+            continue
+        num = pd.to_numeric(col, errors="coerce")
+        text = col.astype(str).str.strip().str.lower()
+        flagged = num.isna() & col.notna() & ~text.isin(MISSING_TOKENS)
+        if flagged.any():
+            bad[str(c)] = df.index[flagged.to_numpy()]
+        out[c] = num.astype(np.float64)
+    return pd.DataFrame(out, index=df.index), bad
+
+
+def validate_prices(prices: pd.DataFrame) -> PriceReport:
+    """Find the problems of a price table without changing it.
+
+    Parameters
+    ----------
+    prices : DataFrame
+        Dates as the index (any order), one column per series, prices > 0.
+
+    Returns
+    -------
+    PriceReport
+        One :class:`PriceIssue` per (problem, series): ``unsorted``,
+        ``duplicate_date``, ``non_numeric``, ``non_positive``, ``missing``
+        (dates without any price), ``calendar`` (dates inside a series'
+        history where it has no price while another series has one) and
+        ``range`` (a later start or earlier end). Nothing is modified.
+    """
+    return _inspect(prices, fix=False)[1]
+
+
+def clean_prices(
+    prices: pd.DataFrame,
+    *,
+    duplicates: Literal["last", "first", "error"] = "last",
+) -> PriceTable:
+    """Validate and apply the documented handling (module docstring table).
+
+    Returns a :class:`PriceTable` whose ``prices`` are sorted by date, one row
+    per date, float, positive or NaN, and whose ``report`` lists what was found
+    and what was done (``PriceIssue.action``).
+
+    Raises
+    ------
+    InputError
+        Duplicate dates with ``duplicates="error"``; an index that is not dates.
+    """
+    if duplicates not in ("last", "first", "error"):
+        raise InputError(f"expected one of last, first, error, found {duplicates!r}", where="duplicates")
+    df, report = _inspect(prices, fix=True, duplicates=duplicates)
+    return PriceTable(df, report)
+
+
+def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.DataFrame, PriceReport]:
+    df = _as_frame(prices)
+    report = PriceReport()
+    try:
+        idx = pd.DatetimeIndex(df.index)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"index is not dates ({exc})", where="prices") from None
+    if idx.hasnans:
+        raise InputError(f"has {int(idx.isna().sum())} rows without a date", where="prices")
+    df = df.copy()
+    df.index = idx
+    df.columns = [str(c) for c in df.columns]
+    if len(set(df.columns)) != df.shape[1]:
+        dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+        raise InputError(f"has several columns named {', '.join(dup)}", where="prices")
+
+    # unsorted dates
+    if not idx.is_monotonic_increasing:
+        back = idx[1:][np.diff(idx.asi8) < 0]
+        report.add(PriceIssue(
+            "unsorted", "", tuple(back),
+            f"dates are not in ascending order ({len(back)} step back, first at {_fmt_dates(list(back), 3)})",
+            "rows sorted by date" if fix else "",
+        ))
+        if fix:
+            df = df.sort_index(kind="stable")
+    # duplicate dates
+    dupmask = df.index.duplicated(keep=False)
+    if dupmask.any():
+        dates = tuple(pd.DatetimeIndex(df.index[dupmask]).unique())
+        if fix and duplicates == "error":
+            raise InputError(f"has {len(dates)} duplicate dates: {_fmt_dates(list(dates))}", where="prices")
+        report.add(PriceIssue(
+            "duplicate_date", "", dates,
+            f"{len(dates)} dates appear more than once: {_fmt_dates(list(dates))}",
+            f"kept the {duplicates} row of each" if fix else "",
+        ))
+        if fix:
+            df = df[~df.index.duplicated(keep=duplicates)]
+
+    df, bad = _numeric(df)
+    for col, dates in bad.items():
+        report.add(PriceIssue(
+            "non_numeric", col, tuple(dates),
+            f"{len(dates)} cells are not numbers: {_fmt_dates(list(dates))}",
+            "treated as missing" if fix else "",
+        ))
+    values = df.to_numpy()
+    with np.errstate(invalid="ignore"):
+        nonpos = values <= 0
+    for j in np.nonzero(nonpos.any(axis=0))[0]:
+        dates = tuple(df.index[nonpos[:, j]])
+        report.add(PriceIssue(
+            "non_positive", df.columns[j], dates,
+            f"{len(dates)} prices are zero or negative: {_fmt_dates(list(dates))}",
+            "treated as missing" if fix else "",
+        ))
+    if fix and nonpos.any():
+        values = values.copy()
+        values[nonpos] = np.nan
+        df = pd.DataFrame(values, index=df.index, columns=df.columns)
+
+    present = ~np.isnan(values) & ~nonpos
+    any_present = present.any(axis=1)
+    for j, col in enumerate(df.columns):
+        p = present[:, j]
+        if not p.any():
+            report.add(PriceIssue("missing", col, (), "has no prices at all", "ignored" if fix else ""))
+            continue
+        first, last = np.argmax(p), len(p) - 1 - np.argmax(p[::-1])
+        inside = np.zeros_like(p)
+        inside[first:last + 1] = True
+        gap = inside & ~p
+        nonpos_or_text = gap & (nonpos[:, j] | df.index.isin(bad.get(col, pd.Index([]))))
+        # a gap on a date when no series has a price is reported once below (an empty date)
+        own = gap & ~nonpos_or_text & any_present
+        if own.any():
+            dates = tuple(df.index[own])
+            report.add(PriceIssue(
+                "calendar", col, dates,
+                f"no price on {len(dates)} dates when other series have one: {_fmt_dates(list(dates))}",
+                "aligned pairwise (returns span the gap)" if fix else "",
+            ))
+        if present.shape[1] > 1 and (first > 0 or last < len(p) - 1):
+            lead = int(any_present[:first].sum())
+            trail = int(any_present[last + 1:].sum())
+            if lead or trail:
+                parts = []
+                if lead:
+                    parts.append(f"starts {df.index[first]:%Y-%m-%d}, {lead} dates after the table's first")
+                if trail:
+                    parts.append(f"ends {df.index[last]:%Y-%m-%d}, {trail} dates before the table's last")
+                report.add(PriceIssue(
+                    "range", col, (df.index[first], df.index[last]), "; ".join(parts),
+                    "estimates use the dates it shares with each other series" if fix else "",
+                ))
+    empty_rows = ~any_present
+    if empty_rows.any():
+        dates = tuple(df.index[empty_rows])
+        who = df.columns[0] if df.shape[1] == 1 else ""
+        what = "no price" if df.shape[1] == 1 else "no price in any series"
+        report.add(PriceIssue(
+            "missing", who, dates,
+            f"{len(dates)} dates have {what}: {_fmt_dates(list(dates))}",
+            "dates dropped; returns span the gap" if fix else "",
+        ))
+    if fix:
+        # rows where no series has a price carry no information
+        empty = ~present.any(axis=1)
+        if empty.any():
+            df = df[~empty]
+        df = df.astype(np.float64)
+        df.index.name = "Date"
+    return df, report
+
+
+# --------------------------------------------------------------------------- CSV import
+
+def _parse_dates(values: pd.Series, where: str) -> pd.DatetimeIndex:
+    """Parse a date column with one format for the whole column (no guessing per cell)."""
+    text = values.astype(str).str.strip()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.DatetimeIndex(values)
+    for fmt in DATE_FORMATS:
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        if not parsed.isna().any():
+            return pd.DatetimeIndex(parsed)
+    parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    if parsed.isna().any():
+        bad = text[parsed.isna()].head(3).tolist()
+        raise InputError(f"cannot read {int(parsed.isna().sum())} dates, e.g. {bad}", where=where)
+    return pd.DatetimeIndex(parsed).tz_localize(None) if parsed.dt.tz is not None else pd.DatetimeIndex(parsed)
+
+
+def _stem(path: Any) -> str:
+    base = os.path.basename(str(path))
+    for ext in (".gz", ".bz2", ".zip", ".xz"):
+        if base.lower().endswith(ext):
+            base = base[: -len(ext)]
+    return os.path.splitext(base)[0]
+
+
+def _detect_shape(columns: list[str]) -> str:
+    low = {c.strip().lower() for c in columns}
+    if len(_YAHOO_MARKERS & low) >= 3 and any(p in low for p in YAHOO_PRICE_COLUMNS):
+        return "yahoo"
+    if len(columns) == 2:
+        return "fred"
+    return "wide"
+
+
+def read_prices_csv(
+    source: Any,
+    *,
+    ticker: str | None = None,
+    shape: Literal["auto", "wide", "fred", "yahoo"] = "auto",
+    duplicates: Literal["last", "first", "error"] = "last",
+) -> PriceTable:
+    """Read one downloaded CSV file into a clean :class:`PriceTable`.
+
+    Parameters
+    ----------
+    source : path, file-like or CSV text
+        A ``.csv`` (optionally ``.gz``-compressed) file in one of the three
+        shapes of the module docstring, detected from the header.
+    ticker : str, optional
+        Series name for a FRED or Yahoo file (default: FRED's value column name
+        unless it is ``VALUE``, else the file name without extension).
+    shape : {"auto", "wide", "fred", "yahoo"}
+        Force a shape instead of detecting it.
+    duplicates : {"last", "first", "error"}
+        What to do with a date that appears twice (always reported).
+
+    Returns
+    -------
+    PriceTable
+        Prices (sorted dates, float, NaN where missing) and the report of every
+        problem found, with the series and dates concerned.
+    """
+    where = _stem(source) if isinstance(source, (str, os.PathLike)) and os.path.exists(str(source)) else "csv"
+    try:
+        if isinstance(source, str) and not os.path.exists(source) and "\n" in source:
+            raw = pd.read_csv(io.StringIO(source), dtype=str, keep_default_na=False, skipinitialspace=True)
+        else:
+            raw = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True,
+                              encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("file not found", where=str(source)) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"is not a readable CSV file ({exc})", where=where) from None
+    raw.columns = [str(c).strip().lstrip("\ufeff") for c in raw.columns]
+    if raw.shape[1] < 2:
+        raise InputError("needs a date column and at least one price column", where=where)
+    date_col = next((c for c in raw.columns if c.lower() in DATE_COLUMN_NAMES), raw.columns[0])
+    kind = _detect_shape(list(raw.columns)) if shape == "auto" else shape
+    if kind not in ("wide", "fred", "yahoo"):
+        raise InputError(f"expected one of auto, wide, fred, yahoo, found {shape!r}", where="shape")
+    dates = _parse_dates(raw[date_col], where=f"{where} column {date_col}")
+    data = raw.drop(columns=[date_col])
+    if kind == "yahoo":
+        lower = {c.lower(): c for c in data.columns}
+        col = next((lower[p] for p in YAHOO_PRICE_COLUMNS if p in lower), None)
+        if col is None:
+            raise InputError("looks like a Yahoo file but has no Adj Close or Close column", where=where)
+        name = ticker or (_stem(source) if where != "csv" else "series_1")
+        data = data[[col]].rename(columns={col: name})
+    elif kind == "fred":
+        (col,) = data.columns
+        name = ticker or (col if col.upper() != "VALUE" else (_stem(source) if where != "csv" else "series_1"))
+        data = data.rename(columns={col: name})
+    elif ticker is not None:
+        raise InputError("names one series, but a wide file has one column per ticker", where="ticker")
+    data.index = dates
+    table = clean_prices(data, duplicates=duplicates)
+    table.source = str(source) if where != "csv" else "csv text"
+    return table
+
+
+def read_prices(
+    sources: Iterable[Any] | Any,
+    *,
+    tickers: Sequence[str] | None = None,
+    duplicates: Literal["last", "first", "error"] = "last",
+) -> PriceTable:
+    """Read one or several CSV files and join them on the date (outer join).
+
+    Each file may have its own shape and calendar (a Yahoo file per ticker, a
+    FRED series, a wide file). The joined table keeps every date of every file;
+    a series without a price on a date is missing there, and the report says so
+    (``calendar`` issues), so estimates align each pair on its common dates.
+    """
+    if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "read"):
+        sources = [sources]
+    sources = list(sources)
+    if not sources:
+        raise InputError("no files given", where="prices")
+    if tickers is not None and len(tickers) != len(sources):
+        raise InputError(f"has {len(tickers)} names for {len(sources)} files", where="tickers")
+    tables = [
+        read_prices_csv(s, ticker=(tickers[k] if tickers else None), duplicates=duplicates)
+        for k, s in enumerate(sources)
+    ]
+    report = PriceReport()
+    for t in tables:
+        for i in t.report.issues:
+            if i.kind != "calendar":  # recomputed on the joined table below
+                report.add(i)
+    frames = [t.prices for t in tables]
+    names = [c for f in frames for c in f.columns]
+    clash = sorted({c for c in names if names.count(c) > 1})
+    if clash:
+        raise InputError(f"several files give a series named {', '.join(clash)}; pass tickers=", where="prices")
+    joined = pd.concat(frames, axis=1, join="outer", sort=True)
+    final = clean_prices(joined, duplicates=duplicates)
+    for i in final.report.issues:
+        report.add(i)
+    return PriceTable(final.prices, report, source=", ".join(t.source for t in tables))
+
+
+# --------------------------------------------------------------------------- returns
+
+def _simple_or_log(now: np.ndarray, before: np.ndarray, kind: str) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if kind == "log":
+            return np.log(now) - np.log(before)
+        return now / before - 1.0
+
+
+def _ffill_rows(a: np.ndarray) -> np.ndarray:
+    """Forward-fill NaN down axis 0 (vectorised, no loop over columns)."""
+    valid = ~np.isnan(a)
+    idx = np.where(valid, np.arange(a.shape[0])[:, None], 0)
+    np.maximum.accumulate(idx, axis=0, out=idx)
+    out = np.take_along_axis(a, idx, axis=0)
+    out[~valid.cumsum(axis=0).astype(bool)] = np.nan
+    return out
+
+
+def pair_returns(
+    asset: np.ndarray, benchmark: np.ndarray, kind: str = "simple"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Returns of each asset column and of the benchmark on their common dates.
+
+    Parameters
+    ----------
+    asset : (T, n) float64 prices, NaN where missing.
+    benchmark : (T,) or (T, n) float64 prices, NaN where missing.
+    kind : {"simple", "log"}
+
+    Returns
+    -------
+    (ra, rb) : two (T, n) arrays
+        Row t holds the return from the pair's previous common date to t when
+        both have a price at t (and at some earlier date), NaN otherwise. With a
+        one-column benchmark, ``rb[:, i]`` is the benchmark measured over the
+        same span as ``ra[:, i]``: a gap in either series yields one multi-day
+        return for both.
+    """
+    a = np.asarray(asset, dtype=np.float64)
+    if a.ndim == 1:
+        a = a[:, None]
+    b = np.asarray(benchmark, dtype=np.float64)
+    if b.ndim == 1:
+        b = b[:, None]
+    ok = ~np.isnan(a) & ~np.isnan(b)
+    if ok.all():  # fast path: one calendar
+        ra = np.full(a.shape, np.nan)
+        rb = np.full(a.shape, np.nan)
+        ra[1:] = _simple_or_log(a[1:], a[:-1], kind)
+        rb[1:] = _simple_or_log(b[1:], b[:-1], kind) if b.shape[1] == a.shape[1] else np.broadcast_to(
+            _simple_or_log(b[1:], b[:-1], kind), (a.shape[0] - 1, a.shape[1]))
+        return ra, rb
+    am = np.where(ok, a, np.nan)
+    bm = np.where(ok, np.broadcast_to(b, a.shape), np.nan)
+    prev_a = np.full(a.shape, np.nan)
+    prev_b = np.full(a.shape, np.nan)
+    prev_a[1:] = _ffill_rows(am)[:-1]
+    prev_b[1:] = _ffill_rows(bm)[:-1]
+    ra = np.where(ok, _simple_or_log(am, prev_a, kind), np.nan)
+    rb = np.where(ok, _simple_or_log(bm, prev_b, kind), np.nan)
+    return ra, rb
+
+
+def to_weekly(prices: pd.DataFrame) -> pd.DataFrame:
+    """Last price of each week (weeks ending Friday, ``WEEK_END``), per series."""
+    df = _as_frame(prices)
+    if not isinstance(df.index, pd.DatetimeIndex):
+        raise InputError("weekly returns need dates as the index", where="prices")
+    return df.resample(WEEK_END).last().dropna(how="all")
+
+
+def returns(
+    prices: pd.DataFrame,
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
+) -> pd.DataFrame:
+    """Per-series returns, each series on its own dates (SPEC §3).
+
+    Simple: P_t / P_{t−1} − 1; log: ln P_t − ln P_{t−1}, where t−1 is the
+    series' previous date with a price (a gap gives one multi-day return).
+    Weekly returns use each week's last price. For two series with different
+    calendars use :func:`pair_returns` (what the estimators do).
+
+    Parameters
+    ----------
+    prices : DataFrame, dates × series, prices > 0 (NaN = missing).
+    kind : {"simple", "log"}
+    frequency : {"daily", "weekly"}
+
+    Returns
+    -------
+    DataFrame of the same shape (weekly: one row per week), NaN where a
+    series has no return.
+    """
+    k = coerce.choice(kind, "kind", RETURN_KINDS)
+    f = coerce.choice(frequency, "frequency", FREQUENCIES)
+    df = _as_frame(prices)
+    if f == "weekly":
+        df = to_weekly(df)
+    a = df.to_numpy(dtype=np.float64)
+    if (a <= 0).any():
+        j = int(np.nonzero((a <= 0).any(axis=0))[0][0])
+        raise InputError("has zero or negative prices; clean_prices() reports and drops them",
+                         where=f"prices column {df.columns[j]}")
+    prev = np.full(a.shape, np.nan)
+    prev[1:] = _ffill_rows(a)[:-1]
+    r = np.where(np.isnan(a), np.nan, _simple_or_log(a, prev, k))
+    return pd.DataFrame(r, index=df.index, columns=df.columns)
+
