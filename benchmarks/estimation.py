@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import time
 import tracemalloc
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,7 +62,8 @@ def data() -> tuple[pd.DataFrame, pd.Series]:
     bench = pd.Series(np.r_[100.0, 100 * np.cumprod(1 + rm)], index=dates, name="SPX")
     prices = pd.DataFrame(
         np.vstack([np.full(ASSETS, 50.0), 50 * np.cumprod(1 + ri, axis=0)]),
-        index=dates, columns=[f"A{i:03d}" for i in range(ASSETS)],
+        index=dates,
+        columns=[f"A{i:03d}" for i in range(ASSETS)],
     )
     return prices, bench
 
@@ -113,8 +115,10 @@ def main() -> None:
     print(f"  xlhedge.rolling_beta (prices DataFrame in/out) {t_api * 1e3:9.1f} ms")
     print(f"  xlhedge kernel (returns array)                 {t_core * 1e3:9.1f} ms")
     print(f"  pandas rolling().cov()/var()                   {t_pandas * 1e3:9.1f} ms   max |diff| {d_pandas:.1e}")
-    print(f"  statsmodels RollingOLS ({SM_SUBSET} assets, x{ASSETS // SM_SUBSET})       "
-          f"{t_sm * 1e3:9.1f} ms   max |diff| {d_sm:.1e}")
+    print(
+        f"  statsmodels RollingOLS ({SM_SUBSET} assets, x{ASSETS // SM_SUBSET})       "
+        f"{t_sm * 1e3:9.1f} ms   max |diff| {d_sm:.1e}"
+    )
     print(f"  floor: one np.cumsum over the returns          {t_floor * 1e3:9.1f} ms")
     print(f"  peak memory of one call: {peak / 2**20:.1f} MiB = {mem_ratio:.1f} x the price array")
     print()

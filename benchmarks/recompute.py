@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from xlhedge.template import build_workbook
 from xlhedge.calc.layout import FACTOR_LABEL_LIST
+from xlhedge.template import build_workbook
 from xlhedge.workbook.libreoffice import convert, soffice_path
 
 
@@ -36,8 +36,12 @@ def random_book(n: int, seed: int = 1) -> tuple[dict, ...]:
     weights = rng.normal(0.0, 1.0 / n, n).round(10)
     keys = ["equity", "duration", "usd", "commodity", "crypto", "vol"] + list(FACTOR_LABEL_LIST[6:])
     return tuple(
-        dict(ticker=f"P{j}", asset_class="equity", weight=float(weights[j]),
-             betas={k: float(b) for k, b in zip(keys, betas[j])})
+        dict(
+            ticker=f"P{j}",
+            asset_class="equity",
+            weight=float(weights[j]),
+            betas={k: float(b) for k, b in zip(keys, betas[j])},
+        )
         for j in range(n)
     )
 
@@ -64,7 +68,9 @@ def main() -> None:
     # Warm LibreOffice's profile once so its first-start cost is not counted.
     warm = build_workbook(work / "warm.xlsx", book=random_book(10), nav=1e6)
     convert(warm, "xlsx", work / "lo")
-    print(f"{'positions':>9} | {'xlhedge s':>9} | {'LibreOffice s':>13} | {'ratio LO/xlhedge':>16} | {'xlhedge peak MiB':>16}")
+    print(
+        f"{'positions':>9} | {'xlhedge s':>9} | {'LibreOffice s':>13} | {'ratio LO/xlhedge':>16} | {'xlhedge peak MiB':>16}"
+    )
     print("-" * 78)
     try:
         for n in args.sizes:

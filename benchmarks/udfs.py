@@ -17,7 +17,8 @@ Three timings per function (best of ``REPEAT``):
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -73,7 +74,7 @@ def main() -> None:
         plist = prices.tolist()
         core = best(lambda: correlation_matrix(prices))
         conv = best(lambda: correlation_matrix(np.array(plist, dtype=float)))
-        f = getattr(udfs, "CORRELATION_MATRIX")
+        f = udfs.CORRELATION_MATRIX
         out = f(plist)
         if isinstance(out, str):
             print(f"CORRELATION_MATRIX     returned {out!r}; not timed")
@@ -84,6 +85,7 @@ def main() -> None:
             report("CORRELATION_MATRIX", f"{ROWS:,} x {COLS}", core, conv, udf)
             raw = best(lambda: np.corrcoef(r, rowvar=False))
             print(f"{'':<22} (np.corrcoef on ready returns: {raw * 1e3:.2f} ms)")
+
 
 if __name__ == "__main__":
     main()

@@ -46,7 +46,7 @@ def skfolio_file(name: str) -> Path:
     return package_dir("skfolio") / "datasets" / "data" / f"{name}.csv.gz"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _vix() -> PriceTable:
     return read_prices_csv(arch_file("vix"))
 
@@ -56,7 +56,7 @@ def vix() -> PriceTable:
     return _vix()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _stocks_index_wti() -> PriceTable:
     return read_prices([skfolio_file("sp500_dataset"), skfolio_file("sp500_index"), arch_file("wti")])
 

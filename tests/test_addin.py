@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import xlwings
 from lxml import etree
+
 with warnings.catch_warnings():  # olevba's pyparsing grammar warns on import
     warnings.simplefilter("ignore")
     from oletools.olevba import VBA_Parser
@@ -73,7 +74,9 @@ def test_ribbon_xml(built):
 
 def test_ribbon_callback_runs_xlhedge_main(vba, built):
     parts = addin.read_parts(built)
-    onaction = next(etree.fromstring(parts["customUI/customUI.xml"]).iter(f"{{{addin.RIBBON_NS}}}button")).get("onAction")
+    onaction = next(etree.fromstring(parts["customUI/customUI.xml"]).iter(f"{{{addin.RIBBON_NS}}}button")).get(
+        "onAction"
+    )
     module, sub = onaction.split(".")
     code = vba[module]
     body = re.search(rf"Sub {sub}\(control As IRibbonControl\)(.*?)End Sub", code, re.S)
@@ -121,7 +124,8 @@ def test_conf_keys_are_contiguous_from_a1(built):
     sheet = etree.fromstring(parts["xl/worksheets/sheet1.xml"])
     strings = addin._shared_strings(parts)
     key_rows = [
-        int(c.get("r")[1:]) for c in sheet.iter(f"{{{addin.SHEET_NS}}}c")
+        int(c.get("r")[1:])
+        for c in sheet.iter(f"{{{addin.SHEET_NS}}}c")
         if c.get("r").startswith("A") and addin._cell_text(c, strings)
     ]
     assert key_rows == list(range(1, len(addin.conf_values(built)) + 1))

@@ -11,7 +11,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlhedge import InputError
-from xlhedge.engine.budget import BUCKETS, BUDGET_RATE, DEFAULT_SPLITS, DEPLOYMENT_RULES, REGIMES, allocate, budget_amount, budget_rate_warning, budget_status, bucket_regimes, deployment, deployment_curve, hedge_budget, ledger_frame, split_fractions, ytd_spend
+from xlhedge.engine.budget import (
+    BUCKETS,
+    BUDGET_RATE,
+    DEFAULT_SPLITS,
+    DEPLOYMENT_RULES,
+    REGIMES,
+    allocate,
+    bucket_regimes,
+    budget_amount,
+    budget_rate_warning,
+    budget_status,
+    deployment,
+    deployment_curve,
+    hedge_budget,
+    ledger_frame,
+    split_fractions,
+    ytd_spend,
+)
 from xlhedge.engine.regimes import vol_regime
 from xlhedge.functions.registry import registry
 
@@ -189,8 +206,10 @@ def test_deployment_curve_by_hand_and_bad_rules():
     assert CURVE.call()[8] == [18.0, "normal", 0.25, 0.0]
     with pytest.raises(InputError, match="vix_levels must be ≥ 0"):
         deployment_curve([20, -1])
-    for bad, msg in ((DEPLOYMENT_RULES.drop(index="high"), "no row for regime high"),
-                     (DEPLOYMENT_RULES.assign(deploy=["most", 0.25, 0.0]), "expected numbers")):
+    for bad, msg in (
+        (DEPLOYMENT_RULES.drop(index="high"), "no row for regime high"),
+        (DEPLOYMENT_RULES.assign(deploy=["most", 0.25, 0.0]), "expected numbers"),
+    ):
         with pytest.raises(InputError, match=msg):
             deployment_curve(rules=bad)
         with pytest.raises(InputError, match=msg):
@@ -225,8 +244,11 @@ def test_worksheet_functions_match_python():
 
 def test_split_table_from_a_range():
     grid = [[None, "Low", "Normal", "High"]] + [
-        [lab, *DEFAULT_SPLITS.loc[k].tolist()] for k, lab in
-        zip(BUCKETS, ["Long volatility", "Tail protection", "Cross-asset diversifiers", "FX hedges", "Rebalance reserve"])
+        [lab, *DEFAULT_SPLITS.loc[k].tolist()]
+        for k, lab in zip(
+            BUCKETS,
+            ["Long volatility", "Tail protection", "Cross-asset diversifiers", "FX hedges", "Rebalance reserve"],
+        )
     ]
     assert HB.call(2_000_000, 0.025, "low", grid) == HB.call(2_000_000, 0.025, "low")
     grid[2][1] = 0.9
@@ -254,11 +276,11 @@ def test_inputs_are_not_modified():
 import openpyxl  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from xlhedge.cli import app  # noqa: E402
-from xlhedge.template import build_workbook  # noqa: E402
-from xlhedge.template import budget_sheet as bs  # noqa: E402
-from xlhedge.workbook.filebook import FileBook  # noqa: E402
 from xlhedge.calc.refs import parse_ref  # noqa: E402
+from xlhedge.cli import app  # noqa: E402
+from xlhedge.template import budget_sheet as bs  # noqa: E402
+from xlhedge.template import build_workbook  # noqa: E402
+from xlhedge.workbook.filebook import FileBook  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,16 @@ import pandas as pd
 import pytest
 
 from xlhedge import InputError
-from xlhedge.engine.checks import TOLERANCE_DOCS, CHECK_CODES, DEFAULT_TOLERANCES, FIXES, Finding, findings_frame, run_checks, tolerances_table
+from xlhedge.engine.checks import (
+    CHECK_CODES,
+    DEFAULT_TOLERANCES,
+    FIXES,
+    TOLERANCE_DOCS,
+    Finding,
+    findings_frame,
+    run_checks,
+    tolerances_table,
+)
 from xlhedge.engine.hedgebook import POSITION_FIELDS, book_tables, factor_key, hedge_state
 from xlhedge.functions.registry import registry
 
@@ -31,8 +40,17 @@ def base_rows():
     return [
         pos("AAPL", 0.30, equity=1.2, technology=0.3),
         pos("MSFT", 0.20, equity=1.0, technology=0.3),
-        pos("ESZ6", -0.25, asset_class="equity", is_hedge=True, equity=1.0, target_ratio=0.5,
-            hedge_inception_ratio=0.5, price=5000.0, multiplier=50.0),
+        pos(
+            "ESZ6",
+            -0.25,
+            asset_class="equity",
+            is_hedge=True,
+            equity=1.0,
+            target_ratio=0.5,
+            hedge_inception_ratio=0.5,
+            price=5000.0,
+            multiplier=50.0,
+        ),
     ]
 
 
@@ -77,8 +95,10 @@ def test_over_hedge_near_miss_at_98_percent():
 
 def test_over_hedge_one_hedge_per_position():
     rows = base_rows()[:2] + [pos("NVDA", 0.1, equity=1.8)]
-    rows += [pos(f"{t}_PUT", -w * 0.5, is_hedge=True, hedge_for=t, equity=b)
-             for t, w, b in (("AAPL", 0.36, 1.0), ("MSFT", 0.2, 1.0), ("NVDA", 0.18, 1.0))]
+    rows += [
+        pos(f"{t}_PUT", -w * 0.5, is_hedge=True, hedge_for=t, equity=b)
+        for t, w, b in (("AAPL", 0.36, 1.0), ("MSFT", 0.2, 1.0), ("NVDA", 0.18, 1.0))
+    ]
     (f,) = check(rows, code="OVER_HEDGE")
     assert f.severity == "warning"
     assert f.positions == ("AAPL_PUT", "MSFT_PUT", "NVDA_PUT")
@@ -92,8 +112,9 @@ def test_over_hedge_two_single_position_hedges_are_tolerated():
 
 
 def test_over_hedge_on_a_factor_the_book_does_not_hold():
-    rows = base_rows() + [pos("TLT", 0.10, asset_class="rates", is_hedge=True, duration=17.0, equity=-0.2,
-                              corr_stress=-0.1)]
+    rows = base_rows() + [
+        pos("TLT", 0.10, asset_class="rates", is_hedge=True, duration=17.0, equity=-0.2, corr_stress=-0.1)
+    ]
     (f,) = check(rows, code="OVER_HEDGE")
     assert f.severity == "error" and f.positions == ("TLT",)
     assert "+1.70 years of duration" in f.message
@@ -137,18 +158,25 @@ def test_wrong_factor_near_miss_hedged_with_xle():
 
 
 def test_fx_undecided_by_currency():
-    rows = base_rows() + [pos("SAP", 0.03, currency="EUR", equity=1.1), pos("ASML", 0.02, currency="EUR", equity=1.3),
-                          pos("AMRZ", 0.01, fx_currency="CHF", fx_share=0.6, equity=1.0)]
+    rows = base_rows() + [
+        pos("SAP", 0.03, currency="EUR", equity=1.1),
+        pos("ASML", 0.02, currency="EUR", equity=1.3),
+        pos("AMRZ", 0.01, fx_currency="CHF", fx_share=0.6, equity=1.0),
+    ]
     found = check(rows, code="FX_UNDECIDED")
     assert [(f.severity, f.positions) for f in found] == [("warning", ("SAP", "ASML")), ("info", ("AMRZ",))]
-    assert found[0].message.startswith("EUR exposure of +5.0% of NAV (SAP +3.0%, ASML +2.0%) has no recorded FX decision")
+    assert found[0].message.startswith(
+        "EUR exposure of +5.0% of NAV (SAP +3.0%, ASML +2.0%) has no recorded FX decision"
+    )
     assert "+0.60% of NAV (AMRZ +0.60%)" in found[1].message
 
 
 def test_fx_undecided_near_miss_decisions_recorded():
-    rows = base_rows() + [pos("SAP", 0.03, currency="EUR", equity=1.1, fx_decision="Accept as thesis"),
-                          pos("ASML", 0.02, currency="EUR", equity=1.3, fx_decision="hedge"),
-                          pos("6E", -0.05, currency="EUR", is_hedge=True, usd=-1.0)]
+    rows = base_rows() + [
+        pos("SAP", 0.03, currency="EUR", equity=1.1, fx_decision="Accept as thesis"),
+        pos("ASML", 0.02, currency="EUR", equity=1.3, fx_decision="hedge"),
+        pos("6E", -0.05, currency="EUR", is_hedge=True, usd=-1.0),
+    ]
     assert check(rows, code="FX_UNDECIDED") == []
     # the record currency is a parameter: in a EUR book the USD names are the FX exposure
     assert [f.positions for f in check(rows, code="FX_UNDECIDED", record_currency="EUR")] == [("AAPL", "MSFT")]
@@ -166,8 +194,11 @@ LEDGER_HEAD = ["Date", "Instrument", "Bucket", "Premium", "Vol index", "Vol leve
 
 
 def test_late_protection_bought_with_vix_above_28():
-    ledger = [LEDGER_HEAD, [dt.date(2026, 4, 8), "SPX 4800P", "Tail protection", 6500, "VIX", 28.5],
-              [dt.date(2026, 4, 9), "TLT calls", "cross-asset", 900, "MOVE", 140]]
+    ledger = [
+        LEDGER_HEAD,
+        [dt.date(2026, 4, 8), "SPX 4800P", "Tail protection", 6500, "VIX", 28.5],
+        [dt.date(2026, 4, 9), "TLT calls", "cross-asset", 900, "MOVE", 140],
+    ]
     found = check(base_rows(), ledger, code="LATE_PROTECTION")
     assert [f.positions for f in found] == [("SPX 4800P",), ("TLT calls",)]
     assert found[0].message == (
@@ -178,11 +209,13 @@ def test_late_protection_bought_with_vix_above_28():
 
 
 def test_late_protection_near_misses():
-    ledger = [LEDGER_HEAD,
-              [dt.date(2026, 4, 8), "SPX 4800P", "tail", 6500, "VIX", 28.0],  # boundary: normal
-              [dt.date(2026, 4, 8), "sold calls", "tail", -800, "VIX", 35.0],  # monetising is right in high vol
-              [dt.date(2025, 10, 1), "old puts", "tail", 500, "VIX", 35.0],  # outside the look-back
-              [dt.date(2026, 4, 8), "cash", "rebalance", 500, "VIX", 35.0]]  # the reserve is not protection
+    ledger = [
+        LEDGER_HEAD,
+        [dt.date(2026, 4, 8), "SPX 4800P", "tail", 6500, "VIX", 28.0],  # boundary: normal
+        [dt.date(2026, 4, 8), "sold calls", "tail", -800, "VIX", 35.0],  # monetising is right in high vol
+        [dt.date(2025, 10, 1), "old puts", "tail", 500, "VIX", 35.0],  # outside the look-back
+        [dt.date(2026, 4, 8), "cash", "rebalance", 500, "VIX", 35.0],
+    ]  # the reserve is not protection
     assert check(base_rows(), ledger, code="LATE_PROTECTION") == []
 
 
@@ -232,8 +265,9 @@ def test_stale_hedge_not_decomposed_for_eight_days():
 
 
 def test_stress_flip_long_tlt_as_equity_hedge():
-    rows = base_rows() + [pos("TLT", 0.10, asset_class="rates", is_hedge=True, hedge_factor="equity",
-                              duration=17.0, equity=-0.2)]
+    rows = base_rows() + [
+        pos("TLT", 0.10, asset_class="rates", is_hedge=True, hedge_factor="equity", duration=17.0, equity=-0.2)
+    ]
     (f,) = check(rows, code="STRESS_FLIP")
     assert f.message == (
         "TLT (long 10.0% of NAV) is meant to offset the book's equity risk, but its correlation to SPX turns "
@@ -244,8 +278,16 @@ def test_stress_flip_long_tlt_as_equity_hedge():
 def test_stress_flip_near_misses():
     gold = pos("GLD", 0.05, asset_class="commodity", is_hedge=True, hedge_factor="equity", commodity=1.0)
     assert check(base_rows() + [gold], code="STRESS_FLIP") == []  # gold: −0.2 in stress
-    own = pos("TLT", 0.10, asset_class="rates", is_hedge=True, hedge_factor="equity", duration=17.0,
-              corr_normal=-0.3, corr_stress=-0.05)  # the user's own stress estimate keeps the sign
+    own = pos(
+        "TLT",
+        0.10,
+        asset_class="rates",
+        is_hedge=True,
+        hedge_factor="equity",
+        duration=17.0,
+        corr_normal=-0.3,
+        corr_stress=-0.05,
+    )  # the user's own stress estimate keeps the sign
     assert check(base_rows() + [own], code="STRESS_FLIP") == []
 
 
@@ -307,8 +349,9 @@ def test_funding_drag_near_misses():
 
 @pytest.mark.parametrize("liq, severity", [(114.0, "warning"), (116.0, None), (104.0, "error"), (99.0, "error")])
 def test_liquidation_near_short(liq, severity):
-    rows = base_rows() + [pos("ETH-PERP", -0.05, is_hedge=True, crypto=1.0, price=100.0, liquidation_price=liq,
-                              daily_vol=0.04)]
+    rows = base_rows() + [
+        pos("ETH-PERP", -0.05, is_hedge=True, crypto=1.0, price=100.0, liquidation_price=liq, daily_vol=0.04)
+    ]
     found = check(rows, code="LIQUIDATION_NEAR")
     assert [f.severity for f in found] == ([severity] if severity else [])
     if liq == 114.0:
@@ -330,8 +373,17 @@ def kitchen_sink():
     rows = energy_book() + [
         pos("SAP", 0.05, currency="EUR", equity=1.1),
         pos("TLT", 0.10, asset_class="rates", is_hedge=True, hedge_factor="equity", duration=17.0, equity=-0.2),
-        pos("BTC-PERP", -0.05, asset_class="crypto", is_hedge=True, crypto=1.0, funding_rate=-0.0002,
-            price=60_000.0, liquidation_price=62_000.0, expiry=TODAY + dt.timedelta(days=2)),
+        pos(
+            "BTC-PERP",
+            -0.05,
+            asset_class="crypto",
+            is_hedge=True,
+            crypto=1.0,
+            funding_rate=-0.0002,
+            price=60_000.0,
+            liquidation_price=62_000.0,
+            expiry=TODAY + dt.timedelta(days=2),
+        ),
         pos("BTC", 0.04, asset_class="crypto", crypto=1.0),
     ]
     ledger = [LEDGER_HEAD, [dt.date(2026, 3, 10), "SPY 450P", "tail", 5000, "VIX", 31.2]]
@@ -393,17 +445,25 @@ def book_sheet(rows):
 
     positions = [[label[f]] + [cell(v) for v in df[f]] for f in fields]
     positions.insert(2, ["Sector"] + ["x"] * len(df))  # a row the checks do not read
-    betas = [[{"equity": "Equity beta (SPX)", "duration": "Rate duration (years)"}.get(f, f"{f.title()} tilt")]
-             + df[f].tolist() for f in FACTORS]
+    betas = [
+        [{"equity": "Equity beta (SPX)", "duration": "Rate duration (years)"}.get(f, f"{f.title()} tilt")]
+        + df[f].tolist()
+        for f in FACTORS
+    ]
     return positions, betas
 
 
 def test_worksheet_function_gives_the_python_findings():
     rows, ledger = kitchen_sink()
     positions, betas = book_sheet(rows)
-    settings = [["NAV", 1_000_000], ["Currency of record", "USD"],
-                ["As of (last decomposition date)", dt.datetime(2026, 11, 1)], ["Today", dt.datetime(2026, 11, 21)],
-                ["VIX", 20.0], ["MOVE", None]]
+    settings = [
+        ["NAV", 1_000_000],
+        ["Currency of record", "USD"],
+        ["As of (last decomposition date)", dt.datetime(2026, 11, 1)],
+        ["Today", dt.datetime(2026, 11, 21)],
+        ["VIX", 20.0],
+        ["MOVE", None],
+    ]
     cells = HC.call(positions, betas, settings, ledger)
     python = check(rows, ledger, last_decomposition=dt.date(2026, 11, 1))
     assert cells == [f.as_row() for f in python]
@@ -418,7 +478,8 @@ def test_worksheet_function_no_findings_and_errors():
     (w,) = [r for r in bad if r[0].startswith("Weight")]
     w[1] = "heavy"  # a weight that is text
     assert HC.call(bad, betas, settings) == (
-        "#VALUE! HEDGE_CHECKS: Weight of AAPL: expected a number, found text 'heavy'")
+        "#VALUE! HEDGE_CHECKS: Weight of AAPL: expected a number, found text 'heavy'"
+    )
     assert HC.call(positions, betas, [["Navv", 1]]).startswith("#VALUE! HEDGE_CHECKS: settings has an unknown label")
 
 
@@ -449,7 +510,7 @@ def test_worksheet_function_pads_and_truncates_to_rows():
     settings = [["Today", dt.datetime(2026, 11, 21)], ["Last decomposition", dt.datetime(2026, 11, 1)], ["VIX", 20]]
     full = HC.call(positions, betas, settings, ledger)
     padded = HC.call(positions, betas, settings, ledger, None, len(full) + 3)
-    assert padded[: len(full)] == full and padded[len(full):] == [[None] * 5] * 3
+    assert padded[: len(full)] == full and padded[len(full) :] == [[None] * 5] * 3
     cut = HC.call(positions, betas, settings, ledger, None, 3)
     assert cut[:2] == full[:2] and len(cut) == 3
     assert cut[2][0] == "MORE" and cut[2][2].startswith(f"{len(full) - 2} more findings")
@@ -462,27 +523,39 @@ import json  # noqa: E402
 import openpyxl  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
+from xlhedge.calc.refs import parse_ref  # noqa: E402
 from xlhedge.cli import app  # noqa: E402
 from xlhedge.cli.checks import book_findings  # noqa: E402
 from xlhedge.template import build_workbook  # noqa: E402
 from xlhedge.template import checks_sheet as cs  # noqa: E402
 from xlhedge.workbook.filebook import FileBook  # noqa: E402
-from xlhedge.calc.refs import parse_ref  # noqa: E402
 
 #: The example book's findings (Figure 01's book, the Budget sheet's example ledger, check date 2026-11-21).
 EXAMPLE_FINDINGS = [
-    ("LATE_PROTECTION", "warning",
-     "SPX Jun26 4800P (tail protection) was bought on 2026-04-08 for $6,500 with VIX at 31.5, above 28: "
-     "protection bought after the move is at its most expensive."),
-    ("STALE_HEDGE", "warning",
-     "The book was last decomposed on 2026-11-13, 8 days ago (limit 7 days): any hedge would be sized on "
-     "stale exposures."),
-    ("FX_UNDECIDED", "info",
-     "AUD exposure of +0.45% of NAV (IPX +0.45%) has no recorded FX decision: part of its P&L will be the "
-     "AUD/USD move."),
-    ("FX_UNDECIDED", "info",
-     "CHF exposure of +0.60% of NAV (AMRZ +0.60%) has no recorded FX decision: part of its P&L will be the "
-     "CHF/USD move."),
+    (
+        "LATE_PROTECTION",
+        "warning",
+        "SPX Jun26 4800P (tail protection) was bought on 2026-04-08 for $6,500 with VIX at 31.5, above 28: "
+        "protection bought after the move is at its most expensive.",
+    ),
+    (
+        "STALE_HEDGE",
+        "warning",
+        "The book was last decomposed on 2026-11-13, 8 days ago (limit 7 days): any hedge would be sized on "
+        "stale exposures.",
+    ),
+    (
+        "FX_UNDECIDED",
+        "info",
+        "AUD exposure of +0.45% of NAV (IPX +0.45%) has no recorded FX decision: part of its P&L will be the "
+        "AUD/USD move.",
+    ),
+    (
+        "FX_UNDECIDED",
+        "info",
+        "CHF exposure of +0.60% of NAV (AMRZ +0.60%) has no recorded FX decision: part of its P&L will be the "
+        "CHF/USD move.",
+    ),
 ]
 
 
@@ -493,10 +566,26 @@ def example_book(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def error_book(tmp_path_factory):
-    book = (dict(ticker="SPY", asset_class="equity", instrument="etf", currency="USD", is_hedge=False,
-                 weight=0.5, betas={"equity": 1.0}),
-            dict(ticker="ES", asset_class="equity", instrument="future", currency="USD", is_hedge=True,
-                 weight=-0.8, betas={"equity": 1.0}))
+    book = (
+        dict(
+            ticker="SPY",
+            asset_class="equity",
+            instrument="etf",
+            currency="USD",
+            is_hedge=False,
+            weight=0.5,
+            betas={"equity": 1.0},
+        ),
+        dict(
+            ticker="ES",
+            asset_class="equity",
+            instrument="future",
+            currency="USD",
+            is_hedge=True,
+            weight=-0.8,
+            betas={"equity": 1.0},
+        ),
+    )
     return build_workbook(tmp_path_factory.mktemp("err") / "err.xlsx", book=book, nav=1_000_000.0)
 
 
@@ -517,7 +606,9 @@ def test_same_findings_from_python_the_sheet_and_the_cli(example_book):
     assert _sheet_findings(example_book) == python  # =HEDGE_CHECKS as recomputed in the file
     res = CliRunner().invoke(app, ["check", str(example_book), "--json"])
     assert res.exit_code == 0, res.output
-    cli = [(d["code"], d["severity"], d["message"], ", ".join(d["positions"]), d["fix"]) for d in json.loads(res.output)]
+    cli = [
+        (d["code"], d["severity"], d["message"], ", ".join(d["positions"]), d["fix"]) for d in json.loads(res.output)
+    ]
     assert cli == python
     res = CliRunner().invoke(app, ["check", str(example_book)])
     assert res.exit_code == 0
@@ -582,21 +673,75 @@ def test_descriptive_dataframe_columns_are_not_betas():
 
 # --------------------------------------------------------------------------- the Book sheet's hedge rows
 from xlhedge import Book  # noqa: E402
+from xlhedge.calc.layout import (  # noqa: E402
+    ATTRIBUTES,
+    FACTOR_ROW0,
+    FIRST_POSITION_COL,
+    LAST_FACTOR_ROW,
+    WEIGHT_ROW,
+    BookLayout,
+    attribute_row,
+)
 from xlhedge.engine.hedgebook import _field_key  # noqa: E402
-from xlhedge.calc.layout import ATTRIBUTES, FACTOR_ROW0, FIRST_POSITION_COL, LAST_FACTOR_ROW, WEIGHT_ROW, BookLayout, attribute_row
 
 HEDGE_ROWS_BOOK = (
-    dict(ticker="SPY", asset_class="equity", instrument="etf", currency="USD", is_hedge=False, weight=0.5,
-         betas={"equity": 1.0}),
-    dict(ticker="NESN", asset_class="equity", instrument="stock", currency="CHF", is_hedge=False, weight=0.1,
-         fx_decision="accept", betas={"equity": 0.8}),
-    dict(ticker="SAP", asset_class="equity", instrument="stock", currency="EUR", is_hedge=False, weight=0.1,
-         betas={"equity": 1.1}),
-    dict(ticker="ES", asset_class="equity", instrument="future", currency="USD", is_hedge=True, weight=-0.3,
-         hedge_factor="equity", hedge_inception_ratio=0.5, target_ratio=0.5, hedge_date=dt.datetime(2026, 11, 2),
-         expiry=dt.datetime(2026, 11, 20), price=5000.0, multiplier=50, betas={"equity": 1.0}),
-    dict(ticker="BTC-PERP", asset_class="crypto", instrument="perp", currency="USD", is_hedge=False, weight=0.05,
-         price=60000.0, liquidation_price=54000.0, funding_rate=0.0005, daily_vol=0.03, betas={"crypto": 1.0}),
+    dict(
+        ticker="SPY",
+        asset_class="equity",
+        instrument="etf",
+        currency="USD",
+        is_hedge=False,
+        weight=0.5,
+        betas={"equity": 1.0},
+    ),
+    dict(
+        ticker="NESN",
+        asset_class="equity",
+        instrument="stock",
+        currency="CHF",
+        is_hedge=False,
+        weight=0.1,
+        fx_decision="accept",
+        betas={"equity": 0.8},
+    ),
+    dict(
+        ticker="SAP",
+        asset_class="equity",
+        instrument="stock",
+        currency="EUR",
+        is_hedge=False,
+        weight=0.1,
+        betas={"equity": 1.1},
+    ),
+    dict(
+        ticker="ES",
+        asset_class="equity",
+        instrument="future",
+        currency="USD",
+        is_hedge=True,
+        weight=-0.3,
+        hedge_factor="equity",
+        hedge_inception_ratio=0.5,
+        target_ratio=0.5,
+        hedge_date=dt.datetime(2026, 11, 2),
+        expiry=dt.datetime(2026, 11, 20),
+        price=5000.0,
+        multiplier=50,
+        betas={"equity": 1.0},
+    ),
+    dict(
+        ticker="BTC-PERP",
+        asset_class="crypto",
+        instrument="perp",
+        currency="USD",
+        is_hedge=False,
+        weight=0.05,
+        price=60000.0,
+        liquidation_price=54000.0,
+        funding_rate=0.0005,
+        daily_vol=0.03,
+        betas={"crypto": 1.0},
+    ),
 )
 
 
@@ -661,13 +806,20 @@ def test_check_reads_a_book_with_the_older_shorter_layout(error_book, tmp_path):
     first = attribute_row("fx_decision")  # the hedge rows were appended after FX share
     k = len(ATTRIBUTES) - [a.key for a in ATTRIBUTES].index("fx_decision")
     wb["Book"].delete_rows(first, k)
-    for name in [a.name for a in ATTRIBUTES[-k:]] + ["BookAttributeBlock", "BookFactorBlock",
-                                                     "BookWeights", "BookBetas"]:
+    for name in [a.name for a in ATTRIBUTES[-k:]] + [
+        "BookAttributeBlock",
+        "BookFactorBlock",
+        "BookWeights",
+        "BookBetas",
+    ]:
         del wb.defined_names[name]
     z = BookLayout().last_col
-    wb.defined_names["BookWeights"] = DefinedName("BookWeights", attr_text=f"Book!$B${WEIGHT_ROW - k}:${z}${WEIGHT_ROW - k}")
+    wb.defined_names["BookWeights"] = DefinedName(
+        "BookWeights", attr_text=f"Book!$B${WEIGHT_ROW - k}:${z}${WEIGHT_ROW - k}"
+    )
     wb.defined_names["BookBetas"] = DefinedName(
-        "BookBetas", attr_text=f"Book!$B${FACTOR_ROW0 - k}:${z}${LAST_FACTOR_ROW - k}")
+        "BookBetas", attr_text=f"Book!$B${FACTOR_ROW0 - k}:${z}${LAST_FACTOR_ROW - k}"
+    )
     old = tmp_path / "old.xlsx"
     wb.save(old)
     fb = FileBook(old)

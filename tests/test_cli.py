@@ -7,15 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from xlhedge import Book
+from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW, attribute_row
 from xlhedge.cli import app
 from xlhedge.template.exposures_sheet import ROW0
-from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW, attribute_row
 
 runner = CliRunner()
 
@@ -94,10 +93,13 @@ def test_strict_fails_on_warnings(tmp_path: Path):
     assert r.exit_code == 1 and "Sheet!B2" in r.output
 
 
-@pytest.mark.parametrize("content, name, text", [
-    (b"garbage", "bad.xlsx", "not a valid .xlsx/.xlsm file"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls", ".xls file"),
-])
+@pytest.mark.parametrize(
+    "content, name, text",
+    [
+        (b"garbage", "bad.xlsx", "not a valid .xlsx/.xlsm file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls", ".xls file"),
+    ],
+)
 def test_bad_files_one_line_no_traceback(tmp_path: Path, content: bytes, name: str, text: str):
     p = tmp_path / name
     p.write_bytes(content)

@@ -10,14 +10,14 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from xlhedge.calc.recompute import RecomputeOptions, recompute
+from xlhedge.calc.refs import col_letters, parse_ref
 from xlhedge.cli import app
 from xlhedge.engine.estimation import beta_stats, correlation_matrix, regime_correlation
-from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.engine.prices import read_prices
 from xlhedge.template import template_path
 from xlhedge.template.correlations_sheet import ILLUSTRATIVE, LEFT_COL, M_ROW1, M_ROW2, RIGHT_COL
 from xlhedge.workbook.filebook import FileBook
-from xlhedge.calc.refs import col_letters, parse_ref
 
 from ._market_data import skfolio_file
 
@@ -52,8 +52,10 @@ def book(tmp_path: Path) -> Path:
 def _rows(path: Path) -> dict[str, int]:
     """Book rows from the file's defined names (whatever the layout)."""
     names = FileBook(path).defined_names()
-    r = {k: parse_ref(names[n].lstrip("=")).r1 for k, n in
-         (("tickers", "BOOKTICKERS"), ("weights", "BOOKWEIGHTS"), ("equity", "BOOKBETAS"))}
+    r = {
+        k: parse_ref(names[n].lstrip("=")).r1
+        for k, n in (("tickers", "BOOKTICKERS"), ("weights", "BOOKWEIGHTS"), ("equity", "BOOKBETAS"))
+    }
     return r  # the first beta row is the equity factor (SPEC §2 order)
 
 
@@ -144,8 +146,10 @@ def test_template_sheets_ship_defaults():
     wb = load_workbook(template_path("template"))
     assert {"Correlations", "Regime", "Prices"} <= set(wb.sheetnames)
     ws = wb["Correlations"]
-    got = [(ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value, ws.cell(row=r, column=3).value)
-           for r in range(6, 6 + len(ILLUSTRATIVE))]
+    got = [
+        (ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value, ws.cell(row=r, column=3).value)
+        for r in range(6, 6 + len(ILLUSTRATIVE))
+    ]
     assert got == list(ILLUSTRATIVE)
     assert ("SPX × TLT", -0.3, 0.4) in got
     assert "illustrative, recompute" in str(ws["A4"].value)

@@ -12,7 +12,19 @@ from statsmodels.regression.rolling import RollingOLS
 
 import xlhedge
 from xlhedge.engine.errors import InputError, NotEnoughData
-from xlhedge.engine.estimation import _rolling_kernel, adjusted_beta, beta, beta_stats, correlation, correlation_matrix, ewma_beta, forbes_rigobon, regime_correlation, rolling_beta, rolling_correlation
+from xlhedge.engine.estimation import (
+    _rolling_kernel,
+    adjusted_beta,
+    beta,
+    beta_stats,
+    correlation,
+    correlation_matrix,
+    ewma_beta,
+    forbes_rigobon,
+    regime_correlation,
+    rolling_beta,
+    rolling_correlation,
+)
 from xlhedge.functions.registry import registry
 
 from ._market_data import stocks_index_wti, vix
@@ -31,6 +43,7 @@ def _pair(px: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------- OLS
+
 
 @pytest.mark.parametrize("window", [None, 252, 1260])
 def test_ols_beta_r2_se_equal_statsmodels(px, window):
@@ -93,6 +106,7 @@ def test_not_enough_data_says_found_and_needed(px):
 
 
 # ----------------------------------------------------------------------- rolling
+
 
 def test_rolling_beta_equals_statsmodels_rollingols(px):
     sub = px[["XOM", "CVX", "SP500"]].dropna().iloc[-1500:]
@@ -163,6 +177,7 @@ def test_rolling_beta_with_gaps_equals_per_pair_reference(seed, holes, w):
 
 # ----------------------------------------------------------------------- correlation
 
+
 def test_correlation_matrix_equals_numpy(px):
     one = px.drop(columns="DCOILWTICO").dropna()
     c = correlation_matrix(one)
@@ -193,6 +208,7 @@ def test_correlation_matrix_needs_enough_common_returns():
 
 
 # ----------------------------------------------------------------------- regimes
+
 
 @pytest.fixture(scope="module")
 def regime_inputs(px):
@@ -250,6 +266,7 @@ def test_forbes_rigobon_formula():
 
 
 # ----------------------------------------------------------------------- worksheet functions
+
 
 def _cells(df: pd.DataFrame, header: bool = False, dates: bool = False) -> list[list]:
     rows = [[None if pd.isna(v) else float(v) for v in r] for r in df.to_numpy()]
@@ -320,8 +337,9 @@ def test_worksheet_errors_are_clear_cell_messages():
     assert "row 2, column 1" in f["BETA"].call([[1.0], ["x"], [2.0]], [[1.0], [2.0], [3.0]])
     assert "normal, stress" in f["REGIME_CORRELATION"].call(p, p, "panic")
     assert "one level per row" in f["REGIME_CORRELATION"].call(p, 20, "stress")
-    assert f["BETA"].call([[100.0], ["#N/A"], [101], [103], [104]], [[1.0], [2.0], [3.0], [2.5], [3.0]]) \
-        == pytest.approx(beta(pd.Series([100.0, 101, 103, 104]), pd.Series([1.0, 3.0, 2.5, 3.0])))
+    assert f["BETA"].call(
+        [[100.0], ["#N/A"], [101], [103], [104]], [[1.0], [2.0], [3.0], [2.5], [3.0]]
+    ) == pytest.approx(beta(pd.Series([100.0, 101, 103, 104]), pd.Series([1.0, 3.0, 2.5, 3.0])))
 
 
 def test_package_exports():
@@ -343,7 +361,9 @@ def test_worksheet_series_ending_early_in_the_same_selection_are_padded():
     f = registry()
     a = [[100.0], [101.0], [103.0], [102.0], [104.0], [None]]
     b = [[10.0], [10.2], [10.1], [10.4], [None], [None]]
-    assert f["BETA"].call(a, b) == pytest.approx(beta(pd.Series([100.0, 101, 103, 102]), pd.Series([10.0, 10.2, 10.1, 10.4])))
+    assert f["BETA"].call(a, b) == pytest.approx(
+        beta(pd.Series([100.0, 101, 103, 102]), pd.Series([10.0, 10.2, 10.1, 10.4]))
+    )
 
 
 def test_t_and_adjusted_beta_columns_equal_statsmodels(px):

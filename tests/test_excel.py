@@ -29,13 +29,13 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 import xlhedge
-from xlhedge.excel import live as excel
-from xlhedge.engine.coerce import ExcelError
-from xlhedge.calc.recompute import RecomputeOptions, recompute
-from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW
 from xlhedge.calc.bookio import FormulaCell
-from xlhedge.workbook.filebook import FileBook
+from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW
+from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.calc.refs import CellRange
+from xlhedge.engine.coerce import ExcelError
+from xlhedge.excel import live as excel
+from xlhedge.workbook.filebook import FileBook
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, 0)
 ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"}
@@ -86,11 +86,11 @@ class _Addr:
 class FakeApi:
     """The COM members LiveBook may touch: CurrentArray, HasSpill, SpillingToRange."""
 
-    def __init__(self, rng: "FakeRange") -> None:
+    def __init__(self, rng: FakeRange) -> None:
         self._rng = rng
 
     @property
-    def CurrentArray(self) -> _Addr:  # noqa: N802 - COM's name
+    def CurrentArray(self) -> _Addr:
         a = self._rng.sheet._array_at(self._rng.row, self._rng.column)
         if a is None:
             raise AttributeError("no array")  # COM raises too
@@ -98,11 +98,11 @@ class FakeApi:
         return _Addr(f"${get_column_letter(c1)}${r1}:${get_column_letter(c2)}${r2}")
 
     @property
-    def HasSpill(self) -> bool:  # noqa: N802
+    def HasSpill(self) -> bool:
         return (self._rng.row, self._rng.column) in self._rng.sheet.spills
 
     @property
-    def SpillingToRange(self) -> _Addr:  # noqa: N802
+    def SpillingToRange(self) -> _Addr:
         r1, c1, r2, c2 = self._rng.sheet.spills[(self._rng.row, self._rng.column)]
         return _Addr(f"${get_column_letter(c1)}${r1}:${get_column_letter(c2)}${r2}")
 
@@ -120,7 +120,7 @@ class FakeNote:
 
 
 class FakeRange:
-    def __init__(self, sheet: "FakeSheet", r1: int, c1: int, r2: int, c2: int, options: dict | None = None):
+    def __init__(self, sheet: FakeSheet, r1: int, c1: int, r2: int, c2: int, options: dict | None = None):
         self.sheet, self.row, self.column = sheet, r1, c1
         self.last = (r2, c2)
         self._options = options or {}
@@ -134,7 +134,7 @@ class FakeRange:
     def _cells(self):
         return [[(r, c) for c in range(self.column, self.last[1] + 1)] for r in range(self.row, self.last[0] + 1)]
 
-    def options(self, **options: Any) -> "FakeRange":
+    def options(self, **options: Any) -> FakeRange:
         return FakeRange(self.sheet, self.row, self.column, *self.last, options=options)
 
     def _shape(self, grid: list[list[Any]]) -> Any:
@@ -255,7 +255,7 @@ class FakeRange:
 
 
 class FakeSheet:
-    def __init__(self, book: "FakeBook", name: str) -> None:
+    def __init__(self, book: FakeBook, name: str) -> None:
         self.book, self.name = book, name
         self.values: dict[tuple[int, int], Any] = {}
         self.formulas: dict[tuple[int, int], str] = {}
@@ -290,7 +290,7 @@ class FakeSheet:
 
 
 class FakeSheets(list):
-    def __init__(self, book: "FakeBook") -> None:
+    def __init__(self, book: FakeBook) -> None:
         super().__init__()
         self.book = book
 
@@ -311,7 +311,7 @@ class FakeBook:
         return next(s for s in self.sheets if s.name == name)
 
     @classmethod
-    def from_xlsx(cls, path: Path) -> "FakeBook":
+    def from_xlsx(cls, path: Path) -> FakeBook:
         """The open-workbook state Excel would have after opening ``path``."""
         wf = openpyxl.load_workbook(path)
         wv = openpyxl.load_workbook(path, data_only=True)

@@ -22,8 +22,10 @@ finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 def books(max_positions: int = 12, max_factors: int = 8):
     return st.integers(1, max_positions).flatmap(
         lambda n: st.integers(1, max_factors).flatmap(
-            lambda k: st.tuples(arrays(np.float64, (k, n), elements=finite),
-                                arrays(np.float64, (n,), elements=st.floats(-1, 1, allow_nan=False)))
+            lambda k: st.tuples(
+                arrays(np.float64, (k, n), elements=finite),
+                arrays(np.float64, (n,), elements=st.floats(-1, 1, allow_nan=False)),
+            )
         )
     )
 
@@ -53,8 +55,9 @@ def test_matches_numpy_sum_product(book):
 @given(books(), st.floats(-20, 20, allow_nan=False).filter(lambda s: abs(s) > 1e-3))
 def test_scaling_weights_scales_exposures(book, scale):
     b, w = book
-    np.testing.assert_allclose(factor_exposure(b, w * scale).to_numpy(),
-                               scale * factor_exposure(b, w).to_numpy(), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        factor_exposure(b, w * scale).to_numpy(), scale * factor_exposure(b, w).to_numpy(), rtol=1e-9, atol=1e-9
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -111,8 +114,14 @@ def test_block_form_with_labels_and_nav():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (([["w", 0.02, 0.01], ["equity", 1, "high"]],), "beta row 1 (equity), position 2: expected a number, found text 'high'"),
-        (([["w", "#N/A", 0.01], ["equity", 1, 1]],), "weights row (w), position 1: expected a number, found the error value #N/A"),
+        (
+            ([["w", 0.02, 0.01], ["equity", 1, "high"]],),
+            "beta row 1 (equity), position 2: expected a number, found text 'high'",
+        ),
+        (
+            ([["w", "#N/A", 0.01], ["equity", 1, 1]],),
+            "weights row (w), position 1: expected a number, found the error value #N/A",
+        ),
         (([[1, 2], [3, 4]], [[0.1, 0.2, 0.3]]), "weights has 3 positions, betas 2"),
         (([[1, 2], [3, 4]], [[0.1, 0.2], [0.3, 0.4]]), "weights: expected one row or one column"),
         (([[0.1, 0.2]],), "needs the weights in its first row and at least one row of betas"),
@@ -135,16 +144,13 @@ def test_api_is_exported():
 
 def test_largest_contributor_by_hand():
     # Figure 01 equity row: contributions 0.021, 0.0135, 0.00825, 0.01, -0.003, -0.001.
-    block = [[0.015, 0.015, 0.0075, 0.010, -0.010, 0.005],
-             [1.40, 0.90, 1.10, 1.00, 0.30, -0.20],
-             [0, 0, 0, 0, 0, 0]]
+    block = [[0.015, 0.015, 0.0075, 0.010, -0.010, 0.005], [1.40, 0.90, 1.10, 1.00, 0.30, -0.20], [0, 0, 0, 0, 0, 0]]
     names = [["IPX", "AHCO", "EFOR", "AMRZ", "WTI", "TLT"]]
     out = registry()["FACTOR_CONTRIBUTORS"].call(block, names)
     assert out[0][0] == "IPX"
     assert out[0][1] == pytest.approx(0.021)
     assert out[0][2] == pytest.approx(0.021 / (0.021 + 0.0135 + 0.00825 + 0.01 + 0.003 + 0.001))
     assert out[1] == [None, 0.0, 0.0]  # no exposure, no contributor
-    book = xlhedge.Book.from_grid(
-        [["Ticker"] + names[0], ["Weight"] + block[0], ["equity"] + block[1]], nav=1e6)
+    book = xlhedge.Book.from_grid([["Ticker"] + names[0], ["Weight"] + block[0], ["equity"] + block[1]], nav=1e6)
     row = book.exposures().loc["equity"]
     assert (row["top_contributor"], row["top_contribution"], row["top_share"]) == tuple(out[0])

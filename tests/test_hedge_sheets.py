@@ -12,11 +12,11 @@ from openpyxl.worksheet.formula import ArrayFormula
 from typer.testing import CliRunner
 
 from xlhedge import Book
-from xlhedge.engine import perps, scenarios, sizing
-from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.cli import app
 from xlhedge.cli.hedge import hedge_plan, read_hedge_inputs
-from xlhedge.calc.recompute import RecomputeOptions, recompute
+from xlhedge.engine import perps, scenarios, sizing
+from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.functions.registry import registry
 from xlhedge.template import build_workbook, hedges_sheet, instruments_sheet, scenarios_sheet
 from xlhedge.workbook.filebook import FileBook
@@ -73,8 +73,10 @@ def test_fx_block_falls_back_to_the_listing_currency(tmp_path, example):
     from xlhedge.calc import layout
 
     wb = openpyxl.load_workbook(example)
-    tickers = [wb["Book"].cell(row=layout.attribute_row("ticker"), column=layout.FIRST_POSITION_COL + k).value
-               for k in range(6)]
+    tickers = [
+        wb["Book"].cell(row=layout.attribute_row("ticker"), column=layout.FIRST_POSITION_COL + k).value
+        for k in range(6)
+    ]
     col = layout.FIRST_POSITION_COL + tickers.index("AHCO")  # weight 1.5%, no FX exposure currency
     assert wb["Book"].cell(row=layout.attribute_row("fx_currency"), column=col).value in (None, "")
     wb["Book"].cell(row=layout.attribute_row("currency"), column=col, value="EUR")
@@ -87,8 +89,10 @@ def test_fx_block_falls_back_to_the_listing_currency(tmp_path, example):
     got = {ws[f"A{r}"].value: ws[f"B{r}"].value for r in range(hedges_sheet.FX_ROW0, hedges_sheet.FX_LAST + 1)}
     assert got["EUR"] == pytest.approx(0.015)
     assert got["CHF"] == pytest.approx(0.010 * 0.6) and got["AUD"] == pytest.approx(0.015 * 0.3)
-    listed = {ws.cell(row=r, column=11).value: ws.cell(row=r, column=12).value
-              for r in range(hedges_sheet.FX_ROW0, hedges_sheet.FX_ROW0 + hedges_sheet.FX_LIST_ROWS)}
+    listed = {
+        ws.cell(row=r, column=11).value: ws.cell(row=r, column=12).value
+        for r in range(hedges_sheet.FX_ROW0, hedges_sheet.FX_ROW0 + hedges_sheet.FX_LIST_ROWS)
+    }
     assert listed["EUR"] == pytest.approx(0.015)
     eur = hedges_sheet.FX_ROW0 + list(hedges_sheet.FX_CURRENCIES).index("EUR")
     # 50% of 15,000 USD of EUR sold through 6E (1.08 USD per EUR, 125,000 EUR)
@@ -148,7 +152,7 @@ def test_edited_price_on_instruments_sheet_reaches_the_hedge(tmp_path, example):
     wb = openpyxl.load_workbook(example)
     rows = instruments_sheet.rows_for()
     wb["Instruments"].cell(row=rows["TLT"], column=5, value=45.0)  # TLT price halves
-    wb["Hedges"][f"D{hedges_sheet.ROW0 + 1}"] = 1.0               # duration ratio 100%
+    wb["Hedges"][f"D{hedges_sheet.ROW0 + 1}"] = 1.0  # duration ratio 100%
     path = tmp_path / "edited.xlsx"
     wb.save(path)
     fb = FileBook(path)
@@ -171,8 +175,9 @@ def test_hedge_command(example):
     assert res.exit_code == 0, res.output
     assert "Recommended hedges" in res.output and "TLT" in res.output and "-28" in res.output
     assert "FX hedges" in res.output and "6S" in res.output
-    res = runner.invoke(app, ["hedge", str(example), "--ratio", "duration=100%", "--instrument", "equity=MES"],
-                        env={"COLUMNS": "200"})
+    res = runner.invoke(
+        app, ["hedge", str(example), "--ratio", "duration=100%", "--instrument", "equity=MES"], env={"COLUMNS": "200"}
+    )
     assert res.exit_code == 0 and "MES" in res.output and "-56" in res.output  # 85,000 / (90 × 17)
     res = runner.invoke(app, ["hedge", str(example), "--ratio", "eq=1"])
     assert res.exit_code == 2 and "unknown factor 'eq'" in res.output
@@ -212,9 +217,13 @@ def test_same_numbers_python_worksheet_and_recompute(tmp_path):
         R["PUT_DELTA"].call(6000, 5700, 0.18, 0.25, 0.04, 0.013),
         sizing.dv01_unit(111, 6.5, 100_000),
     ]
-    calls = [R["HEDGE_NOTIONAL"].call(0.92, 100000, 0.5), R["LIQ_PRICE"].call(60000, 10, "long", 0.005, "linear"),
-             R["LIQ_PRICE"].call(60000, 5, "short", 0.005, "inverse"),
-             R["PERP_FUNDING"].call(100000, 0.0001, 3, "long"), R["INVERSE_PNL"].call(-3000, 100, 60000, 48000)]
+    calls = [
+        R["HEDGE_NOTIONAL"].call(0.92, 100000, 0.5),
+        R["LIQ_PRICE"].call(60000, 10, "long", 0.005, "linear"),
+        R["LIQ_PRICE"].call(60000, 5, "short", 0.005, "inverse"),
+        R["PERP_FUNDING"].call(100000, 0.0001, 3, "long"),
+        R["INVERSE_PNL"].call(-3000, 100, 60000, 48000),
+    ]
     for i, want in enumerate(python):
         assert v[f"A{i + 1}"].value == pytest.approx(want, rel=1e-12)
     for i, want in enumerate(calls):

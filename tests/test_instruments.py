@@ -9,9 +9,38 @@ from xlhedge.engine.errors import InputError
 from xlhedge.functions.registry import registry
 
 SPEC_TICKERS = [
-    "ES", "MES", "SPY", "SH", "SPX_PUT", "SPY_PUT", "XLE", "XLK", "XLF", "XLY", "TLT", "IEF",
-    "SHY", "ZN", "ZB", "UUP", "6E", "6S", "6J", "6B", "6C", "6A", "CL", "MCL", "GC", "HG",
-    "BTC", "MBT", "BTCUSDT", "BTCUSD", "ETHUSDT", "ETHUSD",
+    "ES",
+    "MES",
+    "SPY",
+    "SH",
+    "SPX_PUT",
+    "SPY_PUT",
+    "XLE",
+    "XLK",
+    "XLF",
+    "XLY",
+    "TLT",
+    "IEF",
+    "SHY",
+    "ZN",
+    "ZB",
+    "UUP",
+    "6E",
+    "6S",
+    "6J",
+    "6B",
+    "6C",
+    "6A",
+    "CL",
+    "MCL",
+    "GC",
+    "HG",
+    "BTC",
+    "MBT",
+    "BTCUSDT",
+    "BTCUSD",
+    "ETHUSDT",
+    "ETHUSD",
 ]
 
 
@@ -22,11 +51,27 @@ def test_every_spec_contract_is_shipped():
     assert {"perp_linear", "perp_inverse", "option", "inverse_etf", "etf", "future"} == set(table["kind"])
 
 
-@pytest.mark.parametrize("ticker, multiplier", [
-    ("ES", 50), ("MES", 5), ("SPX_PUT", 100), ("SPY_PUT", 100), ("CL", 1000), ("MCL", 100),
-    ("GC", 100), ("HG", 25_000), ("6E", 125_000), ("6S", 125_000), ("6J", 12_500_000),
-    ("6B", 62_500), ("6C", 100_000), ("6A", 100_000), ("BTC", 5), ("MBT", 0.1),
-])
+@pytest.mark.parametrize(
+    "ticker, multiplier",
+    [
+        ("ES", 50),
+        ("MES", 5),
+        ("SPX_PUT", 100),
+        ("SPY_PUT", 100),
+        ("CL", 1000),
+        ("MCL", 100),
+        ("GC", 100),
+        ("HG", 25_000),
+        ("6E", 125_000),
+        ("6S", 125_000),
+        ("6J", 12_500_000),
+        ("6B", 62_500),
+        ("6C", 100_000),
+        ("6A", 100_000),
+        ("BTC", 5),
+        ("MBT", 0.1),
+    ],
+)
 def test_published_contract_sizes(ticker, multiplier):
     assert I.lookup(ticker).multiplier == multiplier
 

@@ -8,10 +8,10 @@ import numpy as np
 import openpyxl
 import pytest
 
+from xlhedge.calc.layout import N_FACTORS
 from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.template import build_workbook
 from xlhedge.template.exposures_sheet import DV01_ROW, ROW0
-from xlhedge.calc.layout import N_FACTORS
 from xlhedge.workbook.filebook import FileBook
 from xlhedge.workbook.libreoffice import recalculate
 

@@ -38,8 +38,12 @@ def test_inverse_pnl_by_hand():
 
 
 @settings(max_examples=100, deadline=None)
-@given(q=st.floats(0.01, 1000), p0=st.floats(100, 200_000), p1=st.floats(1, 1_000_000),
-       face=st.sampled_from([1.0, 10.0, 100.0]))
+@given(
+    q=st.floats(0.01, 1000),
+    p0=st.floats(100, 200_000),
+    p1=st.floats(1, 1_000_000),
+    face=st.sampled_from([1.0, 10.0, 100.0]),
+)
 def test_one_x_inverse_short_keeps_usd_value(q, p0, p1, face):
     # SPEC §6 property: spot Q plus a 1× inverse short of N = Q·P0/V contracts keeps USD Q·P0
     n = q * p0 / face
@@ -67,12 +71,15 @@ def test_annualised_carry():
     assert call("PERP_CARRY", [[0.0001], [0.0003], [None], [0.0002]]) == pytest.approx(0.219)
 
 
-@pytest.mark.parametrize("contract, side, expected", [
-    ("linear", "long", lambda p, L, m: p * (1 - 1 / L + m)),
-    ("linear", "short", lambda p, L, m: p * (1 + 1 / L - m)),
-    ("inverse", "long", lambda p, L, m: p / (1 + 1 / L - m)),
-    ("inverse", "short", lambda p, L, m: p / (1 - 1 / L + m)),
-])
+@pytest.mark.parametrize(
+    "contract, side, expected",
+    [
+        ("linear", "long", lambda p, L, m: p * (1 - 1 / L + m)),
+        ("linear", "short", lambda p, L, m: p * (1 + 1 / L - m)),
+        ("inverse", "long", lambda p, L, m: p / (1 + 1 / L - m)),
+        ("inverse", "short", lambda p, L, m: p / (1 - 1 / L + m)),
+    ],
+)
 @pytest.mark.parametrize("lev", [2, 5, 10, 25, 100])
 def test_liquidation_matches_published_simplified_formulas(contract, side, expected, lev):
     p, m = 60_000.0, 0.005
@@ -99,14 +106,17 @@ def test_liquidation_moves_towards_entry_with_leverage(contract):
     assert np.all(np.diff(short_liq) < 0) and np.all(short_liq > 60_000)
 
 
-@pytest.mark.parametrize("args, message", [
-    ((60_000, 0, "long"), "leverage must be > 0"),
-    ((60_000, -2, "long"), "leverage must be > 0"),
-    ((-5, 2, "long"), "entry must be > 0"),
-    ((60_000, 2, "up"), "expected one of long, short"),
-    ((60_000, 2, "long", 0.005, "quanto"), "expected one of linear, inverse"),
-    ((60_000, 2, "long", 1.5), "mmr must be < 1"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((60_000, 0, "long"), "leverage must be > 0"),
+        ((60_000, -2, "long"), "leverage must be > 0"),
+        ((-5, 2, "long"), "entry must be > 0"),
+        ((60_000, 2, "up"), "expected one of long, short"),
+        ((60_000, 2, "long", 0.005, "quanto"), "expected one of linear, inverse"),
+        ((60_000, 2, "long", 1.5), "mmr must be < 1"),
+    ],
+)
 def test_liquidation_bad_input(args, message):
     out = call("LIQ_PRICE", *args)
     assert out.startswith("#VALUE! LIQ_PRICE:") and message in out
@@ -122,8 +132,7 @@ def test_liquidation_distance_and_table():
 
 
 def test_roll_warnings():
-    exp = {"ES": dt.date(2026, 12, 18), "ZN": dt.date(2026, 12, 30), "6E": dt.date(2026, 12, 10),
-           "SPY": None}
+    exp = {"ES": dt.date(2026, 12, 18), "ZN": dt.date(2026, 12, 30), "6E": dt.date(2026, 12, 10), "SPY": None}
     t = perps.roll_warnings(exp, dt.date(2026, 12, 14)).set_index("ticker")
     assert t.loc["ES", "status"] == "roll" and t.loc["ES", "days_left"] == 4
     assert t.loc["ZN", "status"] == "ok"
@@ -139,8 +148,11 @@ def test_roll_warnings():
 
 def test_roll_days_bad_dates_are_messages_not_internal_errors():
     # an out-of-range serial, a formula pointing at an empty cell (0), a logical value
-    for expiry, message in ((1e10, "expiry: expected a date"), (0, "expiry is required"),
-                            (True, "expiry: expected a date")):
+    for expiry, message in (
+        (1e10, "expiry: expected a date"),
+        (0, "expiry is required"),
+        (True, "expiry: expected a date"),
+    ):
         value, exc = R["ROLL_DAYS"].evaluate(expiry, 46366)
         assert isinstance(exc, InputError) and message in value, value
     # a blank valuation date means today

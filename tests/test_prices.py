@@ -33,6 +33,7 @@ YAHOO = """Date,Open,High,Low,Close,Adj Close,Volume
 
 # ----------------------------------------------------------------------- CSV shapes
 
+
 def test_wide_csv_reports_the_gap_with_series_and_date():
     t = read_prices_csv(WIDE)
     assert t.series == ["SPY", "TLT"]
@@ -136,11 +137,10 @@ def test_unreadable_dates_and_missing_file():
 
 # ----------------------------------------------------------------------- validation
 
+
 def _messy() -> pd.DataFrame:
     idx = pd.to_datetime(["2024-01-03", "2024-01-02", "2024-01-04", "2024-01-04", "2024-01-05", "2024-01-08"])
-    return pd.DataFrame(
-        {"A": [10.0, 11.0, 12.0, 12.5, -1.0, 13.0], "B": [5.0, 5.0, np.nan, 5.2, 5.3, 5.4]}, index=idx
-    )
+    return pd.DataFrame({"A": [10.0, 11.0, 12.0, 12.5, -1.0, 13.0], "B": [5.0, 5.0, np.nan, 5.2, 5.3, 5.4]}, index=idx)
 
 
 def test_validate_finds_everything_and_changes_nothing():
@@ -186,6 +186,7 @@ def test_vix_holidays_reported_from_real_file():
 
 
 # ----------------------------------------------------------------------- returns
+
 
 def test_pair_returns_span_gaps_for_both_series():
     a = np.array([100.0, 110.0, np.nan, 121.0, 133.1])

@@ -9,7 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlhedge.engine.errors import InputError, NotEnoughData
-from xlhedge.engine.regimes import REGIME_THRESHOLDS, VIX_PERCENTILES, Thresholds, calibrate_thresholds, classify, regime_counts, threshold_percentiles, thresholds_table, vol_regime
+from xlhedge.engine.regimes import (
+    REGIME_THRESHOLDS,
+    VIX_PERCENTILES,
+    Thresholds,
+    calibrate_thresholds,
+    classify,
+    regime_counts,
+    threshold_percentiles,
+    thresholds_table,
+    vol_regime,
+)
 from xlhedge.functions.registry import registry
 
 from ._market_data import vix
@@ -17,8 +27,15 @@ from ._market_data import vix
 
 @pytest.mark.parametrize(
     "level, regime",
-    [(0.0, "low"), (17.99, "low"), (18.0, "normal"), (23.0, "normal"), (28.0, "normal"),
-     (28.000001, "high"), (80.0, "high")],
+    [
+        (0.0, "low"),
+        (17.99, "low"),
+        (18.0, "normal"),
+        (23.0, "normal"),
+        (28.0, "normal"),
+        (28.000001, "high"),
+        (80.0, "high"),
+    ],
 )
 def test_vix_thresholds_boundaries_are_normal(level, regime):
     assert vol_regime(level) == regime

@@ -24,8 +24,11 @@ def test_spec_outcome_worked_check():
     t = scenarios.hedge_outcomes(5, 60_000, [0.5], [-0.2])
     row = t.iloc[0]
     assert row["hedge_units"] == pytest.approx(-2.5)
-    assert (row["spot"], row["hedge"], row["net"]) == (pytest.approx(-60_000), pytest.approx(30_000),
-                                                       pytest.approx(-30_000))
+    assert (row["spot"], row["hedge"], row["net"]) == (
+        pytest.approx(-60_000),
+        pytest.approx(30_000),
+        pytest.approx(-30_000),
+    )
     cell = call("HEDGE_OUTCOMES", 5, 60_000, [[0.5]], [[-0.2]])
     assert cell == [[0.5, -0.2, pytest.approx(-60_000), pytest.approx(30_000), 0.0, pytest.approx(-30_000)]]
 
@@ -41,8 +44,9 @@ def test_outcome_table_shapes_and_funding():
     assert grid[4] == pytest.approx([300_000 * 0.0001 * 90] * 5)  # fully hedged: only funding left
     assert "expected one of linear, inverse" in call("HEDGE_OUTCOMES", 5, 60_000, [[0.5]], [[0]], "quanto")
     assert "ratios must be in [0, 1]" in call("HEDGE_OUTCOMES", 5, 60_000, [[1.5]], [[0]])
-    assert "expected one of table, net" in call("HEDGE_OUTCOMES", 5, 60_000, [[1]], [[0]], None, None, None,
-                                                None, None, "wide")
+    assert "expected one of table, net" in call(
+        "HEDGE_OUTCOMES", 5, 60_000, [[1]], [[0]], None, None, None, None, None, "wide"
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -56,21 +60,26 @@ def test_inverse_full_hedge_keeps_usd_value(q, p0, move):
 
 
 def test_scenario_pnl_per_factor_and_total():
-    e = pd.Series({"equity": 0.92, "duration": 2.0, "usd": -0.1, "commodity": 0.15, "crypto": 0.05,
-                   "vol": -0.3})
+    e = pd.Series({"equity": 0.92, "duration": 2.0, "usd": -0.1, "commodity": 0.15, "crypto": 0.05, "vol": -0.3})
     shocks = {"equity": -0.1, "duration": 25, "usd": 0.02, "commodity": -0.05, "crypto": -0.2, "vol": 10}
     p = scenarios.scenario_pnl(e, shocks, 1_000_000)
-    by_hand = {"equity": -92_000, "duration": -2.0 * 1e6 * 1e-4 * 25, "usd": -2_000,
-               "commodity": -7_500, "crypto": -10_000, "vol": -0.3 * 1e6 * 10 * 0.01}
+    by_hand = {
+        "equity": -92_000,
+        "duration": -2.0 * 1e6 * 1e-4 * 25,
+        "usd": -2_000,
+        "commodity": -7_500,
+        "crypto": -10_000,
+        "vol": -0.3 * 1e6 * 10 * 0.01,
+    }
     assert p["book"].drop("total").to_dict() == pytest.approx(by_hand)
     assert p.loc["total", "book"] == pytest.approx(sum(by_hand.values()))
-    cell = call("SCENARIO_PNL", e.to_numpy().reshape(-1, 1).tolist(),
-                [[shocks[f]] for f in e.index], 1_000_000)
+    cell = call("SCENARIO_PNL", e.to_numpy().reshape(-1, 1).tolist(), [[shocks[f]] for f in e.index], 1_000_000)
     assert [r[0] for r in cell] == pytest.approx(list(by_hand.values()) + [sum(by_hand.values())])
     with pytest.raises(InputError, match="names factors not in the exposures"):
         scenarios.scenario_pnl(e, {"gold": 0.1}, 1e6)
-    assert "has 2 values, exposures 6" in call("SCENARIO_PNL", e.to_numpy().reshape(-1, 1).tolist(),
-                                               [[0.1], [0.2]], 1e6)
+    assert "has 2 values, exposures 6" in call(
+        "SCENARIO_PNL", e.to_numpy().reshape(-1, 1).tolist(), [[0.1], [0.2]], 1e6
+    )
 
 
 def test_unhedged_vs_hedged_after_sizing():
@@ -87,8 +96,7 @@ def test_regime_scenario_tlt_helps_in_normal_hurts_in_stress():
     # ρ·σ_TLT/σ_SPX·s: normal −0.3·(0.15/0.18)·(−0.10) = +2.5% TLT, stress −3.33%
     assert rs.loc["duration", "move_normal"] == pytest.approx(0.025)
     assert rs.loc["duration", "move_stress"] == pytest.approx(-0.4 * 0.15 / 0.18 * 0.10)
-    books = pd.DataFrame({"book": [0.92, 0.0], "book + TLT": [0.92, 0.30 * 17]},
-                         index=["equity", "duration"])
+    books = pd.DataFrame({"book": [0.92, 0.0], "book + TLT": [0.92, 0.30 * 17]}, index=["equity", "duration"])
     c = scenarios.regime_comparison(books, -0.10, 1_000_000)
     tlt_normal = c.loc["duration", "normal: book + TLT"]
     tlt_stress = c.loc["duration", "stress: book + TLT"]
@@ -98,8 +106,14 @@ def test_regime_scenario_tlt_helps_in_normal_hurts_in_stress():
     assert c.loc["total", "stress: book + TLT"] < c.loc["total", "stress: book"]
     # the same through the worksheet function
     t = scenarios.REGIME_DEFAULTS
-    out = call("REGIME_MOVE", -0.10, 0.18, t[["vol"]].to_numpy().tolist(),
-               t[["rho_stress"]].to_numpy().tolist(), t[["per_unit"]].to_numpy().tolist())
+    out = call(
+        "REGIME_MOVE",
+        -0.10,
+        0.18,
+        t[["vol"]].to_numpy().tolist(),
+        t[["rho_stress"]].to_numpy().tolist(),
+        t[["per_unit"]].to_numpy().tolist(),
+    )
     assert [r[0] for r in out] == pytest.approx(rs["stress"].tolist())
     assert "correlations must be in [−1, 1]" in call("REGIME_MOVE", -0.1, 0.18, [[0.1]], [[1.5]])
 

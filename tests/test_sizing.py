@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from scipy.stats import norm
 
 from xlhedge import factor_exposure
-from xlhedge.engine import sizing
 from xlhedge.engine import instruments as I
+from xlhedge.engine import sizing
 from xlhedge.engine.errors import InputError, NotEnoughData
 from xlhedge.engine.options import put_delta, put_price
 from xlhedge.functions.registry import registry
@@ -38,16 +38,21 @@ def test_general_form_target_and_alpha():
     assert sizing.hedge_notional(0.92, 100_000, 0.5, 0.3, 0.2) == pytest.approx(-0.5 * 0.62 * 100_000 / 0.8)
     assert sizing.hedge_notional(-0.4, 1e6, 1.0) == pytest.approx(400_000)  # short book buys
     assert call("HEDGE_NOTIONAL", [[0.92], [-0.4]], 1e6, [[0.5], [1]], None, None) == [
-        [pytest.approx(-460_000)], [pytest.approx(400_000)]]
+        [pytest.approx(-460_000)],
+        [pytest.approx(400_000)],
+    ]
 
 
-@pytest.mark.parametrize("args, message", [
-    ((0.9, 100_000, 1.5), "ratio must be ≤ 1"),
-    ((0.9, 100_000, -0.1), "ratio must be ≥ 0"),
-    ((0.9, -5, 1), "nav must be > 0"),
-    ((0.9, 100_000, 1, 0, 1.0), "alpha must be < 1"),
-    (("x", 100_000), "expected a number, found text 'x'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((0.9, 100_000, 1.5), "ratio must be ≤ 1"),
+        ((0.9, 100_000, -0.1), "ratio must be ≥ 0"),
+        ((0.9, -5, 1), "nav must be > 0"),
+        ((0.9, 100_000, 1, 0, 1.0), "alpha must be < 1"),
+        (("x", 100_000), "expected a number, found text 'x'"),
+    ],
+)
 def test_hedge_notional_bad_input_is_a_clear_cell_error(args, message):
     out = call("HEDGE_NOTIONAL", *args)
     assert out.startswith("#VALUE! HEDGE_NOTIONAL:") and message in out
@@ -65,8 +70,7 @@ def test_units_and_contracts_es_with_mes_completion():
 
 
 def test_whole_contracts_round_half_away_from_zero():
-    np.testing.assert_array_equal(sizing.whole_contracts([2.5, -2.5, 0.49, -0.51, -0.2]),
-                                  [3, -3, 0, -1, 0])
+    np.testing.assert_array_equal(sizing.whole_contracts([2.5, -2.5, 0.49, -0.51, -0.2]), [3, -3, 0, -1, 0])
 
 
 def test_inverse_etf_is_bought():
@@ -76,12 +80,15 @@ def test_inverse_etf_is_bought():
 
 
 # ----------------------------------------------------------------------------- options
-@pytest.mark.parametrize("s, k, v, t, r, q", [
-    (6000, 5700, 0.18, 0.25, 0.0, 0.0),
-    (6000, 5700, 0.18, 0.25, 0.045, 0.013),
-    (100, 120, 0.35, 2.0, 0.02, 0.0),
-    (100, 80, 0.6, 0.05, 0.01, 0.03),
-])
+@pytest.mark.parametrize(
+    "s, k, v, t, r, q",
+    [
+        (6000, 5700, 0.18, 0.25, 0.0, 0.0),
+        (6000, 5700, 0.18, 0.25, 0.045, 0.013),
+        (100, 120, 0.35, 2.0, 0.02, 0.0),
+        (100, 80, 0.6, 0.05, 0.01, 0.03),
+    ],
+)
 def test_black_scholes_put_against_scipy(s, k, v, t, r, q):
     d1 = (math.log(s / k) + (r - q + v * v / 2) * t) / (v * math.sqrt(t))
     d2 = d1 - v * math.sqrt(t)
@@ -134,10 +141,21 @@ def test_rates_hedge_is_dv01_matched_and_sells_against_long_duration():
 
 
 # ----------------------------------------------------------------------------- applying back
-@pytest.mark.parametrize("factor, ticker", [("equity", "ES"), ("equity", "SPY"), ("equity", "SH"),
-                                            ("equity", "XLK"), ("duration", "TLT"), ("duration", "ZN"),
-                                            ("commodity", "CL"), ("crypto", "BTCUSDT"),
-                                            ("crypto", "BTCUSD"), ("equity", "SPX_PUT")])
+@pytest.mark.parametrize(
+    "factor, ticker",
+    [
+        ("equity", "ES"),
+        ("equity", "SPY"),
+        ("equity", "SH"),
+        ("equity", "XLK"),
+        ("duration", "TLT"),
+        ("duration", "ZN"),
+        ("commodity", "CL"),
+        ("crypto", "BTCUSDT"),
+        ("crypto", "BTCUSD"),
+        ("equity", "SPX_PUT"),
+    ],
+)
 def test_hedge_applied_back_reaches_target_within_rounding(factor, ticker):
     # Book: three positions with betas on the factor; NAV large so units are many.
     nav = 5_000_000.0
@@ -160,8 +178,7 @@ def test_hedge_applied_back_reaches_target_within_rounding(factor, ticker):
 
 
 def test_recommend_hedges_for_a_book():
-    e = pd.Series({"equity": 0.92, "duration": 2.0, "usd": -0.1, "commodity": 0.15, "crypto": 0.05,
-                   "vol": -0.3})
+    e = pd.Series({"equity": 0.92, "duration": 2.0, "usd": -0.1, "commodity": 0.15, "crypto": 0.05, "vol": -0.3})
     recs = sizing.recommend_hedges(e, 1_000_000, ratios={"equity": 0.5})
     assert list(recs.index) == list(e.index)
     assert recs.loc["equity", "notional"] == pytest.approx(-460_000)
@@ -177,14 +194,15 @@ def test_recommend_hedges_for_a_book():
 
 # ----------------------------------------------------------------------------- FX
 def test_currency_exposures_with_fx_shares():
-    e = sizing.currency_exposures([0.1, 0.2, 0.05, -0.03], ["EUR", "USD", "CHF", "eur"],
-                                  [np.nan, 1.0, 0.5, 1.0])
+    e = sizing.currency_exposures([0.1, 0.2, 0.05, -0.03], ["EUR", "USD", "CHF", "eur"], [np.nan, 1.0, 0.5, 1.0])
     assert e.to_dict() == pytest.approx({"EUR": 0.07, "CHF": 0.025})
     # currency of record as a parameter: EUR book sees the USD position instead
     e_eur = sizing.currency_exposures([0.1, 0.2], ["EUR", "USD"], record="EUR")
     assert e_eur.to_dict() == pytest.approx({"USD": 0.2})
     assert call("FX_EXPOSURE", [[0.1, 0.2, 0.05]], [["EUR", "USD", "CHF"]], [[1, None, 0.5]]) == [
-        ["EUR", 0.1], ["CHF", pytest.approx(0.025)]]
+        ["EUR", 0.1],
+        ["CHF", pytest.approx(0.025)],
+    ]
     assert "has 2 entries, weights 3" in call("FX_EXPOSURE", [[0.1, 0.2, 0.05]], [["EUR", "USD"]])
 
 
@@ -206,13 +224,17 @@ def test_currency_exposures_fall_back_to_the_listing_currency():
     # the worksheet functions take the listing row as an optional last argument
     row = lambda xs: [[None if (isinstance(x, float) and math.isnan(x)) else x for x in xs]]  # noqa: E731
     got = call("FX_EXPOSURE", row(w), row(fx), row(shares), "USD", 4, row(listing))
-    assert got == [["EUR", pytest.approx(0.10)], ["GBP", pytest.approx(0.02)], ["CHF", pytest.approx(0.01)],
-                   [None, None]]
-    assert call("CURRENCY_EXPOSURE", row(w), row(fx), row(shares), "gbp", "USD", row(listing)) == \
-        pytest.approx(0.02)
+    assert got == [
+        ["EUR", pytest.approx(0.10)],
+        ["GBP", pytest.approx(0.02)],
+        ["CHF", pytest.approx(0.01)],
+        [None, None],
+    ]
+    assert call("CURRENCY_EXPOSURE", row(w), row(fx), row(shares), "gbp", "USD", row(listing)) == pytest.approx(0.02)
     assert call("CURRENCY_EXPOSURE", row(w), row(fx), row(shares), "EUR") == 0.0
-    assert "listing has 2 entries, weights 5" in call("FX_EXPOSURE", row(w), row(fx), None, "USD", None,
-                                                       [["EUR", "USD"]])
+    assert "listing has 2 entries, weights 5" in call(
+        "FX_EXPOSURE", row(w), row(fx), None, "USD", None, [["EUR", "USD"]]
+    )
     assert "expected a currency code such as EUR" in call("CURRENCY_EXPOSURE", row(w), row(fx), None, 5)
 
 
@@ -248,8 +270,11 @@ def _prices(seed=1, n=300):
     f = rng.normal(0, 0.02, n)
     s = 0.8 * f + rng.normal(0, 0.01, n)
     g = rng.normal(0, 0.015, n)
-    return (100 * np.cumprod(1 + np.r_[0, s + 0.5 * g])), 50 * np.cumprod(1 + np.r_[0, f]), \
-        30 * np.cumprod(1 + np.r_[0, g])
+    return (
+        (100 * np.cumprod(1 + np.r_[0, s + 0.5 * g])),
+        50 * np.cumprod(1 + np.r_[0, f]),
+        30 * np.cumprod(1 + np.r_[0, g]),
+    )
 
 
 def test_minvar_ratio_is_the_ols_slope():
@@ -282,10 +307,12 @@ def test_all_blank_price_ranges_say_how_many_observations_were_found_and_needed(
     """A sheet with the price ranges still empty: a #NUM! message with the counts, not an internal error."""
     assert call("MINVAR_HEDGE", None, None) == (
         "#NUM! MINVAR_HEDGE: spot_prices/hedge_prices needs at least 3 complete return observations, "
-        "found 0 (from 1 price row)")
+        "found 0 (from 1 price row)"
+    )
     assert call("LSQ_HEDGE", [[None]] * 4, [[None, None]] * 4) == (
         "#NUM! LSQ_HEDGE: book_prices/instrument_prices needs at least 4 complete return observations "
-        "for 2 instrument(s), found 0 (from 4 price rows)")
+        "for 2 instrument(s), found 0 (from 4 price rows)"
+    )
     with pytest.raises(NotEnoughData, match="found 0"):
         sizing.lsq_hedge(np.full(5, np.nan), np.full((5, 2), np.nan), prices=False)
 
@@ -316,8 +343,7 @@ def test_pair_neutral():
 
 # ----------------------------------------------------------------------------- properties
 @settings(max_examples=60, deadline=None)
-@given(e=st.floats(-3, 3), nav=st.floats(1e3, 1e9), h=st.floats(0, 1), t=st.floats(-1, 1),
-       a=st.floats(0, 0.9))
+@given(e=st.floats(-3, 3), nav=st.floats(1e3, 1e9), h=st.floats(0, 1), t=st.floats(-1, 1), a=st.floats(0, 0.9))
 def test_notional_properties(e, nav, h, t, a):
     hn = sizing.hedge_notional(e, nav, h, t, a)
     # opposite sign to the gap, linear in NAV, zero at the target

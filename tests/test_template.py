@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlhedge.template import build_workbook, template_path
 from xlhedge.calc.layout import ATTRIBUTES, BookLayout
+from xlhedge.template import build_workbook, template_path
 
 from .conftest import zip_members
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 import xlwings as xw
-from xlhedge.excel import addin
+
 from xlhedge import udfs
+from xlhedge.excel import addin
 from xlhedge.functions.registry import Arg, WorksheetFunction, registry
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,8 +115,7 @@ def test_xlwings_vba_wrapper_for_every_function(windows_udfs):
         assert sigs[name] == [(udfs.excel_arg_name(a.name, name), a.optional) for a in wf.args]
         args = ", ".join(udfs.excel_arg_name(a.name, name) for a in wf.args)
         assert (
-            f'{name} = XLPy.CallUDF("xlhedge.udfs", "{name}", Array({args}), '
-            "ThisWorkbook, Application.Caller)"
+            f'{name} = XLPy.CallUDF("xlhedge.udfs", "{name}", Array({args}), ThisWorkbook, Application.Caller)'
         ) in vba
 
 
@@ -137,8 +136,8 @@ def test_committed_bas_is_regenerated_from_the_registry():
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     assert sorted(_vba_signatures(text)) == sorted(REG)
     # one MacroOptions registration per function, with as many argument docs as arguments
-    for name, wf in REG.items():
-        assert f"\"'!{name}\", Description:=" in text
+    for name in REG:
+        assert f'"\'!{name}", Description:=' in text
     assert text.count("Application.MacroOptions") == len(REG)
 
 
@@ -196,7 +195,8 @@ def test_every_function_survives_blank_arguments():
 
 
 VBA_RESERVED = {
-    w.lower() for w in """And As Boolean ByRef Byte ByVal Call Case Class Const Currency Date Declare Dim Do
+    w.lower()
+    for w in """And As Boolean ByRef Byte ByVal Call Case Class Const Currency Date Declare Dim Do
     Double Each Else ElseIf Empty End Enum Eqv Erase Error Event Exit False For Friend Function Get Global GoSub
     GoTo If Imp Implements In Integer Is Let Like Long LongLong LongPtr Loop LSet Me Mod New Next Not Nothing Null
     On Option Optional Or ParamArray Preserve Private Property Public RaiseEvent ReDim Rem Resume Return RSet
@@ -213,8 +213,11 @@ def test_argument_names_are_usable_in_vba():
     for name in REG:
         params = list(inspect.signature(getattr(udfs, name)).parameters)
         for p in params:
-            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,254}", p) or p.lower() in VBA_RESERVED | WRAPPER_NAMES \
-                    or p.lower() == name.lower():
+            if (
+                not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,254}", p)
+                or p.lower() in VBA_RESERVED | WRAPPER_NAMES
+                or p.lower() == name.lower()
+            ):
                 bad.append(f"{name}({p})")
         if len({p.lower() for p in params}) != len(params):
             bad.append(f"{name}: argument names differ only in case")
@@ -226,8 +229,12 @@ def test_reserved_argument_names_get_a_suffix_and_still_work():
     assert udfs.excel_arg_name("Exit") == "Exit_"
     assert udfs.excel_arg_name("weights") == "weights"
     assert udfs.excel_arg_name("_x") == "x"
-    wf = WorksheetFunction("ECHO", lambda currency, exit=None: [[currency, exit]], "Echo.",
-                           (Arg("currency", "c"), Arg("exit", "e", True, None)))
+    wf = WorksheetFunction(
+        "ECHO",
+        lambda currency, exit=None: [[currency, exit]],
+        "Echo.",
+        (Arg("currency", "c"), Arg("exit", "e", True, None)),
+    )
     f = udfs.make_udf(wf)
     assert list(inspect.signature(f).parameters) == ["currency_", "exit_"]
     assert f("EUR", 1.5) == [["EUR", 1.5]] and f(currency_="USD") == [["USD", None]]

@@ -17,9 +17,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
 from xlhedge import Book, WorkbookError, factor_exposure
+from xlhedge.calc.layout import FACTOR_ROW0, LAST_FACTOR_ROW, WEIGHT_ROW
 from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.template.exposures_sheet import ROW0, STATUS_ROW
-from xlhedge.calc.layout import FACTOR_ROW0, LAST_FACTOR_ROW, WEIGHT_ROW
 from xlhedge.workbook.filebook import FileBook
 
 from .conftest import zip_members
@@ -176,31 +176,44 @@ def _add_external_link(path: Path) -> None:
     """Give the file the external-link part Excel writes for add-in functions ([1]!NAME)."""
     members = zip_members(path)
     ct = members["[Content_Types].xml"].decode()
-    ct = ct.replace("</Types>", '<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType='
-                    '"application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>')
+    ct = ct.replace(
+        "</Types>",
+        '<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType='
+        '"application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>',
+    )
     rels = members["xl/_rels/workbook.xml.rels"].decode()
-    rels = rels.replace("</Relationships>", '<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/'
-                        'officeDocument/2006/relationships/externalLink" Target="externalLinks/externalLink1.xml"/>'
-                        "</Relationships>")
+    rels = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/externalLink" Target="externalLinks/externalLink1.xml"/>'
+        "</Relationships>",
+    )
     wbxml = members["xl/workbook.xml"].decode()
-    wbxml = wbxml.replace("</sheets>", '</sheets><externalReferences><externalReference xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdX1"/>'
-                          "</externalReferences>")
-    members.update({
-        "[Content_Types].xml": ct.encode(),
-        "xl/_rels/workbook.xml.rels": rels.encode(),
-        "xl/workbook.xml": wbxml.encode(),
-        "xl/externalLinks/externalLink1.xml": (
-            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<externalLink xmlns="http://schemas.'
-            b'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
-            b'officeDocument/2006/relationships"><externalBook r:id="rId1"><sheetNames><sheetName val="conf"/>'
-            b"</sheetNames><definedNames><definedName name=\"FACTOR_EXPOSURE\"/></definedNames></externalBook>"
-            b"</externalLink>"),
-        "xl/externalLinks/_rels/externalLink1.xml.rels": (
-            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
-            b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-            b'openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" Target="xlhedge.xlam" '
-            b'TargetMode="External"/></Relationships>'),
-    })
+    wbxml = wbxml.replace(
+        "</sheets>",
+        '</sheets><externalReferences><externalReference xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdX1"/>'
+        "</externalReferences>",
+    )
+    members.update(
+        {
+            "[Content_Types].xml": ct.encode(),
+            "xl/_rels/workbook.xml.rels": rels.encode(),
+            "xl/workbook.xml": wbxml.encode(),
+            "xl/externalLinks/externalLink1.xml": (
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<externalLink xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+                b'officeDocument/2006/relationships"><externalBook r:id="rId1"><sheetNames><sheetName val="conf"/>'
+                b'</sheetNames><definedNames><definedName name="FACTOR_EXPOSURE"/></definedNames></externalBook>'
+                b"</externalLink>"
+            ),
+            "xl/externalLinks/_rels/externalLink1.xml.rels": (
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+                b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                b'openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" Target="xlhedge.xlam" '
+                b'TargetMode="External"/></Relationships>'
+            ),
+        }
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
             z.writestr(name, data)
@@ -247,7 +260,8 @@ def test_everything_else_is_byte_identical(tmp_path: Path):
     assert changed == [risk_part]
     np.testing.assert_allclose(
         [r[0] for r in values(p, "Risk", "E1:E2")],
-        factor_exposure([[1.1, 0.8], [0.0, 7.5]], [0.02, 0.03]).to_numpy(), rtol=1e-15,
+        factor_exposure([[1.1, 0.8], [0.0, 7.5]], [0.02, 0.03]).to_numpy(),
+        rtol=1e-15,
     )
     # The patched sheet kept its comment link, validation, drawing and formula.
     wb = openpyxl.load_workbook(p, keep_vba=True)
@@ -421,9 +435,13 @@ def test_shared_formulas_are_expanded_per_cell(tmp_path: Path):
     p = tmp_path / "shared.xlsx"
     wb.save(p)
     # As Excel stores a formula filled down: a master with ref/si, children with si only.
-    _patch_sheet(p, "xl/worksheets/sheet1.xml", lambda x: x
-                 .replace("<f>FACTOR_EXPOSURE(B1,A1,1)</f>", '<f t="shared" ref="C1:C3" si="0">FACTOR_EXPOSURE(B1,A1,1)</f>')
-                 .replace("<f>1</f>", '<f t="shared" si="0"/>'))
+    _patch_sheet(
+        p,
+        "xl/worksheets/sheet1.xml",
+        lambda x: x.replace(
+            "<f>FACTOR_EXPOSURE(B1,A1,1)</f>", '<f t="shared" ref="C1:C3" si="0">FACTOR_EXPOSURE(B1,A1,1)</f>'
+        ).replace("<f>1</f>", '<f t="shared" si="0"/>'),
+    )
     rep, _ = run(p)
     assert not rep.findings, rep.findings
     got = [r[0] for r in values(p, "Sheet", "C1:C3")]
@@ -442,8 +460,11 @@ def test_dynamic_array_spills_resizes_and_reports_a_blocked_spill(tmp_path: Path
     p = tmp_path / "dyn.xlsx"
     wb.save(p)
     # Excel 365 marks dynamic-array formulas with the cm attribute.
-    _patch_sheet(p, "xl/worksheets/sheet1.xml", lambda x: x.replace('<c r="E1">', '<c r="E1" cm="1">')
-                 .replace('<c r="G1">', '<c r="G1" cm="1">'))
+    _patch_sheet(
+        p,
+        "xl/worksheets/sheet1.xml",
+        lambda x: x.replace('<c r="E1">', '<c r="E1" cm="1">').replace('<c r="G1">', '<c r="G1" cm="1">'),
+    )
     rep, fb = run(p)
     assert [r[0] for r in values(p, "Sheet", "E1:E2")] == pytest.approx([0.3, 0.6])
     assert fb.pkg.sheet("Sheet").formulas[(1, 5)].fref == "E1:E2"  # the spill range grew

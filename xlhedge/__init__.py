@@ -10,35 +10,39 @@ Python API (the same engine the worksheet functions and the CLI use)::
 
 from __future__ import annotations
 
-from xlhedge.engine.errors import FormulaError, InputError, NotEnoughData, WorkbookError, XlhedgeError
 from xlhedge.engine.book import Book
-from xlhedge.engine.factors import factor_exposure
-from xlhedge.engine.instruments import Instrument, instrument_table, lookup as instrument
-from xlhedge.engine.sizing import currency_exposures, fx_hedges, hedge_notional, hedge_units, lsq_hedge, minvar_hedge, recommend_hedges, size_hedge
-from xlhedge.engine.perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
-from xlhedge.engine.scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
-from xlhedge.engine.prices import clean_prices, read_prices, read_prices_csv, returns, validate_prices
-from xlhedge.engine.estimation import adjusted_beta, beta, beta_stats, correlation, correlation_matrix, ewma_beta, regime_correlation, rolling_beta, rolling_correlation
-from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, vol_regime
 from xlhedge.engine.budget import budget_status, deployment, hedge_budget, ytd_spend
 from xlhedge.engine.checks import Finding, findings_frame, run_checks
+from xlhedge.engine.errors import FormulaError, InputError, NotEnoughData, WorkbookError, XlhedgeError
+from xlhedge.engine.estimation import (
+    adjusted_beta,
+    beta,
+    beta_stats,
+    correlation,
+    correlation_matrix,
+    ewma_beta,
+    regime_correlation,
+    rolling_beta,
+    rolling_correlation,
+)
+from xlhedge.engine.factors import factor_exposure
+from xlhedge.engine.instruments import Instrument, instrument_table
+from xlhedge.engine.instruments import lookup as instrument
+from xlhedge.engine.perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
+from xlhedge.engine.prices import clean_prices, read_prices, read_prices_csv, returns, validate_prices
 from xlhedge.engine.rebalance import rebalance
-
-_BUDGET_CHECKS_API = ["hedge_budget", "budget_status", "ytd_spend", "deployment", "Finding", "run_checks",
-                      "findings_frame", "rebalance"]
-
-_ESTIMATION_API = [
-    "read_prices", "read_prices_csv", "validate_prices", "clean_prices", "returns", "beta",
-    "beta_stats", "ewma_beta", "adjusted_beta", "rolling_beta", "rolling_correlation", "correlation",
-    "correlation_matrix", "regime_correlation", "vol_regime", "calibrate_thresholds", "REGIME_THRESHOLDS",
-]
-
-_HEDGING_API = [
-    "Instrument", "instrument_table", "instrument", "hedge_notional", "hedge_units", "size_hedge",
-    "recommend_hedges", "currency_exposures", "fx_hedges", "minvar_hedge", "lsq_hedge",
-    "linear_pnl", "inverse_pnl", "funding_payment", "liquidation_price", "roll_warnings",
-    "scenario_pnl", "shock_table", "regime_comparison", "hedge_outcomes",
-]
+from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, vol_regime
+from xlhedge.engine.scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
+from xlhedge.engine.sizing import (
+    currency_exposures,
+    fx_hedges,
+    hedge_notional,
+    hedge_units,
+    lsq_hedge,
+    minvar_hedge,
+    recommend_hedges,
+    size_hedge,
+)
 
 __version__ = "0.1.0"
 
@@ -63,4 +67,49 @@ __all__ = [
     "FormulaError",
     "__version__",
     "main",
-] + _HEDGING_API + _ESTIMATION_API + _BUDGET_CHECKS_API
+    "Instrument",
+    "instrument_table",
+    "instrument",
+    "hedge_notional",
+    "hedge_units",
+    "size_hedge",
+    "recommend_hedges",
+    "currency_exposures",
+    "fx_hedges",
+    "minvar_hedge",
+    "lsq_hedge",
+    "linear_pnl",
+    "inverse_pnl",
+    "funding_payment",
+    "liquidation_price",
+    "roll_warnings",
+    "scenario_pnl",
+    "shock_table",
+    "regime_comparison",
+    "hedge_outcomes",
+    "read_prices",
+    "read_prices_csv",
+    "validate_prices",
+    "clean_prices",
+    "returns",
+    "beta",
+    "beta_stats",
+    "ewma_beta",
+    "adjusted_beta",
+    "rolling_beta",
+    "rolling_correlation",
+    "correlation",
+    "correlation_matrix",
+    "regime_correlation",
+    "vol_regime",
+    "calibrate_thresholds",
+    "REGIME_THRESHOLDS",
+    "hedge_budget",
+    "budget_status",
+    "ytd_spend",
+    "deployment",
+    "Finding",
+    "run_checks",
+    "findings_frame",
+    "rebalance",
+]

@@ -42,7 +42,8 @@ from __future__ import annotations
 import inspect
 import logging
 import types
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import xlwings as xw
 
@@ -154,9 +155,7 @@ def build(
     return udfs
 
 
-def build_module(
-    func: Callable[..., Any], arg: Callable[..., Any], ret: Callable[..., Any]
-) -> types.ModuleType:
+def build_module(func: Callable[..., Any], arg: Callable[..., Any], ret: Callable[..., Any]) -> types.ModuleType:
     """A fresh module named ``xlhedge.udfs`` decorated with the given decorators.
 
     Used to obtain xlwings' Windows metadata off Windows (VBA module generator,

@@ -15,11 +15,12 @@ blank, ``float`` for numbers, ``str``, ``bool``, ``datetime``, and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
-from xlhedge.engine.errors import FormulaError
 from xlhedge.calc.refs import CellRange, parse_ref
+from xlhedge.engine.errors import FormulaError
 
 __all__ = ["FormulaCell", "BookIO", "named_range", "read_named"]
 
@@ -75,8 +76,9 @@ class BookIO(Protocol):
         the array range's shape for an array formula.
         """
 
-    def write_input(self, rng: CellRange, values: list[list[Any]], *, note: str | None = None,
-                    style: str | None = None) -> None:
+    def write_input(
+        self, rng: CellRange, values: list[list[Any]], *, note: str | None = None, style: str | None = None
+    ) -> None:
         """Overwrite input cells (e.g. estimated betas, a status cell).
 
         ``note`` becomes a cell comment on the first cell, ``style`` names one

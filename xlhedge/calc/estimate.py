@@ -20,24 +20,24 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from xlhedge.calc.bookio import BookIO, named_range
+from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
+from xlhedge.calc.refs import CellRange, cell_name, col_letters, parse_ref
 from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine.coerce import serial_to_datetime
 from xlhedge.engine.errors import FormulaError, InputError, NotEnoughData, WorkbookError
 from xlhedge.engine.estimation import ESTIMATION_DEFAULTS, METHODS, beta_stats
-from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
 from xlhedge.engine.prices import PriceReport, PriceTable, clean_prices
-from xlhedge.engine.coerce import serial_to_datetime
-from xlhedge.calc.bookio import BookIO, named_range
-from xlhedge.calc.refs import CellRange, cell_name, col_letters, parse_ref
 
-__all__ = ["BENCHMARK_NAMES", "EstimateLine", "EstimateOutcome", "estimate_book", "prices_from_sheet",
-           "store_prices"]
+__all__ = ["BENCHMARK_NAMES", "EstimateLine", "EstimateOutcome", "estimate_book", "prices_from_sheet", "store_prices"]
 
 #: Header names recognised as each factor's benchmark in an imported file (case-insensitive).
 #: On the Prices sheet the benchmark columns are fixed by position (B–E) instead.
@@ -71,15 +71,28 @@ class EstimateLine:
     def row(self) -> list[Any]:
         """The log line. Counts as floats and dates as ISO text: what a cell reads back, so an
         unchanged estimate rewrites nothing (``recompute --check`` stays clean)."""
-        return [self.cell, self.ticker, self.factor, self.benchmark, self.beta, self.r2, self.se, float(self.n),
-                f"{self.start:%Y-%m-%d}", f"{self.end:%Y-%m-%d}",
-                float(self.window) if self.window else "all", self.method]
+        return [
+            self.cell,
+            self.ticker,
+            self.factor,
+            self.benchmark,
+            self.beta,
+            self.r2,
+            self.se,
+            float(self.n),
+            f"{self.start:%Y-%m-%d}",
+            f"{self.end:%Y-%m-%d}",
+            float(self.window) if self.window else "all",
+            self.method,
+        ]
 
     def note(self) -> str:
         w = f"last {self.window}" if self.window else "all"
-        return (f"xlhedge estimate: {self.method.upper()} beta to {self.benchmark} over {w} common returns "
-                f"(n = {self.n}, {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}), R² {self.r2:.2f}, "
-                f"SE {self.se:.3f}. Re-estimated on refresh while unchanged; type over it to keep your own.")
+        return (
+            f"xlhedge estimate: {self.method.upper()} beta to {self.benchmark} over {w} common returns "
+            f"(n = {self.n}, {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}), R² {self.r2:.2f}, "
+            f"SE {self.se:.3f}. Re-estimated on refresh while unchanged; type over it to keep your own."
+        )
 
 
 @dataclass
@@ -94,6 +107,7 @@ class EstimateOutcome:
 
 
 # --------------------------------------------------------------------------- reading
+
 
 def _as_date(v: Any) -> pd.Timestamp | None:
     if isinstance(v, (_dt.datetime, _dt.date)):
@@ -135,8 +149,9 @@ def prices_from_sheet(io: BookIO) -> tuple[PriceTable, dict[str, str], str] | No
         if col_blank:
             continue
         if not name:
-            raise InputError("has prices but no header (ticker) in its first row",
-                             where=f"{rng.sheet}!{letter}:{letter}")
+            raise InputError(
+                "has prices but no header (ticker) in its first row", where=f"{rng.sheet}!{letter}:{letter}"
+            )
         if name in cols:
             raise InputError(f"repeats the header {name!r}", where=f"{rng.sheet}!{letter}{rng.r1}")
         vals = body[:, j]
@@ -175,9 +190,13 @@ def _read_log(io: BookIO) -> tuple[CellRange | None, dict[str, list[Any]]]:
 
 # --------------------------------------------------------------------------- estimate
 
+
 def _same(a: float, b: Any) -> bool:
-    return isinstance(b, (int, float)) and not isinstance(b, bool) and abs(a - float(b)) <= SAME_VALUE_RTOL * max(
-        1.0, abs(a))
+    return (
+        isinstance(b, (int, float))
+        and not isinstance(b, bool)
+        and abs(a - float(b)) <= SAME_VALUE_RTOL * max(1.0, abs(a))
+    )
 
 
 def estimate_book(
@@ -254,8 +273,20 @@ def estimate_book(
                 out.kept_typed.append((cell, ticker, factor, current))
                 new_log.pop(cell, None)  # the user's value now
                 continue
-            line = EstimateLine(cell, ticker, factor, str(bench), value, float(row["r2"]), float(row["se"]),
-                                int(row["n"]), row["start"].to_pydatetime(), row["end"].to_pydatetime(), window, m)
+            line = EstimateLine(
+                cell,
+                ticker,
+                factor,
+                str(bench),
+                value,
+                float(row["r2"]),
+                float(row["se"]),
+                int(row["n"]),
+                row["start"].to_pydatetime(),
+                row["end"].to_pydatetime(),
+                window,
+                m,
+            )
             io.write_input(CellRange(beta_rng.sheet, r, c, r, c), [[value]], note=line.note(), style="estimated")
             out.written.append(line)
             new_log[cell] = line.row()
@@ -271,8 +302,10 @@ def _num(v: Any) -> bool:
 def _write_log(io: BookIO, rng: CellRange, entries: dict[str, list[Any]]) -> None:
     rows = [entries[k] for k in sorted(entries, key=_cell_key)]
     if len(rows) > rng.rows:
-        raise WorkbookError(f"the estimate log holds {rng.rows} lines, {len(rows)} are needed; enlarge "
-                            "the EstimateLog name", where=str(rng))
+        raise WorkbookError(
+            f"the estimate log holds {rng.rows} lines, {len(rows)} are needed; enlarge the EstimateLog name",
+            where=str(rng),
+        )
     width = rng.cols
     grid = [(list(r) + [None] * width)[:width] for r in rows]
     grid += [[None] * width for _ in range(rng.rows - len(rows))]
@@ -309,12 +342,12 @@ def store_prices(io: BookIO, table: PriceTable, roles: Mapping[str, str]) -> boo
     have = [k for k, c in enumerate(order) if c is not None]
     cells[:, have] = np.where(np.isnan(vals), None, vals)
     body = [[d] + row for d, row in zip(px.index.to_pydatetime(), cells.tolist())]
-    io.write_input(CellRange(rng.sheet, rng.r1, rng.c1, rng.r1 + len(body), rng.c1 + len(order)),
-                   [header] + body)
+    io.write_input(CellRange(rng.sheet, rng.r1, rng.c1, rng.r1 + len(body), rng.c1 + len(order)), [header] + body)
     return True
 
 
 # --------------------------------------------------------------------------- pipeline step
+
 
 def _setting(io: BookIO, name: str) -> Any:
     rng = named_range(io, name)

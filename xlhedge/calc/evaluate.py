@@ -26,14 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from xlhedge.engine.coerce import ExcelError
-from xlhedge.engine.errors import FormulaError, XlhedgeError
-from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
-from xlhedge.functions.registry import WorksheetFunction, registry
 from xlhedge.calc import formula as fx
 from xlhedge.calc.bookio import BookIO, FormulaCell
 from xlhedge.calc.native import NATIVE, ExcelValueError, Grid, as_number, binary, negate, percent
+from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
 from xlhedge.calc.refs import CellRange, parse_ref, split_sheet
+from xlhedge.engine.coerce import ExcelError
+from xlhedge.engine.errors import FormulaError, XlhedgeError
+from xlhedge.functions.registry import WorksheetFunction, registry
 
 __all__ = ["evaluate_book", "Node"]
 
@@ -166,12 +166,18 @@ class Evaluator:
         for i, n in enumerate(self.nodes):
             by_sheet.setdefault(n.area.sheet, []).append(i)
         rects = {
-            s: (np.array(ids), np.array([[self.nodes[i].area.r1, self.nodes[i].area.c1,
-                                          self.nodes[i].area.r2, self.nodes[i].area.c2] for i in ids]))
+            s: (
+                np.array(ids),
+                np.array(
+                    [
+                        [self.nodes[i].area.r1, self.nodes[i].area.c1, self.nodes[i].area.r2, self.nodes[i].area.c2]
+                        for i in ids
+                    ]
+                ),
+            )
             for s, ids in by_sheet.items()
         }
-        single = {(n.area.sheet, n.area.r1, n.area.c1): i for i, n in enumerate(self.nodes)
-                  if n.area.size == 1}
+        single = {(n.area.sheet, n.area.r1, n.area.c1): i for i, n in enumerate(self.nodes) if n.area.size == 1}
         multi = {s: [i for i in ids if self.nodes[i].area.size > 1] for s, ids in by_sheet.items()}
         for i, n in enumerate(self.nodes):
             for rng in n.inputs:
@@ -242,7 +248,7 @@ class Evaluator:
             return
         if not n.supported:
             missing = sorted(n.calls - self.functions.keys() - NATIVE.keys())
-            msg = (f"uses {', '.join(missing)}, which xlhedge does not compute without Excel")
+            msg = f"uses {', '.join(missing)}, which xlhedge does not compute without Excel"
             if n.xlhedge:
                 self.report.error(where, msg + "; put the xlhedge call in a cell of its own")
                 self._write(n, f"#NAME? {msg}")
@@ -396,7 +402,7 @@ class Evaluator:
 
     def _call_xlhedge(self, fn: WorksheetFunction, args: list[tuple], sheet: str) -> Any:
         if len(args) < fn.min_args or len(args) > fn.max_args:
-            need = (f"{fn.min_args}" if fn.min_args == fn.max_args else f"{fn.min_args} to {fn.max_args}")
+            need = f"{fn.min_args}" if fn.min_args == fn.max_args else f"{fn.min_args} to {fn.max_args}"
             raise FormulaError(f"{fn.name} takes {need} arguments, the formula gives {len(args)}")
         values = []
         for spec, a in zip(fn.args, args):

@@ -31,10 +31,17 @@ Node = tuple[Any, ...]
 _PREFIX = re.compile(r"^(?:'[^']*(?:''[^']*)*'!|\[\d+\]!|[^!(]*\.xla[m]?!|_xlfn\.|_xludf\.|_xlws\.)+", re.IGNORECASE)
 
 _INFIX_PRECEDENCE = {
-    "=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1,
+    "=": 1,
+    "<>": 1,
+    "<": 1,
+    ">": 1,
+    "<=": 1,
+    ">=": 1,
     "&": 2,
-    "+": 3, "-": 3,
-    "*": 4, "/": 4,
+    "+": 3,
+    "-": 3,
+    "*": 4,
+    "/": 4,
     "^": 5,
 }
 _PREFIX_PRECEDENCE = 6  # Excel: unary minus binds tighter than ^ (-2^2 = 4)
@@ -126,8 +133,9 @@ class _Parser:
                 return ("call", name, args)
             while True:
                 p = self.peek()
-                if p is not None and (p.type == Token.SEP and p.subtype == Token.ARG or
-                                      p.type == Token.FUNC and p.subtype == Token.CLOSE):
+                if p is not None and (
+                    p.type == Token.SEP and p.subtype == Token.ARG or p.type == Token.FUNC and p.subtype == Token.CLOSE
+                ):
                     args.append(("missing",))
                 else:
                     args.append(self.expr(0))

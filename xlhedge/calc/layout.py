@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xlhedge.calc.refs import col_letters
 from xlhedge.engine._typing import ASSET_CLASSES, CORE_FACTORS, CURRENCIES, FACTOR_LABELS, INSTRUMENT_TYPES
 from xlhedge.engine.hedgebook import FX_DECISIONS
-from xlhedge.calc.refs import col_letters
 
 BOOK_SHEET = "Book"
 FIRST_POSITION_COL = 2  # column B; column A holds the row labels
@@ -62,35 +62,121 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("fx_currency", "FX exposure currency", "BookFxCurrencies", CURRENCIES),
     Attribute("fx_share", "FX share (0–1)", "BookFxShares", None, "0%", kind="num"),
     # Read by the checks and the rebalance (xlhedge.engine.hedgebook.POSITION_FIELDS; SPEC §6, §9).
-    Attribute("fx_decision", "FX decision", "BookFxDecisions", FX_DECISIONS,
-              note="hedge / accept / avoid for a position whose value moves with a foreign currency; "
-                   "blank = undecided (FX_UNDECIDED)."),
-    Attribute("hedge_for", "Hedges position (ticker)", "BookHedgeFor",
-              note="For a hedge of one position: that position's ticker. Blank = a factor hedge."),
-    Attribute("hedge_factor", "Hedge factor", "BookHedgeFactors", CORE_FACTORS, open_list=True,
-              note="Factor the hedge targets (a core factor key or a tilt name). Blank = the hedge's largest factor."),
-    Attribute("hedge_inception_ratio", "Hedge ratio at inception", "BookHedgeInception", None, "0%", kind="num",
-              note="Hedge ratio when the hedge was put on, 0–1."),
-    Attribute("target_ratio", "Target hedge ratio", "BookTargetRatios", None, "0%", kind="num",
-              note="Target hedge ratio, 0–1. Blank = the ratio at inception."),
-    Attribute("hedge_date", "Hedge date", "BookHedgeDates", None, FMT_DATE, kind="date",
-              note="Date the hedge was put on (a record for the weekly review)."),
-    Attribute("expiry", "Expiry", "BookExpiries", None, FMT_DATE, kind="date",
-              note="Expiry of a dated future or option (ROLL_DUE)."),
-    Attribute("price", "Price", "BookPrices", None, kind="num",
-              note="Current price of one unit (contracts in the rebalance, LIQUIDATION_NEAR)."),
-    Attribute("multiplier", "Multiplier", "BookMultipliers", None, kind="num",
-              note="Currency per point per contract. Blank = 1 (shares)."),
-    Attribute("liquidation_price", "Liquidation price", "BookLiquidationPrices", None, kind="num",
-              note="Liquidation price of a margined position (LIQUIDATION_NEAR)."),
-    Attribute("funding_rate", "Funding rate (per 8h)", "BookFundingRates", None, "0.0000%", kind="num",
-              note="Perpetual funding rate per 8-hour period; > 0: longs pay shorts (FUNDING_DRAG)."),
-    Attribute("daily_vol", "Daily vol", "BookDailyVols", None, kind="num",
-              note="Standard deviation of daily returns, fraction (0.02 = 2%); gives LIQUIDATION_NEAR in daily σ."),
-    Attribute("corr_normal", "Corr to SPX (normal)", "BookCorrNormal", None, kind="num",
-              note="Correlation with SPX in normal markets. Blank = the built-in table (STRESS_FLIP)."),
-    Attribute("corr_stress", "Corr to SPX (stress)", "BookCorrStress", None, kind="num",
-              note="Correlation with SPX in stress. Blank = the built-in table (STRESS_FLIP)."),
+    Attribute(
+        "fx_decision",
+        "FX decision",
+        "BookFxDecisions",
+        FX_DECISIONS,
+        note="hedge / accept / avoid for a position whose value moves with a foreign currency; "
+        "blank = undecided (FX_UNDECIDED).",
+    ),
+    Attribute(
+        "hedge_for",
+        "Hedges position (ticker)",
+        "BookHedgeFor",
+        note="For a hedge of one position: that position's ticker. Blank = a factor hedge.",
+    ),
+    Attribute(
+        "hedge_factor",
+        "Hedge factor",
+        "BookHedgeFactors",
+        CORE_FACTORS,
+        open_list=True,
+        note="Factor the hedge targets (a core factor key or a tilt name). Blank = the hedge's largest factor.",
+    ),
+    Attribute(
+        "hedge_inception_ratio",
+        "Hedge ratio at inception",
+        "BookHedgeInception",
+        None,
+        "0%",
+        kind="num",
+        note="Hedge ratio when the hedge was put on, 0–1.",
+    ),
+    Attribute(
+        "target_ratio",
+        "Target hedge ratio",
+        "BookTargetRatios",
+        None,
+        "0%",
+        kind="num",
+        note="Target hedge ratio, 0–1. Blank = the ratio at inception.",
+    ),
+    Attribute(
+        "hedge_date",
+        "Hedge date",
+        "BookHedgeDates",
+        None,
+        FMT_DATE,
+        kind="date",
+        note="Date the hedge was put on (a record for the weekly review).",
+    ),
+    Attribute(
+        "expiry",
+        "Expiry",
+        "BookExpiries",
+        None,
+        FMT_DATE,
+        kind="date",
+        note="Expiry of a dated future or option (ROLL_DUE).",
+    ),
+    Attribute(
+        "price",
+        "Price",
+        "BookPrices",
+        None,
+        kind="num",
+        note="Current price of one unit (contracts in the rebalance, LIQUIDATION_NEAR).",
+    ),
+    Attribute(
+        "multiplier",
+        "Multiplier",
+        "BookMultipliers",
+        None,
+        kind="num",
+        note="Currency per point per contract. Blank = 1 (shares).",
+    ),
+    Attribute(
+        "liquidation_price",
+        "Liquidation price",
+        "BookLiquidationPrices",
+        None,
+        kind="num",
+        note="Liquidation price of a margined position (LIQUIDATION_NEAR).",
+    ),
+    Attribute(
+        "funding_rate",
+        "Funding rate (per 8h)",
+        "BookFundingRates",
+        None,
+        "0.0000%",
+        kind="num",
+        note="Perpetual funding rate per 8-hour period; > 0: longs pay shorts (FUNDING_DRAG).",
+    ),
+    Attribute(
+        "daily_vol",
+        "Daily vol",
+        "BookDailyVols",
+        None,
+        kind="num",
+        note="Standard deviation of daily returns, fraction (0.02 = 2%); gives LIQUIDATION_NEAR in daily σ.",
+    ),
+    Attribute(
+        "corr_normal",
+        "Corr to SPX (normal)",
+        "BookCorrNormal",
+        None,
+        kind="num",
+        note="Correlation with SPX in normal markets. Blank = the built-in table (STRESS_FLIP).",
+    ),
+    Attribute(
+        "corr_stress",
+        "Corr to SPX (stress)",
+        "BookCorrStress",
+        None,
+        kind="num",
+        note="Correlation with SPX in stress. Blank = the built-in table (STRESS_FLIP).",
+    ),
 )
 
 ATTRIBUTE_ROW0 = 7
@@ -100,7 +186,12 @@ FACTOR_ROW0 = WEIGHT_ROW + 1
 
 #: Tilt rows shipped after the six core factors (users rename or add more).
 TILTS: tuple[str, ...] = (
-    "Healthcare tilt", "Industrials tilt", "Energy tilt", "Technology tilt", "Financials tilt", "Momentum tilt",
+    "Healthcare tilt",
+    "Industrials tilt",
+    "Energy tilt",
+    "Technology tilt",
+    "Financials tilt",
+    "Momentum tilt",
 )
 FACTOR_LABEL_LIST: tuple[str, ...] = tuple(FACTOR_LABELS[f] for f in CORE_FACTORS) + TILTS
 N_FACTORS = len(FACTOR_LABEL_LIST)

@@ -12,7 +12,8 @@ object ndarray for ranges and arrays (:class:`Grid`).
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ class Grid:
         self.a = a
 
     @classmethod
-    def of(cls, rows: list[list[Any]]) -> "Grid":
+    def of(cls, rows: list[list[Any]]) -> Grid:
         a = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=object)
         for i, r in enumerate(rows):
             a[i, :] = r
@@ -107,7 +108,7 @@ def _scalar_op(op: str, x: Any, y: Any) -> Any:
             return DIV0 if b == 0 else a / b
         if op == "^":
             try:
-                r = a ** b
+                r = a**b
             except (OverflowError, ZeroDivisionError):
                 return NUM
             return NUM if isinstance(r, complex) else float(r)
@@ -254,7 +255,7 @@ def _counta(*args: Any) -> float:
 def _round(x: Any, digits: Any = 0.0) -> Any:
     v, d = as_number(x), int(as_number(digits))
     # Excel rounds half away from zero.
-    q = 10.0 ** d
+    q = 10.0**d
     return math.copysign(math.floor(abs(v) * q + 0.5) / q, v)
 
 

@@ -11,8 +11,8 @@ functions in the template needs no step at all.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from xlhedge.calc.bookio import BookIO
 
@@ -90,9 +90,11 @@ def pipeline_step(name: str, order: int) -> Callable[[Step], Step]:
 
 def _load_steps() -> None:
     # Modules that register steps; imported here so the pipeline always has them.
-    from xlhedge.calc import evaluate  # noqa: F401  (the formula step)
-    from xlhedge.calc import status  # noqa: F401  (the status step)
-    from xlhedge.calc import estimate  # noqa: F401  (betas from the Prices sheet, before the formulas)
+    from xlhedge.calc import (
+        estimate,  # noqa: F401  (betas from the Prices sheet, before the formulas)
+        evaluate,  # noqa: F401  (the formula step)
+        status,  # noqa: F401  (the status step)
+    )
 
 
 def recompute(io: BookIO, options: RecomputeOptions | None = None) -> RecomputeReport:

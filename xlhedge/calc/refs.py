@@ -83,26 +83,28 @@ class CellRange:
     def __str__(self) -> str:
         return f"{quote_sheet(self.sheet)}!{self.address}"
 
-    def intersects(self, other: "CellRange") -> bool:
+    def intersects(self, other: CellRange) -> bool:
         return (
             self.sheet == other.sheet
-            and self.r1 <= other.r2 and other.r1 <= self.r2
-            and self.c1 <= other.c2 and other.c1 <= self.c2
+            and self.r1 <= other.r2
+            and other.r1 <= self.r2
+            and self.c1 <= other.c2
+            and other.c1 <= self.c2
         )
 
     def contains(self, row: int, col: int) -> bool:
         return self.r1 <= row <= self.r2 and self.c1 <= col <= self.c2
 
-    def resized(self, rows: int, cols: int) -> "CellRange":
+    def resized(self, rows: int, cols: int) -> CellRange:
         return CellRange(self.sheet, self.r1, self.c1, self.r1 + rows - 1, self.c1 + cols - 1)
 
-    def cell(self, i: int = 0, j: int = 0) -> "CellRange":
+    def cell(self, i: int = 0, j: int = 0) -> CellRange:
         r, c = self.r1 + i, self.c1 + j
         return CellRange(self.sheet, r, c, r, c)
 
 
 def split_sheet(ref: str) -> tuple[str | None, str]:
-    """"'My Sheet'!A1:B2" -> ("My Sheet", "A1:B2"); no sheet -> (None, ref)."""
+    """ "'My Sheet'!A1:B2" -> ("My Sheet", "A1:B2"); no sheet -> (None, ref)."""
     ref = ref.strip()
     if ref.startswith("'"):
         # Walk the quoted name, honouring doubled quotes.

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
 from xlhedge.calc.bookio import BookIO, named_range
+from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
 from xlhedge.calc.refs import CellRange
 
 STATUS_NAME = "XLHEDGESTATUS"
@@ -39,5 +39,8 @@ def write_status(io: BookIO, report: RecomputeReport, options: RecomputeOptions)
     if len(lines) > rng.rows:
         lines = lines[: rng.rows - 1] + [f"… and {len(lines) - rng.rows + 1} more (see the CLI output)"]
     lines += [None] * (rng.rows - len(lines))
-    io.write_input(CellRange(rng.sheet, rng.r1, rng.c1, rng.r2, rng.c1), [[x] for x in lines],
-                   style="status_ok" if state == "OK" else "status_warn")
+    io.write_input(
+        CellRange(rng.sheet, rng.r1, rng.c1, rng.r2, rng.c1),
+        [[x] for x in lines],
+        style="status_ok" if state == "OK" else "status_warn",
+    )

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from xlhedge.cli import addin, book
-from xlhedge.cli import hedge
-from xlhedge.cli import checks
-from xlhedge.cli import estimate
+from xlhedge.cli import addin, book, checks, estimate, hedge
 
 app = typer.Typer(
     name="xlhedge",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -41,7 +42,8 @@ def handles_errors(fn: F) -> F:
         except Exception as exc:  # a bug in xlhedge: say so plainly
             if os.environ.get("XLHEDGE_DEBUG"):
                 raise
-            fail(f"internal error ({type(exc).__name__}: {exc}); rerun with XLHEDGE_DEBUG=1 for details "
-                 "and report it", 3)
+            fail(
+                f"internal error ({type(exc).__name__}: {exc}); rerun with XLHEDGE_DEBUG=1 for details and report it", 3
+            )
 
     return wrapper  # type: ignore[return-value]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from xlhedge.excel import addin as _addin
 from xlhedge.cli._common import EXIT_FINDINGS, console, fail, handles_errors
+from xlhedge.excel import addin as _addin
 
 group = typer.Typer(
     help="The Excel add-in: an xlhedge ribbon tab with a Refresh book button (needs xlwings and Excel).",
@@ -25,7 +24,7 @@ def register(app: typer.Typer) -> None:
 @handles_errors
 def build(
     out: Path = typer.Argument(..., help="Where to write the add-in; the file must be named xlhedge.xlam."),
-    interpreter: Optional[str] = typer.Option(
+    interpreter: str | None = typer.Option(
         None, "--interpreter", help="Python executable the button runs (default: this Python)."
     ),
 ) -> None:
@@ -54,7 +53,7 @@ def path() -> None:
 @group.command("install")
 @handles_errors
 def install(
-    interpreter: Optional[str] = typer.Option(
+    interpreter: str | None = typer.Option(
         None, "--interpreter", help="Python executable the button runs (default: this Python)."
     ),
 ) -> None:

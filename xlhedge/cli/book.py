@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from xlhedge.engine.book import Book
-from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
-from xlhedge.cli.report import render_book_view
-from xlhedge.template import build_workbook, template_path
 from xlhedge.calc.layout import DEFAULT_POSITIONS
-from xlhedge.workbook.filebook import FileBook
+from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
 from xlhedge.cli.checks import book_findings, print_findings
+from xlhedge.cli.report import render_book_view
+from xlhedge.engine.book import Book
+from xlhedge.template import build_workbook, template_path
+from xlhedge.workbook.filebook import FileBook
 
 
 def register(app: typer.Typer) -> None:
@@ -67,7 +66,7 @@ def demo(
 @handles_errors
 def recompute_cmd(
     book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of in place."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of in place."),
     check: bool = typer.Option(False, "--check", help="Recompute in memory; exit 1 if any stored value differs."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too (e.g. inputs with no stored value)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but problems."),
@@ -82,8 +81,11 @@ def recompute_cmd(
     rep.cells_changed = len(fb.changed)
     if check:
         if fb.changed:
-            err_console.print(f"{book}: {len(fb.changed)} stored values are out of date: "
-                              + ", ".join(fb.changed[:10]) + (" …" if len(fb.changed) > 10 else ""))
+            err_console.print(
+                f"{book}: {len(fb.changed)} stored values are out of date: "
+                + ", ".join(fb.changed[:10])
+                + (" …" if len(fb.changed) > 10 else "")
+            )
             _print_findings(rep)
             raise typer.Exit(EXIT_FINDINGS)
         if not quiet:

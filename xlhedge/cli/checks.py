@@ -11,21 +11,21 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.markup import escape
 
-from xlhedge.engine.coerce import as_date
-from xlhedge.engine.checks import Finding
-from xlhedge.engine.errors import InputError, WorkbookError
-from xlhedge.functions.checks import checks_from_ranges
-from xlhedge.calc.recompute import RecomputeOptions, recompute
-from xlhedge.calc.layout import ATTRIBUTES, BOOK_SHEET
 from xlhedge.calc.bookio import BookIO, read_named
-from xlhedge.workbook.filebook import FileBook
+from xlhedge.calc.layout import ATTRIBUTES, BOOK_SHEET
+from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.calc.refs import CellRange, parse_ref
 from xlhedge.cli._common import EXIT_FINDINGS, console, handles_errors
+from xlhedge.engine.checks import Finding
+from xlhedge.engine.coerce import as_date
+from xlhedge.engine.errors import InputError, WorkbookError
+from xlhedge.functions.checks import checks_from_ranges
+from xlhedge.workbook.filebook import FileBook
 
 __all__ = ["register", "check", "book_findings", "print_findings"]
 
@@ -61,11 +61,17 @@ def book_findings(io: BookIO, *, today: _dt.date | None = None) -> list[Finding]
     positions, betas = (_read(io, n, fallback.get(n)) for n in blocks)
     settings = _read(io, "CheckSettings")
     if settings is None:
-        settings = [[label, _read(io, name)[0][0] if name.upper() in names else None]
-                    for label, name in (("NAV", "NAV"), ("Currency of record", "RecordCurrency"),
-                                        ("Last decomposition", "AsOf"))]
-    return checks_from_ranges(positions, betas, settings, _read(io, "HedgeLedger"),
-                              _read(io, "CheckTolerances"), today=today)
+        settings = [
+            [label, _read(io, name)[0][0] if name.upper() in names else None]
+            for label, name in (
+                ("NAV", "NAV"),
+                ("Currency of record", "RecordCurrency"),
+                ("Last decomposition", "AsOf"),
+            )
+        ]
+    return checks_from_ranges(
+        positions, betas, settings, _read(io, "HedgeLedger"), _read(io, "CheckTolerances"), today=today
+    )
 
 
 def _blocks(io: BookIO, names: dict[str, str]) -> dict[str, str]:
@@ -76,11 +82,11 @@ def _blocks(io: BookIO, names: dict[str, str]) -> dict[str, str]:
     if any(n not in names for n in need):
         raise WorkbookError(
             "is not an xlhedge book: it defines neither BookAttributeBlock/BookFactorBlock nor "
-            "BookWeights/BookBetas (start from `xlhedge new`)", where=io.name,
+            "BookWeights/BookBetas (start from `xlhedge new`)",
+            where=io.name,
         )
     w, b = (parse_ref(names[n].lstrip("=")) for n in need)
-    top = min([parse_ref(names[a.name.upper()].lstrip("=")).r1 for a in ATTRIBUTES if a.name.upper() in names]
-              + [w.r1])
+    top = min([parse_ref(names[a.name.upper()].lstrip("=")).r1 for a in ATTRIBUTES if a.name.upper() in names] + [w.r1])
     return {
         "BookAttributeBlock": str(CellRange(w.sheet, top, 1, w.r2, w.c2)),
         "BookFactorBlock": str(CellRange(b.sheet, b.r1, 1, b.r2, b.c2)),
@@ -90,11 +96,13 @@ def _blocks(io: BookIO, names: dict[str, str]) -> dict[str, str]:
 @handles_errors
 def check(
     book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm)."),
-    today: Optional[str] = typer.Option(None, "--today", help="Check as of this date (YYYY-MM-DD); default: "
-                                        "the book's check date, else today."),
+    today: str | None = typer.Option(
+        None, "--today", help="Check as of this date (YYYY-MM-DD); default: the book's check date, else today."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON (code, severity, message, "
-                                 "positions, fix)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the findings as JSON (code, severity, message, positions, fix)."
+    ),
 ) -> None:
     """Print the common-mistakes findings of a book; exit 1 when any is an error.
 
@@ -111,9 +119,22 @@ def check(
     recompute(fb, RecomputeOptions(write_status=False))  # in memory: fresh settings, nothing saved
     found = book_findings(fb, today=day)
     if as_json:
-        typer.echo(json.dumps([{"code": f.code, "severity": f.severity, "message": f.message,
-                                "positions": list(f.positions), "fix": f.fix} for f in found], indent=2,
-                              ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "code": f.code,
+                        "severity": f.severity,
+                        "message": f.message,
+                        "positions": list(f.positions),
+                        "fix": f.fix,
+                    }
+                    for f in found
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         print_findings(book, found)
     errors = sum(f.severity == "error" for f in found)
@@ -128,12 +149,19 @@ def print_findings(book: Path, found: list[Finding]) -> None:
         console.print(f"{escape(str(book))}: no findings.", highlight=False, soft_wrap=True)
         return
     for f in found:
-        console.print(f"[{_COLOURS[f.severity]}]{f.severity.upper():7}[/] [bold]{f.code}[/] {escape(f.message)}",
-                      highlight=False, soft_wrap=True)
+        console.print(
+            f"[{_COLOURS[f.severity]}]{f.severity.upper():7}[/] [bold]{f.code}[/] {escape(f.message)}",
+            highlight=False,
+            soft_wrap=True,
+        )
         console.print(f"        [dim]fix: {escape(f.fix)}[/]", highlight=False, soft_wrap=True)
     counts = {s: sum(f.severity == s for f in found) for s in ("error", "warning", "info")}
-    console.print(f"{escape(str(book))}: {_n(len(found), 'finding')} — {_n(counts['error'], 'error')}, "
-                  f"{_n(counts['warning'], 'warning')}, {counts['info']} info.", highlight=False, soft_wrap=True)
+    console.print(
+        f"{escape(str(book))}: {_n(len(found), 'finding')} — {_n(counts['error'], 'error')}, "
+        f"{_n(counts['warning'], 'warning')}, {counts['info']} info.",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _n(k: int, word: str) -> str:

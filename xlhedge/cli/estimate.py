@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.table import Table
 
-from xlhedge.engine import coerce
-from xlhedge.calc.estimate import benchmark_roles, estimate_book, prices_from_sheet, report_outcome, settings_from_book, store_prices
-from xlhedge.engine.estimation import METHODS
+from xlhedge.calc.estimate import (
+    benchmark_roles,
+    estimate_book,
+    prices_from_sheet,
+    report_outcome,
+    settings_from_book,
+    store_prices,
+)
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
-from xlhedge.engine.prices import read_prices
-from xlhedge.workbook.filebook import FileBook
 from xlhedge.calc.refs import parse_ref
 from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
+from xlhedge.engine import coerce
+from xlhedge.engine.estimation import METHODS
+from xlhedge.engine.prices import read_prices
+from xlhedge.workbook.filebook import FileBook
 
 
 def register(app: typer.Typer) -> None:
@@ -25,16 +31,20 @@ def register(app: typer.Typer) -> None:
 @handles_errors
 def estimate(
     book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm) made from the xlhedge template."),
-    prices: Optional[List[Path]] = typer.Option(
-        None, "--prices", help="CSV file to use instead of the Prices sheet (repeat for several): a date column "
+    prices: list[Path] | None = typer.Option(
+        None,
+        "--prices",
+        help="CSV file to use instead of the Prices sheet (repeat for several): a date column "
         "plus one column "
         "per ticker, FRED DATE,VALUE, or Yahoo Date,Open,...,Adj Close (one per ticker; named after the file). "
-        "Stored into the Prices sheet when it is empty."),
-    window: Optional[int] = typer.Option(None, "--window", min=2,
-                                         help="Returns per estimate (default: the book's setting, 252)."),
-    method: Optional[str] = typer.Option(None, "--method", help="ols or ewma (default: the book's setting, ols)."),
+        "Stored into the Prices sheet when it is empty.",
+    ),
+    window: int | None = typer.Option(
+        None, "--window", min=2, help="Returns per estimate (default: the book's setting, 252)."
+    ),
+    method: str | None = typer.Option(None, "--method", help="ols or ewma (default: the book's setting, ols)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Also replace betas you typed."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of in place."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of in place."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but problems."),
 ) -> None:
     """Estimate the Book's factor betas from prices and recompute the book.
@@ -52,7 +62,9 @@ def estimate(
         table = read_prices(prices)
         roles = benchmark_roles(list(table.prices.columns))
         if not roles:
-            fail("--prices: no benchmark column found (name one SPX, DXY, BCOM or BTC; see the README section 'Prices in')")
+            fail(
+                "--prices: no benchmark column found (name one SPX, DXY, BCOM or BTC; see the README section 'Prices in')"
+            )
         stored = store_prices(fb, table, roles)
     else:
         got = prices_from_sheet(fb)  # read once: estimate_book gets the table and its benchmark columns
@@ -73,14 +85,16 @@ def estimate(
         _print(out, console)
         if stored:
             console.print("Imported prices stored in the Prices sheet.")
-        console.print(f"{output or book}: {len(out.written)} betas written, {len(out.kept_typed)} typed betas kept, "
-                      f"{rep.cells_evaluated} formulas recomputed.")
+        console.print(
+            f"{output or book}: {len(out.written)} betas written, {len(out.kept_typed)} typed betas kept, "
+            f"{rep.cells_evaluated} formulas recomputed."
+        )
     _print_findings(rep)
     if rep.errors:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _record_settings(fb: FileBook, window: Optional[int], method: Optional[str]) -> None:
+def _record_settings(fb: FileBook, window: int | None, method: str | None) -> None:
     """Flags given explicitly (``method`` already normalised) become the book's settings, so a later
     refresh re-estimates the same way."""
     names = fb.defined_names()
@@ -95,8 +109,18 @@ def _print(out, con) -> None:
         for c in ("Cell", "Ticker", "Factor", "vs", "Beta", "R²", "SE", "n", "From", "To"):
             t.add_column(c, justify="right" if c in ("Beta", "R²", "SE", "n") else "left")
         for ln in out.written:
-            t.add_row(ln.cell, ln.ticker, ln.factor, ln.benchmark, f"{ln.beta:.3f}", f"{ln.r2:.2f}",
-                      f"{ln.se:.3f}", str(ln.n), f"{ln.start:%Y-%m-%d}", f"{ln.end:%Y-%m-%d}")
+            t.add_row(
+                ln.cell,
+                ln.ticker,
+                ln.factor,
+                ln.benchmark,
+                f"{ln.beta:.3f}",
+                f"{ln.r2:.2f}",
+                f"{ln.se:.3f}",
+                str(ln.n),
+                f"{ln.start:%Y-%m-%d}",
+                f"{ln.end:%Y-%m-%d}",
+            )
         con.print(t)
     for cell, ticker, factor, value in out.kept_typed:
         con.print(f"kept {cell} ({ticker} {factor} = {value}): typed by you; --overwrite replaces it")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,15 +21,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xlhedge.calc.bookio import read_named
+from xlhedge.cli._common import console, handles_errors
+from xlhedge.cli.report import SECTIONS
 from xlhedge.engine import instruments as _inst
 from xlhedge.engine import perps, sizing
 from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
 from xlhedge.engine.book import Book
 from xlhedge.engine.errors import InputError
-from xlhedge.cli.report import SECTIONS
 from xlhedge.template.hedges_sheet import DEFAULT_RATIO
-from xlhedge.calc.bookio import read_named
-from xlhedge.cli._common import console, handles_errors
 
 __all__ = ["HedgeInputs", "read_hedge_inputs", "hedge_plan", "render_hedges", "register"]
 
@@ -63,18 +63,23 @@ def read_hedge_inputs(io: Any) -> HedgeInputs:
     if table is not None:
         out.instruments = _inst.from_grid(table, "Instruments sheet")
         out.source = "the Hedges and Instruments sheets"
-    cols = {k: read_named(io, n) for k, n in (("instrument", "HedgeInstruments"), ("ratio", "HedgeRatios"),
-                                                 ("target", "HedgeTargets"))}
+    cols = {
+        k: read_named(io, n)
+        for k, n in (("instrument", "HedgeInstruments"), ("ratio", "HedgeRatios"), ("target", "HedgeTargets"))
+    }
     if cols["instrument"] is not None:
         for f, row in zip(CORE_FACTORS, cols["instrument"]):
             v = row[0]
             out.hedge_instruments[f] = str(v).strip() if isinstance(v, str) and v.strip() else ""
     for key, attr in (("ratio", "ratios"), ("target", "targets")):
         if cols[key] is not None:
-            getattr(out, attr).update({f: _num(row[0], DEFAULT_RATIO if key == "ratio" else 0.0)
-                                       for f, row in zip(CORE_FACTORS, cols[key])})
-    single = {n: read_named(io, n) for n in ("HedgeAlpha", "OptionRate", "OptionDiv", "FundingPerDay",
-                                               "RollDate", "RollWarnDays")}
+            getattr(out, attr).update(
+                {f: _num(row[0], DEFAULT_RATIO if key == "ratio" else 0.0) for f, row in zip(CORE_FACTORS, cols[key])}
+            )
+    single = {
+        n: read_named(io, n)
+        for n in ("HedgeAlpha", "OptionRate", "OptionDiv", "FundingPerDay", "RollDate", "RollWarnDays")
+    }
     val = {n: (v[0][0] if v else None) for n, v in single.items()}
     out.alpha = _num(val["HedgeAlpha"], 0.0)
     out.rate = _num(val["OptionRate"], out.rate)
@@ -101,21 +106,54 @@ def hedge_plan(book: Book, inputs: HedgeInputs | None = None) -> dict[str, pd.Da
     core = e.reindex([f for f in CORE_FACTORS if f in e.index])
     ratios = {f: inp.ratios.get(f, DEFAULT_RATIO) for f in core.index}
     targets = {f: inp.targets.get(f, 0.0) for f in core.index}
-    recs = sizing.recommend_hedges(core, book.nav, ratios=ratios, targets=targets, alpha=inp.alpha,
-                                   hedge_instruments=inp.hedge_instruments, instruments=inp.instruments,
-                                   rate=inp.rate, div=inp.div, funding_periods_per_day=inp.funding_per_day)
+    recs = sizing.recommend_hedges(
+        core,
+        book.nav,
+        ratios=ratios,
+        targets=targets,
+        alpha=inp.alpha,
+        hedge_instruments=inp.hedge_instruments,
+        instruments=inp.instruments,
+        rate=inp.rate,
+        div=inp.div,
+        funding_periods_per_day=inp.funding_per_day,
+    )
     pos = book.positions
     blank = pd.Series(None, index=pos.index, dtype=object)
     fx_share = pos["fx_share"] if "fx_share" in pos else pd.Series(np.nan, index=pos.index)
-    ccy = sizing.currency_exposures(pos["weight"].to_numpy(), pos.get("fx_currency", blank),
-                                    pd.to_numeric(fx_share, errors="coerce").to_numpy(dtype=float),
-                                    record=book.record_currency, listing=pos.get("currency", blank))
-    legs = [sizing.fx_hedges({c: v}, book.nav, record=book.record_currency,
-                             ratio=inp.fx_ratios.get(str(c).upper(), DEFAULT_RATIO), instruments=inp.instruments)
-            for c, v in ccy.items()]
-    fx = pd.concat(legs, ignore_index=True) if legs else pd.DataFrame(
-        columns=["currency", "leg", "instrument", "notional_usd", "contracts_unrounded", "contracts",
-                 "residual_usd", "note"])
+    ccy = sizing.currency_exposures(
+        pos["weight"].to_numpy(),
+        pos.get("fx_currency", blank),
+        pd.to_numeric(fx_share, errors="coerce").to_numpy(dtype=float),
+        record=book.record_currency,
+        listing=pos.get("currency", blank),
+    )
+    legs = [
+        sizing.fx_hedges(
+            {c: v},
+            book.nav,
+            record=book.record_currency,
+            ratio=inp.fx_ratios.get(str(c).upper(), DEFAULT_RATIO),
+            instruments=inp.instruments,
+        )
+        for c, v in ccy.items()
+    ]
+    fx = (
+        pd.concat(legs, ignore_index=True)
+        if legs
+        else pd.DataFrame(
+            columns=[
+                "currency",
+                "leg",
+                "instrument",
+                "notional_usd",
+                "contracts_unrounded",
+                "contracts",
+                "residual_usd",
+                "note",
+            ]
+        )
+    )
     fx.insert(1, "exposure", fx["currency"].map(ccy).astype(float) if len(fx) else [])
     cat = _inst.catalogue(inp.instruments)
     used = [t for t in recs["instrument"].tolist() + recs["micro"].tolist() + fx["instrument"].tolist() if t]
@@ -134,36 +172,78 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
     """Print the recommendations as rich tables."""
     inp = inputs or HedgeInputs()
     plan = hedge_plan(book, inp)
-    t = Table(title=f"Recommended hedges — NAV {book.nav:,.0f} {book.record_currency} "
-                    f"(inputs: {inp.source}; prices illustrative unless refreshed)",
-              title_justify="left", header_style="bold")
-    for col, justify in (("Factor", "left"), ("Exposure", "right"), ("Ratio", "right"),
-                         ("Notional", "right"), ("Instrument", "left"), ("Side", "left"),
-                         ("Units", "right"), ("Contracts", "right"), ("Residual", "right"),
-                         ("Micro", "right"), ("After", "right"), ("Cost", "right")):
+    t = Table(
+        title=f"Recommended hedges — NAV {book.nav:,.0f} {book.record_currency} "
+        f"(inputs: {inp.source}; prices illustrative unless refreshed)",
+        title_justify="left",
+        header_style="bold",
+    )
+    for col, justify in (
+        ("Factor", "left"),
+        ("Exposure", "right"),
+        ("Ratio", "right"),
+        ("Notional", "right"),
+        ("Instrument", "left"),
+        ("Side", "left"),
+        ("Units", "right"),
+        ("Contracts", "right"),
+        ("Residual", "right"),
+        ("Micro", "right"),
+        ("After", "right"),
+        ("Cost", "right"),
+    ):
         t.add_column(col, justify=justify)
     for f, r in plan["factors"].iterrows():
         micro = f"{r['micro_contracts']:+.0f} {r['micro']}" if r["micro"] and r["micro_contracts"] else ""
-        t.add_row(FACTOR_LABELS.get(f, f), f"{r['exposure']:+.4f}", f"{r['ratio']:.0%}",
-                  f"{r['notional']:,.0f}", r["instrument"] or "—", r["side"], _f(r["units"], "+,.2f"),
-                  _f(r["contracts"], "+,.0f"), _f(r["residual_exposure"], "+.4f"), micro,
-                  f"{r['exposure_after']:+.4f}", _f(r["cost"], ",.0f") if r["cost"] else "",
-                  style="dim" if not r["instrument"] else None)
+        t.add_row(
+            FACTOR_LABELS.get(f, f),
+            f"{r['exposure']:+.4f}",
+            f"{r['ratio']:.0%}",
+            f"{r['notional']:,.0f}",
+            r["instrument"] or "—",
+            r["side"],
+            _f(r["units"], "+,.2f"),
+            _f(r["contracts"], "+,.0f"),
+            _f(r["residual_exposure"], "+.4f"),
+            micro,
+            f"{r['exposure_after']:+.4f}",
+            _f(r["cost"], ",.0f") if r["cost"] else "",
+            style="dim" if not r["instrument"] else None,
+        )
     out.print(t)
-    notes = [f"{r['instrument']}: {r['cost_note']}" for _, r in plan["factors"].iterrows()
-             if r["cost_note"] and r["instrument"]]
+    notes = [
+        f"{r['instrument']}: {r['cost_note']}"
+        for _, r in plan["factors"].iterrows()
+        if r["cost_note"] and r["instrument"]
+    ]
     for n in notes:
         out.print(f"  cost — {n}", style="dim", highlight=False)
     if len(plan["fx"]):
-        fx = Table(title=f"FX hedges (currency of record {book.record_currency})", title_justify="left",
-                   header_style="bold")
-        for col in ("Currency", "Exposure", "Leg", "Future", "Notional USD", "Contracts (unrounded)",
-                    "Contracts", "Note"):
+        fx = Table(
+            title=f"FX hedges (currency of record {book.record_currency})", title_justify="left", header_style="bold"
+        )
+        for col in (
+            "Currency",
+            "Exposure",
+            "Leg",
+            "Future",
+            "Notional USD",
+            "Contracts (unrounded)",
+            "Contracts",
+            "Note",
+        ):
             fx.add_column(col, justify="left" if col in ("Currency", "Leg", "Future", "Note") else "right")
         for _, r in plan["fx"].iterrows():
-            fx.add_row(r["currency"], f"{r['exposure']:+.4f}", r["leg"], r["instrument"] or "—",
-                       f"{r['notional_usd']:,.0f}", _f(r["contracts_unrounded"], "+.2f"),
-                       _f(r["contracts"], "+.0f"), r["note"])
+            fx.add_row(
+                r["currency"],
+                f"{r['exposure']:+.4f}",
+                r["leg"],
+                r["instrument"] or "—",
+                f"{r['notional_usd']:,.0f}",
+                _f(r["contracts_unrounded"], "+.2f"),
+                _f(r["contracts"], "+.0f"),
+                r["note"],
+            )
         out.print(fx)
     for _, r in plan["roll"].iterrows():
         out.print(f"[yellow]roll[/] {r['message']}", highlight=False)
@@ -194,7 +274,7 @@ def hedge(
     ratio: list[str] = typer.Option([], "--ratio", help="FACTOR=RATIO, e.g. equity=0.5 or equity=50%; repeatable."),
     instrument: list[str] = typer.Option([], "--instrument", help="FACTOR=TICKER, e.g. equity=MES; repeatable."),
     target: list[str] = typer.Option([], "--target", help="FACTOR=EXPOSURE to keep (× NAV); repeatable."),
-    alpha: Optional[float] = typer.Option(None, "--alpha", help="Alpha estimate α in [0, 1)."),
+    alpha: float | None = typer.Option(None, "--alpha", help="Alpha estimate α in [0, 1)."),
 ) -> None:
     """Print the recommended hedges of a saved book (the file is not changed)."""
     from xlhedge.calc.recompute import RecomputeOptions, recompute

@@ -7,7 +7,7 @@ theirs there.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.columns import Columns
 from rich.console import Console
@@ -35,8 +35,14 @@ def trades_table(book: Book) -> Table:
     for ticker, row in book.trades_view().iterrows():
         style = "red" if row["weight"] < 0 else None
         hedge = " (hedge)" if str(row.get("is_hedge", "")).upper() in ("TRUE", "1") else ""
-        t.add_row(f"{ticker}{hedge}", row["side"], f"{row['weight']:+.2%}", _money(row["notional"]),
-                  str(row.get("asset_class") or ""), style=style)
+        t.add_row(
+            f"{ticker}{hedge}",
+            row["side"],
+            f"{row['weight']:+.2%}",
+            _money(row["notional"]),
+            str(row.get("asset_class") or ""),
+            style=style,
+        )
     return t
 
 

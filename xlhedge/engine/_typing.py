@@ -2,24 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Sequence, Union
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 #: What a worksheet function or API entry point accepts for a range.
-ArrayLike = Union[Sequence[Any], np.ndarray, pd.Series, pd.DataFrame, float, int, None]
+ArrayLike = Sequence[Any] | np.ndarray | pd.Series | pd.DataFrame | float | int | None
 
 AssetClass = Literal["equity", "rates", "fx", "commodity", "crypto", "vol", "cash", "option"]
 ASSET_CLASSES: tuple[str, ...] = ("equity", "rates", "fx", "commodity", "crypto", "vol", "cash", "option")
 
 InstrumentType = Literal[
-    "stock", "etf", "inverse_etf", "index", "future", "option", "perp_linear",
-    "perp_inverse", "bond", "fx_spot", "fx_forward", "cash", "other",
+    "stock",
+    "etf",
+    "inverse_etf",
+    "index",
+    "future",
+    "option",
+    "perp_linear",
+    "perp_inverse",
+    "bond",
+    "fx_spot",
+    "fx_forward",
+    "cash",
+    "other",
 ]
 INSTRUMENT_TYPES: tuple[str, ...] = (
-    "stock", "etf", "inverse_etf", "index", "future", "option", "perp_linear",
-    "perp_inverse", "bond", "fx_spot", "fx_forward", "cash", "other",
+    "stock",
+    "etf",
+    "inverse_etf",
+    "index",
+    "future",
+    "option",
+    "perp_linear",
+    "perp_inverse",
+    "bond",
+    "fx_spot",
+    "fx_forward",
+    "cash",
+    "other",
 )
 
 #: Six core factors of SPEC §2, in the order every table shows them.
@@ -38,6 +61,24 @@ FACTOR_LABELS: dict[str, str] = {
 
 #: Currencies offered in the template's validation list (ISO 4217).
 CURRENCIES: tuple[str, ...] = (
-    "USD", "EUR", "JPY", "GBP", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK",
-    "HKD", "SGD", "CNY", "KRW", "INR", "BRL", "MXN", "ZAR", "BTC", "ETH",
+    "USD",
+    "EUR",
+    "JPY",
+    "GBP",
+    "CHF",
+    "CAD",
+    "AUD",
+    "NZD",
+    "SEK",
+    "NOK",
+    "HKD",
+    "SGD",
+    "CNY",
+    "KRW",
+    "INR",
+    "BRL",
+    "MXN",
+    "ZAR",
+    "BTC",
+    "ETH",
 )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,10 +27,28 @@ __all__ = ["Book"]
 #: Attribute columns a position may carry besides weight and betas: the Book sheet's
 #: attribute rows (:data:`xlhedge.calc.layout.ATTRIBUTES`) except the ticker.
 ATTRIBUTE_COLUMNS = (
-    "asset_class", "instrument", "currency", "sector", "is_hedge", "fx_currency", "fx_share",
+    "asset_class",
+    "instrument",
+    "currency",
+    "sector",
+    "is_hedge",
+    "fx_currency",
+    "fx_share",
     # the fields the checks and the rebalance read (xlhedge.engine.hedgebook.POSITION_FIELDS)
-    "fx_decision", "hedge_for", "hedge_factor", "hedge_inception_ratio", "target_ratio", "hedge_date", "expiry",
-    "price", "multiplier", "liquidation_price", "funding_rate", "daily_vol", "corr_normal", "corr_stress",
+    "fx_decision",
+    "hedge_for",
+    "hedge_factor",
+    "hedge_inception_ratio",
+    "target_ratio",
+    "hedge_date",
+    "expiry",
+    "price",
+    "multiplier",
+    "liquidation_price",
+    "funding_rate",
+    "daily_vol",
+    "corr_normal",
+    "corr_stress",
 )
 _LABEL_TO_KEY = {v.lower(): k for k, v in FACTOR_LABELS.items()}
 
@@ -79,7 +98,7 @@ class Book:
         record_currency: str = "USD",
         factors: Sequence[str] | None = None,
         as_of: _dt.datetime | None = None,
-    ) -> "Book":
+    ) -> Book:
         """One row per position: ``ticker`` (column or index), ``weight`` or ``notional``,
         attribute columns, and one column per factor beta.
 
@@ -112,8 +131,9 @@ class Book:
                 f"has no factor beta columns (expected some of {', '.join(CORE_FACTORS)})", where="positions"
             )
         tickers = list(df.index)
-        b = coerce.to_float(df[names].to_numpy(dtype=object).T, "betas",
-                            place=lambda i, j: f"{names[i]} of {tickers[j]}")
+        b = coerce.to_float(
+            df[names].to_numpy(dtype=object).T, "betas", place=lambda i, j: f"{names[i]} of {tickers[j]}"
+        )
         positions = pd.DataFrame({"weight": w}, index=df.index)
         for col in ATTRIBUTE_COLUMNS:
             if col in df.columns:
@@ -122,8 +142,15 @@ class Book:
         return cls(positions, betas, nav_f, record_currency.strip().upper(), as_of)
 
     @classmethod
-    def from_grid(cls, rows: Sequence[Sequence[Any]], nav: float, *, record_currency: str = "USD",
-                  sheet: str = "Book", first_row: int = 1) -> "Book":
+    def from_grid(
+        cls,
+        rows: Sequence[Sequence[Any]],
+        nav: float,
+        *,
+        record_currency: str = "USD",
+        sheet: str = "Book",
+        first_row: int = 1,
+    ) -> Book:
         """2-D lists laid out like the Book sheet: labels in column 0, one column per position.
 
         Rows are found by their label: ``Ticker``, the attribute labels, ``Weight``
@@ -151,9 +178,20 @@ class Book:
         return cls._from_rows(g, labels, attr_rows, w_row, f_rows, nav, record_currency, sheet, first_row, 2)
 
     @classmethod
-    def _from_rows(cls, g: np.ndarray, labels: list[str], attr_rows: dict[str, int], w_row: int,
-                   f_rows: list[int], nav: Any, record_currency: str, sheet: str, first_row: int,
-                   first_col: int, as_of: Any = None) -> "Book":
+    def _from_rows(
+        cls,
+        g: np.ndarray,
+        labels: list[str],
+        attr_rows: dict[str, int],
+        w_row: int,
+        f_rows: list[int],
+        nav: Any,
+        record_currency: str,
+        sheet: str,
+        first_row: int,
+        first_col: int,
+        as_of: Any = None,
+    ) -> Book:
         from xlhedge.calc.layout import ATTRIBUTES
         from xlhedge.calc.refs import cell_name
 
@@ -175,11 +213,15 @@ class Book:
                 raise InputError("a position with a weight needs a ticker", where=cell(attr_rows["ticker"], j))
             tickers.append(str(t).strip() if not isinstance(t, float) else f"{t:g}")
         sub = data[:, used]
-        w = coerce.to_float(sub[w_row : w_row + 1], "weight",
-                            place=lambda i, j: f"at {cell(w_row, used[j])} ({tickers[j]})")[0]
+        w = coerce.to_float(
+            sub[w_row : w_row + 1], "weight", place=lambda i, j: f"at {cell(w_row, used[j])} ({tickers[j]})"
+        )[0]
         if f_rows:
-            b = coerce.to_float(sub[f_rows], "beta",
-                                place=lambda i, j: f"at {cell(f_rows[i], used[j])} ({labels[f_rows[i]]}, {tickers[j]})")
+            b = coerce.to_float(
+                sub[f_rows],
+                "beta",
+                place=lambda i, j: f"at {cell(f_rows[i], used[j])} ({labels[f_rows[i]]}, {tickers[j]})",
+            )
         else:
             b = np.zeros((0, len(used)))
         positions = pd.DataFrame({"weight": w}, index=pd.Index(tickers, name="ticker"))
@@ -189,8 +231,14 @@ class Book:
                 continue
             att = atts[key]
             if att.kind == "num":
-                vals = list(coerce.to_float(sub[i : i + 1], att.label, blank=np.nan,
-                                            place=lambda _i, j, i=i: f"at {cell(i, used[j])} ({tickers[j]})")[0])
+                vals = list(
+                    coerce.to_float(
+                        sub[i : i + 1],
+                        att.label,
+                        blank=np.nan,
+                        place=lambda _i, j, i=i: f"at {cell(i, used[j])} ({tickers[j]})",
+                    )[0]
+                )
             else:  # text as read, dates stay dates
                 vals = [None if coerce.is_blank(v) else v for v in sub[i]]
             positions[key] = vals
@@ -200,7 +248,7 @@ class Book:
         return cls(positions, betas, nav_f, rc, as_of if isinstance(as_of, _dt.datetime) else None)
 
     @classmethod
-    def from_bookio(cls, io: Any) -> "Book":
+    def from_bookio(cls, io: Any) -> Book:
         """Read the Book sheet of a workbook through its defined names (the template's layout)."""
         from xlhedge.calc.layout import ATTRIBUTES, BOOK_SHEET
         from xlhedge.calc.refs import CellRange, parse_ref
@@ -211,7 +259,8 @@ class Book:
         if missing:
             raise WorkbookError(
                 f"is not an xlhedge book: the defined names {', '.join(missing)} are missing "
-                "(start from `xlhedge new`)", where=io.name,
+                "(start from `xlhedge new`)",
+                where=io.name,
             )
 
         def ref(name: str) -> CellRange:
@@ -236,11 +285,12 @@ class Book:
         nav = io.read(ref("NAV"))[0][0]
         rc = io.read(ref("RECORDCURRENCY"))[0][0] if "RECORDCURRENCY" in names else "USD"
         as_of = io.read(ref("ASOF"))[0][0] if "ASOF" in names else None
-        return cls._from_rows(g, labels, attr_rows, w_row, f_rows, nav, rc or "USD", sheet or BOOK_SHEET,
-                              top, weights.c1, as_of)
+        return cls._from_rows(
+            g, labels, attr_rows, w_row, f_rows, nav, rc or "USD", sheet or BOOK_SHEET, top, weights.c1, as_of
+        )
 
     @classmethod
-    def from_workbook(cls, path: str | os.PathLike[str]) -> "Book":
+    def from_workbook(cls, path: str | os.PathLike[str]) -> Book:
         """Read a saved book (.xlsx/.xlsm) after recomputing it in memory (the file is not changed)."""
         from xlhedge.calc.recompute import RecomputeOptions, recompute
         from xlhedge.workbook.filebook import FileBook

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -133,12 +134,24 @@ RESERVE_ACTIONS: dict[str, str] = {
 _BUCKET_ALIASES: dict[str, str] = {
     **{k: k for k in BUCKETS},
     **{v.lower(): k for k, v in BUCKET_LABELS.items()},
-    "long vol": "long_vol", "longvol": "long_vol", "vol": "long_vol", "long volatility": "long_vol",
-    "tail": "tail", "tail protection": "tail", "tail_protection": "tail",
-    "cross-asset": "cross_asset", "cross asset": "cross_asset", "diversifiers": "cross_asset",
-    "cross-asset diversifiers": "cross_asset", "cross-asset hedges": "cross_asset",
-    "fx hedges": "fx", "fx hedge": "fx", "currency": "fx",
-    "rebalance reserve": "rebalance", "reserve": "rebalance", "rebalance cash": "rebalance",
+    "long vol": "long_vol",
+    "longvol": "long_vol",
+    "vol": "long_vol",
+    "long volatility": "long_vol",
+    "tail": "tail",
+    "tail protection": "tail",
+    "tail_protection": "tail",
+    "cross-asset": "cross_asset",
+    "cross asset": "cross_asset",
+    "diversifiers": "cross_asset",
+    "cross-asset diversifiers": "cross_asset",
+    "cross-asset hedges": "cross_asset",
+    "fx hedges": "fx",
+    "fx hedge": "fx",
+    "currency": "fx",
+    "rebalance reserve": "rebalance",
+    "reserve": "rebalance",
+    "rebalance cash": "rebalance",
     "active rebalance reserve": "rebalance",
 }
 
@@ -152,8 +165,7 @@ def budget_rate_warning(rate: float) -> str | None:
     if rate < lo or rate > hi:
         side = "below" if rate < lo else "above"
         return (
-            f"Hedging budget {rate:.1%} of NAV is {side} the usual {lo:.0%}–{hi:.0%} "
-            "institutional range (article §09)."
+            f"Hedging budget {rate:.1%} of NAV is {side} the usual {lo:.0%}–{hi:.0%} institutional range (article §09)."
         )
     return None
 
@@ -256,7 +268,8 @@ def split_fractions(
         if rest < -1e-9:
             raise InputError(
                 f"the buckets' own-regime shares add up to {1 - rest:.1%}, leaving a negative "
-                "rebalance reserve: lower the low-vol shares", where="splits",
+                "rebalance reserve: lower the low-vol shares",
+                where="splits",
             )
         vals[-1] = round(max(rest, 0.0), 12)  # no 0.0199999… residue on the sheet
         return pd.Series(vals, index=pd.Index(BUCKETS, name="bucket"), name="fraction")
@@ -271,7 +284,7 @@ def allocate(amount: float, fractions: np.ndarray, *, decimals: int = 2) -> np.n
     the earlier bucket.
     """
     f = np.asarray(fractions, dtype=np.float64)
-    scale = 10 ** decimals
+    scale = 10**decimals
     total = int(round(amount * scale))
     ideal = f / f.sum() * total
     base = np.floor(ideal + 1e-9).astype(np.int64)
@@ -320,6 +333,7 @@ def hedge_budget(
 
 # --------------------------------------------------------------------------- ledger
 
+
 def normalise_bucket(v: Any, where: str = "bucket") -> str:
     """A bucket key from its key, label or a common alias (case-insensitive)."""
     k = str(v).strip().lower() if v is not None else ""
@@ -329,18 +343,26 @@ def normalise_bucket(v: Any, where: str = "bucket") -> str:
     for alias, key in _BUCKET_ALIASES.items():
         if alias.replace("-", " ").replace("_", " ") == k2:
             return key
-    raise InputError(
-        f"expected a bucket ({', '.join(BUCKET_LABELS.values())}), found {v!r}", where=where
-    )
+    raise InputError(f"expected a bucket ({', '.join(BUCKET_LABELS.values())}), found {v!r}", where=where)
 
 
 _LEDGER_COLUMNS = {
-    "date": "date", "trade date": "date", "purchase date": "date",
-    "instrument": "instrument", "ticker": "instrument",
+    "date": "date",
+    "trade date": "date",
+    "purchase date": "date",
+    "instrument": "instrument",
+    "ticker": "instrument",
     "bucket": "bucket",
-    "premium": "premium", "premium paid": "premium", "cost": "premium",
-    "vol index": "vol_index", "vol_index": "vol_index", "index": "vol_index",
-    "vol level": "vol_level", "vol_level": "vol_level", "index level": "vol_level", "vol at purchase": "vol_level",
+    "premium": "premium",
+    "premium paid": "premium",
+    "cost": "premium",
+    "vol index": "vol_index",
+    "vol_index": "vol_index",
+    "index": "vol_index",
+    "vol level": "vol_level",
+    "vol_level": "vol_level",
+    "index level": "vol_level",
+    "vol at purchase": "vol_level",
 }
 
 

@@ -35,8 +35,9 @@ from __future__ import annotations
 import datetime as _dt
 import inspect
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,8 +73,15 @@ __all__ = [
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
 CHECK_CODES: tuple[str, ...] = (
-    "OVER_HEDGE", "WRONG_FACTOR", "FX_UNDECIDED", "LATE_PROTECTION", "STALE_HEDGE",
-    "STRESS_FLIP", "ROLL_DUE", "FUNDING_DRAG", "LIQUIDATION_NEAR",
+    "OVER_HEDGE",
+    "WRONG_FACTOR",
+    "FX_UNDECIDED",
+    "LATE_PROTECTION",
+    "STALE_HEDGE",
+    "STRESS_FLIP",
+    "ROLL_DUE",
+    "FUNDING_DRAG",
+    "LIQUIDATION_NEAR",
 )
 
 
@@ -139,8 +147,16 @@ DEFAULT_TOLERANCES: dict[str, float] = {
 
 #: key -> (label shown on the sheet, unit, what it does).
 TOLERANCE_DOCS: dict[str, tuple[str, str, str]] = {
-    "position_hedges_max": ("Single-position hedges allowed", "count", "OVER_HEDGE when more hedges each cover one position"),
-    "over_hedge_ratio": ("Max hedge ratio per factor", "ratio", "OVER_HEDGE when a factor's hedge ratio −H/U is above it"),
+    "position_hedges_max": (
+        "Single-position hedges allowed",
+        "count",
+        "OVER_HEDGE when more hedges each cover one position",
+    ),
+    "over_hedge_ratio": (
+        "Max hedge ratio per factor",
+        "ratio",
+        "OVER_HEDGE when a factor's hedge ratio −H/U is above it",
+    ),
     "coverage_min": ("Hedged from ratio", "ratio", "WRONG_FACTOR: a factor hedged below this counts as unhedged"),
     "dominance": ("Dominant factor share", "ratio", "WRONG_FACTOR: open factor ≥ this × the hedged factor's size"),
     "fx_min_weight": ("FX exposure for a warning", "NAV fraction", "FX_UNDECIDED below this is info"),
@@ -151,7 +167,11 @@ TOLERANCE_DOCS: dict[str, tuple[str, str, str]] = {
     "funding_annual_max": ("Funding cost tolerated", "per year", "FUNDING_DRAG above this annualised cost"),
     "liquidation_warn": ("Liquidation distance warning", "fraction of price", "LIQUIDATION_NEAR warning within it"),
     "liquidation_error": ("Liquidation distance error", "fraction of price", "LIQUIDATION_NEAR error within it"),
-    "stress_flip_corr": ("Stress correlation limit", "correlation", "STRESS_FLIP when the hedge's stress correlation with the book is above it"),
+    "stress_flip_corr": (
+        "Stress correlation limit",
+        "correlation",
+        "STRESS_FLIP when the hedge's stress correlation with the book is above it",
+    ),
     "materiality": ("Material factor exposure", "NAV fraction × beta", "smallest exposure that counts"),
     "materiality_duration": ("Material duration exposure", "years", "smallest duration exposure that counts"),
 }
@@ -239,32 +259,44 @@ def check_over_hedge(
         pairs = [f"{t} on {p}" for t, p in zip(single.index, single["hedge_for"])]
         covered = [f for f in state.index if any(t in state.at[f, "hedges"].split(", ") for t in single.index)]
         fac = _and([factor_name(f) for f in covered]) if covered else "one factor"
-        out.append(Finding(
-            "OVER_HEDGE", "warning",
-            f"{len(single)} hedges each cover a single position ({_names(pairs)}): "
-            f"they all hedge the book's {fac}, which one factor hedge covers.",
-            tuple(single.index), FIXES["OVER_HEDGE"],
-        ))
+        out.append(
+            Finding(
+                "OVER_HEDGE",
+                "warning",
+                f"{len(single)} hedges each cover a single position ({_names(pairs)}): "
+                f"they all hedge the book's {fac}, which one factor hedge covers.",
+                tuple(single.index),
+                FIXES["OVER_HEDGE"],
+            )
+        )
     for f, r in state.iterrows():
         mat = factor_materiality(f, mt)
         if not r["hedges"]:
             continue
         tick = tuple(r["hedges"].split(", "))
         if not r["material"] and abs(r["assigned"]) >= mat:
-            out.append(Finding(
-                "OVER_HEDGE", "error",
-                f"{'The hedges' if len(tick) > 1 else 'The hedge'} {_names(list(tick))} "
-                f"{'put' if len(tick) > 1 else 'puts'} {_expo(f, r['assigned'])} of {factor_name(f)} on a book that holds "
-                f"only {_expo(f, r['exposure'])}: the hedge is a new directional position.",
-                tick, FIXES["OVER_HEDGE"],
-            ))
+            out.append(
+                Finding(
+                    "OVER_HEDGE",
+                    "error",
+                    f"{'The hedges' if len(tick) > 1 else 'The hedge'} {_names(list(tick))} "
+                    f"{'put' if len(tick) > 1 else 'puts'} {_expo(f, r['assigned'])} of {factor_name(f)} on a book that holds "
+                    f"only {_expo(f, r['exposure'])}: the hedge is a new directional position.",
+                    tick,
+                    FIXES["OVER_HEDGE"],
+                )
+            )
         elif r["ratio"] > over_hedge_ratio + _EPS:
-            out.append(Finding(
-                "OVER_HEDGE", "error",
-                f"The {factor_name(f)} hedge ({_names(list(tick))}, {_expo(f, r['hedge'])}) is {r['ratio']:.0%} of the "
-                f"book's {_expo(f, r['exposure'])}: net {factor_name(f)} has flipped to {_expo(f, r['net'])}.",
-                tick, FIXES["OVER_HEDGE"],
-            ))
+            out.append(
+                Finding(
+                    "OVER_HEDGE",
+                    "error",
+                    f"The {factor_name(f)} hedge ({_names(list(tick))}, {_expo(f, r['hedge'])}) is {r['ratio']:.0%} of the "
+                    f"book's {_expo(f, r['exposure'])}: net {factor_name(f)} has flipped to {_expo(f, r['net'])}.",
+                    tick,
+                    FIXES["OVER_HEDGE"],
+                )
+            )
     return out
 
 
@@ -307,13 +339,17 @@ def check_wrong_factor(
         hedge_ticks = state.at[g, "hedges"].split(", ")
         contrib = betas[f].to_numpy()[~hedge] * fields["weight"].to_numpy()[~hedge]
         top = _top(contrib, book_ticks)
-        out.append(Finding(
-            "WRONG_FACTOR", "warning",
-            f"The book's {factor_name(f)} is {_expo(f, state.at[f, 'exposure'])} ({_names(top)}) and unhedged, "
-            f"while {'the hedges' if len(hedge_ticks) > 1 else 'the hedge'} ({_names(hedge_ticks)}) "
-            f"{'sit' if len(hedge_ticks) > 1 else 'sits'} on {factor_name(g)}.",
-            tuple(top) + tuple(hedge_ticks), FIXES["WRONG_FACTOR"],
-        ))
+        out.append(
+            Finding(
+                "WRONG_FACTOR",
+                "warning",
+                f"The book's {factor_name(f)} is {_expo(f, state.at[f, 'exposure'])} ({_names(top)}) and unhedged, "
+                f"while {'the hedges' if len(hedge_ticks) > 1 else 'the hedge'} ({_names(hedge_ticks)}) "
+                f"{'sit' if len(hedge_ticks) > 1 else 'sits'} on {factor_name(g)}.",
+                tuple(top) + tuple(hedge_ticks),
+                FIXES["WRONG_FACTOR"],
+            )
+        )
     return out
 
 
@@ -334,7 +370,12 @@ def check_fx_undecided(
     ccy = ccy.where(ccy != "", rec)
     share = fields["fx_share"].fillna(1.0).to_numpy(dtype=np.float64)
     e = fields["weight"].to_numpy(dtype=np.float64) * share
-    mask = (~fields["is_hedge"].to_numpy(dtype=bool)) & (ccy.to_numpy() != rec) & (e != 0) & (fields["fx_decision"].to_numpy() == "")
+    mask = (
+        (~fields["is_hedge"].to_numpy(dtype=bool))
+        & (ccy.to_numpy() != rec)
+        & (e != 0)
+        & (fields["fx_decision"].to_numpy() == "")
+    )
     if not mask.any():
         return []
     df = pd.DataFrame({"ccy": ccy.to_numpy()[mask], "e": e[mask]}, index=fields.index[mask])
@@ -344,12 +385,16 @@ def check_fx_undecided(
         gross = float(grp["e"].abs().sum())
         parts = [f"{t} {_pct(v)}" for t, v in zip(grp.index, grp["e"])]
         sev = "warning" if gross >= fx_min_weight else "info"
-        out.append(Finding(
-            "FX_UNDECIDED", sev,
-            f"{c} exposure of {_pct(total)} of NAV ({_names(parts)}) has no recorded FX decision: "
-            f"part of its P&L will be the {c}/{rec} move.",
-            tuple(grp.index), FIXES["FX_UNDECIDED"],
-        ))
+        out.append(
+            Finding(
+                "FX_UNDECIDED",
+                sev,
+                f"{c} exposure of {_pct(total)} of NAV ({_names(parts)}) has no recorded FX decision: "
+                f"part of its P&L will be the {c}/{rec} move.",
+                tuple(grp.index),
+                FIXES["FX_UNDECIDED"],
+            )
+        )
     return out
 
 
@@ -385,13 +430,17 @@ def check_late_protection(
             continue
         hi = thresholds_for(r["vol_index"], thresholds).high
         name = r["instrument"] or "protection"
-        out.append(Finding(
-            "LATE_PROTECTION", "warning",
-            f"{name} ({BUCKET_LABELS[r['bucket']].lower()}) was bought on {r['date']:%Y-%m-%d} for "
-            f"{_money(r['premium'], record_currency)} with {r['vol_index']} at {lvl:g}, above {hi:g}: "
-            "protection bought after the move is at its most expensive.",
-            (name,), FIXES["LATE_PROTECTION"],
-        ))
+        out.append(
+            Finding(
+                "LATE_PROTECTION",
+                "warning",
+                f"{name} ({BUCKET_LABELS[r['bucket']].lower()}) was bought on {r['date']:%Y-%m-%d} for "
+                f"{_money(r['premium'], record_currency)} with {r['vol_index']} at {lvl:g}, above {hi:g}: "
+                "protection bought after the move is at its most expensive.",
+                (name,),
+                FIXES["LATE_PROTECTION"],
+            )
+        )
     return out
 
 
@@ -421,29 +470,41 @@ def check_stale_hedge(
         if not r["hedges"] or math.isnan(r["drift_pp"]):
             continue
         if abs(r["drift_pp"]) > drift_pp + _EPS:
-            out.append(Finding(
-                "STALE_HEDGE", "warning",
-                f"The {factor_name(f)} hedge ({r['hedges']}) now covers {r['ratio']:.0%} of the book's "
-                f"{_expo(f, r['exposure'])} against a {r['target']:.0%} target: {r['drift_pp']:+.0f} pp, "
-                f"beyond the {drift_pp:g} pp tolerance.",
-                tuple(r["hedges"].split(", ")), FIXES["STALE_HEDGE"],
-            ))
+            out.append(
+                Finding(
+                    "STALE_HEDGE",
+                    "warning",
+                    f"The {factor_name(f)} hedge ({r['hedges']}) now covers {r['ratio']:.0%} of the book's "
+                    f"{_expo(f, r['exposure'])} against a {r['target']:.0%} target: {r['drift_pp']:+.0f} pp, "
+                    f"beyond the {drift_pp:g} pp tolerance.",
+                    tuple(r["hedges"].split(", ")),
+                    FIXES["STALE_HEDGE"],
+                )
+            )
     sized = "the hedges are sized" if hedge_ticks else "any hedge would be sized"
     if last_decomposition is None:
-        out.append(Finding(
-            "STALE_HEDGE", "warning",
-            f"The book has no last-decomposition date: nothing shows {sized} on current exposures.",
-            hedge_ticks, FIXES["STALE_HEDGE"],
-        ))
+        out.append(
+            Finding(
+                "STALE_HEDGE",
+                "warning",
+                f"The book has no last-decomposition date: nothing shows {sized} on current exposures.",
+                hedge_ticks,
+                FIXES["STALE_HEDGE"],
+            )
+        )
     else:
         age = (today - last_decomposition).days
         if age > decomposition_days:
-            out.append(Finding(
-                "STALE_HEDGE", "warning",
-                f"The book was last decomposed on {last_decomposition:%Y-%m-%d}, {age} days ago (limit "
-                f"{decomposition_days:g} days): {sized} on stale exposures.",
-                hedge_ticks, FIXES["STALE_HEDGE"],
-            ))
+            out.append(
+                Finding(
+                    "STALE_HEDGE",
+                    "warning",
+                    f"The book was last decomposed on {last_decomposition:%Y-%m-%d}, {age} days ago (limit "
+                    f"{decomposition_days:g} days): {sized} on stale exposures.",
+                    hedge_ticks,
+                    FIXES["STALE_HEDGE"],
+                )
+            )
     return out
 
 
@@ -484,12 +545,16 @@ def check_stress_flip(
         if sig * s * cs > stress_flip_corr + _EPS:
             side = "long" if sig > 0 else "short"
             normal = f" (normal {cn:+.2f})" if not math.isnan(cn) else ""
-            out.append(Finding(
-                "STRESS_FLIP", "warning",
-                f"{t} ({side} {abs(r['weight']):.1%} of NAV) is meant to offset the book's equity risk, but its "
-                f"correlation to SPX turns {cs:+.2f} in stress{normal}: it loses with the book when it is needed.",
-                (str(t),), FIXES["STRESS_FLIP"],
-            ))
+            out.append(
+                Finding(
+                    "STRESS_FLIP",
+                    "warning",
+                    f"{t} ({side} {abs(r['weight']):.1%} of NAV) is meant to offset the book's equity risk, but its "
+                    f"correlation to SPX turns {cs:+.2f} in stress{normal}: it loses with the book when it is needed.",
+                    (str(t),),
+                    FIXES["STRESS_FLIP"],
+                )
+            )
     return out
 
 
@@ -510,18 +575,26 @@ def check_roll_due(
         days = (e - today).days
         what = "hedge" if is_hedge[j] else "position"
         if days < 0:
-            out.append(Finding(
-                "ROLL_DUE", "error",
-                f"{t} expired on {e:%Y-%m-%d}, {-days} days ago: the {what} the book counts on is no longer there.",
-                (str(t),), FIXES["ROLL_DUE"],
-            ))
+            out.append(
+                Finding(
+                    "ROLL_DUE",
+                    "error",
+                    f"{t} expired on {e:%Y-%m-%d}, {-days} days ago: the {what} the book counts on is no longer there.",
+                    (str(t),),
+                    FIXES["ROLL_DUE"],
+                )
+            )
         elif days <= roll_days:
             when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-            out.append(Finding(
-                "ROLL_DUE", "warning",
-                f"{t} expires on {e:%Y-%m-%d}, {when} (roll window {roll_days:g} days): roll the {what} out now.",
-                (str(t),), FIXES["ROLL_DUE"],
-            ))
+            out.append(
+                Finding(
+                    "ROLL_DUE",
+                    "warning",
+                    f"{t} expires on {e:%Y-%m-%d}, {when} (roll window {roll_days:g} days): roll the {what} out now.",
+                    (str(t),),
+                    FIXES["ROLL_DUE"],
+                )
+            )
     return out
 
 
@@ -547,12 +620,16 @@ def check_funding_drag(
         side = "long" if w[j] > 0 else "short"
         nav_cost = cost[j] * abs(w[j])
         money = f", about {_money(nav_cost * nav, record_currency)} a year" if nav else ""
-        out.append(Finding(
-            "FUNDING_DRAG", "warning",
-            f"{t} ({side} {abs(w[j]):.1%} of NAV) pays funding at {rate[j]:+.4%} per period: {cost[j]:.1%} a year "
-            f"of its value, {nav_cost:.2%} of NAV{money}.",
-            (str(t),), FIXES["FUNDING_DRAG"],
-        ))
+        out.append(
+            Finding(
+                "FUNDING_DRAG",
+                "warning",
+                f"{t} ({side} {abs(w[j]):.1%} of NAV) pays funding at {rate[j]:+.4%} per period: {cost[j]:.1%} a year "
+                f"of its value, {nav_cost:.2%} of NAV{money}.",
+                (str(t),),
+                FIXES["FUNDING_DRAG"],
+            )
+        )
     return out
 
 
@@ -586,11 +663,15 @@ def check_liquidation_near(
         else:
             sig = f", {d[j] / vol[j]:.1f} daily σ" if vol[j] > 0 else ""
             where = f"at {p[j]:,.2f} is {d[j]:.1%} from its liquidation price {liq[j]:,.2f}{sig}"
-        out.append(Finding(
-            "LIQUIDATION_NEAR", sev,
-            f"{t} ({side}) {where} (simplified isolated-margin estimate).",
-            (str(t),), FIXES["LIQUIDATION_NEAR"],
-        ))
+        out.append(
+            Finding(
+                "LIQUIDATION_NEAR",
+                sev,
+                f"{t} ({side}) {where} (simplified isolated-margin estimate).",
+                (str(t),),
+                FIXES["LIQUIDATION_NEAR"],
+            )
+        )
     return out
 
 
@@ -617,7 +698,9 @@ def _tolerances(tolerances: Mapping[str, Any] | None) -> dict[str, float]:
         if key not in tol:
             key = by_label.get(key.lower(), key)
         if key not in tol:
-            raise InputError(f"unknown tolerance {k!r}; expected one of {', '.join(DEFAULT_TOLERANCES)}", where="tolerances")
+            raise InputError(
+                f"unknown tolerance {k!r}; expected one of {', '.join(DEFAULT_TOLERANCES)}", where="tolerances"
+            )
         try:
             f = float(v)
         except (TypeError, ValueError):
@@ -676,9 +759,17 @@ def run_checks(
     led = ledger_frame(ledger)
     ccy = (str(record_currency).strip().upper() or "USD") if record_currency is not None else "USD"
     context: dict[str, Any] = {
-        "fields": fields, "betas": b, "ledger": led, "today": t, "nav": nav,
-        "record_currency": ccy, "last_decomposition": ld, "vol_levels": vol_levels or {},
-        "thresholds": thresholds, "correlations": correlations, **tol,
+        "fields": fields,
+        "betas": b,
+        "ledger": led,
+        "today": t,
+        "nav": nav,
+        "record_currency": ccy,
+        "last_decomposition": ld,
+        "vol_levels": vol_levels or {},
+        "thresholds": thresholds,
+        "correlations": correlations,
+        **tol,
     }
     codes = CHECK_CODES if checks is None else tuple(c.strip().upper() for c in checks)
     unknown = [c for c in codes if c not in _CHECKS]

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,9 +50,21 @@ __all__ = [
 
 #: The error literals Excel can put in a cell.
 EXCEL_ERRORS = (
-    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-    "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
-    "#BUSY!", "#UNKNOWN!",
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
 )
 
 
@@ -109,9 +122,7 @@ def grid(x: Any, name: str) -> np.ndarray:
         if all(isinstance(r, (list, tuple, np.ndarray)) for r in x):
             widths = {len(r) for r in x}
             if len(widths) != 1:
-                raise InputError(
-                    f"rows have different lengths {sorted(widths)}", where=name
-                )
+                raise InputError(f"rows have different lengths {sorted(widths)}", where=name)
             arr = np.empty((len(x), widths.pop()), dtype=object)
             for i, r in enumerate(x):
                 arr[i, :] = list(r)

@@ -12,7 +12,6 @@ Anything else that escapes is a bug in xlhedge, not a user error.
 
 from __future__ import annotations
 
-
 _VERBS = frozenset({"has", "is", "must", "needs", "holds", "names", "contains"})
 
 

@@ -26,8 +26,9 @@ the results agree with statsmodels ``RollingOLS`` to 1e-10 (tests pin it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,7 @@ REGIME_CHOICES: tuple[str, ...] = ("low", "normal", "stress", "high", "calm", "a
 
 # =========================================================================== inputs
 
+
 def _frame(x: Any, name: str) -> pd.DataFrame:
     if isinstance(x, pd.Series):
         return x.to_frame(name=x.name if x.name is not None else name)
@@ -106,8 +108,8 @@ def _check_prices(df: pd.DataFrame, name: str) -> np.ndarray:
             return a
         i, j = (int(k[0]) for k in np.nonzero(bad))
         raise InputError(
-            f"has a zero or negative price ({a[i, j]:g}) at {df.index[i]!s}; "
-            "clean_prices() reports and drops them", where=f"{name} column {df.columns[j]}",
+            f"has a zero or negative price ({a[i, j]:g}) at {df.index[i]!s}; clean_prices() reports and drops them",
+            where=f"{name} column {df.columns[j]}",
         )
     return a
 
@@ -183,6 +185,7 @@ def _need(n: np.ndarray | int, needed: int, names: Sequence[Any], what: str, whe
 
 
 # =========================================================================== OLS beta
+
 
 def _ols(x: np.ndarray, y: np.ndarray, keep: np.ndarray) -> dict[str, np.ndarray]:
     """Column-wise OLS of x (asset) on y (benchmark) with intercept over rows ``keep``.
@@ -281,8 +284,10 @@ def beta_stats(
     if flat.any():
         j = int(np.argmax(flat))
         who = f" for {names[j]}" if len(names) > 1 else ""
-        raise NotEnoughData(f"has no variance over the {int(s['n'][j])} common returns{who}; a beta "
-                            "needs a benchmark that moves", where="benchmark_prices")
+        raise NotEnoughData(
+            f"has no variance over the {int(s['n'][j])} common returns{who}; a beta needs a benchmark that moves",
+            where="benchmark_prices",
+        )
     s["ewma_beta"] = _ewma(ra, rb, keep, lam)
     first = np.argmax(keep, axis=0)
     last = keep.shape[0] - 1 - np.argmax(keep[::-1], axis=0)
@@ -337,8 +342,14 @@ def beta(
     return float(col.iloc[0]) if single else col.rename("beta" if m == "ols" else "ewma_beta")
 
 
-def ewma_beta(asset_prices: Any, benchmark_prices: Any, window: int | None = None, *,
-              lam: float = ESTIMATION_DEFAULTS["lam"], **kw: Any) -> float | pd.Series:
+def ewma_beta(
+    asset_prices: Any,
+    benchmark_prices: Any,
+    window: int | None = None,
+    *,
+    lam: float = ESTIMATION_DEFAULTS["lam"],
+    **kw: Any,
+) -> float | pd.Series:
     """RiskMetrics EWMA beta, Σ λ^k r_a r_m / Σ λ^k r_m² (k = 0 newest), SPEC §3."""
     return beta(asset_prices, benchmark_prices, window, "ewma", lam=lam, **kw)
 
@@ -350,20 +361,29 @@ def adjusted_beta(b: Any, weight: float = ADJUSTED_BETA["weight"], prior: float 
 
 # =========================================================================== rolling
 
+
 def _window_sums(x: np.ndarray, w: int, *, inplace: bool = False) -> np.ndarray:
     """Sums over every window of ``w`` consecutive rows (row k = rows k..k+w−1), via one cumsum.
 
     With ``inplace`` the cumulative sum overwrites ``x`` (saves a T×n buffer).
     """
     c = np.cumsum(x, axis=0, out=x if inplace else None)
-    s = np.empty_like(c[w - 1:])  # keeps the input's memory layout (pandas hands F-order)
+    s = np.empty_like(c[w - 1 :])  # keeps the input's memory layout (pandas hands F-order)
     s[0] = c[w - 1]
     np.subtract(c[w:], c[:-w], out=s[1:])
     return s
 
 
-def _rolling_kernel(x: np.ndarray, y: np.ndarray, w: int, what: str, out: np.ndarray,
-                    *, overwrite: bool = False, x_centred: bool = False) -> np.ndarray:
+def _rolling_kernel(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: int,
+    what: str,
+    out: np.ndarray,
+    *,
+    overwrite: bool = False,
+    x_centred: bool = False,
+) -> np.ndarray:
     """Rolling beta or correlation of complete returns, written into ``out``.
 
     ``x`` (m, n) asset returns, ``y`` (m,) one benchmark or (m, n) one per
@@ -402,11 +422,11 @@ def _rolling_kernel(x: np.ndarray, y: np.ndarray, w: int, what: str, out: np.nda
     sxy -= sx  # cov · w
     with np.errstate(invalid="ignore", divide="ignore"):
         if what == "beta":
-            np.divide(sxy, vy, out=out[w - 1:])
+            np.divide(sxy, vy, out=out[w - 1 :])
         else:
             vx *= vy
             np.sqrt(vx, out=vx)
-            np.divide(sxy, vx, out=out[w - 1:])
+            np.divide(sxy, vx, out=out[w - 1 :])
     return out
 
 
@@ -456,8 +476,9 @@ def _centred_returns(p: np.ndarray, kind: str) -> np.ndarray:
     return r
 
 
-def _rolling(asset_prices: Any, benchmark_prices: Any, window: Any, what: str,
-             kind: str, frequency: str) -> pd.DataFrame:
+def _rolling(
+    asset_prices: Any, benchmark_prices: Any, window: Any, what: str, kind: str, frequency: str
+) -> pd.DataFrame:
     k = coerce.choice(kind, "kind", RETURN_KINDS)
     w = _window_arg(window)
     if w is None:
@@ -527,6 +548,7 @@ def rolling_correlation(
 
 # =========================================================================== correlation
 
+
 def _calendar_groups(present: np.ndarray) -> list[np.ndarray]:
     """Columns grouped by identical presence pattern (same calendar)."""
     packed = np.packbits(present, axis=0).T
@@ -576,8 +598,14 @@ def _prices_frame(prices: Any, frequency: str) -> tuple[pd.DataFrame, np.ndarray
     return df, _check_prices(df, "prices")
 
 
-def _corr_pairwise(p: np.ndarray, names: list[str], kind: str, window: int | None,
-                   select: np.ndarray | None = None, what: str = "common returns") -> tuple[np.ndarray, np.ndarray]:
+def _corr_pairwise(
+    p: np.ndarray,
+    names: list[str],
+    kind: str,
+    window: int | None,
+    select: np.ndarray | None = None,
+    what: str = "common returns",
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairwise-aligned correlation matrix and the number of returns behind each entry.
 
     ``select`` (T,) bool, optional: keep only returns dated on these rows (regimes).
@@ -689,6 +717,7 @@ def correlation(a: Any, b: Any, window: int | None = None, **kw: Any) -> float:
 
 
 # =========================================================================== regimes
+
 
 def forbes_rigobon(rho: Any, delta: float) -> Any:
     """Heteroskedasticity-adjusted correlation ρ* = ρ / sqrt(1 + δ(1 − ρ²)) (Forbes–Rigobon 2002).
@@ -823,13 +852,18 @@ def regime_correlation(
             if v.shape[1] != 1:
                 raise InputError(f"expected one series, got {v.shape[1]} columns", where="vol_index")
             v = v.iloc[:, 0]
-        if isinstance(v, pd.Series) and isinstance(df.index, pd.DatetimeIndex) and isinstance(v.index, pd.DatetimeIndex):
+        if (
+            isinstance(v, pd.Series)
+            and isinstance(df.index, pd.DatetimeIndex)
+            and isinstance(v.index, pd.DatetimeIndex)
+        ):
             lv = v.astype(np.float64).reindex(df.index).to_numpy()
         else:
             lv = np.asarray(v, dtype=np.float64).ravel()
             if lv.size != len(df):
-                raise InputError(f"has {lv.size} rows, prices {len(df)}; give both with dates to align them",
-                                 where="vol_index")
+                raise InputError(
+                    f"has {lv.size} rows, prices {len(df)}; give both with dates to align them", where="vol_index"
+                )
         labels = classify(lv, low, high)
     raw: dict[str, pd.DataFrame] = {}
     adj: dict[str, pd.DataFrame] = {}

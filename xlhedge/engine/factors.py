@@ -21,8 +21,15 @@ from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS, ArrayLike
 from xlhedge.engine.errors import InputError
 
-__all__ = ["exposures", "contributions", "top_contributors", "dv01", "factor_exposure", "split_block",
-           "betas_and_weights"]
+__all__ = [
+    "exposures",
+    "contributions",
+    "top_contributors",
+    "dv01",
+    "factor_exposure",
+    "split_block",
+    "betas_and_weights",
+]
 
 #: SPEC §2: DV01 is per one basis point.
 BASIS_POINT = 1e-4
@@ -84,9 +91,10 @@ def split_block(block: Any, name: str = "block") -> tuple[np.ndarray, np.ndarray
             raise InputError("has only a label column, no positions", where=name)
     if g.shape[0] < 2:
         raise InputError(
-            "needs the weights in its first row and at least one row of betas below, "
-            f"got {g.shape[0]} row", where=name,
+            f"needs the weights in its first row and at least one row of betas below, got {g.shape[0]} row",
+            where=name,
         )
+
     def place(i: int, j: int) -> str:
         row = "weights row" if i == 0 else f"beta row {i}"
         if labels and labels[i]:
@@ -110,10 +118,12 @@ def betas_and_weights(betas: Any, weights: Any) -> tuple[np.ndarray, np.ndarray,
             raise InputError(
                 "weights and betas name different positions: "
                 + "; ".join(
-                    s for s in (
+                    s
+                    for s in (
                         f"no weight for {', '.join(map(str, missing))}" if missing else "",
                         f"no betas for {', '.join(map(str, extra))}" if extra else "",
-                    ) if s
+                    )
+                    if s
                 ),
                 where="weights",
             )
@@ -137,6 +147,7 @@ def betas_and_weights(betas: Any, weights: Any) -> tuple[np.ndarray, np.ndarray,
         wflat = wflat[:, 1:]  # a "Weight" label in front
     if wflat.shape[1] != n:
         raise InputError(f"has {wflat.shape[1]} positions, betas {n}", where="weights")
+
     def position(j: int) -> str:
         return f"position {j + 1}" + (f" ({position_labels[j]})" if position_labels else "")
 
@@ -186,9 +197,11 @@ def factor_exposure(
     e = exposures(b, w)
     if nav is not None:
         e = e * coerce.scalar(nav, "nav")
-    index = labels if labels and all(labels) else [
-        (labels[i] if labels and labels[i] else default_factor_name(i)) for i in range(e.size)
-    ]
+    index = (
+        labels
+        if labels and all(labels)
+        else [(labels[i] if labels and labels[i] else default_factor_name(i)) for i in range(e.size)]
+    )
     return pd.Series(e, index=pd.Index(index, name="factor"), name="exposure")
 
 

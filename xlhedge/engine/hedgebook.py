@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
+from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.coerce import as_date
 from xlhedge.engine.errors import InputError
 
@@ -62,69 +63,141 @@ POSITION_FIELDS: tuple[Field, ...] = (
     Field("ticker", "Ticker", "text", "", "position id / ticker"),
     Field("asset_class", "Asset class", "text", "", "equity, rates, fx, commodity, crypto, vol, cash, option"),
     Field("currency", "Currency", "text", "", "listing currency (blank = currency of record)"),
-    Field("fx_currency", "FX exposure currency", "text", "", "currency the value moves with (blank = listing currency)"),
+    Field(
+        "fx_currency", "FX exposure currency", "text", "", "currency the value moves with (blank = listing currency)"
+    ),
     Field("fx_share", "FX share", "num", math.nan, "share of value that moves with fx_currency, 0–1 (blank = 1)"),
     Field("is_hedge", "Is hedge", "bool", False, "TRUE for hedge positions"),
     Field("weight", "Weight", "num", 0.0, "fraction of NAV, long > 0, short < 0"),
-    Field("notional", "Notional", "num", math.nan, "signed notional in the currency of record (weight = notional / NAV when weight is blank)"),
-    Field("hedge_for", "Hedges position", "text", "", "ticker of the single position a hedge covers (blank = a factor hedge)"),
+    Field(
+        "notional",
+        "Notional",
+        "num",
+        math.nan,
+        "signed notional in the currency of record (weight = notional / NAV when weight is blank)",
+    ),
+    Field(
+        "hedge_for",
+        "Hedges position",
+        "text",
+        "",
+        "ticker of the single position a hedge covers (blank = a factor hedge)",
+    ),
     Field("hedge_factor", "Hedge factor", "text", "", "factor a hedge targets (blank = its largest factor)"),
     Field("fx_decision", "FX decision", "fx", "", "hedge / accept / avoid for a non-record-currency position"),
-    Field("hedge_inception_ratio", "Hedge ratio at inception", "num", math.nan, "hedge ratio when the hedge was put on, 0–1"),
+    Field(
+        "hedge_inception_ratio",
+        "Hedge ratio at inception",
+        "num",
+        math.nan,
+        "hedge ratio when the hedge was put on, 0–1",
+    ),
     Field("target_ratio", "Target hedge ratio", "num", math.nan, "target hedge ratio, 0–1 (blank = inception ratio)"),
     Field("hedge_date", "Hedge date", "date", None, "date the hedge was put on"),
     Field("expiry", "Expiry", "date", None, "expiry of a dated future or option"),
     Field("price", "Price", "num", math.nan, "current price of one unit"),
     Field("multiplier", "Multiplier", "num", 1.0, "currency per point per contract (1 for shares)"),
     Field("liquidation_price", "Liquidation price", "num", math.nan, "liquidation price of a margined position"),
-    Field("funding_rate", "Funding rate (per period)", "num", math.nan, "perp funding rate per period; > 0: longs pay shorts"),
+    Field(
+        "funding_rate",
+        "Funding rate (per period)",
+        "num",
+        math.nan,
+        "perp funding rate per period; > 0: longs pay shorts",
+    ),
     Field("funding_periods", "Funding periods per day", "num", 3.0, "funding payments per day (3 = every 8h)"),
     Field("daily_vol", "Daily vol", "num", math.nan, "standard deviation of daily returns, fraction"),
-    Field("corr_normal", "Corr to SPX (normal)", "num", math.nan, "correlation of the instrument with SPX, normal regime"),
-    Field("corr_stress", "Corr to SPX (stress)", "num", math.nan, "correlation of the instrument with SPX, stress regime"),
+    Field(
+        "corr_normal", "Corr to SPX (normal)", "num", math.nan, "correlation of the instrument with SPX, normal regime"
+    ),
+    Field(
+        "corr_stress", "Corr to SPX (stress)", "num", math.nan, "correlation of the instrument with SPX, stress regime"
+    ),
 )
 _FIELDS = {f.key: f for f in POSITION_FIELDS}
 
 #: DataFrame columns that are descriptive, neither a field the checks read nor a beta.
-IGNORED_COLUMNS = frozenset({
-    "sector", "instrument", "instrument type", "name", "description", "notes", "note", "position", "id",
-})
+IGNORED_COLUMNS = frozenset(
+    {
+        "sector",
+        "instrument",
+        "instrument type",
+        "name",
+        "description",
+        "notes",
+        "note",
+        "position",
+        "id",
+    }
+)
 
 #: Recorded FX decisions (SPEC §9 FX_UNDECIDED) and accepted spellings.
 FX_DECISIONS: tuple[str, ...] = ("hedge", "accept", "avoid")
 _FX_ALIASES = {
-    "hedge": "hedge", "hedged": "hedge", "hedge it": "hedge",
-    "accept": "accept", "accepted": "accept", "accept as thesis": "accept", "thesis": "accept",
-    "unhedged": "accept", "keep": "accept",
-    "avoid": "avoid", "avoided": "avoid",
+    "hedge": "hedge",
+    "hedged": "hedge",
+    "hedge it": "hedge",
+    "accept": "accept",
+    "accepted": "accept",
+    "accept as thesis": "accept",
+    "thesis": "accept",
+    "unhedged": "accept",
+    "keep": "accept",
+    "avoid": "avoid",
+    "avoided": "avoid",
 }
 
 #: Smallest factor exposure that counts (*editable*), in the factor's own units
 #: (NAV fraction × beta; years for duration; % NAV per vol point for vol).
 MATERIALITY: dict[str, float] = {
-    "equity": 0.02, "duration": 0.25, "usd": 0.02, "commodity": 0.02,
-    "crypto": 0.02, "vol": 0.02, "tilt": 0.02,
+    "equity": 0.02,
+    "duration": 0.25,
+    "usd": 0.02,
+    "commodity": 0.02,
+    "crypto": 0.02,
+    "vol": 0.02,
+    "tilt": 0.02,
 }
 
 _ALIASES = {
     # field labels as the Book sheet may spell them -> key
-    "currency listing": "currency", "listing currency": "currency",
-    "fx exposure currency": "fx_currency", "fx currency": "fx_currency",
-    "fx share": "fx_share", "fx share 0 1": "fx_share",
-    "hedge": "is_hedge", "hedge flag": "is_hedge",
-    "weight": "weight", "weights": "weight", "weight of nav": "weight", "weight nav": "weight",
-    "hedges position": "hedge_for", "hedge for": "hedge_for", "hedges": "hedge_for",
-    "hedge ratio at inception": "hedge_inception_ratio", "hedge inception ratio": "hedge_inception_ratio",
+    "currency listing": "currency",
+    "listing currency": "currency",
+    "fx exposure currency": "fx_currency",
+    "fx currency": "fx_currency",
+    "fx share": "fx_share",
+    "fx share 0 1": "fx_share",
+    "hedge": "is_hedge",
+    "hedge flag": "is_hedge",
+    "weight": "weight",
+    "weights": "weight",
+    "weight of nav": "weight",
+    "weight nav": "weight",
+    "hedges position": "hedge_for",
+    "hedge for": "hedge_for",
+    "hedges": "hedge_for",
+    "hedge ratio at inception": "hedge_inception_ratio",
+    "hedge inception ratio": "hedge_inception_ratio",
     "inception ratio": "hedge_inception_ratio",
-    "target hedge ratio": "target_ratio", "target ratio": "target_ratio",
-    "hedge date": "hedge_date", "hedge inception date": "hedge_date",
-    "expiry": "expiry", "expiry date": "expiry", "expiration": "expiry",
-    "liquidation price": "liquidation_price", "liq price": "liquidation_price",
-    "funding rate": "funding_rate", "funding rate per period": "funding_rate",
-    "funding rate per 8h": "funding_rate", "funding periods per day": "funding_periods",
-    "daily vol": "daily_vol", "daily volatility": "daily_vol",
-    "corr to spx normal": "corr_normal", "corr normal": "corr_normal",
-    "corr to spx stress": "corr_stress", "corr stress": "corr_stress",
+    "target hedge ratio": "target_ratio",
+    "target ratio": "target_ratio",
+    "hedge date": "hedge_date",
+    "hedge inception date": "hedge_date",
+    "expiry": "expiry",
+    "expiry date": "expiry",
+    "expiration": "expiry",
+    "liquidation price": "liquidation_price",
+    "liq price": "liquidation_price",
+    "funding rate": "funding_rate",
+    "funding rate per period": "funding_rate",
+    "funding rate per 8h": "funding_rate",
+    "funding periods per day": "funding_periods",
+    "daily vol": "daily_vol",
+    "daily volatility": "daily_vol",
+    "corr to spx normal": "corr_normal",
+    "corr normal": "corr_normal",
+    "corr to spx stress": "corr_stress",
+    "corr stress": "corr_stress",
 }
 
 
@@ -151,12 +224,23 @@ def _field_key(label: Any) -> str | None:
 
 
 _FACTOR_SYNONYMS = {
-    "spx": "equity", "equity": "equity", "equities": "equity",
-    "rate duration": "duration", "rates": "duration", "duration": "duration", "rate": "duration",
-    "usd": "usd", "dxy": "usd", "dollar": "usd",
-    "commodity": "commodity", "commodities": "commodity",
-    "crypto": "crypto", "btc": "crypto",
-    "vol": "vol", "vix": "vol", "volatility": "vol",
+    "spx": "equity",
+    "equity": "equity",
+    "equities": "equity",
+    "rate duration": "duration",
+    "rates": "duration",
+    "duration": "duration",
+    "rate": "duration",
+    "usd": "usd",
+    "dxy": "usd",
+    "dollar": "usd",
+    "commodity": "commodity",
+    "commodities": "commodity",
+    "crypto": "crypto",
+    "btc": "crypto",
+    "vol": "vol",
+    "vix": "vol",
+    "volatility": "vol",
 }
 
 
@@ -183,8 +267,12 @@ def factor_key(label: Any) -> str:
 def factor_name(key: str) -> str:
     """Words for a factor in a message: ``equity beta``, ``duration``, ``energy tilt``."""
     return {
-        "equity": "equity beta", "duration": "duration", "usd": "USD beta",
-        "commodity": "commodity beta", "crypto": "crypto beta", "vol": "vol exposure",
+        "equity": "equity beta",
+        "duration": "duration",
+        "usd": "USD beta",
+        "commodity": "commodity beta",
+        "crypto": "crypto beta",
+        "vol": "vol exposure",
     }.get(key, key.replace("_", " ") + " tilt")
 
 
@@ -234,8 +322,10 @@ class _Where:
 
 def _convert(field: Field, values: list[Any], tickers: list[str]) -> list[Any]:
     if field.kind == "text":
-        return ["" if coerce.is_blank(v) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
-                for v in values]
+        return [
+            "" if coerce.is_blank(v) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
+            for v in values
+        ]
     if field.kind == "num":
         try:  # whole row at once; the per-cell path below only to name a bad cell
             row = coerce.to_float([list(values)], field.label, blank=np.nan)[0].tolist()
@@ -365,8 +455,7 @@ def _betas_from_frame(betas: pd.DataFrame, idx: list[str]) -> pd.DataFrame:
     elif b.shape[1] != len(idx):
         raise InputError(f"has {b.shape[1]} position columns, the book {len(idx)} positions", where="betas")
     labels = [str(i) for i in b.index]
-    vals = coerce.to_float(b.to_numpy(dtype=object), "betas",
-                           place=lambda i, j: f"{labels[i]} of {idx[j]}")
+    vals = coerce.to_float(b.to_numpy(dtype=object), "betas", place=lambda i, j: f"{labels[i]} of {idx[j]}")
     return _betas_frame(vals, labels, idx)
 
 
@@ -410,7 +499,11 @@ def assign_hedge_factors(
     """
     c = betas.to_numpy() * fields["weight"].to_numpy()[:, None]
     scale = np.array([materiality(f, materiality_table) for f in betas.columns])
-    largest = np.asarray(betas.columns)[np.argmax(np.abs(c) / scale, axis=1)] if betas.shape[1] else np.array([""] * len(fields))
+    largest = (
+        np.asarray(betas.columns)[np.argmax(np.abs(c) / scale, axis=1)]
+        if betas.shape[1]
+        else np.array([""] * len(fields))
+    )
     given = fields["hedge_factor"].map(lambda s: factor_key(s) if s else "")
     out = np.where(given != "", given, largest)
     out = np.where(fields["is_hedge"].to_numpy(dtype=bool), out, "")
@@ -460,7 +553,7 @@ def hedge_state(
     row_target = np.where(np.isnan(tr), ir, tr)
     targets_out, hedges_out, main_out, assigned_out = [], [], [], []
     for j, f in enumerate(betas.columns):
-        on = (assigned.to_numpy() == f)
+        on = assigned.to_numpy() == f
         size = np.abs(c[on, j])
         assigned_out.append(float(c[on, j].sum()))
         tick = list(fields.index[on])

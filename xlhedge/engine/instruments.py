@@ -56,8 +56,9 @@ tilt
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -125,69 +126,158 @@ _D = _dt.date
 #: The shipped catalogue (SPEC §5). Prices ILLUSTRATIVE; see :data:`ILLUSTRATIVE_NOTE`.
 INSTRUMENTS: tuple[Instrument, ...] = (
     # Equity (SPEC §5 equity): index futures, shares, inverse ETF, puts, sector ETFs.
-    Instrument("ES", "E-mini S&P 500 future", "equity", "future", 6000.0, 50.0,
-               expiry=_D(2026, 12, 18), micro="MES"),
-    Instrument("MES", "Micro E-mini S&P 500 future", "equity", "future", 6000.0, 5.0,
-               expiry=_D(2026, 12, 18)),
+    Instrument("ES", "E-mini S&P 500 future", "equity", "future", 6000.0, 50.0, expiry=_D(2026, 12, 18), micro="MES"),
+    Instrument("MES", "Micro E-mini S&P 500 future", "equity", "future", 6000.0, 5.0, expiry=_D(2026, 12, 18)),
     Instrument("SPY", "SPDR S&P 500 ETF", "equity", "etf", 600.0, 1.0),
-    Instrument("SH", "ProShares Short S&P 500 (1x inverse)", "equity", "inverse_etf", 40.0, 1.0,
-               beta=-1.0),
-    Instrument("SPX_PUT", "SPX put, 5% OTM, 3 months", "equity", "option", 6000.0, 100.0,
-               expiry=_D(2027, 2, 19), strike=5700.0, vol=0.18, years=0.25),
-    Instrument("SPY_PUT", "SPY put, 5% OTM, 3 months", "equity", "option", 600.0, 100.0,
-               expiry=_D(2027, 2, 19), strike=570.0, vol=0.18, years=0.25),
-    Instrument("XLE", "Energy Select Sector SPDR", "equity", "etf", 90.0, 1.0, beta=0.9,
-               tilt="energy"),
-    Instrument("XLK", "Technology Select Sector SPDR", "equity", "etf", 230.0, 1.0, beta=1.2,
-               tilt="technology"),
-    Instrument("XLF", "Financial Select Sector SPDR", "equity", "etf", 50.0, 1.0, beta=1.1,
-               tilt="financials"),
-    Instrument("XLY", "Consumer Discretionary Select Sector SPDR", "equity", "etf", 210.0, 1.0,
-               beta=1.15, tilt="consumer_discretionary"),
+    Instrument("SH", "ProShares Short S&P 500 (1x inverse)", "equity", "inverse_etf", 40.0, 1.0, beta=-1.0),
+    Instrument(
+        "SPX_PUT",
+        "SPX put, 5% OTM, 3 months",
+        "equity",
+        "option",
+        6000.0,
+        100.0,
+        expiry=_D(2027, 2, 19),
+        strike=5700.0,
+        vol=0.18,
+        years=0.25,
+    ),
+    Instrument(
+        "SPY_PUT",
+        "SPY put, 5% OTM, 3 months",
+        "equity",
+        "option",
+        600.0,
+        100.0,
+        expiry=_D(2027, 2, 19),
+        strike=570.0,
+        vol=0.18,
+        years=0.25,
+    ),
+    Instrument("XLE", "Energy Select Sector SPDR", "equity", "etf", 90.0, 1.0, beta=0.9, tilt="energy"),
+    Instrument("XLK", "Technology Select Sector SPDR", "equity", "etf", 230.0, 1.0, beta=1.2, tilt="technology"),
+    Instrument("XLF", "Financial Select Sector SPDR", "equity", "etf", 50.0, 1.0, beta=1.1, tilt="financials"),
+    Instrument(
+        "XLY",
+        "Consumer Discretionary Select Sector SPDR",
+        "equity",
+        "etf",
+        210.0,
+        1.0,
+        beta=1.15,
+        tilt="consumer_discretionary",
+    ),
     # Rates (SPEC §5 rates): beta = effective duration; futures price in points per 100 face.
     Instrument("TLT", "iShares 20+ Year Treasury Bond ETF", "duration", "etf", 90.0, 1.0, beta=17.0),
     Instrument("IEF", "iShares 7-10 Year Treasury Bond ETF", "duration", "etf", 95.0, 1.0, beta=7.5),
     Instrument("SHY", "iShares 1-3 Year Treasury Bond ETF", "duration", "etf", 82.0, 1.0, beta=1.9),
-    Instrument("ZN", "10-Year T-Note future", "duration", "future", 111.0, 1000.0, beta=6.5,
-               face=100_000.0, expiry=_D(2026, 12, 21)),
-    Instrument("ZB", "U.S. Treasury Bond future", "duration", "future", 117.0, 1000.0, beta=11.5,
-               face=100_000.0, expiry=_D(2026, 12, 21)),
+    Instrument(
+        "ZN",
+        "10-Year T-Note future",
+        "duration",
+        "future",
+        111.0,
+        1000.0,
+        beta=6.5,
+        face=100_000.0,
+        expiry=_D(2026, 12, 21),
+    ),
+    Instrument(
+        "ZB",
+        "U.S. Treasury Bond future",
+        "duration",
+        "future",
+        117.0,
+        1000.0,
+        beta=11.5,
+        face=100_000.0,
+        expiry=_D(2026, 12, 21),
+    ),
     # USD factor (DXY) and currency futures (SPEC §5 FX), price = USD per unit of currency.
     Instrument("UUP", "Invesco DB US Dollar Index Bullish", "usd", "etf", 28.0, 1.0),
-    Instrument("6E", "Euro FX future", "fx", "future", 1.08, 125_000.0, currency="EUR",
-               expiry=_D(2026, 12, 14)),
-    Instrument("6S", "Swiss franc future", "fx", "future", 1.13, 125_000.0, currency="CHF",
-               expiry=_D(2026, 12, 14)),
-    Instrument("6J", "Japanese yen future", "fx", "future", 0.0067, 12_500_000.0, currency="JPY",
-               expiry=_D(2026, 12, 14)),
-    Instrument("6B", "British pound future", "fx", "future", 1.27, 62_500.0, currency="GBP",
-               expiry=_D(2026, 12, 14)),
-    Instrument("6C", "Canadian dollar future", "fx", "future", 0.73, 100_000.0, currency="CAD",
-               expiry=_D(2026, 12, 15)),
-    Instrument("6A", "Australian dollar future", "fx", "future", 0.66, 100_000.0, currency="AUD",
-               expiry=_D(2026, 12, 14)),
+    Instrument("6E", "Euro FX future", "fx", "future", 1.08, 125_000.0, currency="EUR", expiry=_D(2026, 12, 14)),
+    Instrument("6S", "Swiss franc future", "fx", "future", 1.13, 125_000.0, currency="CHF", expiry=_D(2026, 12, 14)),
+    Instrument(
+        "6J", "Japanese yen future", "fx", "future", 0.0067, 12_500_000.0, currency="JPY", expiry=_D(2026, 12, 14)
+    ),
+    Instrument("6B", "British pound future", "fx", "future", 1.27, 62_500.0, currency="GBP", expiry=_D(2026, 12, 14)),
+    Instrument(
+        "6C", "Canadian dollar future", "fx", "future", 0.73, 100_000.0, currency="CAD", expiry=_D(2026, 12, 15)
+    ),
+    Instrument(
+        "6A", "Australian dollar future", "fx", "future", 0.66, 100_000.0, currency="AUD", expiry=_D(2026, 12, 14)
+    ),
     # Commodity (SPEC §5): beta to the book's commodity composite, illustrative.
-    Instrument("CL", "WTI crude oil future (1,000 bbl)", "commodity", "future", 70.0, 1000.0,
-               expiry=_D(2026, 12, 18), micro="MCL", tilt="energy"),
-    Instrument("MCL", "Micro WTI crude oil future (100 bbl)", "commodity", "future", 70.0, 100.0,
-               expiry=_D(2026, 12, 18), tilt="energy"),
-    Instrument("GC", "Gold future (100 oz)", "commodity", "future", 2600.0, 100.0, beta=0.5,
-               expiry=_D(2026, 12, 29)),
-    Instrument("HG", "Copper future (25,000 lb)", "commodity", "future", 4.5, 25_000.0, beta=0.8,
-               expiry=_D(2026, 12, 29)),
+    Instrument(
+        "CL",
+        "WTI crude oil future (1,000 bbl)",
+        "commodity",
+        "future",
+        70.0,
+        1000.0,
+        expiry=_D(2026, 12, 18),
+        micro="MCL",
+        tilt="energy",
+    ),
+    Instrument(
+        "MCL",
+        "Micro WTI crude oil future (100 bbl)",
+        "commodity",
+        "future",
+        70.0,
+        100.0,
+        expiry=_D(2026, 12, 18),
+        tilt="energy",
+    ),
+    Instrument("GC", "Gold future (100 oz)", "commodity", "future", 2600.0, 100.0, beta=0.5, expiry=_D(2026, 12, 29)),
+    Instrument(
+        "HG", "Copper future (25,000 lb)", "commodity", "future", 4.5, 25_000.0, beta=0.8, expiry=_D(2026, 12, 29)
+    ),
     # Crypto (SPEC §5–§6): CME dated futures, linear (USDT) and inverse (coin-margined) perps.
-    Instrument("BTC", "CME Bitcoin future (5 BTC)", "crypto", "future", 60_000.0, 5.0,
-               expiry=_D(2026, 12, 24), micro="MBT"),
-    Instrument("MBT", "CME Micro Bitcoin future (0.1 BTC)", "crypto", "future", 60_000.0, 0.1,
-               expiry=_D(2026, 12, 24)),
-    Instrument("BTCUSDT", "BTC linear perpetual (USDT-margined, 1 BTC)", "crypto", "perp_linear",
-               60_000.0, 1.0, funding_rate=0.0001),
-    Instrument("BTCUSD", "BTC inverse perpetual (coin-margined, USD 100 face)", "crypto",
-               "perp_inverse", 60_000.0, 1.0, face=100.0, funding_rate=0.0001),
-    Instrument("ETHUSDT", "ETH linear perpetual (USDT-margined, 1 ETH)", "crypto", "perp_linear",
-               3000.0, 1.0, beta=1.2, funding_rate=0.0001),
-    Instrument("ETHUSD", "ETH inverse perpetual (coin-margined, USD 10 face)", "crypto",
-               "perp_inverse", 3000.0, 1.0, beta=1.2, face=10.0, funding_rate=0.0001),
+    Instrument(
+        "BTC", "CME Bitcoin future (5 BTC)", "crypto", "future", 60_000.0, 5.0, expiry=_D(2026, 12, 24), micro="MBT"
+    ),
+    Instrument("MBT", "CME Micro Bitcoin future (0.1 BTC)", "crypto", "future", 60_000.0, 0.1, expiry=_D(2026, 12, 24)),
+    Instrument(
+        "BTCUSDT",
+        "BTC linear perpetual (USDT-margined, 1 BTC)",
+        "crypto",
+        "perp_linear",
+        60_000.0,
+        1.0,
+        funding_rate=0.0001,
+    ),
+    Instrument(
+        "BTCUSD",
+        "BTC inverse perpetual (coin-margined, USD 100 face)",
+        "crypto",
+        "perp_inverse",
+        60_000.0,
+        1.0,
+        face=100.0,
+        funding_rate=0.0001,
+    ),
+    Instrument(
+        "ETHUSDT",
+        "ETH linear perpetual (USDT-margined, 1 ETH)",
+        "crypto",
+        "perp_linear",
+        3000.0,
+        1.0,
+        beta=1.2,
+        funding_rate=0.0001,
+    ),
+    Instrument(
+        "ETHUSD",
+        "ETH inverse perpetual (coin-margined, USD 10 face)",
+        "crypto",
+        "perp_inverse",
+        3000.0,
+        1.0,
+        beta=1.2,
+        face=10.0,
+        funding_rate=0.0001,
+    ),
 )
 
 #: Default hedge instrument per factor (SPEC §5), *editable*: a Hedges-sheet input.
@@ -228,8 +318,7 @@ def catalogue(instruments: Any = None) -> dict[str, Instrument]:
     out: dict[str, Instrument] = {}
     for inst in items:
         if not isinstance(inst, Instrument):
-            raise InputError(f"expected Instrument entries, found {type(inst).__name__}",
-                             where="instruments")
+            raise InputError(f"expected Instrument entries, found {type(inst).__name__}", where="instruments")
         _validate(inst)
         out[inst.ticker.strip().upper()] = inst
     return out
@@ -249,8 +338,7 @@ def _from_row(row: dict[str, Any]) -> Instrument:
     kw = {k: _none(row.get(k)) for k in _COLUMNS}
     missing = [k for k in ("ticker", "factor", "kind", "price") if kw[k] is None]
     if missing:
-        raise InputError(f"row for {kw.get('ticker')!r} has no {', '.join(missing)}",
-                         where="instruments")
+        raise InputError(f"row for {kw.get('ticker')!r} has no {', '.join(missing)}", where="instruments")
     for k in ("multiplier", "beta"):
         if kw[k] is None:
             kw[k] = 1.0
@@ -274,8 +362,7 @@ def _validate(inst: Instrument) -> None:
     if inst.beta == 0:
         raise InputError("beta must be non-zero (it divides the hedge notional)", where=where)
     if inst.kind == "perp_inverse" and not (inst.face and inst.face > 0):
-        raise InputError("an inverse perpetual needs its USD face value per contract (> 0)",
-                         where=where)
+        raise InputError("an inverse perpetual needs its USD face value per contract (> 0)", where=where)
     if inst.kind == "option":
         for k in ("strike", "vol", "years"):
             v = getattr(inst, k)
@@ -294,9 +381,7 @@ def lookup(ticker: str, instruments: Any = None) -> Instrument:
     cat = catalogue(instruments)
     key = str(ticker).strip().upper()
     if key not in cat:
-        raise InputError(
-            f"unknown instrument {ticker!r}; valid tickers: {', '.join(cat)}", where="instrument"
-        )
+        raise InputError(f"unknown instrument {ticker!r}; valid tickers: {', '.join(cat)}", where="instrument")
     return cat[key]
 
 
@@ -334,14 +419,33 @@ def with_prices(prices: dict[str, float], instruments: Any = None) -> dict[str, 
 
 #: Instruments-sheet column headers, in order, and the field each one fills.
 SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Ticker", "ticker"), ("Name", "name"), ("Factor", "factor"), ("Kind", "kind"),
-    ("Price", "price"), ("Multiplier", "multiplier"), ("Beta / duration", "beta"), ("Face", "face"),
-    ("Currency", "currency"), ("Expiry", "expiry"), ("Micro", "micro"), ("Strike", "strike"),
-    ("Vol", "vol"), ("Years", "years"), ("Funding rate", "funding_rate"), ("Tilt", "tilt"),
+    ("Ticker", "ticker"),
+    ("Name", "name"),
+    ("Factor", "factor"),
+    ("Kind", "kind"),
+    ("Price", "price"),
+    ("Multiplier", "multiplier"),
+    ("Beta / duration", "beta"),
+    ("Face", "face"),
+    ("Currency", "currency"),
+    ("Expiry", "expiry"),
+    ("Micro", "micro"),
+    ("Strike", "strike"),
+    ("Vol", "vol"),
+    ("Years", "years"),
+    ("Funding rate", "funding_rate"),
+    ("Tilt", "tilt"),
 )
-_HEADER_TO_FIELD = {h.lower(): f for h, f in SHEET_COLUMNS} | {f: f for _, f in SHEET_COLUMNS} | {
-    "beta": "beta", "duration": "beta", "funding": "funding_rate", "contract size": "multiplier",
-}
+_HEADER_TO_FIELD = (
+    {h.lower(): f for h, f in SHEET_COLUMNS}
+    | {f: f for _, f in SHEET_COLUMNS}
+    | {
+        "beta": "beta",
+        "duration": "beta",
+        "funding": "funding_rate",
+        "contract size": "multiplier",
+    }
+)
 _REQUIRED = ("ticker", "factor", "kind", "price")  # a blank name takes the ticker
 _TEXT_FIELDS = {"ticker", "name", "factor", "kind", "currency", "micro", "tilt"}
 
@@ -358,8 +462,11 @@ def from_grid(rows: Any, name: str = "instruments") -> dict[str, Instrument]:
     cols = {i: _HEADER_TO_FIELD[h] for i, h in enumerate(header) if h in _HEADER_TO_FIELD}
     missing = [h for h, f in SHEET_COLUMNS if f in _REQUIRED and f not in cols.values()]
     if missing:
-        raise InputError(f"needs a header row with the columns {', '.join(missing)} "
-                         f"(found {', '.join(h for h in header if h) or 'none'})", where=name)
+        raise InputError(
+            f"needs a header row with the columns {', '.join(missing)} "
+            f"(found {', '.join(h for h in header if h) or 'none'})",
+            where=name,
+        )
     out: dict[str, Instrument] = {}
     for r in range(1, g.shape[0]):
         kw: dict[str, Any] = {}

@@ -33,8 +33,12 @@ def norm_cdf(x: np.ndarray | float) -> np.ndarray:
 
 def check_option_inputs(spot, strike, vol, years) -> None:
     """Raise :class:`InputError` naming the first argument out of range."""
-    for name, v, strict in (("spot", spot, True), ("strike", strike, True),
-                            ("vol", vol, True), ("years", years, False)):
+    for name, v, strict in (
+        ("spot", spot, True),
+        ("strike", strike, True),
+        ("vol", vol, True),
+        ("years", years, False),
+    ):
         a = np.asarray(v, dtype=np.float64)
         if np.isnan(a).any():
             raise InputError("is missing (blank/NaN)", where=name)

@@ -19,7 +19,8 @@ Signs
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Iterable, Literal, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -52,9 +53,9 @@ CONTRACTS: tuple[str, ...] = ("linear", "inverse")
 
 #: Defaults a user may change (shown on the Instruments / Hedges sheets).
 PERP_DEFAULTS: dict[str, float] = {
-    "funding_periods_per_day": 3,   # 8-hourly funding
-    "mmr": 0.005,                   # maintenance margin rate, 0.5%
-    "roll_warning_days": 5,         # SPEC §6: warn N days before expiry
+    "funding_periods_per_day": 3,  # 8-hourly funding
+    "mmr": 0.005,  # maintenance margin rate, 0.5%
+    "roll_warning_days": 5,  # SPEC §6: warn N days before expiry
 }
 
 LIQUIDATION_NOTE = (
@@ -110,8 +111,7 @@ def funding_payment(position_value, rate, periods=1, side: str = "short"):
     """
     v = _arr(position_value, "position_value")
     if (v < 0).any():
-        raise InputError("is the size of the position (≥ 0); give the direction in side",
-                         where="position_value")
+        raise InputError("is the size of the position (≥ 0); give the direction in side", where="position_value")
     r = _arr(rate, "rate")
     k = _arr(periods, "periods")
     if (k < 0).any():
@@ -120,8 +120,7 @@ def funding_payment(position_value, rate, periods=1, side: str = "short"):
     return _out(sign * v * r * k)
 
 
-def annualised_carry(rates, periods_per_day=PERP_DEFAULTS["funding_periods_per_day"],
-                     side: str = "short"):
+def annualised_carry(rates, periods_per_day=PERP_DEFAULTS["funding_periods_per_day"], side: str = "short"):
     """Annualised funding carry = mean rate × periods per day × 365, as received by ``side``.
 
     ``rates`` is a history of per-period funding rates (decimals); reduced along axis 0.
@@ -136,8 +135,7 @@ def annualised_carry(rates, periods_per_day=PERP_DEFAULTS["funding_periods_per_d
 
 
 # --------------------------------------------------------------------------- liquidation
-def liquidation_price(entry, leverage, side: str, mmr=PERP_DEFAULTS["mmr"],
-                      contract: str = "linear"):
+def liquidation_price(entry, leverage, side: str, mmr=PERP_DEFAULTS["mmr"], contract: str = "linear"):
     """Isolated-margin liquidation price, simplified exchange form (SPEC §6).
 
     Parameters
@@ -192,8 +190,9 @@ def liquidation_distance(entry, liq_price, daily_vol=None):
     return _out(pct), _out(sig)
 
 
-def liquidation_table(entry: float, leverages: Iterable[float], *, mmr: float = PERP_DEFAULTS["mmr"],
-                      daily_vol: float | None = None) -> pd.DataFrame:
+def liquidation_table(
+    entry: float, leverages: Iterable[float], *, mmr: float = PERP_DEFAULTS["mmr"], daily_vol: float | None = None
+) -> pd.DataFrame:
     """Liquidation prices for linear/inverse × long/short at several leverages.
 
     One row per (leverage, contract, side): liq_price, distance_pct, distance_sigmas;
@@ -205,17 +204,27 @@ def liquidation_table(entry: float, leverages: Iterable[float], *, mmr: float = 
         for s in SIDES:
             liq = np.atleast_1d(liquidation_price(entry, lev, s, mmr, c))
             pct, sig = liquidation_distance(entry, liq, daily_vol)
-            rows.append(pd.DataFrame({"leverage": lev, "contract": c, "side": s, "liq_price": liq,
-                                      "distance_pct": np.atleast_1d(pct),
-                                      "distance_sigmas": np.atleast_1d(sig)}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "leverage": lev,
+                        "contract": c,
+                        "side": s,
+                        "liq_price": liq,
+                        "distance_pct": np.atleast_1d(pct),
+                        "distance_sigmas": np.atleast_1d(sig),
+                    }
+                )
+            )
     out = pd.concat(rows, ignore_index=True)
     out.attrs["note"] = LIQUIDATION_NOTE
     return out
 
 
 # --------------------------------------------------------------------------- roll
-def roll_warnings(expiries: Mapping[str, Any] | pd.Series, as_of: Any = None, *,
-                  days: int = PERP_DEFAULTS["roll_warning_days"]) -> pd.DataFrame:
+def roll_warnings(
+    expiries: Mapping[str, Any] | pd.Series, as_of: Any = None, *, days: int = PERP_DEFAULTS["roll_warning_days"]
+) -> pd.DataFrame:
     """Roll status of dated futures (SPEC §6): ``expired``, ``roll`` (≤ ``days`` left) or ``ok``.
 
     Parameters
@@ -244,6 +253,5 @@ def roll_warnings(expiries: Mapping[str, Any] | pd.Series, as_of: Any = None, *,
             status, msg = "roll", f"{t} expires in {left} day(s) ({d:%Y-%m-%d}); roll it"
         else:
             status, msg = "ok", ""
-        rows.append({"ticker": str(t), "expiry": d, "days_left": left, "status": status,
-                     "message": msg})
+        rows.append({"ticker": str(t), "expiry": d, "days_left": left, "status": status, "message": msg})
     return pd.DataFrame(rows, columns=["ticker", "expiry", "days_left", "status", "message"])

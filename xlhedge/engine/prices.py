@@ -49,8 +49,9 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -153,7 +154,7 @@ class PriceReport:
         for i in self.issues:
             groups.setdefault((i.kind, i.dates, i.message, i.action), []).append(i.series)
         out = []
-        for (kind, _, message, action), series in groups.items():
+        for (_kind, _, message, action), series in groups.items():
             names = [s for s in series if s]
             who = ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
             act = f" -> {action}" if action else ""
@@ -191,6 +192,7 @@ class PriceTable:
 
 
 # --------------------------------------------------------------------------- validation
+
 
 def _as_frame(prices: Any, name: str = "prices") -> pd.DataFrame:
     if isinstance(prices, pd.Series):
@@ -281,11 +283,15 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
     # unsorted dates
     if not idx.is_monotonic_increasing:
         back = idx[1:][np.diff(idx.asi8) < 0]
-        report.add(PriceIssue(
-            "unsorted", "", tuple(back),
-            f"dates are not in ascending order ({len(back)} step back, first at {_fmt_dates(list(back), 3)})",
-            "rows sorted by date" if fix else "",
-        ))
+        report.add(
+            PriceIssue(
+                "unsorted",
+                "",
+                tuple(back),
+                f"dates are not in ascending order ({len(back)} step back, first at {_fmt_dates(list(back), 3)})",
+                "rows sorted by date" if fix else "",
+            )
+        )
         if fix:
             df = df.sort_index(kind="stable")
     # duplicate dates
@@ -294,31 +300,43 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
         dates = tuple(pd.DatetimeIndex(df.index[dupmask]).unique())
         if fix and duplicates == "error":
             raise InputError(f"has {len(dates)} duplicate dates: {_fmt_dates(list(dates))}", where="prices")
-        report.add(PriceIssue(
-            "duplicate_date", "", dates,
-            f"{len(dates)} dates appear more than once: {_fmt_dates(list(dates))}",
-            f"kept the {duplicates} row of each" if fix else "",
-        ))
+        report.add(
+            PriceIssue(
+                "duplicate_date",
+                "",
+                dates,
+                f"{len(dates)} dates appear more than once: {_fmt_dates(list(dates))}",
+                f"kept the {duplicates} row of each" if fix else "",
+            )
+        )
         if fix:
             df = df[~df.index.duplicated(keep=duplicates)]
 
     df, bad = _numeric(df)
     for col, dates in bad.items():
-        report.add(PriceIssue(
-            "non_numeric", col, tuple(dates),
-            f"{len(dates)} cells are not numbers: {_fmt_dates(list(dates))}",
-            "treated as missing" if fix else "",
-        ))
+        report.add(
+            PriceIssue(
+                "non_numeric",
+                col,
+                tuple(dates),
+                f"{len(dates)} cells are not numbers: {_fmt_dates(list(dates))}",
+                "treated as missing" if fix else "",
+            )
+        )
     values = df.to_numpy()
     with np.errstate(invalid="ignore"):
         nonpos = values <= 0
     for j in np.nonzero(nonpos.any(axis=0))[0]:
         dates = tuple(df.index[nonpos[:, j]])
-        report.add(PriceIssue(
-            "non_positive", df.columns[j], dates,
-            f"{len(dates)} prices are zero or negative: {_fmt_dates(list(dates))}",
-            "treated as missing" if fix else "",
-        ))
+        report.add(
+            PriceIssue(
+                "non_positive",
+                df.columns[j],
+                dates,
+                f"{len(dates)} prices are zero or negative: {_fmt_dates(list(dates))}",
+                "treated as missing" if fix else "",
+            )
+        )
     if fix and nonpos.any():
         values = values.copy()
         values[nonpos] = np.nan
@@ -333,41 +351,54 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
             continue
         first, last = np.argmax(p), len(p) - 1 - np.argmax(p[::-1])
         inside = np.zeros_like(p)
-        inside[first:last + 1] = True
+        inside[first : last + 1] = True
         gap = inside & ~p
         nonpos_or_text = gap & (nonpos[:, j] | df.index.isin(bad.get(col, pd.Index([]))))
         # a gap on a date when no series has a price is reported once below (an empty date)
         own = gap & ~nonpos_or_text & any_present
         if own.any():
             dates = tuple(df.index[own])
-            report.add(PriceIssue(
-                "calendar", col, dates,
-                f"no price on {len(dates)} dates when other series have one: {_fmt_dates(list(dates))}",
-                "aligned pairwise (returns span the gap)" if fix else "",
-            ))
+            report.add(
+                PriceIssue(
+                    "calendar",
+                    col,
+                    dates,
+                    f"no price on {len(dates)} dates when other series have one: {_fmt_dates(list(dates))}",
+                    "aligned pairwise (returns span the gap)" if fix else "",
+                )
+            )
         if present.shape[1] > 1 and (first > 0 or last < len(p) - 1):
             lead = int(any_present[:first].sum())
-            trail = int(any_present[last + 1:].sum())
+            trail = int(any_present[last + 1 :].sum())
             if lead or trail:
                 parts = []
                 if lead:
                     parts.append(f"starts {df.index[first]:%Y-%m-%d}, {lead} dates after the table's first")
                 if trail:
                     parts.append(f"ends {df.index[last]:%Y-%m-%d}, {trail} dates before the table's last")
-                report.add(PriceIssue(
-                    "range", col, (df.index[first], df.index[last]), "; ".join(parts),
-                    "estimates use the dates it shares with each other series" if fix else "",
-                ))
+                report.add(
+                    PriceIssue(
+                        "range",
+                        col,
+                        (df.index[first], df.index[last]),
+                        "; ".join(parts),
+                        "estimates use the dates it shares with each other series" if fix else "",
+                    )
+                )
     empty_rows = ~any_present
     if empty_rows.any():
         dates = tuple(df.index[empty_rows])
         who = df.columns[0] if df.shape[1] == 1 else ""
         what = "no price" if df.shape[1] == 1 else "no price in any series"
-        report.add(PriceIssue(
-            "missing", who, dates,
-            f"{len(dates)} dates have {what}: {_fmt_dates(list(dates))}",
-            "dates dropped; returns span the gap" if fix else "",
-        ))
+        report.add(
+            PriceIssue(
+                "missing",
+                who,
+                dates,
+                f"{len(dates)} dates have {what}: {_fmt_dates(list(dates))}",
+                "dates dropped; returns span the gap" if fix else "",
+            )
+        )
     if fix:
         # rows where no series has a price carry no information
         empty = ~present.any(axis=1)
@@ -379,6 +410,7 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
 
 
 # --------------------------------------------------------------------------- CSV import
+
 
 def _parse_dates(values: pd.Series, where: str) -> pd.DatetimeIndex:
     """Parse a date column with one format for the whole column (no guessing per cell)."""
@@ -446,8 +478,7 @@ def read_prices_csv(
         if isinstance(source, str) and not os.path.exists(source) and "\n" in source:
             raw = pd.read_csv(io.StringIO(source), dtype=str, keep_default_na=False, skipinitialspace=True)
         else:
-            raw = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True,
-                              encoding="utf-8-sig")
+            raw = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("file not found", where=str(source)) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -523,6 +554,7 @@ def read_prices(
 
 # --------------------------------------------------------------------------- returns
 
+
 def _simple_or_log(now: np.ndarray, before: np.ndarray, kind: str) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         if kind == "log":
@@ -540,9 +572,7 @@ def _ffill_rows(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def pair_returns(
-    asset: np.ndarray, benchmark: np.ndarray, kind: str = "simple"
-) -> tuple[np.ndarray, np.ndarray]:
+def pair_returns(asset: np.ndarray, benchmark: np.ndarray, kind: str = "simple") -> tuple[np.ndarray, np.ndarray]:
     """Returns of each asset column and of the benchmark on their common dates.
 
     Parameters
@@ -571,8 +601,11 @@ def pair_returns(
         ra = np.full(a.shape, np.nan)
         rb = np.full(a.shape, np.nan)
         ra[1:] = _simple_or_log(a[1:], a[:-1], kind)
-        rb[1:] = _simple_or_log(b[1:], b[:-1], kind) if b.shape[1] == a.shape[1] else np.broadcast_to(
-            _simple_or_log(b[1:], b[:-1], kind), (a.shape[0] - 1, a.shape[1]))
+        rb[1:] = (
+            _simple_or_log(b[1:], b[:-1], kind)
+            if b.shape[1] == a.shape[1]
+            else np.broadcast_to(_simple_or_log(b[1:], b[:-1], kind), (a.shape[0] - 1, a.shape[1]))
+        )
         return ra, rb
     am = np.where(ok, a, np.nan)
     bm = np.where(ok, np.broadcast_to(b, a.shape), np.nan)
@@ -624,10 +657,10 @@ def returns(
     a = df.to_numpy(dtype=np.float64)
     if (a <= 0).any():
         j = int(np.nonzero((a <= 0).any(axis=0))[0][0])
-        raise InputError("has zero or negative prices; clean_prices() reports and drops them",
-                         where=f"prices column {df.columns[j]}")
+        raise InputError(
+            "has zero or negative prices; clean_prices() reports and drops them", where=f"prices column {df.columns[j]}"
+        )
     prev = np.full(a.shape, np.nan)
     prev[1:] = _ffill_rows(a)[:-1]
     r = np.where(np.isnan(a), np.nan, _simple_or_log(a, prev, k))
     return pd.DataFrame(r, index=df.index, columns=df.columns)
-

@@ -19,7 +19,8 @@ the underlying, β = delta × the underlying's beta). The drift is flagged when
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ import pandas as pd
 from xlhedge.engine import coerce
 from xlhedge.engine.checks import DEFAULT_TOLERANCES
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.hedgebook import book_tables, factor_key, hedge_state, MATERIALITY
+from xlhedge.engine.hedgebook import book_tables, factor_key, hedge_state
 
 __all__ = ["rebalance", "DRIFT_TOLERANCE_PP"]
 
@@ -35,8 +36,17 @@ __all__ = ["rebalance", "DRIFT_TOLERANCE_PP"]
 DRIFT_TOLERANCE_PP = DEFAULT_TOLERANCES["drift_pp"]
 
 _COLUMNS = [
-    "exposure", "hedge", "ratio", "target", "drift_pp", "flag", "instrument", "side",
-    "contracts", "notional_change", "ratio_after",
+    "exposure",
+    "hedge",
+    "ratio",
+    "target",
+    "drift_pp",
+    "flag",
+    "instrument",
+    "side",
+    "contracts",
+    "notional_change",
+    "ratio_after",
 ]
 
 
@@ -86,9 +96,17 @@ def rebalance(
             continue
         U, H, t = float(r["exposure"]), float(r["hedge"]), float(r["target"])
         row: dict[str, Any] = {
-            "factor": f, "exposure": U, "hedge": H, "ratio": float(r["ratio"]), "target": t,
-            "drift_pp": float(r["drift_pp"]), "flag": bool(abs(r["drift_pp"]) > tolerance_pp + 1e-9),
-            "instrument": "", "side": "", "contracts": math.nan, "notional_change": math.nan,
+            "factor": f,
+            "exposure": U,
+            "hedge": H,
+            "ratio": float(r["ratio"]),
+            "target": t,
+            "drift_pp": float(r["drift_pp"]),
+            "flag": bool(abs(r["drift_pp"]) > tolerance_pp + 1e-9),
+            "instrument": "",
+            "side": "",
+            "contracts": math.nan,
+            "notional_change": math.nan,
             "ratio_after": math.nan,
         }
         if not math.isnan(t) and r["material"]:

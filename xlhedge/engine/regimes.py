@@ -12,8 +12,9 @@ so those are documented starting values to be replaced with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -51,26 +52,25 @@ class Thresholds:
 
     def __post_init__(self) -> None:
         if not (np.isfinite(self.low) and np.isfinite(self.high)) or self.low > self.high:
-            raise InputError(
-                f"low ({self.low:g}) must be a number ≤ high ({self.high:g})", where="thresholds"
-            )
+            raise InputError(f"low ({self.low:g}) must be a number ≤ high ({self.high:g})", where="thresholds")
 
 
 #: Editable defaults (SPEC §4). Units: index points (annualised vol %; MOVE in bp).
 REGIME_THRESHOLDS: dict[str, Thresholds] = {
     "VIX": Thresholds(18.0, 28.0, "SPEC §4 / article §10: low < 18 ≤ normal ≤ 28 < high"),
     "MOVE": Thresholds(
-        85.0, 125.0,
-        "starting values (ICE BofA MOVE, bp): about its long-run median and its stress band; "
-        "calibrate on your history",
+        85.0,
+        125.0,
+        "starting values (ICE BofA MOVE, bp): about its long-run median and its stress band; calibrate on your history",
     ),
     "DVOL": Thresholds(
-        50.0, 80.0,
-        "starting values (Deribit BTC implied vol, %): calm below 50, stressed above 80; "
-        "calibrate on your history",
+        50.0,
+        80.0,
+        "starting values (Deribit BTC implied vol, %): calm below 50, stressed above 80; calibrate on your history",
     ),
     "CVIX": Thresholds(
-        8.0, 12.0,
+        8.0,
+        12.0,
         "starting values (Deutsche Bank FX vol index, %): calibrate on your history",
     ),
 }
@@ -183,8 +183,11 @@ def calibrate_thresholds(
     else:
         p = check_percentiles(percentiles)
     lo, hi = np.quantile(h, [p["low"], p["high"]])
-    return Thresholds(float(lo), float(hi), note or
-                      f"calibrated: {p['low']:.1%} / {p['high']:.1%} percentiles of {h.size} observations")
+    return Thresholds(
+        float(lo),
+        float(hi),
+        note or f"calibrated: {p['low']:.1%} / {p['high']:.1%} percentiles of {h.size} observations",
+    )
 
 
 def check_percentiles(percentiles: Mapping[str, float] | None) -> dict[str, float]:
@@ -207,9 +210,7 @@ def _history(x: Any, name: str) -> np.ndarray:
     a = coerce.vector(x, name, blank=np.nan)
     a = a[~np.isnan(a)]
     if a.size < MIN_CALIBRATION_OBSERVATIONS:
-        raise NotEnoughData(
-            f"found {a.size} observations, need at least {MIN_CALIBRATION_OBSERVATIONS}", where=name
-        )
+        raise NotEnoughData(f"found {a.size} observations, need at least {MIN_CALIBRATION_OBSERVATIONS}", where=name)
     return a
 
 

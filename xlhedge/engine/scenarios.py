@@ -16,7 +16,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -65,8 +66,9 @@ REGIME_DEFAULTS = pd.DataFrame(
     index=pd.Index(["SPX", "TLT", "DXY", "Gold", "BTC"], name="proxy"),
 )
 
-REGIME_NOTE = ("Correlations are SPEC §3's typical values (illustrative, recompute against "
-               "current data); vols are illustrative.")
+REGIME_NOTE = (
+    "Correlations are SPEC §3's typical values (illustrative, recompute against current data); vols are illustrative."
+)
 
 
 def _scales(factors: list[str], scales: Mapping[str, float] | pd.Series | None) -> np.ndarray:
@@ -89,16 +91,16 @@ def _as_frame(exposures: Any, name: str = "exposures") -> pd.DataFrame:
             index = list(CORE_FACTORS) + [f"tilt_{i + 1}" for i in range(a.shape[0] - len(CORE_FACTORS))]
         else:
             index = list(CORE_FACTORS[: a.shape[0]])
-        df = pd.DataFrame(a, index=index,
-                          columns=["book"] if a.shape[1] == 1 else [f"book_{j + 1}" for j in range(a.shape[1])])
+        df = pd.DataFrame(
+            a, index=index, columns=["book"] if a.shape[1] == 1 else [f"book_{j + 1}" for j in range(a.shape[1])]
+        )
     if df.isna().to_numpy().any():
         raise InputError("has a missing value", where=name)
     df.index = [str(i) for i in df.index]
     return df
 
 
-def scenario_pnl(exposures: Any, shocks: Any, nav: float, *,
-                 scales: Mapping[str, float] | None = None) -> pd.DataFrame:
+def scenario_pnl(exposures: Any, shocks: Any, nav: float, *, scales: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Factor-shock P&L in currency, per factor and total (SPEC §7).
 
     Parameters
@@ -121,8 +123,10 @@ def scenario_pnl(exposures: Any, shocks: Any, nav: float, *,
         s = pd.Series(shocks, dtype=np.float64)
         unknown = [k for k in s.index if str(k) not in factors]
         if unknown:
-            raise InputError(f"names factors not in the exposures: {', '.join(map(str, unknown))}; "
-                             f"factors are {', '.join(factors)}", where="shocks")
+            raise InputError(
+                f"names factors not in the exposures: {', '.join(map(str, unknown))}; factors are {', '.join(factors)}",
+                where="shocks",
+            )
         sh = s.reindex(factors).fillna(0.0).to_numpy()
     else:
         sh = _arr(shocks, "shocks").ravel()
@@ -137,8 +141,9 @@ def scenario_pnl(exposures: Any, shocks: Any, nav: float, *,
     return out
 
 
-def shock_table(unhedged: Any, hedged: Any, shocks: Any, nav: float, *,
-                scales: Mapping[str, float] | None = None) -> pd.DataFrame:
+def shock_table(
+    unhedged: Any, hedged: Any, shocks: Any, nav: float, *, scales: Mapping[str, float] | None = None
+) -> pd.DataFrame:
     """Unhedged vs hedged factor-shock P&L side by side: columns unhedged, hedged, hedge_effect."""
     u = _as_frame(unhedged, "unhedged").iloc[:, 0].rename("unhedged")
     h = _as_frame(hedged, "hedged").iloc[:, 0].rename("hedged")
@@ -180,15 +185,27 @@ def regime_shocks(spx_move: float, table: pd.DataFrame | None = None) -> pd.Data
     beta = vol / sigma_spx
     mn = rho_n * beta * s
     ms = rho_s * beta * s
-    out = pd.DataFrame({"proxy": list(t.index), "move_normal": mn, "move_stress": ms,
-                        "normal": mn * per_unit, "stress": ms * per_unit},
-                       index=pd.Index([str(f) for f in t["factor"]], name="factor"))
+    out = pd.DataFrame(
+        {
+            "proxy": list(t.index),
+            "move_normal": mn,
+            "move_stress": ms,
+            "normal": mn * per_unit,
+            "stress": ms * per_unit,
+        },
+        index=pd.Index([str(f) for f in t["factor"]], name="factor"),
+    )
     return out
 
 
-def regime_comparison(books: Any, spx_move: float, nav: float, *,
-                      table: pd.DataFrame | None = None,
-                      scales: Mapping[str, float] | None = None) -> pd.DataFrame:
+def regime_comparison(
+    books: Any,
+    spx_move: float,
+    nav: float,
+    *,
+    table: pd.DataFrame | None = None,
+    scales: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """P&L of one or more books under the regime-consistent scenario, normal vs stress.
 
     Parameters
@@ -213,10 +230,18 @@ def regime_comparison(books: Any, spx_move: float, nav: float, *,
     return pd.concat(parts, axis=1)
 
 
-def hedge_outcomes(spot_qty: float, price: float, ratios: Iterable[float], moves: Iterable[float], *,
-                   contract: str = "linear", funding_rate: float = 0.0, days: float = 0.0,
-                   periods_per_day: float = PERP_DEFAULTS["funding_periods_per_day"],
-                   face: float = 100.0) -> pd.DataFrame:
+def hedge_outcomes(
+    spot_qty: float,
+    price: float,
+    ratios: Iterable[float],
+    moves: Iterable[float],
+    *,
+    contract: str = "linear",
+    funding_rate: float = 0.0,
+    days: float = 0.0,
+    periods_per_day: float = PERP_DEFAULTS["funding_periods_per_day"],
+    face: float = 100.0,
+) -> pd.DataFrame:
     """Hedge-ratio outcome table (seed 001, SPEC §7): ratio × price move → P&L in currency.
 
     Parameters
@@ -277,9 +302,19 @@ def hedge_outcomes(spot_qty: float, price: float, ratios: Iterable[float], moves
     funding = notional * fr * d * periods_per_day  # a short receives when fr > 0
     net = spot + hedge + funding
     spot, hedge, units, funding, net = (x + 0.0 for x in (spot, hedge, units, funding, net))  # no −0
-    out = pd.DataFrame({"ratio": R.ravel(), "move": M.ravel(), "exit": p1.ravel(),
-                        "hedge_units": units.ravel(), "spot": spot.ravel(), "hedge": hedge.ravel(),
-                        "hedge_coin": coin.ravel(), "funding": funding.ravel(), "net": net.ravel()})
+    out = pd.DataFrame(
+        {
+            "ratio": R.ravel(),
+            "move": M.ravel(),
+            "exit": p1.ravel(),
+            "hedge_units": units.ravel(),
+            "spot": spot.ravel(),
+            "hedge": hedge.ravel(),
+            "hedge_coin": coin.ravel(),
+            "funding": funding.ravel(),
+            "net": net.ravel(),
+        }
+    )
     out.attrs["contract"] = c
     return out
 

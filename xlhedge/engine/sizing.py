@@ -25,8 +25,9 @@ sizing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,13 +65,13 @@ __all__ = [
 
 #: Defaults a user may change (shown on the Hedges sheet), SPEC §5–§6.
 SIZING_DEFAULTS: dict[str, float] = {
-    "ratio": 1.0,                  # h: hedge the whole gap
-    "target": 0.0,                 # T_f: factor-neutral
-    "alpha": 0.0,                  # α: alpha estimate
-    "rate": 0.0,                   # r for Black–Scholes (annual, continuous)
-    "div": 0.0,                    # q for Black–Scholes
+    "ratio": 1.0,  # h: hedge the whole gap
+    "target": 0.0,  # T_f: factor-neutral
+    "alpha": 0.0,  # α: alpha estimate
+    "rate": 0.0,  # r for Black–Scholes (annual, continuous)
+    "div": 0.0,  # q for Black–Scholes
     "funding_periods_per_day": 3,  # perpetual funding every 8 hours
-    "periods_per_year": 252,       # return observations per year (daily)
+    "periods_per_year": 252,  # return observations per year (daily)
 }
 
 
@@ -82,8 +83,16 @@ def _arr(x: Any, name: str) -> np.ndarray:
     return a
 
 
-def _check(x: Any, name: str, *, low: float | None = None, high: float | None = None,
-           low_open: bool = False, high_open: bool = False, nonzero: bool = False) -> np.ndarray:
+def _check(
+    x: Any,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    nonzero: bool = False,
+) -> np.ndarray:
     a = _arr(x, name)
     if low is not None:
         bad = a <= low if low_open else a < low
@@ -187,8 +196,13 @@ def round_contracts(notional, unit_exp, micro_unit_exp=None) -> dict[str, Any]:
         m_exp = _check(micro_unit_exp, "micro unit exposure", nonzero=True)
         micro = np.asarray(whole_contracts(residual / m_exp))
         after = residual - micro * m_exp
-    return {"units": _out(units), "contracts": _out(whole), "residual": _out(residual),
-            "micro": _out(micro), "residual_after_micro": _out(after)}
+    return {
+        "units": _out(units),
+        "contracts": _out(whole),
+        "residual": _out(residual),
+        "micro": _out(micro),
+        "residual_after_micro": _out(after),
+    }
 
 
 # --------------------------------------------------------------------------- rates
@@ -303,8 +317,7 @@ def size_hedge(
         per_year = funding_periods_per_day * 365.0
         cost = value * inst.funding_rate * per_year  # longs pay when the rate is > 0
         flow = " (received)" if cost < 0 else (" (paid)" if cost > 0 else "")
-        note = (f"funding per year at {inst.funding_rate:.4%} per period, "
-                f"{funding_periods_per_day:g}/day{flow}")
+        note = f"funding per year at {inst.funding_rate:.4%} per period, {funding_periods_per_day:g}/day{flow}"
     notional_value = _inst.unit_value(inst) if inst.kind != "option" else inst.price * inst.multiplier
     weight = r["contracts"] * notional_value / nav_v
     position_beta = eff / notional_value
@@ -377,24 +390,50 @@ def recommend_hedges(
     for f in factors:
         ticker = choice.get(f)
         if not ticker:
-            rows.append({"factor": f, "exposure": float(e[f]), "target": t[f], "ratio": h[f],
-                         "notional": float(hedge_notional(e[f], nav, h[f], t[f], alpha)),
-                         "instrument": "", "kind": "", "side": "none", "units": np.nan,
-                         "contracts": np.nan, "residual_exposure": np.nan, "micro": "",
-                         "micro_contracts": np.nan, "exposure_after": float(e[f]), "cost": 0.0,
-                         "cost_note": "no hedge instrument for this factor in the catalogue",
-                         "weight": 0.0, "position_beta": np.nan})
+            rows.append(
+                {
+                    "factor": f,
+                    "exposure": float(e[f]),
+                    "target": t[f],
+                    "ratio": h[f],
+                    "notional": float(hedge_notional(e[f], nav, h[f], t[f], alpha)),
+                    "instrument": "",
+                    "kind": "",
+                    "side": "none",
+                    "units": np.nan,
+                    "contracts": np.nan,
+                    "residual_exposure": np.nan,
+                    "micro": "",
+                    "micro_contracts": np.nan,
+                    "exposure_after": float(e[f]),
+                    "cost": 0.0,
+                    "cost_note": "no hedge instrument for this factor in the catalogue",
+                    "weight": 0.0,
+                    "position_beta": np.nan,
+                }
+            )
             continue
-        rows.append(size_hedge(float(e[f]), nav, ticker, ratio=h[f], target=t[f], alpha=alpha,
-                               factor=f, instruments=instruments, rate=rate, div=div,
-                               funding_periods_per_day=funding_periods_per_day))
+        rows.append(
+            size_hedge(
+                float(e[f]),
+                nav,
+                ticker,
+                ratio=h[f],
+                target=t[f],
+                alpha=alpha,
+                factor=f,
+                instruments=instruments,
+                rate=rate,
+                div=div,
+                funding_periods_per_day=funding_periods_per_day,
+            )
+        )
     out = pd.DataFrame(rows)
     return out.set_index("factor", drop=False).rename_axis(None)
 
 
 # --------------------------------------------------------------------------- FX
-def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "USD",
-                       listing=None) -> pd.Series:
+def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "USD", listing=None) -> pd.Series:
     """Exposure per currency against the currency of record, e_c = Σ_i w_i · fx_i (SPEC §5 FX).
 
     Parameters
@@ -442,8 +481,10 @@ def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "US
 
 def _codes(currencies: Any, n: int, name: str) -> np.ndarray:
     """Currency codes, upper-case; blanks (None, NaN, "") become ""."""
-    codes = np.array(["" if coerce.is_blank(c) else str(c).strip().upper()
-                      for c in np.asarray(currencies, dtype=object).ravel()], dtype=object)
+    codes = np.array(
+        ["" if coerce.is_blank(c) else str(c).strip().upper() for c in np.asarray(currencies, dtype=object).ravel()],
+        dtype=object,
+    )
     if codes.size != n:
         raise InputError(f"has {codes.size} entries, weights {n}", where=name)
     return codes
@@ -480,8 +521,9 @@ def fx_hedges(
         rec_fut = _inst.currency_future(rec, instruments)
         if rec_fut is None:
             raise InputError(
-                f"no currency future for the record currency {rec} in the catalogue; add one "
-                "to the Instruments sheet", where="record")
+                f"no currency future for the record currency {rec} in the catalogue; add one to the Instruments sheet",
+                where="record",
+            )
     nav_usd = nav_v * (rec_fut.price if rec_fut else 1.0)
     rows = []
     for c, e in pd.Series(exposures, dtype=np.float64).items():
@@ -494,23 +536,52 @@ def fx_hedges(
             legs.append((rec, rec_fut, -hedge_usd))
         for leg, fut, notional in legs:
             if fut is None:
-                rows.append({"currency": c, "leg": leg, "instrument": "", "notional_usd": notional,
-                             "contracts_unrounded": np.nan, "contracts": np.nan,
-                             "residual_usd": notional,
-                             "note": f"no {leg} future in the catalogue; add one on the Instruments sheet"})
+                rows.append(
+                    {
+                        "currency": c,
+                        "leg": leg,
+                        "instrument": "",
+                        "notional_usd": notional,
+                        "contracts_unrounded": np.nan,
+                        "contracts": np.nan,
+                        "residual_usd": notional,
+                        "note": f"no {leg} future in the catalogue; add one on the Instruments sheet",
+                    }
+                )
                 continue
             unit = fut.price * fut.multiplier
             r = round_contracts(notional, unit)
-            rows.append({"currency": c, "leg": leg, "instrument": fut.ticker, "notional_usd": notional,
-                         "contracts_unrounded": r["units"], "contracts": r["contracts"],
-                         "residual_usd": r["residual"], "note": ""})
-    return pd.DataFrame(rows, columns=["currency", "leg", "instrument", "notional_usd",
-                                       "contracts_unrounded", "contracts", "residual_usd", "note"])
+            rows.append(
+                {
+                    "currency": c,
+                    "leg": leg,
+                    "instrument": fut.ticker,
+                    "notional_usd": notional,
+                    "contracts_unrounded": r["units"],
+                    "contracts": r["contracts"],
+                    "residual_usd": r["residual"],
+                    "note": "",
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "currency",
+            "leg",
+            "instrument",
+            "notional_usd",
+            "contracts_unrounded",
+            "contracts",
+            "residual_usd",
+            "note",
+        ],
+    )
 
 
 # --------------------------------------------------------------------------- crypto
-def crypto_contracts(spot_value, price, *, ratio=1.0, beta=1.0, contract: str = "linear",
-                     contract_size=1.0, face=100.0):
+def crypto_contracts(
+    spot_value, price, *, ratio=1.0, beta=1.0, contract: str = "linear", contract_size=1.0, face=100.0
+):
     """Contracts to short against crypto spot worth ``spot_value`` (SPEC §5 crypto).
 
     linear : coin to short = h · β · V / P; contracts = coin / contract_size
@@ -576,8 +647,9 @@ class MinVarHedge:
         return asdict(self)
 
 
-def minvar_hedge(spot, hedge, *, prices: bool = True, periods_per_year: float = 252,
-                 returns: str = "simple") -> MinVarHedge:
+def minvar_hedge(
+    spot, hedge, *, prices: bool = True, periods_per_year: float = 252, returns: str = "simple"
+) -> MinVarHedge:
     """Minimum-variance hedge ratio from two price (or return) series (SPEC §5).
 
     Rows where either series is missing are dropped (pairwise). Needs at least
@@ -596,9 +668,11 @@ def minvar_hedge(spot, hedge, *, prices: bool = True, periods_per_year: float = 
     rs, rf = _complete_rows(rs, rf)
     n = rs.size
     if n < 3:
-        raise NotEnoughData(f"needs at least 3 complete return observations, found {n}"
-                            + (f" (from {s.size} price row{'' if s.size == 1 else 's'})" if prices else ""),
-                            where="spot_prices/hedge_prices")
+        raise NotEnoughData(
+            f"needs at least 3 complete return observations, found {n}"
+            + (f" (from {s.size} price row{'' if s.size == 1 else 's'})" if prices else ""),
+            where="spot_prices/hedge_prices",
+        )
     ppy = float(_check(periods_per_year, "periods_per_year", low=0, low_open=True))
     c = np.cov(rs, rf, ddof=1)
     var_s, var_f, cov = c[0, 0], c[1, 1], c[0, 1]
@@ -610,8 +684,15 @@ def minvar_hedge(spot, hedge, *, prices: bool = True, periods_per_year: float = 
     h = cov / var_f
     resid = np.sqrt(max(var_s * (1.0 - rho * rho), 0.0))
     k = np.sqrt(ppy)
-    return MinVarHedge(float(h), float(rho * rho), float(resid * k), float(rho),
-                       float(np.sqrt(var_s) * k), float(np.sqrt(var_f) * k), int(n))
+    return MinVarHedge(
+        float(h),
+        float(rho * rho),
+        float(resid * k),
+        float(rho),
+        float(np.sqrt(var_s) * k),
+        float(np.sqrt(var_f) * k),
+        int(n),
+    )
 
 
 def minvar_contracts(ratio, spot_value, contract_value):
@@ -638,8 +719,15 @@ class LeastSquaresHedge:
     observations: int
 
 
-def lsq_hedge(book, instruments, *, prices: bool = True, periods_per_year: float = 252,
-              names: list[str] | None = None, returns: str = "simple") -> LeastSquaresHedge:
+def lsq_hedge(
+    book,
+    instruments,
+    *,
+    prices: bool = True,
+    periods_per_year: float = 252,
+    names: list[str] | None = None,
+    returns: str = "simple",
+) -> LeastSquaresHedge:
     """OLS of the book's returns on the instruments' returns, with an intercept.
 
     Parameters
@@ -663,13 +751,14 @@ def lsq_hedge(book, instruments, *, prices: bool = True, periods_per_year: float
     n, k = X.shape
     if n < k + 2:
         src = f" (from {rows} price row{'' if rows == 1 else 's'})" if prices else ""
-        raise NotEnoughData(f"needs at least {k + 2} complete return observations for {k} "
-                            f"instrument(s), found {n}{src}", where="book_prices/instrument_prices")
+        raise NotEnoughData(
+            f"needs at least {k + 2} complete return observations for {k} instrument(s), found {n}{src}",
+            where="book_prices/instrument_prices",
+        )
     A = np.column_stack([np.ones(n), X])
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
     if np.linalg.matrix_rank(A) < k + 1:
-        raise InputError("instrument returns are collinear (or constant); drop one",
-                         where="instrument_prices")
+        raise InputError("instrument returns are collinear (or constant); drop one", where="instrument_prices")
     resid = y - A @ coef
     ssr = float(resid @ resid)
     sst = float(((y - y.mean()) ** 2).sum())
@@ -677,8 +766,9 @@ def lsq_hedge(book, instruments, *, prices: bool = True, periods_per_year: float
     ppy = float(_check(periods_per_year, "periods_per_year", low=0, low_open=True))
     sigma = np.sqrt(ssr / (n - k - 1)) * np.sqrt(ppy)
     labels = names or [f"instrument_{j + 1}" for j in range(k)]
-    return LeastSquaresHedge(pd.Series(coef[1:], index=labels, name="hedge ratio"),
-                             float(coef[0]), float(r2), float(sigma), int(n))
+    return LeastSquaresHedge(
+        pd.Series(coef[1:], index=labels, name="hedge ratio"), float(coef[0]), float(r2), float(sigma), int(n)
+    )
 
 
 # --------------------------------------------------------------------------- pairs

@@ -34,8 +34,9 @@ import io
 import sys
 import types
 import zipfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from lxml import etree
 
@@ -327,8 +328,7 @@ def build_addin(
     """
     if out is not None and Path(out).name != ADDIN_NAME:
         raise WorkbookError(
-            f"the add-in must be named {ADDIN_NAME}: its Refresh button runs "
-            f"'import <file stem>; <file stem>.main()'",
+            f"the add-in must be named {ADDIN_NAME}: its Refresh button runs 'import <file stem>; <file stem>.main()'",
             where=str(out),
         )
     src = Path(template) if template is not None else template_path()
@@ -373,7 +373,7 @@ def _stub_modules() -> dict[str, types.ModuleType]:
     win32com = types.ModuleType("win32com")
     client = types.ModuleType("win32com.client")
 
-    def Dispatch(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - pywin32's name
+    def Dispatch(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("no COM here: xlwings.udfs was imported off Windows for its metadata")
 
     client.Dispatch = Dispatch  # type: ignore[attr-defined]
@@ -436,7 +436,7 @@ def _vba_string(text: str) -> str:
             if run:
                 pieces.append('"' + "".join(run) + '"')
                 run = []
-            pieces.append(f"ChrW({ord(ch)})" if ch not in "\r\n\t" else "\" \"")
+            pieces.append(f"ChrW({ord(ch)})" if ch not in "\r\n\t" else '" "')
     if run or not pieces:
         pieces.append('"' + "".join(run) + '"')
     return " & ".join(pieces)
@@ -455,7 +455,7 @@ def _iter_register_lines(module: types.ModuleType) -> Iterator[str]:
         for i, a in enumerate(args):
             yield f"    d({i}) = {_vba_string(a['doc'][:255])}"
         yield (
-            f"    Application.MacroOptions Macro:=\"'\" & ThisWorkbook.Name & \"'!{xlf['name']}\", "
+            f'    Application.MacroOptions Macro:="\'" & ThisWorkbook.Name & "\'!{xlf["name"]}", '
             f"Description:={_vba_string(xlf['ret']['doc'][:255])}, "
             f"Category:={_vba_string(str(xlf['category']))}, ArgumentDescriptions:=d"
         )
@@ -477,7 +477,7 @@ def generate_bas(module: types.ModuleType | None = None) -> str:
     out.write("'do not edit. The wrappers call the Python functions in xlhedge.udfs through\n")
     out.write("'xlwings, so the workbook also needs xlwings' VBA module (xlwings.bas, e.g. from\n")
     out.write("'`xlwings quickstart NAME --standalone`) or a reference to the xlwings add-in.\n")
-    out.write("#Const App = \"Microsoft Excel\" 'Adjust when using outside of Excel\n")
+    out.write('#Const App = "Microsoft Excel" \'Adjust when using outside of Excel\n')
     book = types.SimpleNamespace(Name="xlhedge_udfs.xlsm")  # a macro workbook, not an add-in
     xu.generate_vba_wrapper(UDF_MODULE, module, out, book)
     for line in _iter_register_lines(module):
@@ -490,7 +490,7 @@ def generate_bas(module: types.ModuleType | None = None) -> str:
 
 
 def excel_platform(platform: str | None = None) -> str | None:
-    """"windows", "mac", or None where Excel does not run."""
+    """ "windows", "mac", or None where Excel does not run."""
     platform = platform or sys.platform
     if platform.startswith("win"):
         return "windows"
@@ -568,8 +568,13 @@ def configure_udf_modules(
     return changes
 
 
-def install_addin(*, interpreter: str | None = None, platform: str | None = None,
-                  installer: Any = None, workdir: str | Path | None = None) -> Path:
+def install_addin(
+    *,
+    interpreter: str | None = None,
+    platform: str | None = None,
+    installer: Any = None,
+    workdir: str | Path | None = None,
+) -> Path:
     """Build ``xlhedge.xlam`` for this machine and install it with xlwings' installer.
 
     ``installer`` defaults to ``xlwings.cli._addin_install`` (copies the file

@@ -35,8 +35,13 @@ def markdown(functions: dict[str, WorksheetFunction] | None = None) -> str:
     for wf in functions.values():
         lines.append(f"| `={signature(wf)}` | {_cell(wf.description)} |")
     for wf in functions.values():
-        lines += ["", f"**`{signature(wf)}`** — {_cell(wf.description)}", "",
-                  "| Argument | Meaning (unit, sign) |", "|---|---|"]
+        lines += [
+            "",
+            f"**`{signature(wf)}`** — {_cell(wf.description)}",
+            "",
+            "| Argument | Meaning (unit, sign) |",
+            "|---|---|",
+        ]
         for a in wf.args:
             name = f"`{_arg(wf, a.name)}`" + (" (optional)" if a.optional else "")
             lines.append(f"| {name} | {_cell(a.doc)} |")

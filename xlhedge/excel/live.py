@@ -29,13 +29,14 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
+from xlhedge.calc.bookio import FormulaCell
+from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
+from xlhedge.calc.refs import CellRange, parse_ref
 from xlhedge.engine.coerce import EXCEL_ERRORS, ExcelError
 from xlhedge.engine.errors import WorkbookError, XlhedgeError
-from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
-from xlhedge.calc.bookio import FormulaCell
-from xlhedge.calc.refs import CellRange, parse_ref
 
 __all__ = ["LiveBook", "refresh_book", "run_refresh", "main", "STATUS_SHEET"]
 
@@ -194,7 +195,9 @@ class LiveBook:
                     array = dynamic = None
                     kind = prop
                     if cell.has_array:
-                        array = self._array_of(sheet_name, cell) or self._array_by_formula(grid, i, j, r0, c0, sheet_name)
+                        array = self._array_of(sheet_name, cell) or self._array_by_formula(
+                            grid, i, j, r0, c0, sheet_name
+                        )
                         kind = "formula_array"
                     else:
                         spill = self._spill_of(sheet_name, cell)
@@ -250,8 +253,14 @@ class LiveBook:
             for j, v in enumerate(row):
                 self.overlay[(anchor.sheet, anchor.r1 + i, anchor.c1 + j)] = v
         kind, text, area = self._entered.get(
-            anchor, ("formula_array" if cell.array is not None and not cell.dynamic else
-                     ("formula2" if cell.dynamic else "formula"), "=" + cell.formula, cell.array or anchor)
+            anchor,
+            (
+                "formula_array"
+                if cell.array is not None and not cell.dynamic
+                else ("formula2" if cell.dynamic else "formula"),
+                "=" + cell.formula,
+                cell.array or anchor,
+            ),
         )
         if kind == "formula_array":
             self._range(area).formula_array = text
@@ -260,8 +269,9 @@ class LiveBook:
         else:
             self._range(anchor).formula = text
 
-    def write_input(self, rng: CellRange, values: list[list[Any]], *, note: str | None = None,
-                    style: str | None = None) -> None:
+    def write_input(
+        self, rng: CellRange, values: list[list[Any]], *, note: str | None = None, style: str | None = None
+    ) -> None:
         target = self._range(rng.resized(len(values), len(values[0]) if values else 1))
         target.value = [[_to_excel(v) for v in row] for row in values]
         self._bounds.pop(rng.sheet, None)  # the used range may have grown
@@ -430,11 +440,16 @@ def _failure_lines(exc: BaseException, now: _dt.datetime) -> list[str]:
     if isinstance(exc, XlhedgeError):
         what = str(exc)
     else:
-        what = (f"internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); "
-                "please report it with the xlwings log")
-    return [f"Refresh FAILED {now:%Y-%m-%d %H:%M:%S}", f"ERROR {what}",
-            "Nothing else was changed by this refresh. `xlhedge recompute` on the saved file "
-            "gives the same message with more detail."]
+        what = (
+            f"internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); "
+            "please report it with the xlwings log"
+        )
+    return [
+        f"Refresh FAILED {now:%Y-%m-%d %H:%M:%S}",
+        f"ERROR {what}",
+        "Nothing else was changed by this refresh. `xlhedge recompute` on the saved file "
+        "gives the same message with more detail.",
+    ]
 
 
 def refresh_book(book: Any = None, options: RecomputeOptions | None = None) -> RecomputeReport | None:

@@ -9,7 +9,21 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine.budget import BUCKET_LABELS, BUCKETS, BUDGET_RATE, DEFAULT_SPLITS, REGIMES, VOL_INDEXES, as_date, bucket_regimes, budget_status, deployment, deployment_curve, hedge_budget, normalise_bucket
+from xlhedge.engine.budget import (
+    BUCKET_LABELS,
+    BUCKETS,
+    BUDGET_RATE,
+    DEFAULT_SPLITS,
+    REGIMES,
+    VOL_INDEXES,
+    as_date,
+    bucket_regimes,
+    budget_status,
+    deployment,
+    deployment_curve,
+    hedge_budget,
+    normalise_bucket,
+)
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.regimes import vol_regime
 from xlhedge.functions.registry import worksheet_function
@@ -54,8 +68,12 @@ def splits_table(splits: Any) -> pd.DataFrame:
     header = [str(h).strip().lower() if not coerce.is_blank(h) else "" for h in g[0, 1:]]
     rows = [r for r in g[1:] if not coerce.is_blank(r[0])]
     labels = [normalise_bucket(r[0], where="splits") for r in rows]
-    vals = coerce.to_float(np.array([r[1:] for r in rows], dtype=object), "splits", blank=np.nan,
-                           place=lambda i, j: f"{BUCKET_LABELS[labels[i]]} / {header[j] or f'column {j + 2}'}")
+    vals = coerce.to_float(
+        np.array([r[1:] for r in rows], dtype=object),
+        "splits",
+        blank=np.nan,
+        place=lambda i, j: f"{BUCKET_LABELS[labels[i]]} / {header[j] or f'column {j + 2}'}",
+    )
     return pd.DataFrame(vals, index=labels, columns=header)
 
 
@@ -99,7 +117,7 @@ def _today(today: Any) -> Any:
         "nav": "NAV in the currency of record (> 0).",
         "rate": _RATE_DOC,
         "regime": "low, normal or high (default normal), or a VIX level: < 18 low, 18–28 normal, > 28 high; "
-                  "or two columns index | level (VIX, MOVE, DVOL, CVIX): each bucket takes its own index's regime.",
+        "or two columns index | level (VIX, MOVE, DVOL, CVIX): each bucket takes its own index's regime.",
         "splits": _SPLITS_DOC,
     },
     ranges=("splits",),
@@ -123,11 +141,18 @@ def HEDGE_BUDGET(nav: Any, rate: Any = None, regime: Any = None, splits: Any = N
     },
     ranges=("ledger", "splits"),
 )
-def BUDGET_STATUS(nav: Any, rate: Any = None, regime: Any = None, ledger: Any = None,
-                  today: Any = None, splits: Any = None) -> list[list[Any]]:
+def BUDGET_STATUS(
+    nav: Any, rate: Any = None, regime: Any = None, ledger: Any = None, today: Any = None, splits: Any = None
+) -> list[list[Any]]:
     """Five rows: [bucket, share of budget, budget, spent YTD, remaining, used (spent / budget)]."""
-    st = budget_status(coerce.scalar(nav, "nav"), _rate(rate), _regime(regime),
-                       None if coerce.is_omitted(ledger) else ledger, _today(today), splits=splits_table(splits))
+    st = budget_status(
+        coerce.scalar(nav, "nav"),
+        _rate(rate),
+        _regime(regime),
+        None if coerce.is_omitted(ledger) else ledger,
+        _today(today),
+        splits=splits_table(splits),
+    )
     return st[["label", "fraction", "budget", "spent", "remaining", "used"]].to_numpy(dtype=object).tolist()
 
 
@@ -144,16 +169,33 @@ def BUDGET_STATUS(nav: Any, rate: Any = None, regime: Any = None, ledger: Any = 
     },
     ranges=("vol_levels", "ledger", "splits"),
 )
-def HEDGE_DEPLOYMENT(nav: Any, rate: Any = None, vol_levels: Any = None, ledger: Any = None,
-                     today: Any = None, splits: Any = None) -> list[list[Any]]:
+def HEDGE_DEPLOYMENT(
+    nav: Any, rate: Any = None, vol_levels: Any = None, ledger: Any = None, today: Any = None, splits: Any = None
+) -> list[list[Any]]:
     """Five rows: [bucket, vol index, level, regime, budget, spent, remaining, action,
     deploy now, rebalance cash change] (currency amounts)."""
     if coerce.is_omitted(vol_levels):
         raise InputError("is required: the current VIX level (or a table of index levels)", where="vol_levels")
-    d = deployment(coerce.scalar(nav, "nav"), _rate(rate), vol_levels_arg(vol_levels),
-                   None if coerce.is_omitted(ledger) else ledger, _today(today), splits=splits_table(splits))
-    cols = ["label", "vol_index", "level", "regime", "budget", "spent", "remaining", "action",
-            "deploy_now", "rebalance_change"]
+    d = deployment(
+        coerce.scalar(nav, "nav"),
+        _rate(rate),
+        vol_levels_arg(vol_levels),
+        None if coerce.is_omitted(ledger) else ledger,
+        _today(today),
+        splits=splits_table(splits),
+    )
+    cols = [
+        "label",
+        "vol_index",
+        "level",
+        "regime",
+        "budget",
+        "spent",
+        "remaining",
+        "action",
+        "deploy_now",
+        "rebalance_change",
+    ]
     return d[cols].to_numpy(dtype=object).tolist()
 
 
@@ -169,5 +211,12 @@ def HEDGE_DEPLOYMENT_CURVE(vix_levels: Any = None) -> list[list[Any]]:
     return c.to_numpy(dtype=object).tolist()
 
 
-__all__ = ["HEDGE_BUDGET", "BUDGET_STATUS", "HEDGE_DEPLOYMENT", "HEDGE_DEPLOYMENT_CURVE",
-           "splits_table", "vol_levels_arg", "BUCKETS"]
+__all__ = [
+    "HEDGE_BUDGET",
+    "BUDGET_STATUS",
+    "HEDGE_DEPLOYMENT",
+    "HEDGE_DEPLOYMENT_CURVE",
+    "splits_table",
+    "vol_levels_arg",
+    "BUCKETS",
+]

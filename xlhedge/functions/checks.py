@@ -27,12 +27,19 @@ __all__ = ["HEDGE_CHECKS", "REBALANCE", "settings_arg", "tolerances_arg", "check
 NO_FINDINGS = ["", "", "No findings.", "", ""]
 
 _SETTINGS = {
-    "nav": "nav", "nav currency of record": "nav",
-    "currency of record": "record_currency", "record currency": "record_currency",
-    "as of": "last_decomposition", "as of last decomposition date": "last_decomposition",
-    "last decomposition": "last_decomposition", "last decomposition date": "last_decomposition",
+    "nav": "nav",
+    "nav currency of record": "nav",
+    "currency of record": "record_currency",
+    "record currency": "record_currency",
+    "as of": "last_decomposition",
+    "as of last decomposition date": "last_decomposition",
+    "last decomposition": "last_decomposition",
+    "last decomposition date": "last_decomposition",
     "last decomposed": "last_decomposition",
-    "today": "today", "today blank run date": "today", "check date": "today", "date": "today",
+    "today": "today",
+    "today blank run date": "today",
+    "check date": "today",
+    "date": "today",
     **{k.lower(): k for k in VOL_INDEXES},
 }
 
@@ -57,7 +64,8 @@ def settings_arg(settings: Any) -> dict[str, Any]:
         if key is None:
             raise InputError(
                 f"has an unknown label {lab!r}; expected NAV, Currency of record, Last decomposition, "
-                f"Today, {', '.join(VOL_INDEXES)}", where="settings",
+                f"Today, {', '.join(VOL_INDEXES)}",
+                where="settings",
             )
         if coerce.is_blank(val):
             continue
@@ -91,8 +99,9 @@ def _opt(x: Any) -> Any:
     return None if coerce.is_omitted(x) else x
 
 
-def checks_from_ranges(positions: Any, betas: Any, settings: Any = None, ledger: Any = None,
-                       tolerances: Any = None, **overrides: Any) -> list[Finding]:
+def checks_from_ranges(
+    positions: Any, betas: Any, settings: Any = None, ledger: Any = None, tolerances: Any = None, **overrides: Any
+) -> list[Finding]:
     """The findings for worksheet-shaped inputs: HEDGE_CHECKS and ``xlhedge check`` both call this.
 
     ``overrides`` replace settings (e.g. ``today=``) and are passed to :func:`run_checks`.
@@ -106,28 +115,35 @@ def checks_from_ranges(positions: Any, betas: Any, settings: Any = None, ledger:
     "Common hedging mistakes in the book (SPEC §9): code, severity, message, positions, fix.",
     docs={
         "positions": "Book rows with labels in the first column, one column per position "
-                     "(Ticker, Asset class, Currency, Is hedge, FX decision, ..., Weight as a fraction of NAV).",
+        "(Ticker, Asset class, Currency, Is hedge, FX decision, ..., Weight as a fraction of NAV).",
         "betas": "Factor rows with labels in the first column, one column per position (blank = 0).",
         "settings": "Two columns label | value: NAV, Currency of record, Last decomposition, Today, VIX, MOVE, DVOL, CVIX.",
         "ledger": "Protection ledger with a header row: Date, Instrument, Bucket, Premium, Vol index, Vol level.",
         "tolerances": "Optional two columns label | value overriding the default tolerances.",
         "rows": "Pad with blank rows to this many (fits a fixed array range); optional. "
-                "Findings beyond it are summed up in the last row.",
+        "Findings beyond it are summed up in the last row.",
     },
     ranges=("positions", "betas", "settings", "ledger", "tolerances"),
 )
-def HEDGE_CHECKS(positions: Any, betas: Any, settings: Any = None, ledger: Any = None,
-                 tolerances: Any = None, rows: Any = None) -> list[list[Any]]:
+def HEDGE_CHECKS(
+    positions: Any, betas: Any, settings: Any = None, ledger: Any = None, tolerances: Any = None, rows: Any = None
+) -> list[list[Any]]:
     """One row per finding, errors first: [code, severity, message, positions, fix]."""
     found = checks_from_ranges(positions, betas, settings, ledger, tolerances)
     out = [f.as_row() for f in found] or [list(NO_FINDINGS)]
     n = _rows(rows)
     if n is not None and len(out) > n:
-        more = out[n - 1:]
+        more = out[n - 1 :]
         errors = sum(1 for r in more if r[1] == "error")
-        out = out[: n - 1] + [["MORE", "error" if errors else more[0][1],
-                               f"{len(more)} more findings ({errors} errors): enlarge the range or run xlhedge check.",
-                               "", ""]]
+        out = out[: n - 1] + [
+            [
+                "MORE",
+                "error" if errors else more[0][1],
+                f"{len(more)} more findings ({errors} errors): enlarge the range or run xlhedge check.",
+                "",
+                "",
+            ]
+        ]
     return _pad(out, n)
 
 
@@ -152,30 +168,50 @@ def _pad(out: list[list[Any]], n: int | None) -> list[list[Any]]:
         "nav": "NAV in the currency of record (> 0).",
         "tolerance_pp": "Drift in percentage points beyond which a factor is flagged (default 10).",
         "targets": "Optional two columns factor | target ratio (0–1), overriding the hedges' own targets "
-                   "(a blank target keeps the hedges' own).",
+        "(a blank target keeps the hedges' own).",
         "rows": "Pad with blank rows to this many (fits a fixed array range); optional.",
     },
     ranges=("positions", "betas", "targets"),
 )
-def REBALANCE(positions: Any, betas: Any, nav: Any, tolerance_pp: Any = None, targets: Any = None,
-              rows: Any = None) -> list[list[Any]]:
+def REBALANCE(
+    positions: Any, betas: Any, nav: Any, tolerance_pp: Any = None, targets: Any = None, rows: Any = None
+) -> list[list[Any]]:
     """Rows: [factor, exposure, hedge, ratio, target, drift pp, flag, instrument, side,
     contracts, notional change, ratio after]; flag is REBALANCE beyond tolerance, ok within it."""
     tol = coerce.scalar(tolerance_pp, "tolerance_pp", default=DRIFT_TOLERANCE_PP, minimum=0.0)
     tg = None
     if _opt(targets) is not None:
-        tg = {factor_key(k): coerce.scalar(v, f"target of {k}", minimum=0.0)
-              for k, v in _pairs(targets, "targets") if not coerce.is_blank(v)}
-    r = rebalance(positions, betas, nav=coerce.scalar(nav, "nav", minimum=0.0, strict_min=True),
-                  tolerance_pp=tol, targets=tg)
+        tg = {
+            factor_key(k): coerce.scalar(v, f"target of {k}", minimum=0.0)
+            for k, v in _pairs(targets, "targets")
+            if not coerce.is_blank(v)
+        }
+    r = rebalance(
+        positions, betas, nav=coerce.scalar(nav, "nav", minimum=0.0, strict_min=True), tolerance_pp=tol, targets=tg
+    )
     out = []
     for f, x in r.iterrows():
         flag = "" if math.isnan(x["drift_pp"]) else ("REBALANCE" if x["flag"] else "ok")
-        out.append([factor_name(f), x["exposure"], x["hedge"], x["ratio"], x["target"], x["drift_pp"], flag,
-                     x["instrument"], x["side"], x["contracts"], x["notional_change"], x["ratio_after"]])
+        out.append(
+            [
+                factor_name(f),
+                x["exposure"],
+                x["hedge"],
+                x["ratio"],
+                x["target"],
+                x["drift_pp"],
+                flag,
+                x["instrument"],
+                x["side"],
+                x["contracts"],
+                x["notional_change"],
+                x["ratio_after"],
+            ]
+        )
     n = _rows(rows)
     out = out or [["No hedges or targets", *([None] * 11)]]
     if n is not None and len(out) > n:
-        raise InputError(f"the book has {len(out)} hedged factors, more than the {n} rows given; enlarge the range",
-                         where="rows")
+        raise InputError(
+            f"the book has {len(out)} hedged factors, more than the {n} rows given; enlarge the range", where="rows"
+        )
     return _pad(out, n)

@@ -27,11 +27,21 @@ import pandas as pd
 
 from xlhedge.engine import coerce
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.estimation import ADJUSTED_BETA as ADJUSTED_BETA_DEFAULTS, ESTIMATION_DEFAULTS, METHODS, REGIME_CHOICES, adjusted_beta, beta_stats, correlation_matrix, regime_correlation, rolling_beta, rolling_correlation
+from xlhedge.engine.estimation import ADJUSTED_BETA as ADJUSTED_BETA_DEFAULTS
+from xlhedge.engine.estimation import (
+    ESTIMATION_DEFAULTS,
+    METHODS,
+    REGIME_CHOICES,
+    adjusted_beta,
+    beta_stats,
+    correlation_matrix,
+    regime_correlation,
+    rolling_beta,
+    rolling_correlation,
+)
 from xlhedge.engine.prices import DATE_COLUMN_NAMES, RETURN_KINDS
 from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, classify, thresholds_for
 from xlhedge.functions.registry import worksheet_function
-
 
 
 @dataclass
@@ -118,13 +128,12 @@ def parse_prices(x: Any, name: str) -> PriceRange:
         g, col0 = g[~empty], col0[~empty]  # rows with neither a date nor a price
         for i, v in enumerate(col0):
             if coerce.is_blank(v):
-                raise InputError(f"row {int(np.nonzero(~empty)[0][i]) + 1 + header} has prices but no date",
-                                 where=name)
+                raise InputError(f"row {int(np.nonzero(~empty)[0][i]) + 1 + header} has prices but no date", where=name)
             if not (_is_date(v) or isinstance(v, (int, float)) and not isinstance(v, bool)):
                 raise InputError(f"expected a date in row {i + 1 + header}, found {v!r}", where=name)
-        dates = pd.DatetimeIndex([
-            pd.Timestamp(v) if _is_date(v) else pd.Timestamp(coerce.serial_to_datetime(float(v))) for v in col0
-        ])
+        dates = pd.DatetimeIndex(
+            [pd.Timestamp(v) if _is_date(v) else pd.Timestamp(coerce.serial_to_datetime(float(v))) for v in col0]
+        )
         g = g[:, 1:]
         if labels is not None:
             labels = labels[1:]
@@ -139,8 +148,9 @@ def parse_prices(x: Any, name: str) -> PriceRange:
         bad = vals <= 0
     if bad.any():
         i, j = (int(k[0]) for k in np.nonzero(bad))
-        raise InputError(f"has a zero or negative price ({vals[i, j]:g}); prices must be > 0",
-                         where=f"{name} {place(i, j)}")
+        raise InputError(
+            f"has a zero or negative price ({vals[i, j]:g}); prices must be > 0", where=f"{name} {place(i, j)}"
+        )
     rev = False
     if dates is not None and len(dates) > 1:
         step = np.diff(dates.asi8)
@@ -186,8 +196,8 @@ def _pair_frames(asset: PriceRange, bench: PriceRange) -> tuple[pd.DataFrame, pd
         # one range dated, the other not: match by row
         if len(a) != len(b):
             raise InputError(
-                f"has {len(b)} rows of prices, asset_prices {len(a)}; give both a date column "
-                "to match them by date", where="benchmark_prices",
+                f"has {len(b)} rows of prices, asset_prices {len(a)}; give both a date column to match them by date",
+                where="benchmark_prices",
             )
         b = pd.Series(b.to_numpy(), index=a.index, name=b.name)
     elif asset.dates is None and len(a) != len(b) and asset.raw_rows == bench.raw_rows:
@@ -197,8 +207,8 @@ def _pair_frames(asset: PriceRange, bench: PriceRange) -> tuple[pd.DataFrame, pd
         b = _pad(b.to_frame(), n).iloc[:, 0] if len(b) < n else b
     elif asset.dates is None and len(a) != len(b):
         raise InputError(
-            f"has {len(b)} rows of prices, asset_prices {len(a)}; give both a date column "
-            "to match them by date", where="benchmark_prices",
+            f"has {len(b)} rows of prices, asset_prices {len(a)}; give both a date column to match them by date",
+            where="benchmark_prices",
         )
     return a, b
 
@@ -260,13 +270,20 @@ _BENCH_DOC = (
     },
     ranges=("asset_prices", "benchmark_prices"),
 )
-def BETA(asset_prices: Any, benchmark_prices: Any, window: Any = None, method: Any = "ols",
-         lam: Any = ESTIMATION_DEFAULTS["lam"], returns: Any = "simple") -> Any:
+def BETA(
+    asset_prices: Any,
+    benchmark_prices: Any,
+    window: Any = None,
+    method: Any = "ols",
+    lam: Any = ESTIMATION_DEFAULTS["lam"],
+    returns: Any = "simple",
+) -> Any:
     """Beta (unitless: asset return per unit benchmark return) over the last ``window`` returns."""
     m = coerce.choice(method, "method", METHODS, default="ols")
     a, b = _pair_frames(parse_prices(asset_prices, "asset_prices"), parse_prices(benchmark_prices, "benchmark_prices"))
-    st = beta_stats(a, b, _window(window), kind=_kind(returns),
-                    lam=coerce.scalar(lam, "lam", default=ESTIMATION_DEFAULTS["lam"]))
+    st = beta_stats(
+        a, b, _window(window), kind=_kind(returns), lam=coerce.scalar(lam, "lam", default=ESTIMATION_DEFAULTS["lam"])
+    )
     return _row(st["beta" if m == "ols" else "ewma_beta"].to_numpy())
 
 
@@ -281,7 +298,9 @@ def BETA(asset_prices: Any, benchmark_prices: Any, window: Any = None, method: A
     },
     ranges=("asset_prices", "benchmark_prices"),
 )
-def EWMA_BETA(asset_prices: Any, benchmark_prices: Any, lam: Any = ESTIMATION_DEFAULTS["lam"], window: Any = None) -> Any:
+def EWMA_BETA(
+    asset_prices: Any, benchmark_prices: Any, lam: Any = ESTIMATION_DEFAULTS["lam"], window: Any = None
+) -> Any:
     return BETA(asset_prices, benchmark_prices, window, "ewma", lam)
 
 
@@ -313,8 +332,9 @@ def BETA_STATS(asset_prices: Any, benchmark_prices: Any, window: Any = None, ret
     },
     ranges=("beta",),
 )
-def ADJUSTED_BETA(beta: Any, weight: Any = ADJUSTED_BETA_DEFAULTS["weight"],
-                  prior: Any = ADJUSTED_BETA_DEFAULTS["prior"]) -> Any:
+def ADJUSTED_BETA(
+    beta: Any, weight: Any = ADJUSTED_BETA_DEFAULTS["weight"], prior: Any = ADJUSTED_BETA_DEFAULTS["prior"]
+) -> Any:
     b = coerce.to_float(beta, "beta", blank=np.nan)
     w = coerce.scalar(weight, "weight", default=ADJUSTED_BETA_DEFAULTS["weight"], minimum=0, maximum=1)
     p = coerce.scalar(prior, "prior", default=ADJUSTED_BETA_DEFAULTS["prior"])
@@ -335,7 +355,7 @@ def _rolling_cells(fn: Any, asset_prices: Any, benchmark_prices: Any, window: An
         res = res[::-1]
     cells = np.where(np.isnan(res), None, res).astype(object).tolist()
     if ar.header:
-        labels = (ar.labels or [""] * res.shape[1])
+        labels = ar.labels or [""] * res.shape[1]
         cells.insert(0, list(labels))
     return cells
 
@@ -367,7 +387,9 @@ def ROLLING_BETA(asset_prices: Any, benchmark_prices: Any, window: Any, returns:
     },
     ranges=("asset_prices", "benchmark_prices"),
 )
-def ROLLING_CORRELATION(asset_prices: Any, benchmark_prices: Any, window: Any, returns: Any = "simple") -> list[list[Any]]:
+def ROLLING_CORRELATION(
+    asset_prices: Any, benchmark_prices: Any, window: Any, returns: Any = "simple"
+) -> list[list[Any]]:
     return _rolling_cells(rolling_correlation, asset_prices, benchmark_prices, window, returns)
 
 
@@ -417,17 +439,18 @@ def CORRELATION(prices_a: Any, prices_b: Any, window: Any = None) -> float:
             "from the market series' 21-day realised-vol percentile instead."
         ),
         "regime": 'Which days: "normal" (low ≤ level ≤ high), "stress" (> high), "low" (< low), '
-                  '"calm" (not stress) or "all".',
+        '"calm" (not stress) or "all".',
         "low": "Lower threshold, index points (default 18, VIX). Boundary values are normal.",
         "high": "Upper threshold, index points (default 28, VIX). Boundary values are normal.",
         "adjusted": "FALSE (default): raw correlations. TRUE: Forbes–Rigobon ρ/√(1+δ(1−ρ²)), "
-                    "δ = σ²_regime/σ²_normal − 1 of the market series.",
+        "δ = σ²_regime/σ²_normal − 1 of the market series.",
         "market": "Column number (1 = first price column) of the market series, default 1.",
     },
     ranges=("prices", "vol_index"),
 )
-def REGIME_CORRELATION(prices: Any, vol_index: Any, regime: Any, low: Any = 18.0, high: Any = 28.0,
-                       adjusted: Any = False, market: Any = 1) -> np.ndarray:
+def REGIME_CORRELATION(
+    prices: Any, vol_index: Any, regime: Any, low: Any = 18.0, high: Any = 28.0, adjusted: Any = False, market: Any = 1
+) -> np.ndarray:
     reg = coerce.choice(regime, "regime", REGIME_CHOICES)
     lo = coerce.scalar(low, "low", default=18.0)
     hi = coerce.scalar(high, "high", default=28.0)
@@ -455,7 +478,8 @@ def REGIME_CORRELATION(prices: Any, vol_index: Any, regime: Any, low: Any = 18.0
             if vr.values.shape[0] != df.shape[0]:
                 raise InputError(
                     f"has {vr.values.shape[0]} levels for {df.shape[0]} rows of prices; one level per row, "
-                    "or give both a date column", where="vol_index",
+                    "or give both a date column",
+                    where="vol_index",
                 )
             v = vr.values[:, 0]
     rc = regime_correlation(df, v, low=lo, high=hi, regimes=(reg,), market=int(mk) - 1, kind="simple")
@@ -503,8 +527,9 @@ def VOL_REGIME(level: Any, index: Any = "VIX", low: Any = None, high: Any = None
     },
     ranges=("history", "reference"),
 )
-def CALIBRATE_THRESHOLDS(history: Any, reference: Any = None, reference_low: Any = 18.0,
-                         reference_high: Any = 28.0) -> np.ndarray:
+def CALIBRATE_THRESHOLDS(
+    history: Any, reference: Any = None, reference_low: Any = 18.0, reference_high: Any = 28.0
+) -> np.ndarray:
     h = coerce.to_float(history, "history", blank=np.nan).ravel()
     ref = None
     if reference is not None:
@@ -512,9 +537,12 @@ def CALIBRATE_THRESHOLDS(history: Any, reference: Any = None, reference_low: Any
         if not (rg.size == 1 and coerce.is_blank(rg[0, 0])):
             ref = coerce.to_float(rg, "reference", blank=np.nan).ravel()
     t = calibrate_thresholds(
-        h, reference=ref,
-        reference_thresholds=(coerce.scalar(reference_low, "reference_low", default=18.0),
-                              coerce.scalar(reference_high, "reference_high", default=28.0)),
+        h,
+        reference=ref,
+        reference_thresholds=(
+            coerce.scalar(reference_low, "reference_low", default=18.0),
+            coerce.scalar(reference_high, "reference_high", default=28.0),
+        ),
     )
     return np.array([[t.low, t.high]])
 

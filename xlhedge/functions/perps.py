@@ -43,8 +43,9 @@ def LINEAR_PNL(qty: Any, entry: Any, exit: Any) -> Any:
 )
 def INVERSE_PNL(contracts: Any, face: Any, entry: Any, exit: Any) -> Any:
     """PnL in coin; multiply by the exit price for USD."""
-    n, v, p0, p1 = broadcast(contracts=num(contracts, "contracts"), face=num(face, "face"),
-                             entry=num(entry, "entry"), exit=num(exit, "exit"))
+    n, v, p0, p1 = broadcast(
+        contracts=num(contracts, "contracts"), face=num(face, "face"), entry=num(entry, "entry"), exit=num(exit, "exit")
+    )
     return result(perps.inverse_pnl(n, v, p0, p1))
 
 
@@ -62,8 +63,11 @@ def INVERSE_PNL(contracts: Any, face: Any, entry: Any, exit: Any) -> Any:
 def PERP_FUNDING(position_value: Any, rate: Any, periods: Any = 1, side: Any = "short") -> Any:
     """|value| × rate × periods, signed as received by ``side``."""
     s = coerce.choice(side, "side", perps.SIDES, default="short")
-    v, r, k = broadcast(position_value=num(position_value, "position_value"), rate=num(rate, "rate"),
-                        periods=num(periods, "periods", 1.0))
+    v, r, k = broadcast(
+        position_value=num(position_value, "position_value"),
+        rate=num(rate, "rate"),
+        periods=num(periods, "periods", 1.0),
+    )
     return result(perps.funding_payment(v, r, k, s))
 
 
@@ -91,8 +95,7 @@ class _NoLiquidation(XlhedgeError):
 
 @worksheet_function(
     "LIQ_PRICE",
-    "Isolated-margin liquidation price, exchanges' simplified form: no added margin, fees or "
-    "tiers (SPEC §6).",
+    "Isolated-margin liquidation price, exchanges' simplified form: no added margin, fees or tiers (SPEC §6).",
     docs={
         "entry": "Entry price (> 0).",
         "leverage": "Leverage L (> 0).",
@@ -115,7 +118,9 @@ def LIQ_PRICE(entry: Any, leverage: Any, side: Any, mmr: Any = 0.005, contract: 
     if price.size == 1 and (np.isinf(price).any() or (s == "long" and (price <= 0).any())):
         raise _NoLiquidation(
             f"{'an' if c == 'inverse' else 'a'} {c} {s} at leverage {float(lev.ravel()[0]):g} with mmr {m:g} is never liquidated "
-            "under the simplified formula", where="leverage")
+            "under the simplified formula",
+            where="leverage",
+        )
     price = np.where(np.isinf(price), np.nan, price)  # in a range: blank = never
     return result(price)
 
@@ -133,8 +138,7 @@ def LIQ_DISTANCE(entry: Any, liq_price: Any, daily_vol: Any = None) -> list[list
     """[liq/entry − 1, |distance| / daily σ (blank without a vol)]."""
     p0 = coerce.scalar(entry, "entry", minimum=0, strict_min=True)
     liq = coerce.scalar(liq_price, "liq_price", minimum=0, strict_min=True)
-    vol = None if is_omitted(daily_vol) else coerce.scalar(daily_vol, "daily_vol", minimum=0,
-                                                          strict_min=True)
+    vol = None if is_omitted(daily_vol) else coerce.scalar(daily_vol, "daily_vol", minimum=0, strict_min=True)
     pct, sig = perps.liquidation_distance(p0, liq, vol)
     return [[float(pct), None if np.isnan(sig) else float(sig)]]
 

@@ -21,8 +21,9 @@ import inspect
 import logging
 import math
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,9 +123,7 @@ def worksheet_function(
         extra = set(docs) - {a.name for a in args}
         if extra:
             raise TypeError(f"{upper}: docs for unknown arguments {sorted(extra)}")
-        _REGISTRY[upper] = WorksheetFunction(
-            upper, impl, description, tuple(args), category, frozenset(ranges)
-        )
+        _REGISTRY[upper] = WorksheetFunction(upper, impl, description, tuple(args), category, frozenset(ranges))
         return impl
 
     return register

@@ -22,10 +22,10 @@ _OUTPUTS = ("table", "net", "spot", "hedge", "funding", "hedge_coin")
     "Factor-shock P&L per factor and total, one column per book (SPEC §7).",
     docs={
         "exposures": "Factor exposures E_f (NAV fractions), one row per factor in the core order "
-                     "(equity, duration, usd, commodity, crypto, vol) or with a first column of "
-                     "factor names; several columns = several books (unhedged, hedged).",
+        "(equity, duration, usd, commodity, crypto, vol) or with a first column of "
+        "factor names; several columns = several books (unhedged, hedged).",
         "shocks": "One shock per factor row: equity/usd/commodity/crypto as decimal moves "
-                  "(−0.10), duration in bp of yield (+25), vol in points (+10).",
+        "(−0.10), duration in bp of yield (+25), vol in points (+10).",
         "nav": "NAV in the currency of record (> 0).",
     },
     ranges=("exposures", "shocks"),
@@ -43,8 +43,10 @@ def SCENARIO_PNL(exposures: Any, shocks: Any, nav: Any) -> np.ndarray:
     k = e.shape[0]
     if labels is None:
         if k > len(CORE_FACTORS):
-            raise InputError(f"has {k} rows without factor names; label the rows beyond the "
-                             f"{len(CORE_FACTORS)} core factors", where="exposures")
+            raise InputError(
+                f"has {k} rows without factor names; label the rows beyond the {len(CORE_FACTORS)} core factors",
+                where="exposures",
+            )
         labels = list(CORE_FACTORS[:k])
     s = num(shocks, "shocks").ravel()
     if s.size != k:
@@ -70,8 +72,9 @@ def REGIME_MOVE(spx_move: Any, spx_vol: Any, vols: Any, correlations: Any, per_u
     """One factor shock per row, in that factor's shock unit."""
     s = coerce.scalar(spx_move, "spx_move")
     sv = coerce.scalar(spx_vol, "spx_vol", minimum=0, strict_min=True)
-    v, r, u = broadcast(vols=num(vols, "vols"), correlations=num(correlations, "correlations"),
-                        per_unit=num(per_unit, "per_unit", 1.0))
+    v, r, u = broadcast(
+        vols=num(vols, "vols"), correlations=num(correlations, "correlations"), per_unit=num(per_unit, "per_unit", 1.0)
+    )
     if (v <= 0).any():
         raise InputError(f"must be > 0, got {v[v <= 0][0]:g}", where="vols")
     if (np.abs(r) > 1).any():
@@ -88,20 +91,29 @@ def REGIME_MOVE(spx_move: Any, spx_vol: Any, vols: Any, correlations: Any, per_u
         "ratios": "Hedge ratios in [0, 1], a row or column (0.5 = short half).",
         "moves": "Price moves, decimals > −1 (−0.2 = −20%), a row or column.",
         "contract": "linear (default: short ratio × qty coin) or inverse (short ratio×qty×price/face "
-                    "contracts, coin PnL at the exit price).",
+        "contracts, coin PnL at the exit price).",
         "funding_rate": "Funding rate per period, decimal; > 0 = the short hedge receives (default 0).",
         "days": "Horizon in days for funding (default 0).",
         "periods_per_day": "Funding periods per day (default 3).",
         "face": "USD face per inverse contract (default 100).",
         "output": "table (default: rows ratio × move, columns ratio, move, spot, hedge, funding, "
-                  "net) or net / spot / hedge / funding / hedge_coin (grid: rows ratios, columns "
-                  "moves; hedge_coin = inverse hedge PnL in coin).",
+        "net) or net / spot / hedge / funding / hedge_coin (grid: rows ratios, columns "
+        "moves; hedge_coin = inverse hedge PnL in coin).",
     },
     ranges=("ratios", "moves"),
 )
-def HEDGE_OUTCOMES(spot_qty: Any, price: Any, ratios: Any, moves: Any, contract: Any = "linear",
-                   funding_rate: Any = 0.0, days: Any = 0.0, periods_per_day: Any = 3,
-                   face: Any = 100.0, output: Any = "table") -> np.ndarray:
+def HEDGE_OUTCOMES(
+    spot_qty: Any,
+    price: Any,
+    ratios: Any,
+    moves: Any,
+    contract: Any = "linear",
+    funding_rate: Any = 0.0,
+    days: Any = 0.0,
+    periods_per_day: Any = 3,
+    face: Any = 100.0,
+    output: Any = "table",
+) -> np.ndarray:
     """5 BTC at 60,000, ratio 0.5, move −0.2 → spot −60,000, hedge +30,000, net −30,000."""
     c = coerce.choice(contract, "contract", CONTRACTS, default="linear")
     out = coerce.choice(output, "output", _OUTPUTS, default="table")
@@ -114,8 +126,7 @@ def HEDGE_OUTCOMES(spot_qty: Any, price: Any, ratios: Any, moves: Any, contract:
     d = coerce.scalar(days, "days", default=0.0, minimum=0)
     ppd = coerce.scalar(periods_per_day, "periods_per_day", default=3, minimum=0, strict_min=True)
     fv = coerce.scalar(face, "face", default=100.0, minimum=0, strict_min=True)
-    t = scenarios.hedge_outcomes(q, p, r, m, contract=c, funding_rate=fr, days=d,
-                                 periods_per_day=ppd, face=fv)
+    t = scenarios.hedge_outcomes(q, p, r, m, contract=c, funding_rate=fr, days=d, periods_per_day=ppd, face=fv)
     if out == "hedge_coin" and c != "inverse":
         raise InputError("hedge_coin needs contract inverse", where="output")
     if out == "table":

@@ -14,9 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from xlhedge.engine import coerce
+from xlhedge.engine import coerce, sizing
 from xlhedge.engine import instruments as _inst
-from xlhedge.engine import sizing
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.options import put_delta, put_price
 from xlhedge.functions.registry import worksheet_function
@@ -40,7 +39,11 @@ def num(x: Any, name: str, default: float | None = None) -> np.ndarray:
     a = coerce.to_float(x, name, blank=np.nan)
     if np.isnan(a).any():
         i, j = (int(k[0]) for k in np.nonzero(np.isnan(a)))
-        place = f"item {j + 1}" if a.shape[0] == 1 else (f"item {i + 1}" if a.shape[1] == 1 else f"row {i + 1}, column {j + 1}")
+        place = (
+            f"item {j + 1}"
+            if a.shape[0] == 1
+            else (f"item {i + 1}" if a.shape[1] == 1 else f"row {i + 1}, column {j + 1}")
+        )
         raise InputError(f"{place} is blank; expected a number", where=name)
     return a
 
@@ -51,8 +54,7 @@ def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
     except ValueError:
         desc = ", ".join(f"{k} {a.shape[0]}×{a.shape[1]}" for k, a in arrays.items() if a.size > 1)
-        raise InputError(f"ranges of different shapes cannot be combined: {desc}",
-                         where="arguments") from None
+        raise InputError(f"ranges of different shapes cannot be combined: {desc}", where="arguments") from None
     return [np.broadcast_to(a, shape) for a in arrays.values()]
 
 
@@ -77,8 +79,9 @@ def result(a: Any) -> Any:
 )
 def HEDGE_NOTIONAL(exposure: Any, nav: Any, ratio: Any = 1.0, target: Any = 0.0, alpha: Any = 0.0) -> Any:
     """Negative = sell (the book is longer than the target). E 0.92, NAV 100,000, h 0.5 → −46,000."""
-    e, h, t = broadcast(exposure=num(exposure, "exposure"), ratio=num(ratio, "ratio", 1.0),
-                        target=num(target, "target", 0.0))
+    e, h, t = broadcast(
+        exposure=num(exposure, "exposure"), ratio=num(ratio, "ratio", 1.0), target=num(target, "target", 0.0)
+    )
     n = coerce.scalar(nav, "nav", minimum=0, strict_min=True)
     a = coerce.scalar(alpha, "alpha", default=0.0, minimum=0, maximum=1, strict_max=True)
     return result(sizing.hedge_notional(e, n, h, t, a))
@@ -97,8 +100,12 @@ def HEDGE_NOTIONAL(exposure: Any, nav: Any, ratio: Any = 1.0, target: Any = 0.0,
 )
 def HEDGE_UNITS(notional: Any, price: Any, multiplier: Any = 1.0, beta: Any = 1.0) -> Any:
     """Signed: −3.07 means sell 3.07 contracts/shares."""
-    h, p, m, b = broadcast(notional=num(notional, "notional"), price=num(price, "price"),
-                           multiplier=num(multiplier, "multiplier", 1.0), beta=num(beta, "beta", 1.0))
+    h, p, m, b = broadcast(
+        notional=num(notional, "notional"),
+        price=num(price, "price"),
+        multiplier=num(multiplier, "multiplier", 1.0),
+        beta=num(beta, "beta", 1.0),
+    )
     return result(sizing.hedge_units(h, p, m, b))
 
 
@@ -114,13 +121,18 @@ def HEDGE_UNITS(notional: Any, price: Any, multiplier: Any = 1.0, beta: Any = 1.
     },
     ranges=("notional", "price", "multiplier", "beta", "micro_multiplier"),
 )
-def HEDGE_CONTRACTS(notional: Any, price: Any, multiplier: Any = 1.0, beta: Any = 1.0,
-                    micro_multiplier: Any = None) -> Any:
+def HEDGE_CONTRACTS(
+    notional: Any, price: Any, multiplier: Any = 1.0, beta: Any = 1.0, micro_multiplier: Any = None
+) -> Any:
     """One row per notional: [contracts (signed, nearest), residual notional (currency not
     placed, signed like the notional), micro contracts, residual after micro]. Without a
     micro multiplier the last two cells are blank."""
-    h, p, m, b = broadcast(notional=num(notional, "notional"), price=num(price, "price"),
-                           multiplier=num(multiplier, "multiplier", 1.0), beta=num(beta, "beta", 1.0))
+    h, p, m, b = broadcast(
+        notional=num(notional, "notional"),
+        price=num(price, "price"),
+        multiplier=num(multiplier, "multiplier", 1.0),
+        beta=num(beta, "beta", 1.0),
+    )
     h, p, m, b = (x.reshape(-1) for x in (h, p, m, b))
     sizing.hedge_units(h, p, m, b)  # validates price > 0, multiplier > 0, beta ≠ 0
     micro = None
@@ -133,8 +145,7 @@ def HEDGE_CONTRACTS(notional: Any, price: Any, multiplier: Any = 1.0, beta: Any 
             raise InputError(f"has {micro.size} values, notional {h.size}", where="micro_multiplier")
         micro = p * micro * b
     r = sizing.round_contracts(h, p * m * b, micro)
-    return np.column_stack([np.atleast_1d(r[k]) for k in ("contracts", "residual", "micro",
-                                                          "residual_after_micro")])
+    return np.column_stack([np.atleast_1d(r[k]) for k in ("contracts", "residual", "micro", "residual_after_micro")])
 
 
 @worksheet_function(
@@ -152,8 +163,16 @@ def HEDGE_CONTRACTS(notional: Any, price: Any, multiplier: Any = 1.0, beta: Any 
     },
     ranges=("exposure", "contracts", "price", "multiplier", "beta", "micro_contracts", "micro_multiplier"),
 )
-def EXPOSURE_AFTER(exposure: Any, nav: Any, contracts: Any, price: Any, multiplier: Any = 1.0,
-                   beta: Any = 1.0, micro_contracts: Any = 0.0, micro_multiplier: Any = None) -> Any:
+def EXPOSURE_AFTER(
+    exposure: Any,
+    nav: Any,
+    contracts: Any,
+    price: Any,
+    multiplier: Any = 1.0,
+    beta: Any = 1.0,
+    micro_contracts: Any = 0.0,
+    micro_multiplier: Any = None,
+) -> Any:
     """NAV fraction left on the factor once the hedge is in the book."""
     n = coerce.scalar(nav, "nav", minimum=0, strict_min=True)
     mc = num(micro_contracts, "micro_contracts", 0.0)
@@ -161,9 +180,14 @@ def EXPOSURE_AFTER(exposure: Any, nav: Any, contracts: Any, price: Any, multipli
     if (mc != 0).any() and is_omitted(micro_multiplier):
         raise InputError("is required when micro_contracts is given", where="micro_multiplier")
     e, c, p, m, b, mc, mm = broadcast(
-        exposure=num(exposure, "exposure"), contracts=num(contracts, "contracts"),
-        price=num(price, "price"), multiplier=num(multiplier, "multiplier", 1.0),
-        beta=num(beta, "beta", 1.0), micro_contracts=mc, micro_multiplier=mm)
+        exposure=num(exposure, "exposure"),
+        contracts=num(contracts, "contracts"),
+        price=num(price, "price"),
+        multiplier=num(multiplier, "multiplier", 1.0),
+        beta=num(beta, "beta", 1.0),
+        micro_contracts=mc,
+        micro_multiplier=mm,
+    )
     if (p <= 0).any():
         raise InputError(f"must be > 0, got {p[p <= 0][0]:g}", where="price")
     return result(e + (c * m + mc * mm) * p * b / n)
@@ -181,8 +205,9 @@ _OPTION_DOCS = {
 
 
 def _option_args(spot, strike, vol, years, rate, div):
-    s, k, v, t = broadcast(spot=num(spot, "spot"), strike=num(strike, "strike"),
-                           vol=num(vol, "vol"), years=num(years, "years"))
+    s, k, v, t = broadcast(
+        spot=num(spot, "spot"), strike=num(strike, "strike"), vol=num(vol, "vol"), years=num(years, "years")
+    )
     r = coerce.scalar(rate, "rate", default=0.0)
     q = coerce.scalar(div, "div", default=0.0)
     return s, k, v, t, r, q
@@ -218,14 +243,13 @@ def PUT_PRICE(spot: Any, strike: Any, vol: Any, years: Any, rate: Any = 0.0, div
         "price": "Price (> 0): per share for an ETF; points per 100 of face for a bond future.",
         "duration": "Effective (modified) duration in years (> 0): TLT ≈ 17, ZN ≈ 6.5.",
         "face": "1 (default) for a share priced in currency; the face per contract (100,000) for a "
-                "bond future, whose price is then read per 100 of face.",
+        "bond future, whose price is then read per 100 of face.",
     },
     ranges=("price", "duration", "face"),
 )
 def DV01(price: Any, duration: Any, face: Any = 1.0) -> Any:
     """price × D × 0.0001 per share, or (price/100) × face × D × 0.0001 per future."""
-    p, d, f = broadcast(price=num(price, "price"), duration=num(duration, "duration"),
-                        face=num(face, "face", 1.0))
+    p, d, f = broadcast(price=num(price, "price"), duration=num(duration, "duration"), face=num(face, "face", 1.0))
     return result(sizing.dv01_unit(p, d, f))
 
 
@@ -242,7 +266,7 @@ def _series(x: Any, name: str) -> np.ndarray:
         "spot_prices": "Prices of the position to hedge, oldest first (one column or row; blanks skipped).",
         "hedge_prices": "Prices of the hedge instrument on the same dates.",
         "periods_per_year": "Observations per year to annualise the residual vol (252 daily, "
-                            "52 weekly, 1 = per period); default 252.",
+        "52 weekly, 1 = per period); default 252.",
     },
     ranges=("spot_prices", "hedge_prices"),
 )
@@ -277,8 +301,10 @@ def LSQ_HEDGE(book_prices: Any, instrument_prices: Any, periods_per_year: Any = 
 
 
 # ----------------------------------------------------------------------------- FX, pairs
-_LISTING_DOC = ("Per position, the listing currency: used where the FX exposure currency is blank "
-                "(share as given, blank = 1); optional, same length.")
+_LISTING_DOC = (
+    "Per position, the listing currency: used where the FX exposure currency is blank "
+    "(share as given, blank = 1); optional, same length."
+)
 
 
 @worksheet_function(
@@ -294,16 +320,19 @@ _LISTING_DOC = ("Per position, the listing currency: used where the FX exposure 
     },
     ranges=("weights", "currencies", "fx_shares", "listing"),
 )
-def FX_EXPOSURE(weights: Any, currencies: Any, fx_shares: Any = None, record: Any = "USD",
-                rows: Any = None, listing: Any = None) -> list[list[Any]]:
+def FX_EXPOSURE(
+    weights: Any, currencies: Any, fx_shares: Any = None, record: Any = "USD", rows: Any = None, listing: Any = None
+) -> list[list[Any]]:
     """Two columns: currency, exposure (NAV fraction), largest first; one row per foreign currency."""
     e = _currency_exposures(weights, currencies, fx_shares, record, listing)
     out: list[list[Any]] = [[str(k), float(v)] for k, v in e.items()] or [["(none)", 0.0]]
     if not is_omitted(rows):
         n = int(coerce.scalar(rows, "rows", minimum=1))
         if len(out) > n:
-            raise InputError(f"the book has {len(out)} foreign currencies, more than the {n} rows "
-                             "given; enlarge the range", where="rows")
+            raise InputError(
+                f"the book has {len(out)} foreign currencies, more than the {n} rows given; enlarge the range",
+                where="rows",
+            )
         out += [[None, None]] * (n - len(out))
     return out
 
@@ -341,8 +370,9 @@ def _record(record: Any) -> str:
     },
     ranges=("weights", "currencies", "fx_shares", "listing"),
 )
-def CURRENCY_EXPOSURE(weights: Any, currencies: Any, fx_shares: Any, currency: Any,
-                      record: Any = "USD", listing: Any = None) -> float:
+def CURRENCY_EXPOSURE(
+    weights: Any, currencies: Any, fx_shares: Any, currency: Any, record: Any = "USD", listing: Any = None
+) -> float:
     """NAV fraction (long the currency > 0); 0 when the book has none."""
     e = _currency_exposures(weights, currencies, fx_shares, record, listing)
     return float(e.get(_currency(currency, "currency", "EUR"), 0.0))
@@ -361,8 +391,9 @@ def CURRENCY_EXPOSURE(weights: Any, currencies: Any, fx_shares: Any, currency: A
     },
     ranges=("instruments",),
 )
-def FX_HEDGE(currency: Any, exposure: Any, nav: Any, ratio: Any = 1.0, record: Any = "USD",
-             instruments: Any = None) -> list[list[Any]]:
+def FX_HEDGE(
+    currency: Any, exposure: Any, nav: Any, ratio: Any = 1.0, record: Any = "USD", instruments: Any = None
+) -> list[list[Any]]:
     """[future, contracts unrounded, contracts, record-currency future, unrounded, contracts].
 
     With USD as the currency of record the last three cells are blank; with another
@@ -378,12 +409,15 @@ def FX_HEDGE(currency: Any, exposure: Any, nav: Any, ratio: Any = 1.0, record: A
     missing = legs[legs["instrument"] == ""]
     if len(missing):
         have = sorted({i.currency for i in _inst.catalogue(cat).values() if i.factor == "fx"})
-        raise InputError(f"no currency future for {missing.iloc[0]['leg']} among the instruments; "
-                         f"futures exist for {', '.join(have)}", where="currency")
+        raise InputError(
+            f"no currency future for {missing.iloc[0]['leg']} among the instruments; "
+            f"futures exist for {', '.join(have)}",
+            where="currency",
+        )
     row: list[Any] = [None] * 6
     for _, leg in legs.iterrows():
         k = 0 if leg["leg"] != rec else 3
-        row[k:k + 3] = [leg["instrument"], float(leg["contracts_unrounded"]), float(leg["contracts"])]
+        row[k : k + 3] = [leg["instrument"], float(leg["contracts_unrounded"]), float(leg["contracts"])]
     return [row]
 
 
@@ -391,8 +425,7 @@ def FX_HEDGE(currency: Any, exposure: Any, nav: Any, ratio: Any = 1.0, record: A
     "HEDGE_PLAN",
     "Recommended hedge of one factor with one instrument, as a row (SPEC §5).",
     docs={
-        "ticker": "Hedge instrument ticker (ES, SPY, SH, SPX_PUT, TLT, ZN, UUP, CL, BTC, BTCUSD…); "
-                  "blank = no hedge.",
+        "ticker": "Hedge instrument ticker (ES, SPY, SH, SPX_PUT, TLT, ZN, UUP, CL, BTC, BTCUSD…); blank = no hedge.",
         "exposure": "Factor exposure E_f, NAV fraction (long > 0).",
         "nav": "NAV in the currency of record (> 0).",
         "ratio": "Hedge ratio h in [0, 1] (default 1).",
@@ -405,9 +438,18 @@ def FX_HEDGE(currency: Any, exposure: Any, nav: Any, ratio: Any = 1.0, record: A
     },
     ranges=("instruments",),
 )
-def HEDGE_PLAN(ticker: Any, exposure: Any, nav: Any, ratio: Any = 1.0, target: Any = 0.0,
-               alpha: Any = 0.0, instruments: Any = None, rate: Any = 0.0, div: Any = 0.0,
-               funding_periods_per_day: Any = 3) -> list[list[Any]]:
+def HEDGE_PLAN(
+    ticker: Any,
+    exposure: Any,
+    nav: Any,
+    ratio: Any = 1.0,
+    target: Any = 0.0,
+    alpha: Any = 0.0,
+    instruments: Any = None,
+    rate: Any = 0.0,
+    div: Any = 0.0,
+    funding_periods_per_day: Any = 3,
+) -> list[list[Any]]:
     """[side, units (unrounded, signed), whole contracts, residual exposure left by rounding
     (× NAV), micro ticker, micro contracts, exposure after (× NAV), cost (premium paid, or
     funding paid per year; < 0 = received)]."""
@@ -421,13 +463,32 @@ def HEDGE_PLAN(ticker: Any, exposure: Any, nav: Any, ratio: Any = 1.0, target: A
         return [["none", None, None, None, None, None, e, 0.0]]
     cat = None if is_omitted(instruments) else _inst.from_grid(instruments)
     rec = sizing.size_hedge(
-        e, n, str(tk), ratio=h, target=t, alpha=a, instruments=cat,
-        rate=coerce.scalar(rate, "rate", default=0.0), div=coerce.scalar(div, "div", default=0.0),
-        funding_periods_per_day=coerce.scalar(funding_periods_per_day, "funding_periods_per_day",
-                                              default=3, minimum=0, strict_min=True))
+        e,
+        n,
+        str(tk),
+        ratio=h,
+        target=t,
+        alpha=a,
+        instruments=cat,
+        rate=coerce.scalar(rate, "rate", default=0.0),
+        div=coerce.scalar(div, "div", default=0.0),
+        funding_periods_per_day=coerce.scalar(
+            funding_periods_per_day, "funding_periods_per_day", default=3, minimum=0, strict_min=True
+        ),
+    )
     micro = rec["micro"] or None
-    return [[rec["side"], rec["units"], rec["contracts"], rec["residual_exposure"], micro,
-             rec["micro_contracts"] if micro else None, rec["exposure_after"], rec["cost"]]]
+    return [
+        [
+            rec["side"],
+            rec["units"],
+            rec["contracts"],
+            rec["residual_exposure"],
+            micro,
+            rec["micro_contracts"] if micro else None,
+            rec["exposure_after"],
+            rec["cost"],
+        ]
+    ]
 
 
 @worksheet_function(
@@ -446,8 +507,23 @@ def PAIR_NEUTRAL(w_a: Any, beta_a: Any, beta_b: Any) -> Any:
     return result(sizing.pair_neutral_weight(a, ba, bb))
 
 
-_FIELDS = ("name", "factor", "kind", "price", "multiplier", "beta", "face", "currency", "expiry",
-           "micro", "strike", "vol", "years", "funding_rate", "tilt")
+_FIELDS = (
+    "name",
+    "factor",
+    "kind",
+    "price",
+    "multiplier",
+    "beta",
+    "face",
+    "currency",
+    "expiry",
+    "micro",
+    "strike",
+    "vol",
+    "years",
+    "funding_rate",
+    "tilt",
+)
 
 
 @worksheet_function(

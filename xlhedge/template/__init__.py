@@ -12,20 +12,30 @@ import datetime as _dt
 import os
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
-from xlhedge.template import book_sheet, exposures_sheet, style
-from xlhedge.template import hedges_sheet, instruments_sheet, scenarios_sheet
-from xlhedge.template import budget_sheet, checks_sheet
-from xlhedge.template import correlations_sheet, prices_sheet, regime_sheet
-from xlhedge.template.example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
 from xlhedge.calc.layout import DEFAULT_POSITIONS, BookLayout
+from xlhedge.template import (
+    book_sheet,
+    budget_sheet,
+    checks_sheet,
+    correlations_sheet,
+    exposures_sheet,
+    hedges_sheet,
+    instruments_sheet,
+    prices_sheet,
+    regime_sheet,
+    scenarios_sheet,
+    style,
+)
+from xlhedge.template.example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
 
 __all__ = ["SHEETS", "TemplateContext", "build_workbook", "template_path", "TEMPLATE_FILE", "EXAMPLE_FILE"]
 
@@ -36,7 +46,7 @@ EXAMPLE_FILE = "example_book.xlsx"
 BUILD_TIME = _dt.datetime(2026, 1, 1)
 
 #: Every sheet in tab order.
-SHEETS: list[tuple[str, Callable[[Workbook, "TemplateContext"], None]]] = [
+SHEETS: list[tuple[str, Callable[[Workbook, TemplateContext], None]]] = [
     ("Book", book_sheet.build),
     ("Exposures", exposures_sheet.build),
     ("Hedges", hedges_sheet.build),
@@ -67,9 +77,14 @@ class TemplateContext:
         self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
-def build_workbook(path: str | os.PathLike[str], *, example: bool = False,
-                   positions: int = DEFAULT_POSITIONS,
-                   book: tuple[dict, ...] | None = None, nav: float | None = None) -> Path:
+def build_workbook(
+    path: str | os.PathLike[str],
+    *,
+    example: bool = False,
+    positions: int = DEFAULT_POSITIONS,
+    book: tuple[dict, ...] | None = None,
+    nav: float | None = None,
+) -> Path:
     """Write the template (or the example book) to ``path``, recomputed.
 
     The openpyxl-built file has formulas without stored values; running the
@@ -87,9 +102,13 @@ def build_workbook(path: str | os.PathLike[str], *, example: bool = False,
     style.add_named_styles(wb)
     data = book if book is not None else (EXAMPLE_POSITIONS if example else ())
     ctx = TemplateContext(
-        wb, BookLayout(max(positions, len(data))), example, data,
+        wb,
+        BookLayout(max(positions, len(data))),
+        example,
+        data,
         nav=nav if nav is not None else (EXAMPLE_NAV if (example or book) else 1_000_000.0),
-        currency=EXAMPLE_CURRENCY, as_of=EXAMPLE_AS_OF if example else None,
+        currency=EXAMPLE_CURRENCY,
+        as_of=EXAMPLE_AS_OF if example else None,
     )
     for _, build in SHEETS:
         build(wb, ctx)

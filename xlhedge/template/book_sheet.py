@@ -12,10 +12,22 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
+from xlhedge.calc.layout import (
+    ATTRIBUTE_ROW0,
+    ATTRIBUTES,
+    BOOK_FIELDS,
+    BOOK_SHEET,
+    FACTOR_LABEL_LIST,
+    FACTOR_ROW0,
+    FIRST_POSITION_COL,
+    HEADER_ROW,
+    LAST_FACTOR_ROW,
+    WEIGHT_ROW,
+    BookLayout,
+)
 from xlhedge.calc.refs import col_letters
+from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
 from xlhedge.template import style
-from xlhedge.calc.layout import ATTRIBUTE_ROW0, ATTRIBUTES, BOOK_FIELDS, BOOK_SHEET, FACTOR_LABEL_LIST, FACTOR_ROW0, FIRST_POSITION_COL, HEADER_ROW, LAST_FACTOR_ROW, WEIGHT_ROW, BookLayout
 
 FACTOR_HELP = {
     "equity": "Beta to SPX. An index trade is 1.0.",
@@ -31,11 +43,12 @@ def build(wb: Workbook, ctx) -> None:
     layout: BookLayout = ctx.layout
     ws = wb.create_sheet(BOOK_SHEET)
     style.title(
-        ws, "Book — one column per position",
+        ws,
+        "Book — one column per position",
         "Yellow cells are inputs. Weight = fraction of NAV (short < 0); to size by notional type "
         "=notional/NAV. Blank betas count as 0. Insert positions as columns inside the block.",
     )
-    for name, label, row, fmt in BOOK_FIELDS:
+    for _name, label, row, fmt in BOOK_FIELDS:
         ws.cell(row=row, column=1, value=label).font = Font(bold=True)
         c = ws.cell(row=row, column=2)
         c.fill = style.INPUT_FILL
@@ -71,19 +84,31 @@ def build(wb: Workbook, ctx) -> None:
         _shade_row(ws, r, last, att.number_format)
         if att.choices:
             # An open list (e.g. Hedge factor, which also takes a tilt name) only warns.
-            dv = DataValidation(type="list", formula1='"' + ",".join(att.choices) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle=att.label,
-                                errorStyle="warning" if att.open_list else "stop",
-                                error=f"{att.label}: one of {', '.join(att.choices)}"
-                                      + ("; another value (e.g. a tilt name) is accepted" if att.open_list else ""))
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(att.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=att.label,
+                errorStyle="warning" if att.open_list else "stop",
+                error=f"{att.label}: one of {', '.join(att.choices)}"
+                + ("; another value (e.g. a tilt name) is accepted" if att.open_list else ""),
+            )
             dv.add(f"{layout.first_col}{r}:{layout.last_col}{r}")
             ws.add_data_validation(dv)
 
     ws.cell(row=WEIGHT_ROW, column=1, value="Weight (× NAV)").font = Font(bold=True)
     _shade_row(ws, WEIGHT_ROW, last, style.FMT_WEIGHT)
-    dv = DataValidation(type="decimal", operator="between", formula1="-10", formula2="10", allow_blank=True,
-                        showErrorMessage=True, errorTitle="Weight",
-                        error="Weight is a fraction of NAV between -10 and 10 (e.g. 1.5% or -0.01)")
+    dv = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-10",
+        formula2="10",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Weight",
+        error="Weight is a fraction of NAV between -10 and 10 (e.g. 1.5% or -0.01)",
+    )
     dv.add(f"{layout.first_col}{WEIGHT_ROW}:{layout.last_col}{WEIGHT_ROW}")
     ws.add_data_validation(dv)
 

@@ -67,14 +67,25 @@ EXAMPLE_LEDGER = (
 )
 
 STATUS_COLUMNS = ["Bucket", "Share", "Budget", "Spent YTD", "Remaining", "Used"]
-DEPLOY_COLUMNS = ["Bucket", "Vol index", "Level", "Regime", "Budget", "Spent YTD", "Remaining", "Action",
-                  "Deploy now", "To / from rebalance cash"]
+DEPLOY_COLUMNS = [
+    "Bucket",
+    "Vol index",
+    "Level",
+    "Regime",
+    "Budget",
+    "Spent YTD",
+    "Remaining",
+    "Action",
+    "Deploy now",
+    "To / from rebalance cash",
+]
 
 
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
-        ws, "Hedging budget — split, spend and what to do now",
+        ws,
+        "Hedging budget — split, spend and what to do now",
         "SPEC §8 / article §09–§10: ~2–4% of NAV a year, split across five buckets by vol regime. "
         "Yellow cells are inputs; green cells are xlhedge formulas.",
     )
@@ -119,15 +130,17 @@ def _inputs(ws, ctx) -> None:
     _label(ws, NAV_ROW, "NAV")
     _output(ws.cell(row=NAV_ROW, column=2, value="=NAV"), style.FMT_MONEY)
     _label(ws, TOTAL_ROW, "Annual budget (currency)")
-    _output(ws.cell(row=TOTAL_ROW, column=2, value=f"=ROUND(NAV*BudgetRate,2)"), style.FMT_MONEY)
+    _output(ws.cell(row=TOTAL_ROW, column=2, value="=ROUND(NAV*BudgetRate,2)"), style.FMT_MONEY)
     _label(ws, DATE_ROW, "Check date (blank = today)", "year-to-date spend and the checks run to this date")
     _input(ws, DATE_ROW, 2, EXAMPLE_DATE if ctx.example else None, "yyyy-mm-dd")
     ctx.define("CheckDate", f"{SHEET}!$B${DATE_ROW}")
     levels = EXAMPLE_LEVELS if ctx.example else TEMPLATE_LEVELS
-    notes = {"VIX": "SPX implied vol: < 18 low, 18–28 normal, > 28 high (§10)",
-             "MOVE": "rates vol, sets the cross-asset bucket's regime (blank = follow VIX)",
-             "DVOL": "crypto vol (map a crypto book's tail bucket to it)",
-             "CVIX": "FX vol, sets the FX bucket's regime (blank = follow VIX)"}
+    notes = {
+        "VIX": "SPX implied vol: < 18 low, 18–28 normal, > 28 high (§10)",
+        "MOVE": "rates vol, sets the cross-asset bucket's regime (blank = follow VIX)",
+        "DVOL": "crypto vol (map a crypto book's tail bucket to it)",
+        "CVIX": "FX vol, sets the FX bucket's regime (blank = follow VIX)",
+    }
     for i, idx in enumerate(VOL_INDEXES):
         r = VOL_ROW0 + i
         _label(ws, r, idx, notes[idx])
@@ -135,11 +148,13 @@ def _inputs(ws, ctx) -> None:
         ctx.define(f"Vol{idx}", f"{SHEET}!$B${r}")
     ctx.define("VolLevels", f"{SHEET}!$A${VOL_ROW0}:$B${REGIME_ROW - 1}")
     _label(ws, REGIME_ROW, "Regime (VIX)")
-    _output(ws.cell(row=REGIME_ROW, column=2, value=f"=VOL_REGIME(VolVIX)"))
+    _output(ws.cell(row=REGIME_ROW, column=2, value="=VOL_REGIME(VolVIX)"))
 
 
 def _splits(ws, ctx) -> None:
-    ws.cell(row=SPLIT_HEADER - 1, column=1, value="Budget split by regime (editable; each column sums to 100%)").font = Font(bold=True)
+    ws.cell(
+        row=SPLIT_HEADER - 1, column=1, value="Budget split by regime (editable; each column sums to 100%)"
+    ).font = Font(bold=True)
     style.header(ws, SPLIT_HEADER, 1, ["Bucket", *(r.title() for r in REGIMES)])
     for i, b in enumerate(BUCKETS):
         r = SPLIT_ROW0 + i
@@ -155,8 +170,11 @@ def _splits(ws, ctx) -> None:
 
 
 def _status(ws, ctx) -> None:
-    ws.cell(row=STATUS_HEADER - 1, column=1,
-            value="Budget and premium spent this year (each bucket in its own index's regime)").font = Font(bold=True)
+    ws.cell(
+        row=STATUS_HEADER - 1,
+        column=1,
+        value="Budget and premium spent this year (each bucket in its own index's regime)",
+    ).font = Font(bold=True)
     style.header(ws, STATUS_HEADER, 1, STATUS_COLUMNS)
     ws[f"A{STATUS_ROW0}"] = ArrayFormula(
         f"A{STATUS_ROW0}:F{STATUS_LAST}",
@@ -168,22 +186,37 @@ def _status(ws, ctx) -> None:
     r = STATUS_LAST + 1
     ws.cell(row=r, column=1, value="Total").font = Font(bold=True)
     for col in "CDE":
-        _output(ws.cell(row=r, column=" ABCDE".index(col), value=f"=SUM({col}{STATUS_ROW0}:{col}{STATUS_LAST})"),
-                style.FMT_MONEY)
+        _output(
+            ws.cell(row=r, column=" ABCDE".index(col), value=f"=SUM({col}{STATUS_ROW0}:{col}{STATUS_LAST})"),
+            style.FMT_MONEY,
+        )
     ctx.define("BudgetStatus", f"{SHEET}!$A${STATUS_ROW0}:$F${STATUS_LAST}")
 
 
 def _deployment(ws, ctx) -> None:
-    ws.cell(row=DEPLOY_HEADER - 1, column=1,
-            value="What to do now: low vol deploys, normal maintains and rolls, high holds and moves budget "
-                  "to rebalance cash (§10)").font = Font(bold=True)
+    ws.cell(
+        row=DEPLOY_HEADER - 1,
+        column=1,
+        value="What to do now: low vol deploys, normal maintains and rolls, high holds and moves budget "
+        "to rebalance cash (§10)",
+    ).font = Font(bold=True)
     style.header(ws, DEPLOY_HEADER, 1, DEPLOY_COLUMNS)
     ws[f"A{DEPLOY_ROW0}"] = ArrayFormula(
         f"A{DEPLOY_ROW0}:J{DEPLOY_LAST}",
         "=HEDGE_DEPLOYMENT(NAV,BudgetRate,VolLevels,HedgeLedger,CheckDate,BudgetSplits)",
     )
-    fmts = ("General", "General", "0.0", "General", style.FMT_MONEY, style.FMT_MONEY, style.FMT_MONEY,
-            "General", style.FMT_MONEY, style.FMT_MONEY)
+    fmts = (
+        "General",
+        "General",
+        "0.0",
+        "General",
+        style.FMT_MONEY,
+        style.FMT_MONEY,
+        style.FMT_MONEY,
+        "General",
+        style.FMT_MONEY,
+        style.FMT_MONEY,
+    )
     for r in range(DEPLOY_ROW0, DEPLOY_LAST + 1):
         for col, fmt in enumerate(fmts, start=1):
             _output(ws.cell(row=r, column=col), fmt)
@@ -192,9 +225,12 @@ def _deployment(ws, ctx) -> None:
 
 
 def _ledger(ws, ctx) -> None:
-    ws.cell(row=LEDGER_HEADER - 1, column=1,
-            value="Hedge ledger: one row per premium paid (> 0) or received (< 0); Vol level = the index on "
-                  "the trade date (read by LATE_PROTECTION)").font = Font(bold=True)
+    ws.cell(
+        row=LEDGER_HEADER - 1,
+        column=1,
+        value="Hedge ledger: one row per premium paid (> 0) or received (< 0); Vol level = the index on "
+        "the trade date (read by LATE_PROTECTION)",
+    ).font = Font(bold=True)
     style.header(ws, LEDGER_HEADER, 1, LEDGER_COLUMNS)
     rows = EXAMPLE_LEDGER if ctx.example else ()
     fmts = ("yyyy-mm-dd", "@", "General", style.FMT_MONEY, "General", "0.0")
@@ -203,9 +239,14 @@ def _ledger(ws, ctx) -> None:
         vals = rows[i] if i < len(rows) else (None,) * 6
         for j, (v, fmt) in enumerate(zip(vals, fmts), start=1):
             _input(ws, r, j, v, fmt)
-    buckets = DataValidation(type="list", formula1='"' + ",".join(BUCKET_LABELS.values()) + '"', allow_blank=True,
-                             showErrorMessage=True, errorTitle="Bucket",
-                             error="Bucket: " + ", ".join(BUCKET_LABELS.values()))
+    buckets = DataValidation(
+        type="list",
+        formula1='"' + ",".join(BUCKET_LABELS.values()) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Bucket",
+        error="Bucket: " + ", ".join(BUCKET_LABELS.values()),
+    )
     indexes = DataValidation(type="list", formula1='"' + ",".join(VOL_INDEXES) + '"', allow_blank=True)
     ws.add_data_validation(buckets)
     ws.add_data_validation(indexes)

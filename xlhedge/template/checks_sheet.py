@@ -35,8 +35,20 @@ REBALANCE_COL0 = 7
 REBALANCE_ROWS = 12
 REBALANCE_ROW0 = REBALANCE_HEADER + 1
 REBALANCE_LAST = REBALANCE_ROW0 + REBALANCE_ROWS - 1
-REBALANCE_COLUMNS = ["Factor", "Exposure", "Hedge", "Hedge ratio", "Target", "Drift (pp)", "Flag",
-                     "Instrument", "Side", "Contracts", "Notional change", "Ratio after"]
+REBALANCE_COLUMNS = [
+    "Factor",
+    "Exposure",
+    "Hedge",
+    "Hedge ratio",
+    "Target",
+    "Drift (pp)",
+    "Flag",
+    "Instrument",
+    "Side",
+    "Contracts",
+    "Notional change",
+    "Ratio after",
+]
 
 SETTINGS_HEADER = FINDINGS_LAST + 4
 SETTINGS = (
@@ -68,7 +80,8 @@ SEVERITY_COLOURS = {
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
-        ws, "Checks — common hedging mistakes and the weekly rebalance",
+        ws,
+        "Checks — common hedging mistakes and the weekly rebalance",
         "SPEC §9 / article §11: most hedging failures are structural, not directional. Errors first; "
         "`xlhedge check BOOK.xlsx` prints the same list and exits 1 when an error is present.",
     )
@@ -85,8 +98,11 @@ def build(wb: Workbook, ctx) -> None:
 
 
 def _settings(ws, ctx) -> None:
-    ws.cell(row=SETTINGS_HEADER - 1, column=1,
-            value="Settings the checks read (formulas pointing at the Book and Budget sheets)").font = Font(bold=True)
+    ws.cell(
+        row=SETTINGS_HEADER - 1,
+        column=1,
+        value="Settings the checks read (formulas pointing at the Book and Budget sheets)",
+    ).font = Font(bold=True)
     style.header(ws, SETTINGS_HEADER, 1, ["Setting", "Value"])
     for i, (label, formula, fmt) in enumerate(SETTINGS):
         r = SETTINGS_ROW0 + i
@@ -113,9 +129,11 @@ def _tolerances(ws, ctx) -> None:
 
 
 def _targets(ws, ctx) -> None:
-    ws.cell(row=TARGET_HEADER - 1, column=1,
-            value="Target hedge ratio per factor for the rebalance (blank = the hedges' own Target hedge ratio)"
-            ).font = Font(bold=True)
+    ws.cell(
+        row=TARGET_HEADER - 1,
+        column=1,
+        value="Target hedge ratio per factor for the rebalance (blank = the hedges' own Target hedge ratio)",
+    ).font = Font(bold=True)
     style.header(ws, TARGET_HEADER, 1, ["Factor", "Target"])
     for i, f in enumerate(CORE_FACTORS):
         r = TARGET_ROW0 + i
@@ -131,8 +149,7 @@ def _findings(ws, ctx) -> None:
     style.header(ws, FINDINGS_HEADER, 1, FINDINGS_COLUMNS)
     ws[f"A{FINDINGS_ROW0}"] = ArrayFormula(
         f"A{FINDINGS_ROW0}:E{FINDINGS_LAST}",
-        f"=HEDGE_CHECKS(BookAttributeBlock,BookFactorBlock,CheckSettings,HedgeLedger,CheckTolerances,"
-        f"{FINDINGS_ROWS})",
+        f"=HEDGE_CHECKS(BookAttributeBlock,BookFactorBlock,CheckSettings,HedgeLedger,CheckTolerances,{FINDINGS_ROWS})",
     )
     for r in range(FINDINGS_ROW0, FINDINGS_LAST + 1):
         for col in range(1, 6):
@@ -143,8 +160,12 @@ def _findings(ws, ctx) -> None:
     for sev, (fill, font) in SEVERITY_COLOURS.items():
         ws.conditional_formatting.add(
             area,
-            FormulaRule(formula=[f'$B{FINDINGS_ROW0}="{sev}"'], stopIfTrue=True,
-                        fill=PatternFill("solid", fgColor=fill, bgColor=fill), font=Font(color=font, bold=sev == "error")),
+            FormulaRule(
+                formula=[f'$B{FINDINGS_ROW0}="{sev}"'],
+                stopIfTrue=True,
+                fill=PatternFill("solid", fgColor=fill, bgColor=fill),
+                font=Font(color=font, bold=sev == "error"),
+            ),
         )
     ctx.define("CheckFindings", f"{SHEET}!$A${FINDINGS_ROW0}:$E${FINDINGS_LAST}")
 
@@ -154,16 +175,30 @@ def _rebalance(ws, ctx) -> None:
 
     c0 = REBALANCE_COL0
     first, last = col(c0), col(c0 + len(REBALANCE_COLUMNS) - 1)
-    ws.cell(row=REBALANCE_HEADER - 1, column=c0,
-            value="Rebalance: hedge ratio per factor against its target, and the orders back to target "
-                  "(weekly, §11)").font = Font(bold=True)
+    ws.cell(
+        row=REBALANCE_HEADER - 1,
+        column=c0,
+        value="Rebalance: hedge ratio per factor against its target, and the orders back to target (weekly, §11)",
+    ).font = Font(bold=True)
     style.header(ws, REBALANCE_HEADER, c0, REBALANCE_COLUMNS)
     ws[f"{first}{REBALANCE_ROW0}"] = ArrayFormula(
         f"{first}{REBALANCE_ROW0}:{last}{REBALANCE_LAST}",
         f"=REBALANCE(BookAttributeBlock,BookFactorBlock,NAV,DriftTolerance,RebalanceTargets,{REBALANCE_ROWS})",
     )
-    fmts = ("General", style.FMT_EXPOSURE, style.FMT_EXPOSURE, "0.0%", "0.0%", "0.0", "General", "General",
-            "General", "#,##0", style.FMT_MONEY, "0.0%")
+    fmts = (
+        "General",
+        style.FMT_EXPOSURE,
+        style.FMT_EXPOSURE,
+        "0.0%",
+        "0.0%",
+        "0.0",
+        "General",
+        "General",
+        "General",
+        "#,##0",
+        style.FMT_MONEY,
+        "0.0%",
+    )
     for r in range(REBALANCE_ROW0, REBALANCE_LAST + 1):
         for j, fmt in enumerate(fmts):
             c = ws.cell(row=r, column=c0 + j)
@@ -172,7 +207,10 @@ def _rebalance(ws, ctx) -> None:
     flag = col(c0 + REBALANCE_COLUMNS.index("Flag"))
     ws.conditional_formatting.add(
         f"{flag}{REBALANCE_ROW0}:{flag}{REBALANCE_LAST}",
-        FormulaRule(formula=[f'${flag}{REBALANCE_ROW0}="REBALANCE"'],
-                    fill=PatternFill("solid", fgColor="FFE699", bgColor="FFE699"), font=Font(bold=True)),
+        FormulaRule(
+            formula=[f'${flag}{REBALANCE_ROW0}="REBALANCE"'],
+            fill=PatternFill("solid", fgColor="FFE699", bgColor="FFE699"),
+            font=Font(bold=True),
+        ),
     )
     ctx.define("CheckRebalance", f"{SHEET}!${first}${REBALANCE_ROW0}:${last}${REBALANCE_LAST}")

@@ -40,9 +40,17 @@ LEFT_COL = 2  # B: first data column of the left matrices (labels in A)
 RIGHT_COL = LEFT_COL + N + 2  # right matrices (labels one column to the left)
 NO_PRICES = "No prices yet: paste them on the Prices sheet, then recompute (the table above applies meanwhile)"
 
-HEAT = dict(start_type="num", start_value=-1, start_color="5B9BD5",
-            mid_type="num", mid_value=0, mid_color="FFFFFF",
-            end_type="num", end_value=1, end_color="E06666")
+HEAT = dict(
+    start_type="num",
+    start_value=-1,
+    start_color="5B9BD5",
+    mid_type="num",
+    mid_value=0,
+    mid_color="FFFFFF",
+    end_type="num",
+    end_value=1,
+    end_color="E06666",
+)
 
 
 def _guarded(call: str, message: str = "") -> str:
@@ -71,12 +79,14 @@ def _matrix(ws, title_row: int, row0: int, col0: int, title: str, formula: str) 
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
-        ws, "Correlations — normal vs stress",
+        ws,
+        "Correlations — normal vs stress",
         "Correlations measured on high-vol days are biased upward (Forbes–Rigobon): the adjusted stress "
         "matrix ρ/√(1+δ(1−ρ²)), δ = σ²_stress/σ²_normal − 1 of the first Prices series, sits beside the raw one.",
     )
-    ws.cell(row=ILL_HEAD - 1, column=1,
-            value="1. Typical values (SPEC §3) — illustrative, recompute").font = Font(bold=True, size=12)
+    ws.cell(row=ILL_HEAD - 1, column=1, value="1. Typical values (SPEC §3) — illustrative, recompute").font = Font(
+        bold=True, size=12
+    )
     style.header(ws, ILL_HEAD, 1, ["Pair", "Normal", "Stress"])
     for i, (pair, normal, stress) in enumerate(ILLUSTRATIVE):
         r = ILL_ROW0 + i
@@ -89,8 +99,11 @@ def build(wb: Workbook, ctx) -> None:
     ill = f"B{ILL_ROW0}:C{ILL_ROW0 + len(ILLUSTRATIVE) - 1}"
     ws.conditional_formatting.add(ill, ColorScaleRule(**HEAT))
     ctx.define("CorrIllustrative", f"{SHEET}!$A${ILL_HEAD}:$C${ILL_ROW0 + len(ILLUSTRATIVE) - 1}")
-    ws.cell(row=ILL_ROW0 + len(ILLUSTRATIVE), column=1,
-            value="illustrative, recompute: replace with the matrices below once prices are in").font = style.NOTE_FONT
+    ws.cell(
+        row=ILL_ROW0 + len(ILLUSTRATIVE),
+        column=1,
+        value="illustrative, recompute: replace with the matrices below once prices are in",
+    ).font = style.NOTE_FONT
 
     ws.cell(row=SET_ROW, column=1, value="Window for the all-days matrix (returns)").font = Font(bold=True)
     w = ws.cell(row=SET_ROW, column=2, value=252)
@@ -105,21 +118,37 @@ def build(wb: Workbook, ctx) -> None:
 
     ws.cell(row=M_TITLE1 - 1, column=1, value="2. From the Prices sheet").font = Font(bold=True, size=12)
     # never "" (a live book reads an empty-text result back as a blank cell)
-    split = ('IF(COUNT(VolHistoryVIX)>0,"normal/stress days split by the VIX history on the Regime sheet",'
-             '"normal/stress days split by the realised-vol percentile of the first series (no VIX history)")')
+    split = (
+        'IF(COUNT(VolHistoryVIX)>0,"normal/stress days split by the VIX history on the Regime sheet",'
+        '"normal/stress days split by the realised-vol percentile of the first series (no VIX history)")'
+    )
     msg = ws.cell(row=M_TITLE1 - 1, column=LEFT_COL + 2, value=f'=IF(COUNT(PricesValues)<3,"{NO_PRICES}",{split})')
     msg.font = Font(italic=True, color="C00000")
-    regime = "REGIME_CORRELATION(PricesTable,VolHistoryVIX,\"{}\",RegimeLowVIX,RegimeHighVIX{})"
-    _matrix(ws, M_TITLE1, M_ROW1, LEFT_COL, "Normal days",
-            _guarded(regime.format("normal", "")))
-    _matrix(ws, M_TITLE1, M_ROW1, RIGHT_COL, "Stress days (raw)",
-            _guarded(regime.format("stress", "")))
-    _matrix(ws, M_TITLE2, M_ROW2, LEFT_COL, "Stress days, Forbes–Rigobon adjusted",
-            _guarded(regime.format("stress", ",TRUE")))
-    _matrix(ws, M_TITLE2, M_ROW2, RIGHT_COL, "All days, last CorrWindow returns",
-            _guarded("CORRELATION_MATRIX(PricesTable,CorrWindow)"))
-    for name, row, col in (("CorrNormal", M_ROW1, LEFT_COL), ("CorrStress", M_ROW1, RIGHT_COL),
-                           ("CorrStressAdjusted", M_ROW2, LEFT_COL), ("CorrAll", M_ROW2, RIGHT_COL)):
+    regime = 'REGIME_CORRELATION(PricesTable,VolHistoryVIX,"{}",RegimeLowVIX,RegimeHighVIX{})'
+    _matrix(ws, M_TITLE1, M_ROW1, LEFT_COL, "Normal days", _guarded(regime.format("normal", "")))
+    _matrix(ws, M_TITLE1, M_ROW1, RIGHT_COL, "Stress days (raw)", _guarded(regime.format("stress", "")))
+    _matrix(
+        ws,
+        M_TITLE2,
+        M_ROW2,
+        LEFT_COL,
+        "Stress days, Forbes–Rigobon adjusted",
+        _guarded(regime.format("stress", ",TRUE")),
+    )
+    _matrix(
+        ws,
+        M_TITLE2,
+        M_ROW2,
+        RIGHT_COL,
+        "All days, last CorrWindow returns",
+        _guarded("CORRELATION_MATRIX(PricesTable,CorrWindow)"),
+    )
+    for name, row, col in (
+        ("CorrNormal", M_ROW1, LEFT_COL),
+        ("CorrStress", M_ROW1, RIGHT_COL),
+        ("CorrStressAdjusted", M_ROW2, LEFT_COL),
+        ("CorrAll", M_ROW2, RIGHT_COL),
+    ):
         ctx.define(name, f"{SHEET}!${col_letters(col)}${row}:${col_letters(col + N - 1)}${row + N - 1}")
     ws.column_dimensions["A"].width = 36
     for c in range(LEFT_COL, RIGHT_COL + N):

@@ -14,8 +14,8 @@ from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
-from xlhedge.template import style
 from xlhedge.calc.layout import FACTOR_ROW0, N_FACTORS, BookLayout
+from xlhedge.template import style
 
 SHEET = "Exposures"
 ROW0 = 5  # first factor row on this sheet
@@ -24,8 +24,14 @@ STATUS_ROW = DV01_ROW + 3
 STATUS_ROWS = 10
 
 COLUMNS = [
-    "Factor", "Exposure (× NAV)", "Exposure (currency)", "SUMPRODUCT check", "Difference",
-    "Largest contributor", "Its contribution (× NAV)", "Share of gross",
+    "Factor",
+    "Exposure (× NAV)",
+    "Exposure (currency)",
+    "SUMPRODUCT check",
+    "Difference",
+    "Largest contributor",
+    "Its contribution (× NAV)",
+    "Share of gross",
 ]
 
 
@@ -33,7 +39,8 @@ def build(wb: Workbook, ctx) -> None:
     layout: BookLayout = ctx.layout
     ws = wb.create_sheet(SHEET)
     style.title(
-        ws, "Book view — net factor exposures",
+        ws,
+        "Book view — net factor exposures",
         "E_f = Σ weight × beta (SPEC §2). Columns B, C and F–H are xlhedge formulas; D is a plain "
         "SUMPRODUCT any spreadsheet recomputes, E must stay 0.",
     )
@@ -44,8 +51,14 @@ def build(wb: Workbook, ctx) -> None:
         ws.cell(row=r, column=1, value=f"=Book!$A${FACTOR_ROW0 + i}").font = Font(bold=i < 6)
         ws.cell(row=r, column=4, value=f"=SUMPRODUCT(BookWeights,{layout.row_ref(FACTOR_ROW0 + i)})")
         ws.cell(row=r, column=5, value=f"=B{r}-D{r}")
-        for col, fmt in ((2, style.FMT_EXPOSURE), (3, style.FMT_MONEY), (4, style.FMT_EXPOSURE),
-                         (5, "0.0E+00"), (7, style.FMT_EXPOSURE), (8, style.FMT_PCT)):
+        for col, fmt in (
+            (2, style.FMT_EXPOSURE),
+            (3, style.FMT_MONEY),
+            (4, style.FMT_EXPOSURE),
+            (5, "0.0E+00"),
+            (7, style.FMT_EXPOSURE),
+            (8, style.FMT_PCT),
+        ):
             ws.cell(row=r, column=col).number_format = fmt
         for col in (2, 3, 6, 7, 8):
             ws.cell(row=r, column=col).fill = style.OUTPUT_FILL

@@ -35,9 +35,20 @@ LAST = ROW0 + len(CORE_FACTORS) - 1
 DEFAULT_RATIO = 0.5
 
 COLUMNS = [
-    "Factor", "Exposure (× NAV)", "Instrument", "Hedge ratio", "Target (× NAV)", "Hedge notional",
-    "Side", "Units (unrounded)", "Contracts", "Rounding residual (× NAV)", "Micro", "Micro contracts",
-    "Exposure after (× NAV)", "Cost (premium, or funding per year; < 0 received)",
+    "Factor",
+    "Exposure (× NAV)",
+    "Instrument",
+    "Hedge ratio",
+    "Target (× NAV)",
+    "Hedge notional",
+    "Side",
+    "Units (unrounded)",
+    "Contracts",
+    "Rounding residual (× NAV)",
+    "Micro",
+    "Micro contracts",
+    "Exposure after (× NAV)",
+    "Cost (premium, or funding per year; < 0 received)",
 ]
 
 FX_TITLE_ROW = LAST + 3
@@ -45,8 +56,17 @@ FX_HEADER_ROW = FX_TITLE_ROW + 1
 FX_ROW0 = FX_HEADER_ROW + 1
 FX_CURRENCIES = tuple(i.currency for i in INSTRUMENTS if i.factor == "fx") + ("USD",)
 FX_LAST = FX_ROW0 + len(FX_CURRENCIES) - 1
-FX_COLUMNS = ["Currency", "Exposure (× NAV)", "Hedge ratio", "Future", "Contracts (unrounded)",
-              "Contracts", "Record-ccy future", "Contracts (unrounded)", "Contracts"]
+FX_COLUMNS = [
+    "Currency",
+    "Exposure (× NAV)",
+    "Hedge ratio",
+    "Future",
+    "Contracts (unrounded)",
+    "Contracts",
+    "Record-ccy future",
+    "Contracts (unrounded)",
+    "Contracts",
+]
 FX_LIST_COL = 11  # K: every foreign currency of the book
 FX_LIST_ROWS = 10
 
@@ -68,7 +88,8 @@ _PERP_INPUTS = (
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
-        ws, "Hedges — recommended per factor",
+        ws,
+        "Hedges — recommended per factor",
         "H = −h·(E − T)·NAV/(1 − α); units = H / (unit exposure × beta); whole contracts (nearest) "
         "and a micro contract for the rest (SPEC §5). Yellow = inputs; prices come from the Instruments "
         "sheet (illustrative: refresh them).",
@@ -83,33 +104,60 @@ def build(wb: Workbook, ctx) -> None:
         r = ROW0 + i
         ws.cell(row=r, column=1, value=f"=Exposures!$A${ex0 + i}").font = Font(bold=True)
         ws.cell(row=r, column=2, value=f"=Exposures!$B${ex0 + i}").number_format = style.FMT_EXPOSURE
-        for col, value, fmt in ((3, DEFAULT_HEDGE_INSTRUMENTS.get(factor), "@"),
-                                (4, DEFAULT_RATIO, "0%"), (5, 0.0, style.FMT_EXPOSURE)):
+        for col, value, fmt in (
+            (3, DEFAULT_HEDGE_INSTRUMENTS.get(factor), "@"),
+            (4, DEFAULT_RATIO, "0%"),
+            (5, 0.0, style.FMT_EXPOSURE),
+        ):
             style.input_cell(ws, r, col, value, fmt)
         ws.cell(row=r, column=6, value=f"=HEDGE_NOTIONAL(B{r},NAV,D{r},E{r},HedgeAlpha)")
         ws[f"G{r}"] = ArrayFormula(
             f"G{r}:N{r}",
-            f"=HEDGE_PLAN(C{r},B{r},NAV,D{r},E{r},HedgeAlpha,InstrumentTable,OptionRate,OptionDiv,"
-            "FundingPerDay)")
-        for col, fmt in ((6, style.FMT_MONEY), (8, "0.00;[Red]-0.00"), (9, "0;[Red]-0"),
-                         (10, style.FMT_EXPOSURE), (12, "0;[Red]-0"), (13, style.FMT_EXPOSURE),
-                         (14, style.FMT_MONEY)):
+            f"=HEDGE_PLAN(C{r},B{r},NAV,D{r},E{r},HedgeAlpha,InstrumentTable,OptionRate,OptionDiv,FundingPerDay)",
+        )
+        for col, fmt in (
+            (6, style.FMT_MONEY),
+            (8, "0.00;[Red]-0.00"),
+            (9, "0;[Red]-0"),
+            (10, style.FMT_EXPOSURE),
+            (12, "0;[Red]-0"),
+            (13, style.FMT_EXPOSURE),
+            (14, style.FMT_MONEY),
+        ):
             ws.cell(row=r, column=col).number_format = fmt
         for col in range(6, 15):
             ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
-    tickers = DataValidation(type="list", formula1="InstrumentTickers", allow_blank=True,
-                             showErrorMessage=True, errorTitle="Instrument",
-                             error="Pick a ticker listed on the Instruments sheet (or leave blank).")
+    tickers = DataValidation(
+        type="list",
+        formula1="InstrumentTickers",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Instrument",
+        error="Pick a ticker listed on the Instruments sheet (or leave blank).",
+    )
     tickers.add(f"C{ROW0}:C{LAST}")
     ws.add_data_validation(tickers)
-    ratio = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True,
-                           showErrorMessage=True, errorTitle="Hedge ratio",
-                           error="The hedge ratio is between 0% and 100%.")
+    ratio = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="1",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Hedge ratio",
+        error="The hedge ratio is between 0% and 100%.",
+    )
     ratio.add(f"D{ROW0}:D{LAST}")
     ws.add_data_validation(ratio)
-    for name, col in (("HedgeFactors", "A"), ("HedgeInstruments", "C"), ("HedgeRatios", "D"),
-                      ("HedgeTargets", "E"), ("HedgeNotionals", "F"), ("HedgeContracts", "I"),
-                      ("HedgeExposureAfter", "M")):
+    for name, col in (
+        ("HedgeFactors", "A"),
+        ("HedgeInstruments", "C"),
+        ("HedgeRatios", "D"),
+        ("HedgeTargets", "E"),
+        ("HedgeNotionals", "F"),
+        ("HedgeContracts", "I"),
+        ("HedgeExposureAfter", "M"),
+    ):
         ctx.define(name, f"{SHEET}!${col}${ROW0}:${col}${LAST}")
 
     _fx_block(ws, ctx)
@@ -137,19 +185,24 @@ def build(wb: Workbook, ctx) -> None:
 
 
 def _fx_block(ws, ctx) -> None:
-    ws.cell(row=FX_TITLE_ROW, column=1,
-            value="FX exposure per currency against the currency of record (SPEC §5 FX): "
-                  "Σ weight × FX share over the Book's FX rows (a blank FX exposure currency = "
-                  "the listing currency)").font = Font(bold=True)
+    ws.cell(
+        row=FX_TITLE_ROW,
+        column=1,
+        value="FX exposure per currency against the currency of record (SPEC §5 FX): "
+        "Σ weight × FX share over the Book's FX rows (a blank FX exposure currency = "
+        "the listing currency)",
+    ).font = Font(bold=True)
     style.header(ws, FX_HEADER_ROW, 1, FX_COLUMNS)
     for k, ccy in enumerate(FX_CURRENCIES):
         r = FX_ROW0 + k
         ws.cell(row=r, column=1, value=ccy).font = Font(bold=True)
-        ws.cell(row=r, column=2, value=f"=CURRENCY_EXPOSURE(BookWeights,BookFxCurrencies,BookFxShares,"
-                                       f"A{r},RecordCurrency,BookCurrencies)").number_format = style.FMT_EXPOSURE
+        ws.cell(
+            row=r,
+            column=2,
+            value=f"=CURRENCY_EXPOSURE(BookWeights,BookFxCurrencies,BookFxShares,A{r},RecordCurrency,BookCurrencies)",
+        ).number_format = style.FMT_EXPOSURE
         style.input_cell(ws, r, 3, DEFAULT_RATIO, "0%")
-        ws[f"D{r}"] = ArrayFormula(f"D{r}:I{r}",
-                                   f"=FX_HEDGE(A{r},B{r},NAV,C{r},RecordCurrency,InstrumentTable)")
+        ws[f"D{r}"] = ArrayFormula(f"D{r}:I{r}", f"=FX_HEDGE(A{r},B{r},NAV,C{r},RecordCurrency,InstrumentTable)")
         for col, fmt in ((5, "0.00;[Red]-0.00"), (6, "0;[Red]-0"), (8, "0.00;[Red]-0.00"), (9, "0;[Red]-0")):
             ws.cell(row=r, column=col).number_format = fmt
         for col in (2, 4, 5, 6, 7, 8, 9):
@@ -159,8 +212,10 @@ def _fx_block(ws, ctx) -> None:
     style.header(ws, FX_HEADER_ROW, FX_LIST_COL, ["Every foreign currency", "Exposure (× NAV)"])
     top = f"K{FX_ROW0}"
     end = f"L{FX_ROW0 + FX_LIST_ROWS - 1}"
-    ws[top] = ArrayFormula(f"{top}:{end}", f"=FX_EXPOSURE(BookWeights,BookFxCurrencies,BookFxShares,"
-                                           f"RecordCurrency,{FX_LIST_ROWS},BookCurrencies)")
+    ws[top] = ArrayFormula(
+        f"{top}:{end}",
+        f"=FX_EXPOSURE(BookWeights,BookFxCurrencies,BookFxShares,RecordCurrency,{FX_LIST_ROWS},BookCurrencies)",
+    )
     for k in range(FX_LIST_ROWS):
         ws.cell(row=FX_ROW0 + k, column=FX_LIST_COL + 1).number_format = style.FMT_EXPOSURE
         for col in (FX_LIST_COL, FX_LIST_COL + 1):
@@ -168,8 +223,7 @@ def _fx_block(ws, ctx) -> None:
 
 
 def _perp_block(ws, ctx) -> None:
-    ws.cell(row=PERP_TITLE_ROW, column=1,
-            value="Perpetual / futures hedge mechanics (SPEC §6)").font = Font(bold=True)
+    ws.cell(row=PERP_TITLE_ROW, column=1, value="Perpetual / futures hedge mechanics (SPEC §6)").font = Font(bold=True)
     ws.cell(row=PERP_TITLE_ROW + 1, column=1, value=LIQUIDATION_NOTE).font = style.NOTE_FONT
     refs = {}
     for k, (label, value, fmt) in enumerate(_PERP_INPUTS):
@@ -188,11 +242,17 @@ def _perp_block(ws, ctx) -> None:
     outputs = (
         ("Liquidation price", f"=LIQ_PRICE({p},{lev},{sd},MMR,{ct})", "#,##0.00"),
         ("Distance to liquidation (%, σ daily)", None, "0.0%"),
-        ("Funding over the horizon (received > 0)",
-         f"=PERP_FUNDING({refs['Position value (currency)']},{refs['Funding rate per period']},"
-         f"{refs['Horizon (days)']}*FundingPerDay,{sd})", style.FMT_MONEY),
-        ("Annualised carry (× position value)",
-         f"=PERP_FUNDING(1,{refs['Funding rate per period']},365*FundingPerDay,{sd})", "0.00%"),
+        (
+            "Funding over the horizon (received > 0)",
+            f"=PERP_FUNDING({refs['Position value (currency)']},{refs['Funding rate per period']},"
+            f"{refs['Horizon (days)']}*FundingPerDay,{sd})",
+            style.FMT_MONEY,
+        ),
+        (
+            "Annualised carry (× position value)",
+            f"=PERP_FUNDING(1,{refs['Funding rate per period']},365*FundingPerDay,{sd})",
+            "0.00%",
+        ),
     )
     for k, (label, formula, fmt) in enumerate(outputs):
         r = PERP_ROW0 + k
@@ -203,7 +263,8 @@ def _perp_block(ws, ctx) -> None:
             ws[cell.coordinate] = ArrayFormula(
                 f"{cell.coordinate}:{ws.cell(row=r, column=out_col + 4).coordinate}",
                 f"=LIQ_DISTANCE({p},{ws.cell(row=PERP_ROW0, column=out_col + 3).coordinate},"
-                f"{refs['σ of daily moves']})")
+                f"{refs['σ of daily moves']})",
+            )
             ws.cell(row=r, column=out_col + 4).number_format = '0.0" σ"'
             ws.cell(row=r, column=out_col + 4).fill = style.OUTPUT_FILL
         else:

@@ -39,8 +39,14 @@ SETTINGS: tuple[tuple[str, str, int, object, str], ...] = (
 
 EXTRA_COLUMNS = ("Unit exposure (currency)", "DV01 per unit", "Days to expiry", "Roll status")
 _FORMATS = {
-    "price": "#,##0.0000", "multiplier": "#,##0.###", "beta": "0.00", "face": "#,##0",
-    "expiry": "yyyy-mm-dd", "strike": "#,##0.00", "vol": "0.0%", "years": "0.00",
+    "price": "#,##0.0000",
+    "multiplier": "#,##0.###",
+    "beta": "0.00",
+    "face": "#,##0",
+    "expiry": "yyyy-mm-dd",
+    "strike": "#,##0.00",
+    "vol": "0.0%",
+    "years": "0.00",
     "funding_rate": "0.0000%",
 }
 _WIDTHS = (10, 40, 11, 12, 11, 12, 10, 10, 9, 11, 7, 9, 7, 7, 10, 22, 16, 11, 10, 10)
@@ -57,8 +63,11 @@ def last_row() -> int:
 
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(SHEET)
-    style.title(ws, "Hedge instruments — catalogue (ILLUSTRATIVE prices: refresh before use)",
-                _inst.ILLUSTRATIVE_NOTE + " Yellow cells are inputs; the green columns are computed.")
+    style.title(
+        ws,
+        "Hedge instruments — catalogue (ILLUSTRATIVE prices: refresh before use)",
+        _inst.ILLUSTRATIVE_NOTE + " Yellow cells are inputs; the green columns are computed.",
+    )
     ws["A3"] = "Settings"
     ws["A3"].font = Font(bold=True)
     for name, label, row, default, fmt in SETTINGS:
@@ -90,12 +99,14 @@ def build(wb: Workbook, ctx) -> None:
             if f in _FORMATS:
                 c.number_format = _FORMATS[f]
 
-        def ref(f: str) -> str:
+        def ref(f: str, row: int = row) -> str:
             return f"{L[f]}{row}"
 
         if inst.kind == "option":
-            unit = (f"=PUT_DELTA({ref('price')},{ref('strike')},{ref('vol')},{ref('years')},"
-                    f"OptionRate,OptionDiv)*{ref('price')}*{ref('multiplier')}")
+            unit = (
+                f"=PUT_DELTA({ref('price')},{ref('strike')},{ref('vol')},{ref('years')},"
+                f"OptionRate,OptionDiv)*{ref('price')}*{ref('multiplier')}"
+            )
         elif inst.kind == "perp_inverse":
             unit = f"={ref('face')}"
         else:
@@ -119,9 +130,14 @@ def build(wb: Workbook, ctx) -> None:
     last_col = ws.cell(row=1, column=len(fields)).column_letter
     ctx.define("InstrumentTable", f"{SHEET}!$A${HEADER_ROW}:${last_col}${last_row()}")
     ctx.define("InstrumentTickers", f"{SHEET}!$A${ROW0}:$A${last_row()}")
-    kinds = DataValidation(type="list", formula1='"' + ",".join(_inst.KINDS) + '"', allow_blank=True,
-                           showErrorMessage=True, errorTitle="Kind",
-                           error="Kind: one of " + ", ".join(_inst.KINDS))
+    kinds = DataValidation(
+        type="list",
+        formula1='"' + ",".join(_inst.KINDS) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Kind",
+        error="Kind: one of " + ", ".join(_inst.KINDS),
+    )
     kinds.add(f"{L['kind']}{ROW0}:{L['kind']}{last_row()}")
     ws.add_data_validation(kinds)
     for i, w in enumerate(_WIDTHS, start=1):

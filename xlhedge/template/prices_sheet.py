@@ -39,7 +39,10 @@ FIRST_SERIES_COL = 2  # B
 SERIES_COLS = 51
 #: Benchmark columns by factor (SPEC §2 core factors estimated from prices), in sheet order.
 BENCHMARK_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("equity", "SPX"), ("usd", "DXY"), ("commodity", "BCOM"), ("crypto", "BTC"),
+    ("equity", "SPX"),
+    ("usd", "DXY"),
+    ("commodity", "BCOM"),
+    ("crypto", "BTC"),
 )
 #: The estimation settings the refresh and ``xlhedge estimate`` read (defaults; editable in the sheet).
 SETTINGS_COL = SERIES_COLS + 3  # a column to the right of the series block (BC)
@@ -48,8 +51,7 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
     ("EstimateMethod", "Method (ols or ewma)", "ols", "@"),
 )
 LOG_HEADER_ROW = HEADER_ROW + len(SETTINGS) + 3
-LOG_COLUMNS = ("Cell", "Ticker", "Factor", "Benchmark", "Beta", "R²", "SE", "Returns", "From", "To",
-               "Window", "Method")
+LOG_COLUMNS = ("Cell", "Ticker", "Factor", "Benchmark", "Beta", "R²", "SE", "Returns", "From", "To", "Window", "Method")
 LOG_ROWS = 400
 
 
@@ -60,7 +62,8 @@ def last_col() -> str:
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
-        ws, "Prices — dates down, one column per series",
+        ws,
+        "Prices — dates down, one column per series",
         "Paste daily closes, oldest first. B–E are the factor benchmarks (equity, USD, commodity, crypto): "
         "rename their headers freely. From F on, one column per position, headed by its Book ticker. "
         "Blanks are missing prices (each pair is aligned on its common dates).",
@@ -101,11 +104,17 @@ def build(wb: Workbook, ctx) -> None:
         c.border = style.BOX
         c.number_format = fmt
         ctx.define(name, f"{SHEET}!${col_letters(sc + 1)}${r}")
-    ws.cell(row=LOG_HEADER_ROW - 1, column=sc,
-            value="Estimated betas (written by xlhedge estimate / Refresh; a Book beta that no longer "
-                  "matches its line here was typed by you and is left alone)").font = style.NOTE_FONT
+    ws.cell(
+        row=LOG_HEADER_ROW - 1,
+        column=sc,
+        value="Estimated betas (written by xlhedge estimate / Refresh; a Book beta that no longer "
+        "matches its line here was typed by you and is left alone)",
+    ).font = style.NOTE_FONT
     style.header(ws, LOG_HEADER_ROW, sc, list(LOG_COLUMNS))
-    ctx.define("EstimateLog", f"{SHEET}!${col_letters(sc)}${LOG_HEADER_ROW + 1}:"
-                              f"${col_letters(sc + len(LOG_COLUMNS) - 1)}${LOG_HEADER_ROW + LOG_ROWS}")
+    ctx.define(
+        "EstimateLog",
+        f"{SHEET}!${col_letters(sc)}${LOG_HEADER_ROW + 1}:"
+        f"${col_letters(sc + len(LOG_COLUMNS) - 1)}${LOG_HEADER_ROW + LOG_ROWS}",
+    )
     ws.column_dimensions[col_letters(sc)].width = 28
     style.print_setup(ws)

@@ -23,8 +23,16 @@ SHEET = "Regime"
 INDEXES: tuple[str, ...] = tuple(REGIME_THRESHOLDS)  # VIX, MOVE, DVOL, CVIX
 HEAD_ROW = 4
 ROW0 = HEAD_ROW + 1
-COLUMNS = ["Index", "Level", "Low threshold", "High threshold", "Regime", "Calibrated low", "Calibrated high",
-           "Threshold note"]
+COLUMNS = [
+    "Index",
+    "Level",
+    "Low threshold",
+    "High threshold",
+    "Regime",
+    "Calibrated low",
+    "Calibrated high",
+    "Threshold note",
+]
 HIST_TITLE = ROW0 + len(INDEXES) + 3
 HIST_HEAD = HIST_TITLE + 2
 HIST_ROW0 = HIST_HEAD + 1
@@ -35,7 +43,8 @@ MIN_HISTORY = 20
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
-        ws, "Vol regimes — low < low threshold ≤ normal ≤ high threshold < high",
+        ws,
+        "Vol regimes — low < low threshold ≤ normal ≤ high threshold < high",
         "VIX 18/28 are the article's (§10); MOVE, DVOL and CVIX thresholds are starting values: paste their "
         "history below and copy the calibrated values (same percentiles as VIX's 18/28) into the yellow cells.",
     )
@@ -77,10 +86,14 @@ def build(wb: Workbook, ctx) -> None:
     ctx.define("RegimeVIX", f"{SHEET}!$E${ROW0}")
 
     ws.cell(row=HIST_TITLE, column=1, value="Vol-index history (dates down, oldest first)").font = Font(
-        bold=True, size=12)
-    ws.cell(row=HIST_TITLE + 1, column=1,
-            value="VIX here splits the Correlations sheet into normal and stress days (by date); without it, "
-                  "days are split by the realised-vol percentile of the first Prices series.").font = style.NOTE_FONT
+        bold=True, size=12
+    )
+    ws.cell(
+        row=HIST_TITLE + 1,
+        column=1,
+        value="VIX here splits the Correlations sheet into normal and stress days (by date); without it, "
+        "days are split by the realised-vol percentile of the first Prices series.",
+    ).font = style.NOTE_FONT
     style.header(ws, HIST_HEAD, 1, ["Date"] + list(INDEXES))
     for r in range(HIST_ROW0, HIST_ROW0 + 260):
         ws.cell(row=r, column=1).number_format = "yyyy-mm-dd"

@@ -33,8 +33,16 @@ S_TITLE = 4
 S_HEADER = 5
 S_ROW0 = 6
 S_TOTAL = S_ROW0 + K
-S_COLUMNS = ["Factor", "Shock unit", "Shock", "Exposure unhedged (× NAV)", "Exposure hedged (× NAV)",
-             "P&L unhedged", "P&L hedged", "Hedge effect"]
+S_COLUMNS = [
+    "Factor",
+    "Shock unit",
+    "Shock",
+    "Exposure unhedged (× NAV)",
+    "Exposure hedged (× NAV)",
+    "P&L unhedged",
+    "P&L hedged",
+    "Hedge effect",
+]
 
 # 2. regime-consistent
 R_TITLE = S_TOTAL + 3
@@ -42,13 +50,28 @@ R_INPUT0 = R_TITLE + 2
 R_HEADER = R_INPUT0 + 4
 R_ROW0 = R_HEADER + 1
 R_LAST = R_ROW0 + len(REGIME_DEFAULTS)  # + the vol row
-R_COLUMNS = ["Proxy", "Factor", "Vol (annual)", "ρ with SPX, normal", "ρ with SPX, stress",
-             "Factor shock per unit move", "Shock, normal", "Shock, stress"]
+R_COLUMNS = [
+    "Proxy",
+    "Factor",
+    "Vol (annual)",
+    "ρ with SPX, normal",
+    "ρ with SPX, stress",
+    "Factor shock per unit move",
+    "Shock, normal",
+    "Shock, stress",
+]
 C_HEADER = R_LAST + 2
 C_ROW0 = C_HEADER + 1
 C_TOTAL = C_ROW0 + K
-C_COLUMNS = ["Factor", "Exposure: book", "Exposure: book + TLT", "Normal: book", "Normal: book + TLT",
-             "Stress: book", "Stress: book + TLT"]
+C_COLUMNS = [
+    "Factor",
+    "Exposure: book",
+    "Exposure: book + TLT",
+    "Normal: book",
+    "Normal: book + TLT",
+    "Stress: book",
+    "Stress: book + TLT",
+]
 SUM_HEADER = C_TOTAL + 2
 
 # 3. outcome table
@@ -65,9 +88,13 @@ O_INPUTS = (
 RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0)
 MOVES = (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3)
 O_GRID0 = O_INPUT0 + len(O_INPUTS) + 2
-GRIDS = (("net", "Net P&L (spot + hedge + funding)"), ("spot", "Spot P&L"),
-         ("hedge", "Hedge P&L (currency, at the exit price)"), ("funding", "Funding over the horizon"),
-         ("hedge_coin", "Inverse hedge P&L in coin (contract inverse)"))
+GRIDS = (
+    ("net", "Net P&L (spot + hedge + funding)"),
+    ("spot", "Spot P&L"),
+    ("hedge", "Hedge P&L (currency, at the exit price)"),
+    ("funding", "Funding over the horizon"),
+    ("hedge_coin", "Inverse hedge P&L in coin (contract inverse)"),
+)
 GRID_STRIDE = len(RATIOS) + 3
 
 
@@ -78,9 +105,12 @@ def grid_top(k: int) -> int:
 
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(SHEET)
-    style.title(ws, "Scenarios — shocks, normal vs stress, hedge-ratio outcomes",
-                "P&L in the currency of record. Shocks: % factors as decimal moves, duration in bp of "
-                "yield (P&L = book DV01 × bp), vol in index points. Yellow = inputs.")
+    style.title(
+        ws,
+        "Scenarios — shocks, normal vs stress, hedge-ratio outcomes",
+        "P&L in the currency of record. Shocks: % factors as decimal moves, duration in bp of "
+        "yield (P&L = book DV01 × bp), vol in index points. Yellow = inputs.",
+    )
     _shock_table(ws, ctx)
     _regime(ws, ctx)
     _outcomes(ws, ctx)
@@ -90,7 +120,9 @@ def build(wb: Workbook, ctx) -> None:
 
 
 def _shock_table(ws, ctx) -> None:
-    ws.cell(row=S_TITLE, column=1, value="1. Factor shocks — unhedged vs hedged (SPEC §7)").font = Font(bold=True, size=12)
+    ws.cell(row=S_TITLE, column=1, value="1. Factor shocks — unhedged vs hedged (SPEC §7)").font = Font(
+        bold=True, size=12
+    )
     style.header(ws, S_HEADER, 1, S_COLUMNS)
     ex0 = exposures_sheet.ROW0
     for i, f in enumerate(CORE_FACTORS):
@@ -102,12 +134,18 @@ def _shock_table(ws, ctx) -> None:
         ws.cell(row=r, column=4, value=f"=Exposures!$B${ex0 + i}")
         ws.cell(row=r, column=5, value=f"=Hedges!$M${hedges_sheet.ROW0 + i}")
     ws.cell(row=S_TOTAL, column=1, value="Total").font = Font(bold=True)
-    ws[f"F{S_ROW0}"] = ArrayFormula(f"F{S_ROW0}:G{S_TOTAL}",
-                                    f"=SCENARIO_PNL(D{S_ROW0}:E{S_TOTAL - 1},C{S_ROW0}:C{S_TOTAL - 1},NAV)")
+    ws[f"F{S_ROW0}"] = ArrayFormula(
+        f"F{S_ROW0}:G{S_TOTAL}", f"=SCENARIO_PNL(D{S_ROW0}:E{S_TOTAL - 1},C{S_ROW0}:C{S_TOTAL - 1},NAV)"
+    )
     for r in range(S_ROW0, S_TOTAL + 1):
         ws.cell(row=r, column=8, value=f"=G{r}-F{r}")
-        for col, fmt in ((4, style.FMT_EXPOSURE), (5, style.FMT_EXPOSURE), (6, style.FMT_MONEY),
-                         (7, style.FMT_MONEY), (8, style.FMT_MONEY)):
+        for col, fmt in (
+            (4, style.FMT_EXPOSURE),
+            (5, style.FMT_EXPOSURE),
+            (6, style.FMT_MONEY),
+            (7, style.FMT_MONEY),
+            (8, style.FMT_MONEY),
+        ):
             ws.cell(row=r, column=col).number_format = fmt
         for col in (6, 7, 8):
             ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
@@ -127,13 +165,17 @@ def _shock_table(ws, ctx) -> None:
 
 
 def _regime(ws, ctx) -> None:
-    ws.cell(row=R_TITLE, column=1,
-            value="2. Regime-consistent scenario — an SPX move through normal vs stress correlations "
-                  "(SPEC §7)").font = Font(bold=True, size=12)
+    ws.cell(
+        row=R_TITLE,
+        column=1,
+        value="2. Regime-consistent scenario — an SPX move through normal vs stress correlations (SPEC §7)",
+    ).font = Font(bold=True, size=12)
     ws.cell(row=R_TITLE + 1, column=1, value=REGIME_NOTE + " Move_j = ρ·σ_j/σ_SPX·SPX move.").font = style.NOTE_FONT
     tlt_row = instruments_sheet.rows_for()["TLT"]
-    inputs = (("SPX move", -0.10, "0.0%", "ScenarioSpxMove"),
-              ("Long TLT held as an equity hedge (× NAV)", 0.30, "0.0%", "ScenarioTltWeight"))
+    inputs = (
+        ("SPX move", -0.10, "0.0%", "ScenarioSpxMove"),
+        ("Long TLT held as an equity hedge (× NAV)", 0.30, "0.0%", "ScenarioTltWeight"),
+    )
     for k, (label, value, fmt, name) in enumerate(inputs):
         r = R_INPUT0 + k
         ws.cell(row=r, column=1, value=label)
@@ -164,7 +206,8 @@ def _regime(ws, ctx) -> None:
         ws[f"{col}{R_ROW0}"] = ArrayFormula(
             f"{col}{R_ROW0}:{col}{vol_r - 1}",
             f"=REGIME_MOVE(ScenarioSpxMove,$C${spx},C{R_ROW0}:C{vol_r - 1},{rho}{R_ROW0}:{rho}{vol_r - 1},"
-            f"F{R_ROW0}:F{vol_r - 1})")
+            f"F{R_ROW0}:F{vol_r - 1})",
+        )
     for r in range(R_ROW0, vol_r):
         for col in (7, 8):
             c = ws.cell(row=r, column=col)
@@ -208,21 +251,26 @@ def _regime(ws, ctx) -> None:
     chart.title = "Same SPX move, two regimes: the TLT hedge helps in normal, hurts in stress"
     chart.x_axis.title = "Correlation regime"
     chart.y_axis.title = "P&L (currency)"
-    chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=SUM_HEADER, max_row=SUM_HEADER + 2),
-                   titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=2, max_col=4, min_row=SUM_HEADER, max_row=SUM_HEADER + 2), titles_from_data=True
+    )
     chart.set_categories(Reference(ws, min_col=1, min_row=SUM_HEADER + 1, max_row=SUM_HEADER + 2))
     style.chart_axes(chart, "#,##0")
     ws.add_chart(chart, f"K{R_TITLE}")
 
 
 def _outcomes(ws, ctx) -> None:
-    ws.cell(row=O_TITLE, column=1,
-            value="3. Hedge-ratio outcome table — long spot, short hedge (seed 001, SPEC §7)").font = Font(bold=True, size=12)
-    ws.cell(row=O_TITLE + 1, column=1,
-            value="Worked check: 5 BTC at 60,000, 50% hedge = 2.5 BTC short; at −20% spot −60,000, hedge "
-                  "+30,000, net −30,000 before funding (a short earns funding when the rate is > 0). In "
-                  "currency an inverse short of ratio×qty×price/face contracts pays the same as the linear "
-                  "one; it differs in coin (last grid).").font = style.NOTE_FONT
+    ws.cell(
+        row=O_TITLE, column=1, value="3. Hedge-ratio outcome table — long spot, short hedge (seed 001, SPEC §7)"
+    ).font = Font(bold=True, size=12)
+    ws.cell(
+        row=O_TITLE + 1,
+        column=1,
+        value="Worked check: 5 BTC at 60,000, 50% hedge = 2.5 BTC short; at −20% spot −60,000, hedge "
+        "+30,000, net −30,000 before funding (a short earns funding when the rate is > 0). In "
+        "currency an inverse short of ratio×qty×price/face contracts pays the same as the linear "
+        "one; it differs in coin (last grid).",
+    ).font = style.NOTE_FONT
     refs = {}
     for k, (label, value, fmt) in enumerate(O_INPUTS):
         r = O_INPUT0 + k
@@ -262,9 +310,10 @@ def _outcomes(ws, ctx) -> None:
         first = ws.cell(row=top + 1, column=2).coordinate
         last = ws.cell(row=top + len(RATIOS), column=last_move_col).coordinate
         kind = '"inverse"' if output == "hedge_coin" else contract
-        ws[first] = ArrayFormula(f"{first}:{last}",
-                                 f"=HEDGE_OUTCOMES({qty},{price},{ratios},{moves},{kind},{fr},{days},"
-                                 f'FundingPerDay,{face},"{output}")')
+        ws[first] = ArrayFormula(
+            f"{first}:{last}",
+            f'=HEDGE_OUTCOMES({qty},{price},{ratios},{moves},{kind},{fr},{days},FundingPerDay,{face},"{output}")',
+        )
 
     chart = LineChart()
     chart.title = "Net P&L by hedge ratio across price moves"

@@ -24,8 +24,9 @@ FMT_PCT = "0.0%"
 
 #: Cell styles the pipeline refers to by name (BookIO.write_input(style=...)).
 NAMED_STYLES = {
-    "estimated": dict(fill=PatternFill("solid", fgColor="DDEBF7"), font=Font(italic=True, color="1F4E79"),
-                      number_format=FMT_BETA),
+    "estimated": dict(
+        fill=PatternFill("solid", fgColor="DDEBF7"), font=Font(italic=True, color="1F4E79"), number_format=FMT_BETA
+    ),
     "status_ok": dict(font=Font(color="375623")),
     "status_warn": dict(font=Font(bold=True, color="C00000")),
 }
