@@ -1,4 +1,4 @@
-"""Hedging budget and vol-conditioned deployment (SPEC §8, §4; article §09–§10)."""
+"""Hedging budget and vol-conditioned deployment (docs/methodology/budget.md, regimes.md; Cross-Asset Hedging §09–§10)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ LEDGER = [
 
 
 def test_article_normal_split_by_hand():
-    # SPEC §8: 3% of 1,000,000 = 30,000 split 25/30/20/15/10.
+    # docs/methodology/budget.md: 3% of 1,000,000 = 30,000 split 25/30/20/15/10.
     b = hedge_budget(1_000_000)
     assert b["amount"].tolist() == [7500.0, 9000.0, 6000.0, 4500.0, 3000.0]
     assert list(b.index) == list(BUCKETS)

@@ -1,4 +1,4 @@
-"""The common-mistakes checks (SPEC §9, article §11): one book that triggers each check
+"""The common-mistakes checks (docs/methodology/checks.md, Cross-Asset Hedging §11): one book that triggers each check
 and a near miss that does not; the worksheet function gives the same findings."""
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def _rows(path: Path) -> dict[str, int]:
         k: parse_ref(names[n].lstrip("=")).r1
         for k, n in (("tickers", "BOOKTICKERS"), ("weights", "BOOKWEIGHTS"), ("equity", "BOOKBETAS"))
     }
-    return r  # the first beta row is the equity factor (SPEC §2 order)
+    return r  # the first beta row is the equity factor (docs/methodology/factor-model.md order)
 
 
 def _equity(path: Path) -> list:

@@ -1,4 +1,4 @@
-"""The book view engine (SPEC §2) against independent numpy computations."""
+"""The book view engine (docs/methodology/factor-model.md) against independent numpy computations."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_article_figure01_by_hand():
     assert e.iloc[0] == pytest.approx(0.021 + 0.0135 - 0.003 - 0.001, abs=1e-15)
     assert e.iloc[1] == pytest.approx(0.085, abs=1e-15)
     assert list(e.index) == ["equity", "duration"]
-    # DV01: a long-duration book loses when yields rise (SPEC §2).
+    # DV01: a long-duration book loses when yields rise (docs/methodology/factor-model.md).
     assert dv01(0.085, 1_000_000) == pytest.approx(-8.5)
 
 

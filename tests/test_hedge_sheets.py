@@ -106,7 +106,7 @@ def test_fx_block_falls_back_to_the_listing_currency(tmp_path, example):
 
 def test_scenarios_sheet(example):
     ws = _values(example, "Scenarios")
-    # outcome table: the SPEC §7 worked check in the spot and hedge grids
+    # outcome table: the docs/methodology/scenarios.md worked check in the spot and hedge grids
     moves = [ws.cell(row=scenarios_sheet.grid_top(0), column=2 + j).value for j in range(7)]
     j = moves.index(-0.2)
     r = scenarios_sheet.grid_top(1) + 1 + list(scenarios_sheet.RATIOS).index(0.5)

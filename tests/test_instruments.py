@@ -1,4 +1,4 @@
-"""The instrument catalogue: SPEC §5 contracts present, published sizes, clear lookup errors."""
+"""The instrument catalogue: docs/methodology/sizing.md contracts present, published sizes, clear lookup errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from xlhedge.engine import instruments as I
 from xlhedge.engine.errors import InputError
 from xlhedge.functions.registry import registry
 
-SPEC_TICKERS = [
+CATALOGUE_TICKERS = [
     "ES",
     "MES",
     "SPY",
@@ -46,7 +46,7 @@ SPEC_TICKERS = [
 
 def test_every_spec_contract_is_shipped():
     table = I.instrument_table()
-    assert set(SPEC_TICKERS) <= set(table.index)
+    assert set(CATALOGUE_TICKERS) <= set(table.index)
     assert set(table["kind"]) <= set(I.KINDS)
     assert {"perp_linear", "perp_inverse", "option", "inverse_etf", "etf", "future"} == set(table["kind"])
 

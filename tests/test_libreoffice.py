@@ -51,5 +51,5 @@ def test_libreoffice_sumproduct_equals_xlhedge(tmp_path: Path, kind: str):
     assert np.abs(xl).max() > 0  # a book with real exposures
     np.testing.assert_allclose(native, xl, rtol=0, atol=1e-9)
     np.testing.assert_allclose(native * nav, xl_ccy, rtol=1e-9)
-    # DV01 (a native formula over our duration result, computed by xlhedge): SPEC §2 by hand.
+    # DV01 (a native formula over our duration result, computed by xlhedge): docs/methodology/factor-model.md by hand.
     assert ours[f"C{DV01_ROW}"].value == pytest.approx(-native[1] * nav * 1e-4, rel=1e-9)

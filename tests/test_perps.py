@@ -1,4 +1,4 @@
-"""Perpetual and futures mechanics (SPEC §6): PnL, funding sign, liquidation, roll."""
+"""Perpetual and futures mechanics (docs/methodology/perpetuals.md): PnL, funding sign, liquidation, roll."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_inverse_pnl_by_hand():
     face=st.sampled_from([1.0, 10.0, 100.0]),
 )
 def test_one_x_inverse_short_keeps_usd_value(q, p0, p1, face):
-    # SPEC §6 property: spot Q plus a 1× inverse short of N = Q·P0/V contracts keeps USD Q·P0
+    # docs/methodology/perpetuals.md property: spot Q plus a 1× inverse short of N = Q·P0/V contracts keeps USD Q·P0
     n = q * p0 / face
     coin_total = q + perps.inverse_pnl(-n, face, p0, p1)
     assert coin_total * p1 == pytest.approx(q * p0, rel=1e-9)
@@ -91,7 +91,7 @@ def test_liquidation_matches_published_simplified_formulas(contract, side, expec
 def test_liquidation_bybit_style_example():
     # 10× linear long from 60,000 with 0.5% MMR: 60,000 × (1 − 0.1 + 0.005) = 54,300
     assert perps.liquidation_price(60_000, 10, "long") == pytest.approx(54_300)
-    # a 1× inverse short sits at P0/m (SPEC §6: never liquidated in practice)
+    # a 1× inverse short sits at P0/m (docs/methodology/perpetuals.md: never liquidated in practice)
     assert perps.liquidation_price(60_000, 1, "short", 0.005, "inverse") == pytest.approx(12_000_000)
     assert perps.liquidation_price(60_000, 0.5, "short", 0.005, "inverse") == np.inf
     assert call("LIQ_PRICE", 60_000, 0.5, "short", 0.005, "inverse").startswith("#NUM! LIQ_PRICE")

@@ -1,4 +1,4 @@
-"""Rebalance the hedge ratios back to target (article §11 mistake 5: the weekly discipline)."""
+"""Rebalance the hedge ratios back to target (Cross-Asset Hedging §11 mistake 5: the weekly discipline)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Vol regimes (SPEC §4): thresholds as data, boundaries normal, percentile calibration."""
+"""Vol regimes (docs/methodology/regimes.md): thresholds as data, boundaries normal, percentile calibration."""
 
 from __future__ import annotations
 

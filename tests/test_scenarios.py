@@ -1,4 +1,4 @@
-"""Scenarios and outcome tables (SPEC §7)."""
+"""Scenarios and outcome tables (docs/methodology/scenarios.md)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def call(name, *args):
 
 
 def test_spec_outcome_worked_check():
-    # SPEC §7: 5 BTC at 60,000, 50% hedge = 2.5 BTC short; at −20%: −60,000 / +30,000 / −30,000
+    # docs/methodology/scenarios.md: 5 BTC at 60,000, 50% hedge = 2.5 BTC short; at −20%: −60,000 / +30,000 / −30,000
     t = scenarios.hedge_outcomes(5, 60_000, [0.5], [-0.2])
     row = t.iloc[0]
     assert row["hedge_units"] == pytest.approx(-2.5)

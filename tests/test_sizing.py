@@ -1,4 +1,4 @@
-"""Hedge sizing (SPEC §5): worked checks, independent computations, properties, Excel parity."""
+"""Hedge sizing (docs/methodology/sizing.md): worked checks, independent computations, properties, Excel parity."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def call(name, *args):
 
 # ----------------------------------------------------------------------------- general form
 def test_spec_worked_check_hedge_notional():
-    # SPEC §5 / article §05: E = +0.92, NAV 100,000, h = 0.5, α = 0 → −46,000
+    # docs/methodology/sizing.md / Cross-Asset Hedging §05: E = +0.92, NAV 100,000, h = 0.5, α = 0 → −46,000
     assert sizing.hedge_notional(0.92, 100_000, 0.5) == pytest.approx(-46_000)
     assert call("HEDGE_NOTIONAL", 0.92, 100_000, 0.5) == pytest.approx(-46_000)
 
@@ -131,7 +131,7 @@ def test_dv01_units():
 
 def test_rates_hedge_is_dv01_matched_and_sells_against_long_duration():
     nav, e_dur = 1_000_000, 2.0
-    book_dv01 = -e_dur * nav * 1e-4  # SPEC §2 sign: long duration → negative
+    book_dv01 = -e_dur * nav * 1e-4  # docs/methodology/factor-model.md sign: long duration → negative
     units = sizing.rates_hedge_units(book_dv01, sizing.dv01_unit(90, 17))
     assert units < 0
     rec = sizing.size_hedge(e_dur, nav, "TLT")
@@ -254,7 +254,7 @@ def test_fx_hedges_usd_and_eur_record():
 
 # ----------------------------------------------------------------------------- crypto
 def test_crypto_linear_and_inverse_contracts():
-    # SPEC §5: coin = h·β·V/F; linear contracts = coin / size; inverse = h·β·V/face
+    # docs/methodology/sizing.md: coin = h·β·V/F; linear contracts = coin / size; inverse = h·β·V/face
     v = 5 * 60_000.0
     assert sizing.crypto_contracts(v, 60_000, ratio=0.5) == pytest.approx(2.5)
     assert sizing.crypto_contracts(v, 60_000, ratio=0.5, contract_size=5) == pytest.approx(0.5)

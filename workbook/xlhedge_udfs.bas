@@ -598,7 +598,7 @@ Sub RegisterXlhedgeFunctions()
     d(0) = "Raw beta(s), a cell or a range."
     d(1) = "Weight on the raw beta, default 0.67."
     d(2) = "Beta the estimate is pulled toward, default 1.0."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!ADJUSTED_BETA", Description:="Adjusted (Blume) beta = weight" & ChrW(183) & ChrW(946) & " + (1 " & ChrW(8722) & " weight)" & ChrW(183) & "prior; SPEC " & ChrW(167) & "3 default 0.67" & ChrW(183) & ChrW(946) & " + 0.33.", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!ADJUSTED_BETA", Description:="Adjusted (Blume) beta = weight" & ChrW(183) & ChrW(946) & " + (1 " & ChrW(8722) & " weight)" & ChrW(183) & "prior; docs/methodology/estimation.md default 0.67" & ChrW(183) & ChrW(946) & " + 0.33.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise). Several columns give a row of betas."
     d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
@@ -606,7 +606,7 @@ Sub RegisterXlhedgeFunctions()
     d(3) = "Estimator: ""ols"" (default, Cov/Var) or ""ewma"" (RiskMetrics, zero mean)."
     d(4) = "EWMA decay " & ChrW(955) & " in (0, 1), default 0.94; ignored for ols."
     d(5) = "Return type: ""simple"" (default, P1/P0 " & ChrW(8722) & " 1) or ""log""."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!BETA", Description:="Beta of asset returns to benchmark returns (OLS slope with intercept, or EWMA), SPEC " & ChrW(167) & "3.", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!BETA", Description:="Beta of asset returns to benchmark returns (OLS slope with intercept, or EWMA), docs/methodology/estimation.md.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
     d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
@@ -616,27 +616,27 @@ Sub RegisterXlhedgeFunctions()
     ReDim d(0 To 5)
     d(0) = "NAV in the currency of record (> 0)."
     d(1) = "Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2" & ChrW(8211) & "4% is usual)."
-    d(2) = "low, normal or high, a VIX level (SPEC " & ChrW(167) & "4), or two columns index | level (regime per bucket)."
+    d(2) = "low, normal or high, a VIX level (docs/methodology/regimes.md), or two columns index | level (regime per bucket)."
     d(3) = "Hedge ledger with a header row: Date, Instrument, Bucket, Premium (paid > 0, received < 0), optional Vol index and Vol level."
     d(4) = "Date the year-to-date runs to (blank = today)."
     d(5) = "Optional split table: a header row low | normal | high and one row per bucket (label in the first column), fractions of the budget; each column sums to 1."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!BUDGET_STATUS", Description:="Hedging budget per bucket against premium spent year-to-date from the hedge ledger (SPEC " & ChrW(167) & "8).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!BUDGET_STATUS", Description:="Hedging budget per bucket against premium spent year-to-date from the hedge ledger (docs/methodology/budget.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Daily levels of the index to calibrate (MOVE, DVOL, CVIX...); blanks ignored."
     d(1) = "A VIX history (optional): maps its 18/28 percentiles. Blank: the shipped percentiles."
     d(2) = "Reference lower threshold, default 18."
     d(3) = "Reference upper threshold, default 28."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CALIBRATE_THRESHOLDS", Description:="Regime thresholds for another index by percentile mapping (SPEC " & ChrW(167) & "4): returns [low, high].", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CALIBRATE_THRESHOLDS", Description:="Regime thresholds for another index by percentile mapping (docs/methodology/regimes.md): returns [low, high].", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "First series' prices (one column, optional date column)."
     d(1) = "Second series' prices (one column, same rows or its own date column)."
     d(2) = "Number of most recent common returns (optional; all when blank)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CORRELATION", Description:="Correlation of two price series on their common rows (SPEC " & ChrW(167) & "3).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CORRELATION", Description:="Correlation of two price series on their common rows (docs/methodology/estimation.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "Prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
     d(1) = "Number of most recent common returns per pair (optional; all when blank)."
     d(2) = "Return type: ""simple"" (default) or ""log""."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CORRELATION_MATRIX", Description:="Pearson correlation matrix of returns, each pair aligned on its common rows (SPEC " & ChrW(167) & "3).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CORRELATION_MATRIX", Description:="Pearson correlation matrix of returns, each pair aligned on its common rows (docs/methodology/estimation.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "Position weights, fraction of NAV (short < 0), one row or column."
     d(1) = "Per position, the currency its value moves with (ISO code), same length."
@@ -644,18 +644,18 @@ Sub RegisterXlhedgeFunctions()
     d(3) = "The currency to report (ISO code, e.g. EUR)."
     d(4) = "Currency of record (default USD)."
     d(5) = "Per position, the listing currency: used where the FX exposure currency is blank (share as given, blank = 1); optional, same length."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CURRENCY_EXPOSURE", Description:="Exposure of the book to one currency against the currency of record (SPEC " & ChrW(167) & "5 FX).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CURRENCY_EXPOSURE", Description:="Exposure of the book to one currency against the currency of record (docs/methodology/sizing.md FX).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "Price (> 0): per share for an ETF; points per 100 of face for a bond future."
     d(1) = "Effective (modified) duration in years (> 0): TLT " & ChrW(8776) & " 17, ZN " & ChrW(8776) & " 6.5."
     d(2) = "1 (default) for a share priced in currency; the face per contract (100,000) for a bond future, whose price is then read per 100 of face."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!DV01", Description:="DV01 of one unit in currency per 1bp, positive (SPEC " & ChrW(167) & "5 rates).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!DV01", Description:="DV01 of one unit in currency per 1bp, positive (docs/methodology/sizing.md rates).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
     d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
     d(2) = "Decay " & ChrW(955) & " in (0, 1), default 0.94 (RiskMetrics daily)."
     d(3) = "Number of most recent returns to use (optional; all when blank)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!EWMA_BETA", Description:="RiskMetrics EWMA beta " & ChrW(931) & ChrW(955) & ChrW(7503) & ChrW(183) & "r" & ChrW(8336) & ChrW(183) & "r" & ChrW(8344) & " / " & ChrW(931) & ChrW(955) & ChrW(7503) & ChrW(183) & "r" & ChrW(8344) & ChrW(178) & " (k = 0 newest), SPEC " & ChrW(167) & "3.", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!EWMA_BETA", Description:="RiskMetrics EWMA beta " & ChrW(931) & ChrW(955) & ChrW(7503) & ChrW(183) & "r" & ChrW(8336) & ChrW(183) & "r" & ChrW(8344) & " / " & ChrW(931) & ChrW(955) & ChrW(7503) & ChrW(183) & "r" & ChrW(8344) & ChrW(178) & " (k = 0 newest), docs/methodology/estimation.md.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 7)
     d(0) = "Factor exposure before the hedge, NAV fraction (long > 0)."
     d(1) = "NAV in the currency of record (> 0)."
@@ -674,7 +674,7 @@ Sub RegisterXlhedgeFunctions()
     d(0) = "Block: first row weights (fraction of NAV, short < 0), then one row of betas per factor; optional first column of labels. Or betas alone: factors " & ChrW(215) & " positions."
     d(1) = "With betas: one row of weights (fraction of NAV, short < 0). With a block: NAV (optional), multiplies the result into currency."
     d(2) = "NAV in the currency of record (optional): result " & ChrW(215) & " NAV, i.e. currency exposure."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FACTOR_EXPOSURE", Description:="Net factor exposure of the book, " & ChrW(931) & " weight " & ChrW(215) & " beta per factor row (SPEC " & ChrW(167) & "2).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FACTOR_EXPOSURE", Description:="Net factor exposure of the book, " & ChrW(931) & " weight " & ChrW(215) & " beta per factor row (docs/methodology/factor-model.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "Position weights, fraction of NAV (short < 0), one row or column."
     d(1) = "Per position, the currency its value moves with (ISO code), same length."
@@ -682,7 +682,7 @@ Sub RegisterXlhedgeFunctions()
     d(3) = "Currency of record (default USD); its positions carry no FX exposure."
     d(4) = "Pad the result with blank rows to this many (fits a fixed array range); optional."
     d(5) = "Per position, the listing currency: used where the FX exposure currency is blank (share as given, blank = 1); optional, same length."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FX_EXPOSURE", Description:="Exposure per currency against the currency of record, " & ChrW(931) & " weight " & ChrW(215) & " FX share (SPEC " & ChrW(167) & "5 FX).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FX_EXPOSURE", Description:="Exposure per currency against the currency of record, " & ChrW(931) & " weight " & ChrW(215) & " FX share (docs/methodology/sizing.md FX).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "Currency of the exposure (ISO code)."
     d(1) = "Exposure to it, NAV fraction (long the currency > 0), e.g. from CURRENCY_EXPOSURE."
@@ -690,13 +690,13 @@ Sub RegisterXlhedgeFunctions()
     d(3) = "Hedge ratio in [0, 1] (default 1)."
     d(4) = "Currency of record (default USD)."
     d(5) = "The Instruments sheet table (header row first); default the shipped catalogue."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FX_HEDGE", Description:="Currency-future hedge of one currency exposure, as a row (SPEC " & ChrW(167) & "5 FX; record currency a parameter).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FX_HEDGE", Description:="Currency-future hedge of one currency exposure, as a row (docs/methodology/sizing.md FX; record currency a parameter).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "NAV in the currency of record (> 0)."
     d(1) = "Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2" & ChrW(8211) & "4% is usual)."
     d(2) = "low, normal or high (default normal), or a VIX level: < 18 low, 18" & ChrW(8211) & "28 normal, > 28 high; or two columns index | level (VIX, MOVE, DVOL, CVIX): each bucket takes its own index's regime."
     d(3) = "Optional split table: a header row low | normal | high and one row per bucket (label in the first column), fractions of the budget; each column sums to 1."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_BUDGET", Description:="Annual hedging budget split into the five buckets for a vol regime (SPEC " & ChrW(167) & "8, Figure 05).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_BUDGET", Description:="Annual hedging budget split into the five buckets for a vol regime (docs/methodology/budget.md, Figure 05).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "Book rows with labels in the first column, one column per position (Ticker, Asset class, Currency, Is hedge, FX decision, ..., Weight as a fraction of NAV)."
     d(1) = "Factor rows with labels in the first column, one column per position (blank = 0)."
@@ -704,7 +704,7 @@ Sub RegisterXlhedgeFunctions()
     d(3) = "Protection ledger with a header row: Date, Instrument, Bucket, Premium, Vol index, Vol level."
     d(4) = "Optional two columns label | value overriding the default tolerances."
     d(5) = "Pad with blank rows to this many (fits a fixed array range); optional. Findings beyond it are summed up in the last row."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_CHECKS", Description:="Common hedging mistakes in the book (SPEC " & ChrW(167) & "9): code, severity, message, positions, fix.", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_CHECKS", Description:="Common hedging mistakes in the book (docs/methodology/checks.md): code, severity, message, positions, fix.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 4)
     d(0) = "Signed hedge notional in currency (short < 0); a cell or a column."
     d(1) = "Instrument price (> 0)."
@@ -719,7 +719,7 @@ Sub RegisterXlhedgeFunctions()
     d(3) = "Hedge ledger with a header row: Date, Instrument, Bucket, Premium (paid > 0, received < 0), optional Vol index and Vol level."
     d(4) = "Date the year-to-date runs to (blank = today)."
     d(5) = "Optional split table: a header row low | normal | high and one row per bucket (label in the first column), fractions of the budget; each column sums to 1."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_DEPLOYMENT", Description:="What to do now with each budget bucket given the vol regimes: deploy, maintain and roll, or hold (SPEC " & ChrW(167) & "8, " & ChrW(167) & "10).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_DEPLOYMENT", Description:="What to do now with each budget bucket given the vol regimes: deploy, maintain and roll, or hold (docs/methodology/budget.md, workbook.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 0)
     d(0) = "One column of VIX levels (default 10 to 45 in steps of 1)."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_DEPLOYMENT_CURVE", Description:="Share of the remaining budget to deploy now and to move to rebalance cash, against VIX (Figure 06).", Category:="xlhedge", ArgumentDescriptions:=d
@@ -729,7 +729,7 @@ Sub RegisterXlhedgeFunctions()
     d(2) = "Hedge ratio h in [0, 1]: the fraction of the gap to hedge (default 1)."
     d(3) = "Target exposure T_f, NAV fraction (default 0 = neutral)."
     d(4) = "Alpha estimate " & ChrW(945) & " in [0, 1) (default 0); the notional is divided by 1 " & ChrW(8722) & " " & ChrW(945) & "."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_NOTIONAL", Description:="Signed currency notional of a factor hedge, " & ChrW(8722) & "h" & ChrW(183) & "(E " & ChrW(8722) & " T)" & ChrW(183) & "NAV/(1 " & ChrW(8722) & " " & ChrW(945) & ") (SPEC " & ChrW(167) & "5).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_NOTIONAL", Description:="Signed currency notional of a factor hedge, " & ChrW(8722) & "h" & ChrW(183) & "(E " & ChrW(8722) & " T)" & ChrW(183) & "NAV/(1 " & ChrW(8722) & " " & ChrW(945) & ") (docs/methodology/sizing.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 9)
     d(0) = "Coin (units) held long, e.g. 5 BTC."
     d(1) = "Entry price (> 0)."
@@ -741,7 +741,7 @@ Sub RegisterXlhedgeFunctions()
     d(7) = "Funding periods per day (default 3)."
     d(8) = "USD face per inverse contract (default 100)."
     d(9) = "table (default: rows ratio " & ChrW(215) & " move, columns ratio, move, spot, hedge, funding, net) or net / spot / hedge / funding / hedge_coin (grid: rows ratios, columns moves; hedge_coin = inverse hedge PnL in coin)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_OUTCOMES", Description:="Hedge-ratio outcome table: ratios " & ChrW(215) & " price moves " & ChrW(8594) & " spot, hedge, funding, net P&L (SPEC " & ChrW(167) & "7).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_OUTCOMES", Description:="Hedge-ratio outcome table: ratios " & ChrW(215) & " price moves " & ChrW(8594) & " spot, hedge, funding, net P&L (docs/methodology/scenarios.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 9)
     d(0) = "Hedge instrument ticker (ES, SPY, SH, SPX_PUT, TLT, ZN, UUP, CL, BTC, BTCUSD" & ChrW(8230) & "); blank = no hedge."
     d(1) = "Factor exposure E_f, NAV fraction (long > 0)."
@@ -753,13 +753,13 @@ Sub RegisterXlhedgeFunctions()
     d(7) = "Risk-free rate for Black" & ChrW(8211) & "Scholes puts (default 0)."
     d(8) = "Dividend yield for Black" & ChrW(8211) & "Scholes puts (default 0)."
     d(9) = "Perpetual funding periods per day (default 3)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_PLAN", Description:="Recommended hedge of one factor with one instrument, as a row (SPEC " & ChrW(167) & "5).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_PLAN", Description:="Recommended hedge of one factor with one instrument, as a row (docs/methodology/sizing.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Signed hedge notional in currency (short < 0), e.g. from HEDGE_NOTIONAL."
     d(1) = "Instrument price (> 0): futures points, share price, USD per coin."
     d(2) = "Currency per price point per unit (ES 50, MES 5, shares 1, ZN 1,000); default 1."
     d(3) = "Instrument beta to the factor (sector ETF beta, " & ChrW(8722) & "1 for SH, duration for rates); default 1."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_UNITS", Description:="Unrounded hedge units, notional / (price " & ChrW(215) & " multiplier " & ChrW(215) & " beta) (SPEC " & ChrW(167) & "5).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_UNITS", Description:="Unrounded hedge units, notional / (price " & ChrW(215) & " multiplier " & ChrW(215) & " beta) (docs/methodology/sizing.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 1)
     d(0) = "Ticker in the catalogue (ES, MES, SPY, SH, SPX_PUT, TLT, ZN, 6E, CL, BTC, BTCUSD" & ChrW(8230) & ")."
     d(1) = "One of: name, factor, kind, price, multiplier, beta, face, currency, expiry, micro, strike, vol, years, funding_rate, tilt (default price)."
@@ -769,12 +769,12 @@ Sub RegisterXlhedgeFunctions()
     d(1) = "USD face value per contract (e.g. 100), > 0."
     d(2) = "Entry price in USD per coin (> 0)."
     d(3) = "Exit price in USD per coin (> 0). USD PnL = result " & ChrW(215) & " exit."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!INVERSE_PNL", Description:="Inverse (coin-margined) PnL in coin, contracts " & ChrW(215) & " face " & ChrW(215) & " (1/entry " & ChrW(8722) & " 1/exit) (SPEC " & ChrW(167) & "6).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!INVERSE_PNL", Description:="Inverse (coin-margined) PnL in coin, contracts " & ChrW(215) & " face " & ChrW(215) & " (1/entry " & ChrW(8722) & " 1/exit) (docs/methodology/perpetuals.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "Quantity in coin/units, long > 0, short < 0."
     d(1) = "Entry price (> 0)."
     d(2) = "Exit price (> 0)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!LINEAR_PNL", Description:="Linear contract PnL in quote currency, qty " & ChrW(215) & " (exit " & ChrW(8722) & " entry) (SPEC " & ChrW(167) & "6).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!LINEAR_PNL", Description:="Linear contract PnL in quote currency, qty " & ChrW(215) & " (exit " & ChrW(8722) & " entry) (docs/methodology/perpetuals.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "Entry (or current) price (> 0)."
     d(1) = "Liquidation price, e.g. from LIQ_PRICE."
@@ -786,7 +786,7 @@ Sub RegisterXlhedgeFunctions()
     d(2) = "long or short."
     d(3) = "Maintenance margin rate, decimal in [0, 1) (default 0.005)."
     d(4) = "linear (USDT-margined, default) or inverse (coin-margined)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!LIQ_PRICE", Description:="Isolated-margin liquidation price, exchanges' simplified form: no added margin, fees or tiers (SPEC " & ChrW(167) & "6).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!LIQ_PRICE", Description:="Isolated-margin liquidation price, exchanges' simplified form: no added margin, fees or tiers (docs/methodology/perpetuals.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "Book (or position) value series, oldest first, one column."
     d(1) = "Prices of the hedge instruments, one column each, same rows."
@@ -806,13 +806,13 @@ Sub RegisterXlhedgeFunctions()
     d(0) = "History of funding rates per period, decimals (a column; blanks skipped)."
     d(1) = "Funding periods per day (default 3: every 8 hours)."
     d(2) = "long or short (default short); > 0 means the side earns the carry."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PERP_CARRY", Description:="Annualised funding carry, mean rate " & ChrW(215) & " periods per day " & ChrW(215) & " 365, as received by side (SPEC " & ChrW(167) & "6).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PERP_CARRY", Description:="Annualised funding carry, mean rate " & ChrW(215) & " periods per day " & ChrW(215) & " 365, as received by side (docs/methodology/perpetuals.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Size of the position in quote currency (" & ChrW(8805) & " 0); the direction goes in side."
     d(1) = "Funding rate per period, decimal (0.0001 = 0.01%), either sign."
     d(2) = "Number of funding periods (3 a day when 8-hourly); default 1."
     d(3) = "long or short (default short: a hedge)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PERP_FUNDING", Description:="Perpetual funding received (> 0) or paid (< 0); a positive rate means longs pay shorts (SPEC " & ChrW(167) & "6).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PERP_FUNDING", Description:="Perpetual funding received (> 0) or paid (< 0); a positive rate means longs pay shorts (docs/methodology/perpetuals.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "Underlying price (> 0)."
     d(1) = "Strike price (> 0)."
@@ -820,7 +820,7 @@ Sub RegisterXlhedgeFunctions()
     d(3) = "Time to expiry in years (" & ChrW(8805) & " 0)."
     d(4) = "Risk-free rate, annual continuously compounded decimal (default 0)."
     d(5) = "Dividend yield, annual continuously compounded decimal (default 0)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PUT_DELTA", Description:="Black" & ChrW(8211) & "Scholes delta of a European put, " & ChrW(8722) & "e^(" & ChrW(8722) & "qT)" & ChrW(183) & "N(" & ChrW(8722) & "d1), between " & ChrW(8722) & "1 and 0 (SPEC " & ChrW(167) & "5).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PUT_DELTA", Description:="Black" & ChrW(8211) & "Scholes delta of a European put, " & ChrW(8722) & "e^(" & ChrW(8722) & "qT)" & ChrW(183) & "N(" & ChrW(8722) & "d1), between " & ChrW(8722) & "1 and 0 (docs/methodology/sizing.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "Underlying price (> 0)."
     d(1) = "Strike price (> 0)."
@@ -845,20 +845,20 @@ Sub RegisterXlhedgeFunctions()
     d(4) = "Upper threshold, index points (default 28, VIX). Boundary values are normal."
     d(5) = "FALSE (default): raw correlations. TRUE: Forbes" & ChrW(8211) & "Rigobon " & ChrW(961) & "/" & ChrW(8730) & "(1+" & ChrW(948) & "(1" & ChrW(8722) & ChrW(961) & ChrW(178) & ")), " & ChrW(948) & " = " & ChrW(963) & ChrW(178) & "_regime/" & ChrW(963) & ChrW(178) & "_normal " & ChrW(8722) & " 1 of the market series."
     d(6) = "Column number (1 = first price column) of the market series, default 1."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!REGIME_CORRELATION", Description:="Correlation matrix over normal or stress days of a vol index (SPEC " & ChrW(167) & "3" & ChrW(8211) & ChrW(167) & "4), raw or Forbes" & ChrW(8211) & "Rigobon adjusted.", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!REGIME_CORRELATION", Description:="Correlation matrix over normal or stress days of a vol index (docs/methodology/estimation.md, regimes.md), raw or Forbes" & ChrW(8211) & "Rigobon adjusted.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 4)
     d(0) = "SPX move, decimal (" & ChrW(8722) & "0.10 = " & ChrW(8722) & "10%)."
     d(1) = "Annual vol of SPX (> 0), same basis as vols."
     d(2) = "Annual vols of the proxies (> 0), one per factor row."
     d(3) = "Correlation of each proxy with SPX in the regime (normal or stress), in [" & ChrW(8722) & "1, 1]."
     d(4) = "Factor shock per unit proxy move (1; TLT" & ChrW(8594) & "bp: " & ChrW(8722) & "1/(duration" & ChrW(215) & "0.0001)); default 1."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!REGIME_MOVE", Description:="Regime-consistent factor shocks from an SPX move: " & ChrW(961) & ChrW(183) & ChrW(963) & "_j/" & ChrW(963) & "_SPX" & ChrW(183) & "move " & ChrW(215) & " per_unit (SPEC " & ChrW(167) & "7).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!REGIME_MOVE", Description:="Regime-consistent factor shocks from an SPX move: " & ChrW(961) & ChrW(183) & ChrW(963) & "_j/" & ChrW(963) & "_SPX" & ChrW(183) & "move " & ChrW(215) & " per_unit (docs/methodology/scenarios.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise). Several columns give several beta columns."
     d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
     d(2) = "Returns per window (e.g. 252 " & ChrW(8776) & " one trading year). Whole number " & ChrW(8805) & " 2."
     d(3) = "Return type: ""simple"" (default) or ""log""."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!ROLLING_BETA", Description:="Rolling OLS beta, one column per asset column, aligned to the input rows (SPEC " & ChrW(167) & "3).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!ROLLING_BETA", Description:="Rolling OLS beta, one column per asset column, aligned to the input rows (docs/methodology/estimation.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
     d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
@@ -874,7 +874,7 @@ Sub RegisterXlhedgeFunctions()
     d(0) = "Factor exposures E_f (NAV fractions), one row per factor in the core order (equity, duration, usd, commodity, crypto, vol) or with a first column of factor names; several columns = several books (unhedged, hedged)."
     d(1) = "One shock per factor row: equity/usd/commodity/crypto as decimal moves (" & ChrW(8722) & "0.10), duration in bp of yield (+25), vol in points (+10)."
     d(2) = "NAV in the currency of record (> 0)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!SCENARIO_PNL", Description:="Factor-shock P&L per factor and total, one column per book (SPEC " & ChrW(167) & "7).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!SCENARIO_PNL", Description:="Factor-shock P&L per factor and total, one column per book (docs/methodology/scenarios.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 1)
     d(0) = "Prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
     d(1) = "FALSE (default): one row of names; TRUE: one column."
@@ -884,5 +884,5 @@ Sub RegisterXlhedgeFunctions()
     d(1) = "Which index's thresholds: ""VIX"" (default, 18/28), ""MOVE"", ""DVOL"" or ""CVIX""."
     d(2) = "Override the lower threshold (optional; e.g. the Regime sheet's editable value)."
     d(3) = "Override the upper threshold (optional)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!VOL_REGIME", Description:="Vol regime of an index level: ""low"", ""normal"" or ""high"" (SPEC " & ChrW(167) & "4; boundaries are normal).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!VOL_REGIME", Description:="Vol regime of an index level: ""low"", ""normal"" or ""high"" (docs/methodology/regimes.md; boundaries are normal).", Category:="xlhedge", ArgumentDescriptions:=d
 End Sub

@@ -3,7 +3,7 @@
 Python API (the same engine the worksheet functions and the CLI use)::
 
     import xlhedge
-    xlhedge.factor_exposure(betas, weights, nav=None)   # SPEC §2
+    xlhedge.factor_exposure(betas, weights, nav=None)   # docs/methodology/factor-model.md
     book = xlhedge.Book.from_workbook("mybook.xlsx")
     book.exposures()
 """

@@ -61,7 +61,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("is_hedge", "Is hedge", "BookIsHedge", ("TRUE", "FALSE")),
     Attribute("fx_currency", "FX exposure currency", "BookFxCurrencies", CURRENCIES),
     Attribute("fx_share", "FX share (0–1)", "BookFxShares", None, "0%", kind="num"),
-    # Read by the checks and the rebalance (xlhedge.engine.hedgebook.POSITION_FIELDS; SPEC §6, §9).
+    # Read by the checks and the rebalance (xlhedge.engine.hedgebook.POSITION_FIELDS; docs/methodology/perpetuals.md, checks.md).
     Attribute(
         "fx_decision",
         "FX decision",

@@ -46,7 +46,7 @@ def demo(
     out: Path = typer.Argument(Path("xlhedge_example.xlsx"), help="Where to write the example book."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Write the bundled example book (the article's Figure 01), recompute it and print its book view
+    """Write the bundled example book (the source article's Figure 01), recompute it and print its book view
     and its check findings."""
     if out.exists() and not force:
         console.print(f"{out} exists; recomputing it (use --force to start again from the bundled copy).")
@@ -57,7 +57,7 @@ def demo(
     fb.save()
     render_book_view(Book.from_bookio(fb), console)
     _print_findings(rep)
-    console.print(f"\nChecks (common hedging mistakes, SPEC §9; `xlhedge check {out}`):", highlight=False)
+    console.print(f"\nChecks (common hedging mistakes, docs/methodology/checks.md; `xlhedge check {out}`):", highlight=False)
     print_findings(out, book_findings(fb))
     # A demo: the exit code stays 0 even when a finding is an error (`xlhedge check` exits 1 on those).
     console.print(f"\nWrote {out}. Open it in Excel, or try `xlhedge report {out}`.")

@@ -1,4 +1,4 @@
-"""``xlhedge check BOOK.xlsx``: the common-mistakes findings (SPEC §9), usable in scripts.
+"""``xlhedge check BOOK.xlsx``: the common-mistakes findings (docs/methodology/checks.md), usable in scripts.
 
 Recomputes the book in memory (nothing is written), reads the same ranges the
 Checks sheet's ``=HEDGE_CHECKS`` formula reads, and prints the findings, errors
@@ -107,7 +107,7 @@ def check(
     """Print the common-mistakes findings of a book; exit 1 when any is an error.
 
     Over-hedging, the wrong factor, undecided FX, late protection, stale hedges,
-    stress flips, rolls due, funding drag and liquidation risk (SPEC §9). The
+    stress flips, rolls due, funding drag and liquidation risk (docs/methodology/checks.md). The
     file is not changed.
     """
     day = None

@@ -1,4 +1,4 @@
-"""``xlhedge estimate``: fill the Book's betas from price history (SPEC §3)."""
+"""``xlhedge estimate``: fill the Book's betas from price history (docs/methodology/estimation.md)."""
 
 from __future__ import annotations
 

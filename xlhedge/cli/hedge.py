@@ -1,4 +1,4 @@
-"""``xlhedge hedge BOOK.xlsx``: the recommended hedges of a saved book (SPEC §5–§6).
+"""``xlhedge hedge BOOK.xlsx``: the recommended hedges of a saved book (docs/methodology/sizing.md, perpetuals.md).
 
 Reads the book and the Hedges/Instruments sheets' inputs (instrument, ratio and
 target per factor, alpha, prices) through their defined names, recomputes in

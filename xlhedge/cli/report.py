@@ -48,7 +48,7 @@ def trades_table(book: Book) -> Table:
 
 def book_table(book: Book) -> Table:
     e = book.exposures()
-    t = Table(title="Book view (SPEC §2)", title_justify="left", header_style="bold")
+    t = Table(title="Book view (docs/methodology/factor-model.md)", title_justify="left", header_style="bold")
     t.add_column("Factor")
     t.add_column("× NAV", justify="right")
     t.add_column(book.record_currency, justify="right")

@@ -45,7 +45,7 @@ INSTRUMENT_TYPES: tuple[str, ...] = (
     "other",
 )
 
-#: Six core factors of SPEC §2, in the order every table shows them.
+#: Six core factors of docs/methodology/factor-model.md, in the order every table shows them.
 CoreFactor = Literal["equity", "duration", "usd", "commodity", "crypto", "vol"]
 CORE_FACTORS: tuple[str, ...] = ("equity", "duration", "usd", "commodity", "crypto", "vol")
 

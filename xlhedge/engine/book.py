@@ -1,4 +1,4 @@
-"""A book: NAV plus positions, each with attributes, a weight and factor betas (SPEC §1).
+"""A book: NAV plus positions, each with attributes, a weight and factor betas (docs/methodology/factor-model.md).
 
 Build one from a tidy DataFrame (one row per position), from 2-D lists laid
 out like the Book sheet (one column per position), or from a workbook file.
@@ -79,7 +79,7 @@ class Book:
         NAV in the currency of record.
     record_currency : str
     as_of : datetime or None
-        Date of the last decomposition (SPEC §9 ``STALE_HEDGE``).
+        Date of the last decomposition (docs/methodology/checks.md ``STALE_HEDGE``).
     """
 
     positions: pd.DataFrame
@@ -104,7 +104,7 @@ class Book:
 
         Factor columns are the six core factor names present in the frame plus
         any listed in ``factors`` (tilts). ``notional`` is converted with
-        weight = notional / NAV (SPEC §1).
+        weight = notional / NAV (docs/methodology/factor-model.md).
         """
         nav_f = coerce.scalar(nav, "nav", minimum=0.0, strict_min=True)
         df = frame.copy()
@@ -310,7 +310,7 @@ class Book:
         return pd.DataFrame(c, index=self.betas.index, columns=self.betas.columns)
 
     def exposures(self) -> pd.DataFrame:
-        """The book view (SPEC §2): per factor, exposure (× NAV), in currency, and the
+        """The book view (docs/methodology/factor-model.md): per factor, exposure (× NAV), in currency, and the
         largest contributor with its contribution and share of the factor's gross."""
         b, w = self.betas.to_numpy(), self.weights.to_numpy()
         e = exposures(b, w)
@@ -324,14 +324,14 @@ class Book:
         return out
 
     def dv01(self) -> float:
-        """Book DV01 in currency per +1bp (SPEC §2); 0 when the book has no duration row."""
+        """Book DV01 in currency per +1bp (docs/methodology/factor-model.md); 0 when the book has no duration row."""
         if "duration" not in self.betas.index:
             return 0.0
         e = float(self.betas.loc["duration"].to_numpy() @ self.weights.to_numpy())
         return float(dv01(e, self.nav))
 
     def trades_view(self) -> pd.DataFrame:
-        """One row per position: side, weight, notional and attributes (the article's trades view)."""
+        """One row per position: side, weight, notional and attributes (the source article's trades view)."""
         t = self.positions.copy()
         t.insert(0, "side", np.where(t["weight"] < 0, "short", "long"))
         t.insert(2, "notional", t["weight"] * self.nav)

@@ -1,4 +1,4 @@
-"""The hedging budget and vol-conditioned deployment (SPEC §8, §4; article §09–§10).
+"""The hedging budget and vol-conditioned deployment (docs/methodology/budget.md, regimes.md; Cross-Asset Hedging §09–§10).
 
     annual budget  B = b · NAV,  b ∈ [2%, 4%], default 3%
     bucket amount  B_k = s_{k,r} · B       (s: split table, r: the bucket's vol regime)
@@ -6,7 +6,7 @@
 
 Five buckets (§09): long volatility, tail protection, cross-asset diversifiers,
 FX hedges, rebalance reserve. The split per regime is an *editable* table
-(:data:`DEFAULT_SPLITS`): the article's normal allocation, a low-vol table
+(:data:`DEFAULT_SPLITS`): the source article's normal allocation, a low-vol table
 tilted toward long vol and tail (protection is cheap), a high-vol table tilted
 toward rebalance cash (protection is expensive). Each bucket takes its regime
 from the vol index of its asset class (:data:`BUCKET_VOL_INDEX`: VIX for long
@@ -66,10 +66,10 @@ __all__ = [
     "normalise_bucket",
 ]
 
-#: Vol indexes, one per asset class (SPEC §4).
+#: Vol indexes, one per asset class (docs/methodology/regimes.md).
 VOL_INDEXES: tuple[str, ...] = ("VIX", "MOVE", "DVOL", "CVIX")
 
-#: Bucket keys in the order every table shows them (SPEC §8).
+#: Bucket keys in the order every table shows them (docs/methodology/budget.md).
 BUCKETS: tuple[str, ...] = ("long_vol", "tail", "cross_asset", "fx", "rebalance")
 
 BUCKET_LABELS: dict[str, str] = {
@@ -80,7 +80,7 @@ BUCKET_LABELS: dict[str, str] = {
     "rebalance": "Rebalance reserve",
 }
 
-#: Default annual budget as a fraction of NAV, and the range the article calls normal (§09).
+#: Default annual budget as a fraction of NAV, and the range the source article calls normal (§09).
 BUDGET_RATE = 0.03
 BUDGET_RATE_RANGE = (0.02, 0.04)
 
@@ -88,7 +88,7 @@ BUDGET_RATE_RANGE = (0.02, 0.04)
 MAX_NAV = 1e15
 
 #: Budget split per bucket and regime, fractions of the annual budget (*editable*).
-#: ``normal`` is the article's allocation (§09); ``low`` leans into long vol and tail
+#: ``normal`` is the source article's allocation (§09); ``low`` leans into long vol and tail
 #: (cheap protection), ``high`` into rebalance cash (§09–§10). Each column sums to 1.
 DEFAULT_SPLITS = pd.DataFrame(
     {
@@ -160,12 +160,12 @@ _BUCKET_ALIASES: dict[str, str] = {
 
 
 def budget_rate_warning(rate: float) -> str | None:
-    """A sentence when the budget rate lies outside the article's 2–4% of NAV, else None."""
+    """A sentence when the budget rate lies outside the source article's 2–4% of NAV, else None."""
     lo, hi = BUDGET_RATE_RANGE
     if rate < lo or rate > hi:
         side = "below" if rate < lo else "above"
         return (
-            f"Hedging budget {rate:.1%} of NAV is {side} the usual {lo:.0%}–{hi:.0%} institutional range (article §09)."
+            f"Hedging budget {rate:.1%} of NAV is {side} the usual {lo:.0%}–{hi:.0%} institutional range (Cross-Asset Hedging §09)."
         )
     return None
 
@@ -303,7 +303,7 @@ def hedge_budget(
     splits: pd.DataFrame = DEFAULT_SPLITS,
     decimals: int = 2,
 ) -> pd.DataFrame:
-    """The annual hedging budget split into the five buckets (SPEC §8, Figure 05).
+    """The annual hedging budget split into the five buckets (docs/methodology/budget.md, Figure 05).
 
     Parameters
     ----------
@@ -450,7 +450,7 @@ def budget_status(
     *,
     splits: pd.DataFrame = DEFAULT_SPLITS,
 ) -> pd.DataFrame:
-    """Budget per bucket against the premium spent year-to-date (SPEC §8).
+    """Budget per bucket against the premium spent year-to-date (docs/methodology/budget.md).
 
     Returns
     -------
@@ -536,7 +536,7 @@ def deployment(
     bucket_index: Mapping[str, str] = BUCKET_VOL_INDEX,
     thresholds: Mapping[str, Thresholds] | None = None,
 ) -> pd.DataFrame:
-    """What to do now with each bucket, given the vol regimes (SPEC §8/§4, article §10).
+    """What to do now with each bucket, given the vol regimes (docs/methodology/budget.md, regimes.md, Cross-Asset Hedging §10).
 
     Per bucket k in regime r with remaining budget R_k ≥ 0:
 
@@ -578,7 +578,7 @@ def deployment_curve(
     rules: pd.DataFrame = DEPLOYMENT_RULES,
     thresholds: Mapping[str, Thresholds] | None = None,
 ) -> pd.DataFrame:
-    """Budget deployment as a function of VIX (the article's Figure 06).
+    """Budget deployment as a function of VIX (the source article's Figure 06).
 
     For each VIX level: its regime, the fraction of remaining premium budget to
     deploy now, and the fraction moved to rebalance cash. Default grid: VIX 10…45.

@@ -1,11 +1,11 @@
-"""The common-mistakes checks (SPEC §9, article §11): catch structural hedging errors.
+"""The common-mistakes checks (docs/methodology/checks.md, Cross-Asset Hedging §11): catch structural hedging errors.
 
 "None of them are about being wrong on direction" (§11). Each check reads the
 book (:mod:`xlhedge.engine.hedgebook`: positions × fields, positions × factor betas),
 the protection ledger (:func:`xlhedge.engine.budget.ledger_frame`) and a few book-level
 fields, and returns :class:`Finding` objects: a code, a severity (``error``,
 ``warning``, ``info``), one sentence in a trader's words naming the positions
-and the numbers, and the fix the article prescribes.
+and the numbers, and the fix the source article prescribes.
 
 =================  ========================================================================
 code               fires when (tolerances from :data:`DEFAULT_TOLERANCES`, *editable*)
@@ -18,7 +18,7 @@ WRONG_FACTOR       a material factor or tilt, at least ``dominance`` × the size
 FX_UNDECIDED       non-record-currency exposure with no FX decision (warning; info below
                    ``fx_min_weight`` of NAV)
 LATE_PROTECTION    protection bought (ledger, last ``late_lookback_days``) while its vol
-                   index was ``high`` (SPEC §4)
+                   index was ``high`` (docs/methodology/regimes.md)
 STALE_HEDGE        |hedge ratio − target| > ``drift_pp``, or the book last decomposed more
                    than ``decomposition_days`` ago (or never)
 STRESS_FLIP        a hedge's stress correlation to SPX has the wrong sign for the book
@@ -96,7 +96,7 @@ class Finding:
         ``"info"`` (worth a look).
     message : one sentence naming the positions and the numbers.
     positions : tickers (or ledger instruments) concerned.
-    fix : what the article prescribes.
+    fix : what the source article prescribes.
     """
 
     code: str
@@ -113,7 +113,7 @@ class Finding:
         return f"{self.severity.upper():7} {self.code}: {self.message}"
 
 
-#: The fix each check prescribes (article §02, §04, §07, §10, §11; SPEC §6). *Editable* text.
+#: The fix each check prescribes (Cross-Asset Hedging §02, §04, §07, §10, §11; docs/methodology/perpetuals.md). *Editable* text.
 FIXES: dict[str, str] = {
     "OVER_HEDGE": "Hedge factor exposures, not trades (§02): one hedge per factor, sized to the target ratio; cut any hedge larger than its exposure.",
     "WRONG_FACTOR": "Hedge the dominant factor (§11): e.g. short XLE or WTI against an energy book, not SPX.",
@@ -122,8 +122,8 @@ FIXES: dict[str, str] = {
     "STALE_HEDGE": "Weekly: re-decompose the book, recompute factor exposures and resize the hedges to target (§11; see REBALANCE).",
     "STRESS_FLIP": "Do not count it as stress protection: size on stress correlations or pair it with a stress-robust hedge such as SPX puts or long vol (§04).",
     "ROLL_DUE": "Roll the expiring position into the next contract before expiry (§10: maintain and roll).",
-    "FUNDING_DRAG": "Compare the funding cost with a dated future or puts, or shrink the perp hedge (SPEC §6: shorts pay when funding is negative).",
-    "LIQUIDATION_NEAR": "Add margin or cut leverage: a hedge liquidated in the move it was meant to cover protects nothing (SPEC §6).",
+    "FUNDING_DRAG": "Compare the funding cost with a dated future or puts, or shrink the perp hedge (docs/methodology/perpetuals.md: shorts pay when funding is negative).",
+    "LIQUIDATION_NEAR": "Add margin or cut leverage: a hedge liquidated in the move it was meant to cover protects nothing (docs/methodology/perpetuals.md).",
 }
 
 #: Tolerances of the checks (*editable*; the template's Checks sheet shows them).
@@ -176,7 +176,7 @@ TOLERANCE_DOCS: dict[str, tuple[str, str, str]] = {
     "materiality_duration": ("Material duration exposure", "years", "smallest duration exposure that counts"),
 }
 
-#: Correlation to SPX (normal, stress) by ticker, used when a position gives none (SPEC §3
+#: Correlation to SPX (normal, stress) by ticker, used when a position gives none (docs/methodology/estimation.md
 #: table, *editable*, "illustrative, recompute").
 STRESS_CORRELATIONS: dict[str, tuple[float, float]] = {
     **{t: (-0.3, 0.4) for t in ("TLT", "IEF", "SHY", "ZN", "ZB", "ZF", "UB", "TN", "GOVT", "EDV", "ZROZ")},
@@ -407,7 +407,7 @@ def check_late_protection(
     late_lookback_days: float = DEFAULT_TOLERANCES["late_lookback_days"],
     thresholds: Mapping[str, Any] | None = None,
 ) -> list[Finding]:
-    """LATE_PROTECTION: premium paid while the purchase's vol index was ``high`` (SPEC §4).
+    """LATE_PROTECTION: premium paid while the purchase's vol index was ``high`` (docs/methodology/regimes.md).
 
     Reads ledger rows with premium > 0 outside the rebalance reserve dated within
     ``late_lookback_days`` of ``today``. The index level is the row's ``vol_level``;
@@ -564,7 +564,7 @@ def check_roll_due(
     today: _dt.date,
     roll_days: float = DEFAULT_TOLERANCES["roll_days"],
 ) -> list[Finding]:
-    """ROLL_DUE: a dated future/option expires within ``roll_days`` calendar days (SPEC §6); expired = error."""
+    """ROLL_DUE: a dated future/option expires within ``roll_days`` calendar days (docs/methodology/perpetuals.md); expired = error."""
     exp = fields["expiry"].to_numpy(dtype=object)
     w = fields["weight"].to_numpy(dtype=np.float64)
     is_hedge = fields["is_hedge"].to_numpy(dtype=bool)
@@ -607,7 +607,7 @@ def check_funding_drag(
 ) -> list[Finding]:
     """FUNDING_DRAG: a perpetual paying funding above ``funding_annual_max`` a year of its value.
 
-    SPEC §6: a positive rate means longs pay shorts. Annual cost as a fraction
+    docs/methodology/perpetuals.md: a positive rate means longs pay shorts. Annual cost as a fraction
     of the position's value = sign(w) · rate · periods per day · 365 (> 0 = pays).
     """
     rate = fields["funding_rate"].to_numpy(dtype=np.float64)
@@ -642,7 +642,7 @@ def check_liquidation_near(
     """LIQUIDATION_NEAR: price close to a margined position's liquidation price.
 
     Distance d = (P − P_liq)/P for a long, (P_liq − P)/P for a short (P_liq from
-    the exchanges' simplified isolated-margin formula, SPEC §6). d ≤
+    the exchanges' simplified isolated-margin formula, docs/methodology/perpetuals.md). d ≤
     ``liquidation_error`` (or past it) is an error, d ≤ ``liquidation_warn`` a warning;
     with a daily vol the distance is also given in daily σ.
     """
@@ -728,7 +728,7 @@ def run_checks(
     correlations: Mapping[str, tuple[float, float]] = STRESS_CORRELATIONS,
     checks: tuple[str, ...] | None = None,
 ) -> list[Finding]:
-    """Run the common-mistakes checks on a book (SPEC §9).
+    """Run the common-mistakes checks on a book (docs/methodology/checks.md).
 
     Parameters
     ----------

@@ -11,7 +11,7 @@ sees float64 ndarrays (CONVENTIONS "Public functions", after arch's
 Rules, the same whichever door the value came in by:
 
 * blank (``None``, ``""`` or NaN from pandas) -> ``blank`` (0.0 for betas and
-  weights, SPEC §1 "blank = 0"; NaN where missing data must stay visible);
+  weights, docs/methodology/factor-model.md "blank = 0"; NaN where missing data must stay visible);
 * a number -> itself;
 * text, a boolean, a date or an error value in a numeric place -> :class:`InputError`
   naming the argument and the position, never a silent 0.

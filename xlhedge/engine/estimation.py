@@ -1,4 +1,4 @@
-"""Betas and correlations from price history (SPEC §3, article §03–§04).
+"""Betas and correlations from price history (docs/methodology/estimation.md, Cross-Asset Hedging §03–§04).
 
     β_{i,m} = Cov(r_i, r_m) / Var(r_m)          OLS slope with intercept
     R²      = ρ²_{i,m}                            (one regressor)
@@ -61,10 +61,10 @@ __all__ = [
 Method = Literal["ols", "ewma"]
 METHODS: tuple[str, ...] = ("ols", "ewma")
 
-#: Editable defaults (SPEC §3): rolling window in returns, RiskMetrics λ,
+#: Editable defaults (docs/methodology/estimation.md): rolling window in returns, RiskMetrics λ,
 #: realised-vol window (returns) used to split regimes when no vol index is given.
 ESTIMATION_DEFAULTS: dict[str, float] = {"window": 252, "lam": 0.94, "realised_vol_window": 21}
-#: Adjusted (Blume) beta: weight · β + (1 − weight) · prior (SPEC §3: 0.67·β + 0.33).
+#: Adjusted (Blume) beta: weight · β + (1 − weight) · prior (docs/methodology/estimation.md: 0.67·β + 0.33).
 ADJUSTED_BETA: dict[str, float] = {"weight": 0.67, "prior": 1.0}
 #: Fewest returns for an estimate with a standard error (n − 2 degrees of freedom > 0).
 MIN_OBSERVATIONS = 3
@@ -320,7 +320,7 @@ def beta(
     kind: Literal["simple", "log"] = "simple",
     frequency: Literal["daily", "weekly"] = "daily",
 ) -> float | pd.Series:
-    """Beta of asset returns to benchmark returns over the last ``window`` returns (SPEC §3).
+    """Beta of asset returns to benchmark returns over the last ``window`` returns (docs/methodology/estimation.md).
 
     ``method="ols"``: Cov/Var slope with intercept; ``"ewma"``: RiskMetrics
     λ-weighted, zero-mean. A single asset gives a float, several a Series.
@@ -350,12 +350,12 @@ def ewma_beta(
     lam: float = ESTIMATION_DEFAULTS["lam"],
     **kw: Any,
 ) -> float | pd.Series:
-    """RiskMetrics EWMA beta, Σ λ^k r_a r_m / Σ λ^k r_m² (k = 0 newest), SPEC §3."""
+    """RiskMetrics EWMA beta, Σ λ^k r_a r_m / Σ λ^k r_m² (k = 0 newest), docs/methodology/estimation.md."""
     return beta(asset_prices, benchmark_prices, window, "ewma", lam=lam, **kw)
 
 
 def adjusted_beta(b: Any, weight: float = ADJUSTED_BETA["weight"], prior: float = ADJUSTED_BETA["prior"]) -> Any:
-    """Adjusted (Blume) beta = weight · β + (1 − weight) · prior; SPEC §3 default 0.67·β + 0.33."""
+    """Adjusted (Blume) beta = weight · β + (1 − weight) · prior; docs/methodology/estimation.md default 0.67·β + 0.33."""
     return weight * b + (1.0 - weight) * prior
 
 
@@ -508,7 +508,7 @@ def rolling_beta(
     kind: Literal["simple", "log"] = "simple",
     frequency: Literal["daily", "weekly"] = "daily",
 ) -> pd.DataFrame:
-    """Rolling OLS beta of every asset column against one benchmark (SPEC §3).
+    """Rolling OLS beta of every asset column against one benchmark (docs/methodology/estimation.md).
 
     Parameters
     ----------
@@ -676,7 +676,7 @@ def correlation_matrix(
     kind: Literal["simple", "log"] = "simple",
     frequency: Literal["daily", "weekly"] = "daily",
 ) -> pd.DataFrame:
-    """Pearson correlation matrix of returns, each pair aligned on its common dates (SPEC §3).
+    """Pearson correlation matrix of returns, each pair aligned on its common dates (docs/methodology/estimation.md).
 
     Parameters
     ----------
@@ -800,7 +800,7 @@ def regime_correlation(
     percentiles: Mapping[str, float] | None = None,
     realised_vol_window: int = int(ESTIMATION_DEFAULTS["realised_vol_window"]),
 ) -> RegimeCorrelation:
-    """Correlation matrices on normal and on stress days, raw and adjusted (SPEC §3–§4).
+    """Correlation matrices on normal and on stress days, raw and adjusted (docs/methodology/estimation.md, regimes.md).
 
     Parameters
     ----------
@@ -814,7 +814,7 @@ def regime_correlation(
         trailing realised vol of the ``market`` series
         (:func:`realised_vol_regimes`).
     low, high : float
-        Vol-index thresholds (SPEC §4 VIX defaults 18 and 28).
+        Vol-index thresholds (docs/methodology/regimes.md VIX defaults 18 and 28).
     regimes : {"low", "normal", "stress", "high", "calm", "all"} or a sequence of them
         Which matrices to compute (``calm`` = not stress).
     market : int or str

@@ -1,4 +1,4 @@
-"""The book view: factor exposures as a sum-product (SPEC §2, article §01–§02).
+"""The book view: factor exposures as a sum-product (docs/methodology/factor-model.md, Cross-Asset Hedging §01–§02).
 
     E_f  = Σ_i w_i · β_{i,f}        per factor f (weights: fraction of NAV, short < 0)
     $E_f = E_f · NAV                currency exposure (SPX-equivalent dollars etc.)
@@ -31,7 +31,7 @@ __all__ = [
     "betas_and_weights",
 ]
 
-#: SPEC §2: DV01 is per one basis point.
+#: docs/methodology/factor-model.md: DV01 is per one basis point.
 BASIS_POINT = 1e-4
 
 
@@ -69,7 +69,7 @@ def top_contributors(c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
 
 
 def dv01(duration_exposure: float | np.ndarray, nav: float) -> float | np.ndarray:
-    """Book DV01 in currency per +1bp: −E_duration · NAV · 0.0001 (SPEC §2).
+    """Book DV01 in currency per +1bp: −E_duration · NAV · 0.0001 (docs/methodology/factor-model.md).
 
     Long duration loses when yields rise, so a long-duration book has a negative DV01.
     """
@@ -165,7 +165,7 @@ def factor_exposure(
     weights: ArrayLike = None,
     nav: float | None = None,
 ) -> pd.Series:
-    """Net exposure per factor, E_f = Σ_i w_i β_{i,f} (SPEC §2).
+    """Net exposure per factor, E_f = Σ_i w_i β_{i,f} (docs/methodology/factor-model.md).
 
     Parameters
     ----------
@@ -178,7 +178,7 @@ def factor_exposure(
         Position weights as a fraction of NAV, long > 0, short < 0. A Series is
         aligned to ``betas``' columns by label.
     nav : float, optional
-        If given, the result is multiplied by it (currency exposure, SPEC §2 $E_f).
+        If given, the result is multiplied by it (currency exposure, docs/methodology/factor-model.md $E_f).
 
     Returns
     -------
@@ -206,5 +206,5 @@ def factor_exposure(
 
 
 def default_factor_name(i: int) -> str:
-    """Row i's name when none is given: the SPEC §2 core factors, then ``tilt_N``."""
+    """Row i's name when none is given: the docs/methodology/factor-model.md core factors, then ``tilt_N``."""
     return CORE_FACTORS[i] if i < len(CORE_FACTORS) else f"tilt_{i - len(CORE_FACTORS) + 1}"

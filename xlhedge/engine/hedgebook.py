@@ -1,8 +1,8 @@
 """The book as the checks and the rebalance read it: positions × fields, positions × factors.
 
-One row per position (hedges included, flagged ``is_hedge``; SPEC §1) with the
+One row per position (hedges included, flagged ``is_hedge``; docs/methodology/factor-model.md) with the
 fields of :data:`POSITION_FIELDS`, and a positions × factors table of betas
-(the six core factors of SPEC §2 plus any tilt rows). In the workbook the
+(the six core factors of docs/methodology/factor-model.md plus any tilt rows). In the workbook the
 Book sheet lays the same data out transposed, one column per position and one
 labelled row per field or factor; :func:`book_tables` reads either shape.
 
@@ -58,7 +58,7 @@ class Field:
     doc: str
 
 
-#: Every per-position field the checks and the rebalance read (SPEC §1, §6, §9).
+#: Every per-position field the checks and the rebalance read (docs/methodology/factor-model.md, perpetuals.md, checks.md).
 POSITION_FIELDS: tuple[Field, ...] = (
     Field("ticker", "Ticker", "text", "", "position id / ticker"),
     Field("asset_class", "Asset class", "text", "", "equity, rates, fx, commodity, crypto, vol, cash, option"),
@@ -131,7 +131,7 @@ IGNORED_COLUMNS = frozenset(
     }
 )
 
-#: Recorded FX decisions (SPEC §9 FX_UNDECIDED) and accepted spellings.
+#: Recorded FX decisions (docs/methodology/checks.md FX_UNDECIDED) and accepted spellings.
 FX_DECISIONS: tuple[str, ...] = ("hedge", "accept", "avoid")
 _FX_ALIASES = {
     "hedge": "hedge",

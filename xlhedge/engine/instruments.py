@@ -1,4 +1,4 @@
-"""Hedge instruments as data: the contracts SPEC §5 names, with illustrative prices.
+"""Hedge instruments as data: the contracts docs/methodology/sizing.md names, with illustrative prices.
 
 The catalogue is a table, one row per instrument, shown on the template's
 ``Instruments`` sheet and passed to the sizing functions as a keyword argument
@@ -15,9 +15,9 @@ Columns (units and meaning per ``kind``)
 ticker
     Key used everywhere (case-insensitive lookup).
 factor
-    The factor the instrument hedges: a core factor of SPEC §2 (``equity``,
+    The factor the instrument hedges: a core factor of docs/methodology/factor-model.md (``equity``,
     ``duration``, ``usd``, ``commodity``, ``crypto``) or ``fx`` for currency
-    futures (one per ``currency``, SPEC §5 FX).
+    futures (one per ``currency``, docs/methodology/sizing.md FX).
 kind
     One of :data:`KINDS`: ``future``, ``etf``, ``inverse_etf``, ``option``,
     ``perp_linear``, ``perp_inverse``.
@@ -36,7 +36,7 @@ face
 beta
     Beta of one unit of the instrument's value to its factor: 1 for a direct
     instrument, −1 for a 1× inverse ETF, a sector ETF's beta to SPX, the
-    effective **duration** in years for rates instruments (SPEC §5 rates: DV01
+    effective **duration** in years for rates instruments (docs/methodology/sizing.md rates: DV01
     matching is the general form with beta = duration), ETH's beta to BTC.
 currency
     Currency the instrument moves with against USD (currency futures).
@@ -85,7 +85,7 @@ __all__ = [
 ]
 
 Kind = Literal["future", "etf", "inverse_etf", "option", "perp_linear", "perp_inverse"]
-#: The instrument kinds the sizing engine knows (SPEC §5–§6).
+#: The instrument kinds the sizing engine knows (docs/methodology/sizing.md, perpetuals.md).
 KINDS: tuple[str, ...] = ("future", "etf", "inverse_etf", "option", "perp_linear", "perp_inverse")
 
 #: Shown on the Instruments sheet and in every printed catalogue.
@@ -123,9 +123,9 @@ class Instrument:
 
 
 _D = _dt.date
-#: The shipped catalogue (SPEC §5). Prices ILLUSTRATIVE; see :data:`ILLUSTRATIVE_NOTE`.
+#: The shipped catalogue (docs/methodology/sizing.md). Prices ILLUSTRATIVE; see :data:`ILLUSTRATIVE_NOTE`.
 INSTRUMENTS: tuple[Instrument, ...] = (
-    # Equity (SPEC §5 equity): index futures, shares, inverse ETF, puts, sector ETFs.
+    # Equity (docs/methodology/sizing.md equity): index futures, shares, inverse ETF, puts, sector ETFs.
     Instrument("ES", "E-mini S&P 500 future", "equity", "future", 6000.0, 50.0, expiry=_D(2026, 12, 18), micro="MES"),
     Instrument("MES", "Micro E-mini S&P 500 future", "equity", "future", 6000.0, 5.0, expiry=_D(2026, 12, 18)),
     Instrument("SPY", "SPDR S&P 500 ETF", "equity", "etf", 600.0, 1.0),
@@ -167,7 +167,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         beta=1.15,
         tilt="consumer_discretionary",
     ),
-    # Rates (SPEC §5 rates): beta = effective duration; futures price in points per 100 face.
+    # Rates (docs/methodology/sizing.md rates): beta = effective duration; futures price in points per 100 face.
     Instrument("TLT", "iShares 20+ Year Treasury Bond ETF", "duration", "etf", 90.0, 1.0, beta=17.0),
     Instrument("IEF", "iShares 7-10 Year Treasury Bond ETF", "duration", "etf", 95.0, 1.0, beta=7.5),
     Instrument("SHY", "iShares 1-3 Year Treasury Bond ETF", "duration", "etf", 82.0, 1.0, beta=1.9),
@@ -193,7 +193,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         face=100_000.0,
         expiry=_D(2026, 12, 21),
     ),
-    # USD factor (DXY) and currency futures (SPEC §5 FX), price = USD per unit of currency.
+    # USD factor (DXY) and currency futures (docs/methodology/sizing.md FX), price = USD per unit of currency.
     Instrument("UUP", "Invesco DB US Dollar Index Bullish", "usd", "etf", 28.0, 1.0),
     Instrument("6E", "Euro FX future", "fx", "future", 1.08, 125_000.0, currency="EUR", expiry=_D(2026, 12, 14)),
     Instrument("6S", "Swiss franc future", "fx", "future", 1.13, 125_000.0, currency="CHF", expiry=_D(2026, 12, 14)),
@@ -207,7 +207,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument(
         "6A", "Australian dollar future", "fx", "future", 0.66, 100_000.0, currency="AUD", expiry=_D(2026, 12, 14)
     ),
-    # Commodity (SPEC §5): beta to the book's commodity composite, illustrative.
+    # Commodity (docs/methodology/sizing.md): beta to the book's commodity composite, illustrative.
     Instrument(
         "CL",
         "WTI crude oil future (1,000 bbl)",
@@ -233,7 +233,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument(
         "HG", "Copper future (25,000 lb)", "commodity", "future", 4.5, 25_000.0, beta=0.8, expiry=_D(2026, 12, 29)
     ),
-    # Crypto (SPEC §5–§6): CME dated futures, linear (USDT) and inverse (coin-margined) perps.
+    # Crypto (docs/methodology/sizing.md, perpetuals.md): CME dated futures, linear (USDT) and inverse (coin-margined) perps.
     Instrument(
         "BTC", "CME Bitcoin future (5 BTC)", "crypto", "future", 60_000.0, 5.0, expiry=_D(2026, 12, 24), micro="MBT"
     ),
@@ -280,7 +280,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     ),
 )
 
-#: Default hedge instrument per factor (SPEC §5), *editable*: a Hedges-sheet input.
+#: Default hedge instrument per factor (docs/methodology/sizing.md), *editable*: a Hedges-sheet input.
 DEFAULT_HEDGE_INSTRUMENTS: dict[str, str] = {
     "equity": "ES",
     "duration": "TLT",
@@ -386,7 +386,7 @@ def lookup(ticker: str, instruments: Any = None) -> Instrument:
 
 
 def unit_value(inst: Instrument) -> float:
-    """Currency value of one unit (contract/share) before beta and delta (SPEC §5).
+    """Currency value of one unit (contract/share) before beta and delta (docs/methodology/sizing.md).
 
     ``price × multiplier`` for futures, shares and linear perps (for options the
     underlying notional, the sizing multiplies by |Δ|); the USD face for an

@@ -1,4 +1,4 @@
-"""Black–Scholes puts for delta-adjusted equity hedges (SPEC §5 equity).
+"""Black–Scholes puts for delta-adjusted equity hedges (docs/methodology/sizing.md equity).
 
 European put on an underlying paying a continuous yield ``q``, risk-free rate
 ``r`` (both annual, continuously compounded, decimals), vol ``σ`` annual::

@@ -1,10 +1,10 @@
-"""Perpetual and futures mechanics (SPEC §6, seeds 001 and 003).
+"""Perpetual and futures mechanics (docs/methodology/perpetuals.md, seeds 001 and 003).
 
 Signs
 -----
 * quantities and contracts: long > 0, short < 0;
 * funding: an amount **received** is > 0, paid < 0. When the funding rate is
-  positive, **longs pay shorts** (SPEC §6; seed 003 states it backwards);
+  positive, **longs pay shorts** (docs/methodology/perpetuals.md; seed 003 states it backwards);
 * liquidation: isolated margin, leverage L, maintenance margin rate m, no
   added margin, fees and risk-limit tiers ignored — the exchanges' published
   simplified forms (e.g. Bybit's "Liquidation Price" pages)::
@@ -55,7 +55,7 @@ CONTRACTS: tuple[str, ...] = ("linear", "inverse")
 PERP_DEFAULTS: dict[str, float] = {
     "funding_periods_per_day": 3,  # 8-hourly funding
     "mmr": 0.005,  # maintenance margin rate, 0.5%
-    "roll_warning_days": 5,  # SPEC §6: warn N days before expiry
+    "roll_warning_days": 5,  # docs/methodology/perpetuals.md: warn N days before expiry
 }
 
 LIQUIDATION_NOTE = (
@@ -70,12 +70,12 @@ def _positive(x: Any, name: str) -> np.ndarray:
 
 # --------------------------------------------------------------------------- PnL
 def linear_pnl(qty, entry, exit):
-    """Linear PnL in quote currency, q·(P1 − P0); q in coin/units, short < 0 (SPEC §6)."""
+    """Linear PnL in quote currency, q·(P1 − P0); q in coin/units, short < 0 (docs/methodology/perpetuals.md)."""
     return _out(_arr(qty, "qty") * (_positive(exit, "exit") - _positive(entry, "entry")))
 
 
 def inverse_pnl(contracts, face, entry, exit):
-    """Inverse (coin-margined) PnL **in coin**, N·V·(1/P0 − 1/P1) (SPEC §6).
+    """Inverse (coin-margined) PnL **in coin**, N·V·(1/P0 − 1/P1) (docs/methodology/perpetuals.md).
 
     Parameters
     ----------
@@ -100,7 +100,7 @@ def funding_payment(position_value, rate, periods=1, side: str = "short"):
     """Funding **received** (> 0) or paid (< 0) over ``periods`` funding periods.
 
     payment = |position value| × rate × periods, received by shorts and paid by
-    longs when the rate is positive (SPEC §6).
+    longs when the rate is positive (docs/methodology/perpetuals.md).
 
     Parameters
     ----------
@@ -136,7 +136,7 @@ def annualised_carry(rates, periods_per_day=PERP_DEFAULTS["funding_periods_per_d
 
 # --------------------------------------------------------------------------- liquidation
 def liquidation_price(entry, leverage, side: str, mmr=PERP_DEFAULTS["mmr"], contract: str = "linear"):
-    """Isolated-margin liquidation price, simplified exchange form (SPEC §6).
+    """Isolated-margin liquidation price, simplified exchange form (docs/methodology/perpetuals.md).
 
     Parameters
     ----------
@@ -225,7 +225,7 @@ def liquidation_table(
 def roll_warnings(
     expiries: Mapping[str, Any] | pd.Series, as_of: Any = None, *, days: int = PERP_DEFAULTS["roll_warning_days"]
 ) -> pd.DataFrame:
-    """Roll status of dated futures (SPEC §6): ``expired``, ``roll`` (≤ ``days`` left) or ``ok``.
+    """Roll status of dated futures (docs/methodology/perpetuals.md): ``expired``, ``roll`` (≤ ``days`` left) or ``ok``.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Price tables: CSV import, validation report, pairwise alignment, returns (SPEC §3).
+"""Price tables: CSV import, validation report, pairwise alignment, returns (docs/methodology/estimation.md).
 
 A *price table* is a :class:`pandas.DataFrame` with a sorted, unique
 ``DatetimeIndex`` (dates down) and one float column per series (ticker),
@@ -631,7 +631,7 @@ def returns(
     kind: ReturnKind = "simple",
     frequency: Frequency = "daily",
 ) -> pd.DataFrame:
-    """Per-series returns, each series on its own dates (SPEC §3).
+    """Per-series returns, each series on its own dates (docs/methodology/estimation.md).
 
     Simple: P_t / P_{t−1} − 1; log: ln P_t − ln P_{t−1}, where t−1 is the
     series' previous date with a price (a gap gives one multi-day return).

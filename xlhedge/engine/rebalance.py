@@ -1,4 +1,4 @@
-"""Rebalance the hedges back to their target ratios (article §11 mistake 5: "the fix is weekly").
+"""Rebalance the hedges back to their target ratios (Cross-Asset Hedging §11 mistake 5: "the fix is weekly").
 
 Per factor f with book exposure U_f, hedge exposure H_f (see
 :func:`xlhedge.engine.hedgebook.hedge_state`) and target hedge ratio t_f::

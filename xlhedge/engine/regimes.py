@@ -1,11 +1,11 @@
-"""Vol regimes: classify a vol-index level as low / normal / high (SPEC §4, article §10).
+"""Vol regimes: classify a vol-index level as low / normal / high (docs/methodology/regimes.md, Cross-Asset Hedging §10).
 
     low  <  low threshold  ≤  normal  ≤  high threshold  <  high
 
 Boundary values belong to ``normal`` (VIX 18.0 and 28.0 are both normal).
 Thresholds are data, :data:`REGIME_THRESHOLDS`, passed as a keyword argument
 and shown on the template's ``Regime`` sheet: VIX's 18/28 come from the
-article; the article gives none for MOVE (rates), DVOL (crypto) or CVIX (FX),
+article; the source article gives none for MOVE (rates), DVOL (crypto) or CVIX (FX),
 so those are documented starting values to be replaced with
 :func:`calibrate_thresholds` on a history the user supplies.
 """
@@ -55,9 +55,9 @@ class Thresholds:
             raise InputError(f"low ({self.low:g}) must be a number ≤ high ({self.high:g})", where="thresholds")
 
 
-#: Editable defaults (SPEC §4). Units: index points (annualised vol %; MOVE in bp).
+#: Editable defaults (docs/methodology/regimes.md). Units: index points (annualised vol %; MOVE in bp).
 REGIME_THRESHOLDS: dict[str, Thresholds] = {
-    "VIX": Thresholds(18.0, 28.0, "SPEC §4 / article §10: low < 18 ≤ normal ≤ 28 < high"),
+    "VIX": Thresholds(18.0, 28.0, "docs/methodology/regimes.md / Cross-Asset Hedging §10: low < 18 ≤ normal ≤ 28 < high"),
     "MOVE": Thresholds(
         85.0,
         125.0,
@@ -100,7 +100,7 @@ def classify(levels: Any, low: float = 18.0, high: float = 28.0) -> np.ndarray:
     levels : array-like of float
         Index levels (NaN = no observation -> ``""``).
     low, high : float
-        Thresholds, ``low ≤ high``; boundaries are ``normal`` (SPEC §4).
+        Thresholds, ``low ≤ high``; boundaries are ``normal`` (docs/methodology/regimes.md).
 
     Returns
     -------
@@ -148,7 +148,7 @@ def calibrate_thresholds(
     percentiles: Mapping[str, float] | None = None,
     note: str = "",
 ) -> Thresholds:
-    """Thresholds for another index by percentile mapping (SPEC §4).
+    """Thresholds for another index by percentile mapping (docs/methodology/regimes.md).
 
     The new thresholds sit at the same percentiles of ``history`` that VIX's 18
     and 28 occupy in VIX's own history, so the index spends the same share of

@@ -1,4 +1,4 @@
-"""Scenarios and outcome tables (SPEC §7, regime correlations of SPEC §3 / article §04).
+"""Scenarios and outcome tables (docs/methodology/scenarios.md, regime correlations of docs/methodology/estimation.md / Cross-Asset Hedging §04).
 
 * Factor-shock P&L: P&L_f = E_f · NAV · shock_f · scale_f, one column per book
   (unhedged, hedged…), per factor and total. Shocks are in each factor's own
@@ -8,7 +8,7 @@
   % of NAV per point).
 * Regime-consistent scenario: from an SPX move s, proxy j moves by
   ρ_{SPX,j} · σ_j / σ_SPX · s, with the normal and with the stress correlations
-  (:data:`REGIME_DEFAULTS`, illustrative, SPEC §3); the proxy move becomes a
+  (:data:`REGIME_DEFAULTS`, illustrative, docs/methodology/estimation.md); the proxy move becomes a
   factor shock through ``per_unit`` (TLT's price move → yield bp via its duration).
 * Hedge-ratio outcome table (seed 001): hedge ratio × price move → spot, hedge
   (linear or inverse contract), funding over the horizon, net.
@@ -52,7 +52,7 @@ FACTOR_SHOCKS = pd.DataFrame(
 )
 
 _TLT_DURATION = 17.0
-#: SPEC §3 typical correlations with SPX, normal vs stress (illustrative, recompute);
+#: docs/methodology/estimation.md typical correlations with SPX, normal vs stress (illustrative, recompute);
 #: vols are illustrative annual σ of each proxy; ``per_unit`` converts a proxy move
 #: into the factor's shock unit (TLT: −1/(D·0.0001) bp per unit price move).
 REGIME_DEFAULTS = pd.DataFrame(
@@ -67,7 +67,7 @@ REGIME_DEFAULTS = pd.DataFrame(
 )
 
 REGIME_NOTE = (
-    "Correlations are SPEC §3's typical values (illustrative, recompute against current data); vols are illustrative."
+    "Correlations are docs/methodology/estimation.md's typical values (illustrative, recompute against current data); vols are illustrative."
 )
 
 
@@ -101,13 +101,13 @@ def _as_frame(exposures: Any, name: str = "exposures") -> pd.DataFrame:
 
 
 def scenario_pnl(exposures: Any, shocks: Any, nav: float, *, scales: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Factor-shock P&L in currency, per factor and total (SPEC §7).
+    """Factor-shock P&L in currency, per factor and total (docs/methodology/scenarios.md).
 
     Parameters
     ----------
     exposures : E_f per factor (NAV fractions): Series, mapping, or a DataFrame with
         one column per book (e.g. unhedged, hedged); unlabelled arrays are read in
-        SPEC §2's core factor order.
+        docs/methodology/factor-model.md's core factor order.
     shocks : per factor in its unit (:data:`FACTOR_SHOCKS`): mapping/Series by
         factor (missing = 0) or an array aligned with ``exposures``' rows.
     nav : NAV in the currency of record, > 0.
@@ -156,7 +156,7 @@ def shock_table(
 
 
 def regime_shocks(spx_move: float, table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Factor shocks implied by an SPX move, with normal and stress correlations (SPEC §7).
+    """Factor shocks implied by an SPX move, with normal and stress correlations (docs/methodology/scenarios.md).
 
     proxy move_j = ρ_{SPX,j} · σ_j / σ_SPX · s; factor shock = proxy move × per_unit.
 
@@ -242,7 +242,7 @@ def hedge_outcomes(
     periods_per_day: float = PERP_DEFAULTS["funding_periods_per_day"],
     face: float = 100.0,
 ) -> pd.DataFrame:
-    """Hedge-ratio outcome table (seed 001, SPEC §7): ratio × price move → P&L in currency.
+    """Hedge-ratio outcome table (seed 001, docs/methodology/scenarios.md): ratio × price move → P&L in currency.
 
     Parameters
     ----------
@@ -263,7 +263,7 @@ def hedge_outcomes(
 
     Notes
     -----
-    Worked check (SPEC §7): Q = 5, P0 = 60,000, r = 0.5, move −20% → spot −60,000,
+    Worked check (docs/methodology/scenarios.md): Q = 5, P0 = 60,000, r = 0.5, move −20% → spot −60,000,
     hedge +30,000, net −30,000. In USD at the exit price an inverse short sized
     r·Q·P0/face pays the same as the linear short; it differs in coin (collateral)
     terms, shown in ``hedge_coin``: with r = 1 spot + hedge hold USD Q·P0.

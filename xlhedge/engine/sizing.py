@@ -1,4 +1,4 @@
-"""Hedge sizing for every factor (SPEC §5, article §05–§08, seeds on beta hedging).
+"""Hedge sizing for every factor (docs/methodology/sizing.md, Cross-Asset Hedging §05–§08, seeds on beta hedging).
 
 General form, per factor f, hedge ratio h ∈ [0, 1] (fraction of the gap to
 hedge), target exposure T_f (default 0, "target beta"), alpha estimate α ∈ [0, 1)::
@@ -18,7 +18,7 @@ Signs: exposures and weights are NAV fractions, long > 0; ``units`` and
 ``contracts`` are signed (short < 0); a ``side`` column says ``sell``/``buy``.
 
 Also here: FX exposure per currency with the currency of record as a
-parameter (SPEC §5 FX), minimum-variance and least-squares hedges from return
+parameter (docs/methodology/sizing.md FX), minimum-variance and least-squares hedges from return
 series with their effectiveness and residual (basis) volatility, pair-neutral
 sizing.
 """
@@ -63,7 +63,7 @@ __all__ = [
     "pair_neutral_weight",
 ]
 
-#: Defaults a user may change (shown on the Hedges sheet), SPEC §5–§6.
+#: Defaults a user may change (shown on the Hedges sheet), docs/methodology/sizing.md, perpetuals.md.
 SIZING_DEFAULTS: dict[str, float] = {
     "ratio": 1.0,  # h: hedge the whole gap
     "target": 0.0,  # T_f: factor-neutral
@@ -115,7 +115,7 @@ def _out(a: np.ndarray) -> Any:
 
 # --------------------------------------------------------------------------- general form
 def hedge_notional(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
-    """Signed currency notional of the hedge, H = −h·(E − T)·NAV/(1 − α) (SPEC §5).
+    """Signed currency notional of the hedge, H = −h·(E − T)·NAV/(1 − α) (docs/methodology/sizing.md).
 
     Parameters
     ----------
@@ -131,7 +131,7 @@ def hedge_notional(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
 
     Examples
     --------
-    >>> hedge_notional(0.92, 100_000, 0.5)   # SPEC §5 worked check
+    >>> hedge_notional(0.92, 100_000, 0.5)   # docs/methodology/sizing.md worked check
     -46000.0
     """
     e = _arr(exposure, "exposure")
@@ -143,7 +143,7 @@ def hedge_notional(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
 
 
 def hedge_units(notional, price, multiplier=1.0, beta=1.0):
-    """Unrounded units, H / (price · multiplier · β) (SPEC §5).
+    """Unrounded units, H / (price · multiplier · β) (docs/methodology/sizing.md).
 
     Parameters
     ----------
@@ -207,7 +207,7 @@ def round_contracts(notional, unit_exp, micro_unit_exp=None) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- rates
 def dv01_unit(price, duration, face=1.0):
-    """DV01 of one unit, currency per 1bp, as a positive sensitivity (SPEC §5 rates).
+    """DV01 of one unit, currency per 1bp, as a positive sensitivity (docs/methodology/sizing.md rates).
 
     * ``face`` = 1 (default): an ETF share or any unit priced in currency —
       ``price × D × 0.0001`` (TLT at 90, D 17 → 0.153 per share);
@@ -226,10 +226,10 @@ def dv01_unit(price, duration, face=1.0):
 def rates_hedge_units(book_dv01, unit_dv01, ratio=1.0):
     """Units of a rates instrument that offset ``ratio`` of the book's DV01.
 
-    ``book_dv01`` uses SPEC §2's sign (−E_duration · NAV · 0.0001: a long-duration
+    ``book_dv01`` uses docs/methodology/factor-model.md's sign (−E_duration · NAV · 0.0001: a long-duration
     book is negative); ``unit_dv01`` is the positive sensitivity of
     :func:`dv01_unit`. units = h · bookDV01 / unitDV01, so a long-duration book
-    sells (SPEC §5 prints ``−h·bookDV01/unitDV01``, which gives this same sign
+    sells (docs/methodology/sizing.md prints ``−h·bookDV01/unitDV01``, which gives this same sign
     only if the unit DV01 also carries §2's sign, i.e. is negative for a long unit).
     """
     b = _arr(book_dv01, "book_dv01")
@@ -273,7 +273,7 @@ def size_hedge(
     div: float = SIZING_DEFAULTS["div"],
     funding_periods_per_day: float = SIZING_DEFAULTS["funding_periods_per_day"],
 ) -> dict[str, Any]:
-    """One hedge recommendation for one factor exposure (SPEC §5).
+    """One hedge recommendation for one factor exposure (docs/methodology/sizing.md).
 
     Parameters
     ----------
@@ -434,7 +434,7 @@ def recommend_hedges(
 
 # --------------------------------------------------------------------------- FX
 def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "USD", listing=None) -> pd.Series:
-    """Exposure per currency against the currency of record, e_c = Σ_i w_i · fx_i (SPEC §5 FX).
+    """Exposure per currency against the currency of record, e_c = Σ_i w_i · fx_i (docs/methodology/sizing.md FX).
 
     Parameters
     ----------
@@ -498,7 +498,7 @@ def fx_hedges(
     ratio: float = 1.0,
     instruments: Any = None,
 ) -> pd.DataFrame:
-    """Currency-future legs that hedge ``ratio`` of each currency exposure (SPEC §5 FX).
+    """Currency-future legs that hedge ``ratio`` of each currency exposure (docs/methodology/sizing.md FX).
 
     Currency futures are quoted in USD per unit of currency (6E, 6S, 6J, 6B, 6C,
     6A). With record currency R and exposure e_c to currency c:
@@ -582,7 +582,7 @@ def fx_hedges(
 def crypto_contracts(
     spot_value, price, *, ratio=1.0, beta=1.0, contract: str = "linear", contract_size=1.0, face=100.0
 ):
-    """Contracts to short against crypto spot worth ``spot_value`` (SPEC §5 crypto).
+    """Contracts to short against crypto spot worth ``spot_value`` (docs/methodology/sizing.md crypto).
 
     linear : coin to short = h · β · V / P; contracts = coin / contract_size
              (CME BTC 5, MBT 0.1, a USDT perp 1).
@@ -627,7 +627,7 @@ def _complete_rows(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
 
 @dataclass(frozen=True)
 class MinVarHedge:
-    """Minimum-variance hedge of one series with one instrument (seed 002, SPEC §5).
+    """Minimum-variance hedge of one series with one instrument (seed 002, docs/methodology/sizing.md).
 
     ``ratio`` h* = Cov(r_S, r_F)/Var(r_F) = ρ·σ_S/σ_F (hedge value per unit of spot
     value, sell that much); ``effectiveness`` ρ²; ``residual_vol`` σ_S·√(1 − ρ²)
@@ -650,7 +650,7 @@ class MinVarHedge:
 def minvar_hedge(
     spot, hedge, *, prices: bool = True, periods_per_year: float = 252, returns: str = "simple"
 ) -> MinVarHedge:
-    """Minimum-variance hedge ratio from two price (or return) series (SPEC §5).
+    """Minimum-variance hedge ratio from two price (or return) series (docs/methodology/sizing.md).
 
     Rows where either series is missing are dropped (pairwise). Needs at least
     3 complete return observations.
@@ -705,7 +705,7 @@ def minvar_contracts(ratio, spot_value, contract_value):
 
 @dataclass(frozen=True)
 class LeastSquaresHedge:
-    """Least-squares hedge of a book with several instruments (SPEC §5).
+    """Least-squares hedge of a book with several instruments (docs/methodology/sizing.md).
 
     ``coefficients``: hedge value per unit of book value for each instrument (sell
     that much, per instrument); ``r_squared`` the effectiveness; ``residual_vol``

@@ -1,4 +1,4 @@
-"""Hedging-budget worksheet functions (SPEC §8, §4): HEDGE_BUDGET, BUDGET_STATUS,
+"""Hedging-budget worksheet functions (docs/methodology/budget.md, regimes.md): HEDGE_BUDGET, BUDGET_STATUS,
 HEDGE_DEPLOYMENT, HEDGE_DEPLOYMENT_CURVE."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _rate(rate: Any) -> float:
 
 
 def _regime(regime: Any) -> str | dict[str, str]:
-    """A regime name, a VIX level (SPEC §4 thresholds), or a vol-levels range (one regime per bucket)."""
+    """A regime name, a VIX level (docs/methodology/regimes.md thresholds), or a vol-levels range (one regime per bucket)."""
     if coerce.is_omitted(regime):
         return "normal"
     g = coerce.grid(regime, "regime")
@@ -112,7 +112,7 @@ def _today(today: Any) -> Any:
 
 @worksheet_function(
     "HEDGE_BUDGET",
-    "Annual hedging budget split into the five buckets for a vol regime (SPEC §8, Figure 05).",
+    "Annual hedging budget split into the five buckets for a vol regime (docs/methodology/budget.md, Figure 05).",
     docs={
         "nav": "NAV in the currency of record (> 0).",
         "rate": _RATE_DOC,
@@ -130,11 +130,11 @@ def HEDGE_BUDGET(nav: Any, rate: Any = None, regime: Any = None, splits: Any = N
 
 @worksheet_function(
     "BUDGET_STATUS",
-    "Hedging budget per bucket against premium spent year-to-date from the hedge ledger (SPEC §8).",
+    "Hedging budget per bucket against premium spent year-to-date from the hedge ledger (docs/methodology/budget.md).",
     docs={
         "nav": "NAV in the currency of record (> 0).",
         "rate": _RATE_DOC,
-        "regime": "low, normal or high, a VIX level (SPEC §4), or two columns index | level (regime per bucket).",
+        "regime": "low, normal or high, a VIX level (docs/methodology/regimes.md), or two columns index | level (regime per bucket).",
         "ledger": _LEDGER_DOC,
         "today": "Date the year-to-date runs to (blank = today).",
         "splits": _SPLITS_DOC,
@@ -158,7 +158,7 @@ def BUDGET_STATUS(
 
 @worksheet_function(
     "HEDGE_DEPLOYMENT",
-    "What to do now with each budget bucket given the vol regimes: deploy, maintain and roll, or hold (SPEC §8, §10).",
+    "What to do now with each budget bucket given the vol regimes: deploy, maintain and roll, or hold (docs/methodology/budget.md, workbook.md).",
     docs={
         "nav": "NAV in the currency of record (> 0).",
         "rate": _RATE_DOC,

@@ -1,4 +1,4 @@
-"""Common-mistakes and rebalance worksheet functions (SPEC §9, article §11): HEDGE_CHECKS, REBALANCE.
+"""Common-mistakes and rebalance worksheet functions (docs/methodology/checks.md, Cross-Asset Hedging §11): HEDGE_CHECKS, REBALANCE.
 
 Both read the Book sheet's ranges as they are laid out there: a *positions*
 block (row labels in the first column, one column per position: ticker,
@@ -112,7 +112,7 @@ def checks_from_ranges(
 
 @worksheet_function(
     "HEDGE_CHECKS",
-    "Common hedging mistakes in the book (SPEC §9): code, severity, message, positions, fix.",
+    "Common hedging mistakes in the book (docs/methodology/checks.md): code, severity, message, positions, fix.",
     docs={
         "positions": "Book rows with labels in the first column, one column per position "
         "(Ticker, Asset class, Currency, Is hedge, FX decision, ..., Weight as a fraction of NAV).",

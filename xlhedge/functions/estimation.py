@@ -1,4 +1,4 @@
-"""Estimation worksheet functions (SPEC §3–§4): BETA, ROLLING_BETA, CORRELATION_MATRIX,
+"""Estimation worksheet functions (docs/methodology/estimation.md, regimes.md): BETA, ROLLING_BETA, CORRELATION_MATRIX,
 REGIME_CORRELATION, VOL_REGIME and helpers.
 
 Price arguments are columns as pasted in Excel:
@@ -259,7 +259,7 @@ _BENCH_DOC = (
 
 @worksheet_function(
     "BETA",
-    "Beta of asset returns to benchmark returns (OLS slope with intercept, or EWMA), SPEC §3.",
+    "Beta of asset returns to benchmark returns (OLS slope with intercept, or EWMA), docs/methodology/estimation.md.",
     docs={
         "asset_prices": "Asset prices: " + _PRICES_DOC + " Several columns give a row of betas.",
         "benchmark_prices": _BENCH_DOC,
@@ -289,7 +289,7 @@ def BETA(
 
 @worksheet_function(
     "EWMA_BETA",
-    "RiskMetrics EWMA beta Σλᵏ·rₐ·rₘ / Σλᵏ·rₘ² (k = 0 newest), SPEC §3.",
+    "RiskMetrics EWMA beta Σλᵏ·rₐ·rₘ / Σλᵏ·rₘ² (k = 0 newest), docs/methodology/estimation.md.",
     docs={
         "asset_prices": "Asset prices: " + _PRICES_DOC,
         "benchmark_prices": _BENCH_DOC,
@@ -324,7 +324,7 @@ def BETA_STATS(asset_prices: Any, benchmark_prices: Any, window: Any = None, ret
 
 @worksheet_function(
     "ADJUSTED_BETA",
-    "Adjusted (Blume) beta = weight·β + (1 − weight)·prior; SPEC §3 default 0.67·β + 0.33.",
+    "Adjusted (Blume) beta = weight·β + (1 − weight)·prior; docs/methodology/estimation.md default 0.67·β + 0.33.",
     docs={
         "beta": "Raw beta(s), a cell or a range.",
         "weight": "Weight on the raw beta, default 0.67.",
@@ -362,7 +362,7 @@ def _rolling_cells(fn: Any, asset_prices: Any, benchmark_prices: Any, window: An
 
 @worksheet_function(
     "ROLLING_BETA",
-    "Rolling OLS beta, one column per asset column, aligned to the input rows (SPEC §3).",
+    "Rolling OLS beta, one column per asset column, aligned to the input rows (docs/methodology/estimation.md).",
     docs={
         "asset_prices": "Asset prices: " + _PRICES_DOC + " Several columns give several beta columns.",
         "benchmark_prices": _BENCH_DOC,
@@ -395,7 +395,7 @@ def ROLLING_CORRELATION(
 
 @worksheet_function(
     "CORRELATION_MATRIX",
-    "Pearson correlation matrix of returns, each pair aligned on its common rows (SPEC §3).",
+    "Pearson correlation matrix of returns, each pair aligned on its common rows (docs/methodology/estimation.md).",
     docs={
         "prices": "Prices: " + _PRICES_DOC,
         "window": "Number of most recent common returns per pair (optional; all when blank).",
@@ -411,7 +411,7 @@ def CORRELATION_MATRIX(prices: Any, window: Any = None, returns: Any = "simple")
 
 @worksheet_function(
     "CORRELATION",
-    "Correlation of two price series on their common rows (SPEC §3).",
+    "Correlation of two price series on their common rows (docs/methodology/estimation.md).",
     docs={
         "prices_a": "First series' prices (one column, optional date column).",
         "prices_b": "Second series' prices (one column, same rows or its own date column).",
@@ -431,7 +431,7 @@ def CORRELATION(prices_a: Any, prices_b: Any, window: Any = None) -> float:
 
 @worksheet_function(
     "REGIME_CORRELATION",
-    "Correlation matrix over normal or stress days of a vol index (SPEC §3–§4), raw or Forbes–Rigobon adjusted.",
+    "Correlation matrix over normal or stress days of a vol index (docs/methodology/estimation.md, regimes.md), raw or Forbes–Rigobon adjusted.",
     docs={
         "prices": "Prices: " + _PRICES_DOC + " The market series (δ for the adjustment) is column `market`.",
         "vol_index": (
@@ -488,7 +488,7 @@ def REGIME_CORRELATION(
 
 @worksheet_function(
     "VOL_REGIME",
-    'Vol regime of an index level: "low", "normal" or "high" (SPEC §4; boundaries are normal).',
+    'Vol regime of an index level: "low", "normal" or "high" (docs/methodology/regimes.md; boundaries are normal).',
     docs={
         "level": "Index level(s), index points (VIX 18 = 18% annualised); a cell or a range.",
         "index": 'Which index\'s thresholds: "VIX" (default, 18/28), "MOVE", "DVOL" or "CVIX".',
@@ -518,7 +518,7 @@ def VOL_REGIME(level: Any, index: Any = "VIX", low: Any = None, high: Any = None
 
 @worksheet_function(
     "CALIBRATE_THRESHOLDS",
-    "Regime thresholds for another index by percentile mapping (SPEC §4): returns [low, high].",
+    "Regime thresholds for another index by percentile mapping (docs/methodology/regimes.md): returns [low, high].",
     docs={
         "history": "Daily levels of the index to calibrate (MOVE, DVOL, CVIX...); blanks ignored.",
         "reference": "A VIX history (optional): maps its 18/28 percentiles. Blank: the shipped percentiles.",

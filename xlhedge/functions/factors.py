@@ -1,4 +1,4 @@
-"""Book-view worksheet functions (SPEC §2): FACTOR_EXPOSURE, FACTOR_CONTRIBUTORS."""
+"""Book-view worksheet functions (docs/methodology/factor-model.md): FACTOR_EXPOSURE, FACTOR_CONTRIBUTORS."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _is_single_cell(x: Any) -> bool:
 
 @worksheet_function(
     "FACTOR_EXPOSURE",
-    "Net factor exposure of the book, Σ weight × beta per factor row (SPEC §2).",
+    "Net factor exposure of the book, Σ weight × beta per factor row (docs/methodology/factor-model.md).",
     docs={
         "block_or_betas": (
             "Block: first row weights (fraction of NAV, short < 0), then one row of betas "

@@ -1,4 +1,4 @@
-"""Perpetual and futures worksheet functions (SPEC §6): LINEAR_PNL, INVERSE_PNL, PERP_FUNDING,
+"""Perpetual and futures worksheet functions (docs/methodology/perpetuals.md): LINEAR_PNL, INVERSE_PNL, PERP_FUNDING,
 PERP_CARRY, LIQ_PRICE, LIQ_DISTANCE, ROLL_DAYS."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from xlhedge.functions.sizing import broadcast, is_omitted, num, result
 
 @worksheet_function(
     "LINEAR_PNL",
-    "Linear contract PnL in quote currency, qty × (exit − entry) (SPEC §6).",
+    "Linear contract PnL in quote currency, qty × (exit − entry) (docs/methodology/perpetuals.md).",
     docs={
         "qty": "Quantity in coin/units, long > 0, short < 0.",
         "entry": "Entry price (> 0).",
@@ -32,7 +32,7 @@ def LINEAR_PNL(qty: Any, entry: Any, exit: Any) -> Any:
 
 @worksheet_function(
     "INVERSE_PNL",
-    "Inverse (coin-margined) PnL in coin, contracts × face × (1/entry − 1/exit) (SPEC §6).",
+    "Inverse (coin-margined) PnL in coin, contracts × face × (1/entry − 1/exit) (docs/methodology/perpetuals.md).",
     docs={
         "contracts": "Number of contracts, long > 0, short < 0.",
         "face": "USD face value per contract (e.g. 100), > 0.",
@@ -51,7 +51,7 @@ def INVERSE_PNL(contracts: Any, face: Any, entry: Any, exit: Any) -> Any:
 
 @worksheet_function(
     "PERP_FUNDING",
-    "Perpetual funding received (> 0) or paid (< 0); a positive rate means longs pay shorts (SPEC §6).",
+    "Perpetual funding received (> 0) or paid (< 0); a positive rate means longs pay shorts (docs/methodology/perpetuals.md).",
     docs={
         "position_value": "Size of the position in quote currency (≥ 0); the direction goes in side.",
         "rate": "Funding rate per period, decimal (0.0001 = 0.01%), either sign.",
@@ -73,7 +73,7 @@ def PERP_FUNDING(position_value: Any, rate: Any, periods: Any = 1, side: Any = "
 
 @worksheet_function(
     "PERP_CARRY",
-    "Annualised funding carry, mean rate × periods per day × 365, as received by side (SPEC §6).",
+    "Annualised funding carry, mean rate × periods per day × 365, as received by side (docs/methodology/perpetuals.md).",
     docs={
         "rates": "History of funding rates per period, decimals (a column; blanks skipped).",
         "periods_per_day": "Funding periods per day (default 3: every 8 hours).",
@@ -95,7 +95,7 @@ class _NoLiquidation(XlhedgeError):
 
 @worksheet_function(
     "LIQ_PRICE",
-    "Isolated-margin liquidation price, exchanges' simplified form: no added margin, fees or tiers (SPEC §6).",
+    "Isolated-margin liquidation price, exchanges' simplified form: no added margin, fees or tiers (docs/methodology/perpetuals.md).",
     docs={
         "entry": "Entry price (> 0).",
         "leverage": "Leverage L (> 0).",
@@ -153,7 +153,7 @@ def LIQ_DISTANCE(entry: Any, liq_price: Any, daily_vol: Any = None) -> list[list
     },
 )
 def ROLL_DAYS(expiry: Any, as_of: Any = None, days: Any = 5) -> list[list[Any]]:
-    """Calendar days left and a status word (SPEC §6 roll warning)."""
+    """Calendar days left and a status word (docs/methodology/perpetuals.md roll warning)."""
     e = as_date(coerce.grid(expiry, "expiry")[0, 0], "expiry")
     if e is None:  # blank, or 0 from a formula pointing at an empty cell
         raise InputError("is required, found a blank", where="expiry")

@@ -1,4 +1,4 @@
-"""Scenario worksheet functions (SPEC §7): SCENARIO_PNL, REGIME_MOVE, HEDGE_OUTCOMES."""
+"""Scenario worksheet functions (docs/methodology/scenarios.md): SCENARIO_PNL, REGIME_MOVE, HEDGE_OUTCOMES."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ _OUTPUTS = ("table", "net", "spot", "hedge", "funding", "hedge_coin")
 
 @worksheet_function(
     "SCENARIO_PNL",
-    "Factor-shock P&L per factor and total, one column per book (SPEC §7).",
+    "Factor-shock P&L per factor and total, one column per book (docs/methodology/scenarios.md).",
     docs={
         "exposures": "Factor exposures E_f (NAV fractions), one row per factor in the core order "
         "(equity, duration, usd, commodity, crypto, vol) or with a first column of "
@@ -58,7 +58,7 @@ def SCENARIO_PNL(exposures: Any, shocks: Any, nav: Any) -> np.ndarray:
 
 @worksheet_function(
     "REGIME_MOVE",
-    "Regime-consistent factor shocks from an SPX move: ρ·σ_j/σ_SPX·move × per_unit (SPEC §7).",
+    "Regime-consistent factor shocks from an SPX move: ρ·σ_j/σ_SPX·move × per_unit (docs/methodology/scenarios.md).",
     docs={
         "spx_move": "SPX move, decimal (−0.10 = −10%).",
         "spx_vol": "Annual vol of SPX (> 0), same basis as vols.",
@@ -84,7 +84,7 @@ def REGIME_MOVE(spx_move: Any, spx_vol: Any, vols: Any, correlations: Any, per_u
 
 @worksheet_function(
     "HEDGE_OUTCOMES",
-    "Hedge-ratio outcome table: ratios × price moves → spot, hedge, funding, net P&L (SPEC §7).",
+    "Hedge-ratio outcome table: ratios × price moves → spot, hedge, funding, net P&L (docs/methodology/scenarios.md).",
     docs={
         "spot_qty": "Coin (units) held long, e.g. 5 BTC.",
         "price": "Entry price (> 0).",

@@ -1,4 +1,4 @@
-"""Hedge-sizing worksheet functions (SPEC §5): HEDGE_NOTIONAL, HEDGE_UNITS, HEDGE_CONTRACTS,
+"""Hedge-sizing worksheet functions (docs/methodology/sizing.md): HEDGE_NOTIONAL, HEDGE_UNITS, HEDGE_CONTRACTS,
 EXPOSURE_AFTER, PUT_DELTA, PUT_PRICE, DV01, MINVAR_HEDGE, LSQ_HEDGE, FX_EXPOSURE,
 PAIR_NEUTRAL, INSTRUMENT.
 
@@ -67,7 +67,7 @@ def result(a: Any) -> Any:
 # ----------------------------------------------------------------------------- general form
 @worksheet_function(
     "HEDGE_NOTIONAL",
-    "Signed currency notional of a factor hedge, −h·(E − T)·NAV/(1 − α) (SPEC §5).",
+    "Signed currency notional of a factor hedge, −h·(E − T)·NAV/(1 − α) (docs/methodology/sizing.md).",
     docs={
         "exposure": "Factor exposure E_f as a fraction of NAV (long > 0); a cell or a column of factors.",
         "nav": "NAV in the currency of record (> 0).",
@@ -89,7 +89,7 @@ def HEDGE_NOTIONAL(exposure: Any, nav: Any, ratio: Any = 1.0, target: Any = 0.0,
 
 @worksheet_function(
     "HEDGE_UNITS",
-    "Unrounded hedge units, notional / (price × multiplier × beta) (SPEC §5).",
+    "Unrounded hedge units, notional / (price × multiplier × beta) (docs/methodology/sizing.md).",
     docs={
         "notional": "Signed hedge notional in currency (short < 0), e.g. from HEDGE_NOTIONAL.",
         "price": "Instrument price (> 0): futures points, share price, USD per coin.",
@@ -215,7 +215,7 @@ def _option_args(spot, strike, vol, years, rate, div):
 
 @worksheet_function(
     "PUT_DELTA",
-    "Black–Scholes delta of a European put, −e^(−qT)·N(−d1), between −1 and 0 (SPEC §5).",
+    "Black–Scholes delta of a European put, −e^(−qT)·N(−d1), between −1 and 0 (docs/methodology/sizing.md).",
     docs=_OPTION_DOCS,
     ranges=("spot", "strike", "vol", "years"),
 )
@@ -238,7 +238,7 @@ def PUT_PRICE(spot: Any, strike: Any, vol: Any, years: Any, rate: Any = 0.0, div
 # ----------------------------------------------------------------------------- rates
 @worksheet_function(
     "DV01",
-    "DV01 of one unit in currency per 1bp, positive (SPEC §5 rates).",
+    "DV01 of one unit in currency per 1bp, positive (docs/methodology/sizing.md rates).",
     docs={
         "price": "Price (> 0): per share for an ETF; points per 100 of face for a bond future.",
         "duration": "Effective (modified) duration in years (> 0): TLT ≈ 17, ZN ≈ 6.5.",
@@ -309,7 +309,7 @@ _LISTING_DOC = (
 
 @worksheet_function(
     "FX_EXPOSURE",
-    "Exposure per currency against the currency of record, Σ weight × FX share (SPEC §5 FX).",
+    "Exposure per currency against the currency of record, Σ weight × FX share (docs/methodology/sizing.md FX).",
     docs={
         "weights": "Position weights, fraction of NAV (short < 0), one row or column.",
         "currencies": "Per position, the currency its value moves with (ISO code), same length.",
@@ -359,7 +359,7 @@ def _record(record: Any) -> str:
 
 @worksheet_function(
     "CURRENCY_EXPOSURE",
-    "Exposure of the book to one currency against the currency of record (SPEC §5 FX).",
+    "Exposure of the book to one currency against the currency of record (docs/methodology/sizing.md FX).",
     docs={
         "weights": "Position weights, fraction of NAV (short < 0), one row or column.",
         "currencies": "Per position, the currency its value moves with (ISO code), same length.",
@@ -380,7 +380,7 @@ def CURRENCY_EXPOSURE(
 
 @worksheet_function(
     "FX_HEDGE",
-    "Currency-future hedge of one currency exposure, as a row (SPEC §5 FX; record currency a parameter).",
+    "Currency-future hedge of one currency exposure, as a row (docs/methodology/sizing.md FX; record currency a parameter).",
     docs={
         "currency": "Currency of the exposure (ISO code).",
         "exposure": "Exposure to it, NAV fraction (long the currency > 0), e.g. from CURRENCY_EXPOSURE.",
@@ -423,7 +423,7 @@ def FX_HEDGE(
 
 @worksheet_function(
     "HEDGE_PLAN",
-    "Recommended hedge of one factor with one instrument, as a row (SPEC §5).",
+    "Recommended hedge of one factor with one instrument, as a row (docs/methodology/sizing.md).",
     docs={
         "ticker": "Hedge instrument ticker (ES, SPY, SH, SPX_PUT, TLT, ZN, UUP, CL, BTC, BTCUSD…); blank = no hedge.",
         "exposure": "Factor exposure E_f, NAV fraction (long > 0).",

@@ -1,4 +1,4 @@
-"""The Book sheet: the article's "spreadsheet factor model" (SPEC §10).
+"""The Book sheet: the source article's "spreadsheet factor model" (docs/workbook.md).
 
 One column per position (B, C, ...), one row per attribute, then the weight
 row and one row per factor beta. Inputs are shaded yellow; validation lists

@@ -1,6 +1,6 @@
 """The Budget sheet: the hedging budget, its regime split, spend against it and what to do now.
 
-SPEC §8 / article §09–§10. Inputs (yellow): the budget rate, the check date,
+docs/methodology/budget.md / Cross-Asset Hedging §09–§10. Inputs (yellow): the budget rate, the check date,
 the current VIX / MOVE / DVOL / CVIX levels, the editable split table and the
 hedge ledger. Outputs (green): ``=BUDGET_STATUS`` (budget per bucket against
 premium spent this year), ``=HEDGE_DEPLOYMENT`` (deploy / maintain / hold per
@@ -86,7 +86,7 @@ def build(wb: Workbook, ctx) -> None:
     style.title(
         ws,
         "Hedging budget — split, spend and what to do now",
-        "SPEC §8 / article §09–§10: ~2–4% of NAV a year, split across five buckets by vol regime. "
+        "docs/methodology/budget.md / Cross-Asset Hedging §09–§10: ~2–4% of NAV a year, split across five buckets by vol regime. "
         "Yellow cells are inputs; green cells are xlhedge formulas.",
     )
     _inputs(ws, ctx)

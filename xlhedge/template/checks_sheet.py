@@ -1,4 +1,4 @@
-"""The Checks sheet: the common-mistakes findings and the rebalance (SPEC §9, article §11).
+"""The Checks sheet: the common-mistakes findings and the rebalance (docs/methodology/checks.md, Cross-Asset Hedging §11).
 
 ``=HEDGE_CHECKS`` lists the findings (errors red, warnings amber, info blue by
 conditional formatting), ``=REBALANCE`` the hedge ratio per factor against its
@@ -82,7 +82,7 @@ def build(wb: Workbook, ctx) -> None:
     style.title(
         ws,
         "Checks — common hedging mistakes and the weekly rebalance",
-        "SPEC §9 / article §11: most hedging failures are structural, not directional. Errors first; "
+        "docs/methodology/checks.md / Cross-Asset Hedging §11: most hedging failures are structural, not directional. Errors first; "
         "`xlhedge check BOOK.xlsx` prints the same list and exits 1 when an error is present.",
     )
     _settings(ws, ctx)

@@ -1,6 +1,6 @@
-"""The Correlations sheet: correlation heatmaps, normal vs stress (SPEC §3–§4, Figures 03–04).
+"""The Correlations sheet: correlation heatmaps, normal vs stress (docs/methodology/estimation.md, regimes.md, Figures 03–04).
 
-1. SPEC §3's typical values (illustrative, recompute): what the book uses when no
+1. docs/methodology/estimation.md's typical values (illustrative, recompute): what the book uses when no
    prices are given; editable.
 2. From the Prices sheet, split by the VIX history on the Regime sheet (or by
    realised-vol percentile when there is none): the normal-day and stress-day
@@ -21,7 +21,7 @@ from xlhedge.calc.refs import col_letters
 from xlhedge.template import style
 
 SHEET = "Correlations"
-#: SPEC §3 typical values (article §04): pair, normal, stress. Illustrative, recompute.
+#: docs/methodology/estimation.md typical values (Cross-Asset Hedging §04): pair, normal, stress. Illustrative, recompute.
 ILLUSTRATIVE: tuple[tuple[str, float, float], ...] = (
     ("SPX × TLT", -0.3, 0.4),
     ("SPX × DXY", -0.4, 0.2),
@@ -84,7 +84,7 @@ def build(wb: Workbook, ctx) -> None:
         "Correlations measured on high-vol days are biased upward (Forbes–Rigobon): the adjusted stress "
         "matrix ρ/√(1+δ(1−ρ²)), δ = σ²_stress/σ²_normal − 1 of the first Prices series, sits beside the raw one.",
     )
-    ws.cell(row=ILL_HEAD - 1, column=1, value="1. Typical values (SPEC §3) — illustrative, recompute").font = Font(
+    ws.cell(row=ILL_HEAD - 1, column=1, value="1. Typical values (docs/methodology/estimation.md) — illustrative, recompute").font = Font(
         bold=True, size=12
     )
     style.header(ws, ILL_HEAD, 1, ["Pair", "Normal", "Stress"])

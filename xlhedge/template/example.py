@@ -2,17 +2,17 @@
 
 Positions and weights are Figure 01's: long IPX 1.5%, AHCO 1.5%, EFOR 0.75%,
 AMRZ 1.0%, short WTI 1.0%, long TLT 0.5% of NAV. The betas are ours, chosen to
-be plausible and documented here (the article prints none):
+be plausible and documented here (the source article prints none):
 
 * IPX — small-cap materials/industrial name: high equity beta (1.40), some
   commodity beta (0.30, metals), industrials tilt.
 * AHCO — US healthcare services: equity beta 0.90, healthcare tilt 1.0.
 * EFOR — industrial small cap: equity beta 1.10, industrials tilt 1.0.
 * AMRZ — NYSE-listed building-materials company with Swiss roots: equity beta
-  1.00, industrials tilt 1.0, and 60% of its value moving with CHF (article §07).
+  1.00, industrials tilt 1.0, and 60% of its value moving with CHF (Cross-Asset Hedging §07).
 * WTI — crude oil future, short: commodity beta 1.0, equity beta 0.30 (oil's
   pro-cyclical link), energy tilt 1.0.
-* TLT — long Treasury ETF: duration 17 years (article §06), equity beta −0.20.
+* TLT — long Treasury ETF: duration 17 years (Cross-Asset Hedging §06), equity beta −0.20.
 
 The article's right-hand column (+0.92 equity beta and so on) cannot come from
 these weights: positions summing to ~6% of NAV cannot carry 0.92 NAV of equity

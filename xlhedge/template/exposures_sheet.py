@@ -1,4 +1,4 @@
-"""The Exposures sheet: the book view (SPEC §2, article Figure 02).
+"""The Exposures sheet: the book view (docs/methodology/factor-model.md, Cross-Asset Hedging Figure 02).
 
 Per factor row of the Book: exposure in NAV fractions and in currency (both
 ``=FACTOR_EXPOSURE``), a native ``=SUMPRODUCT`` check beside it (any
@@ -41,7 +41,7 @@ def build(wb: Workbook, ctx) -> None:
     style.title(
         ws,
         "Book view — net factor exposures",
-        "E_f = Σ weight × beta (SPEC §2). Columns B, C and F–H are xlhedge formulas; D is a plain "
+        "E_f = Σ weight × beta (docs/methodology/factor-model.md). Columns B, C and F–H are xlhedge formulas; D is a plain "
         "SUMPRODUCT any spreadsheet recomputes, E must stay 0.",
     )
     style.header(ws, ROW0 - 1, 1, COLUMNS)
@@ -91,7 +91,7 @@ def build(wb: Workbook, ctx) -> None:
     chart.legend = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.x_axis.scaling.orientation = "maxMin"  # first factor on top, as in the article
+    chart.x_axis.scaling.orientation = "maxMin"  # first factor on top, as in the source article's Figure 02
     chart.x_axis.tickLblPos = "low"  # labels clear of negative bars
     chart.y_axis.number_format = "0.00"
     chart.y_axis.majorGridlines = None

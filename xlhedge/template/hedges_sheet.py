@@ -1,4 +1,4 @@
-"""The Hedges sheet: recommended hedges for the book, one hedge-ratio input per factor (SPEC §5–§6).
+"""The Hedges sheet: recommended hedges for the book, one hedge-ratio input per factor (docs/methodology/sizing.md, perpetuals.md).
 
 * Factor hedges: for each core factor, the exposure from the Exposures sheet,
   an instrument, hedge ratio and target (inputs), the notional
@@ -31,7 +31,7 @@ ALPHA_ROW = 4
 HEADER_ROW = 6
 ROW0 = HEADER_ROW + 1
 LAST = ROW0 + len(CORE_FACTORS) - 1
-#: Default hedge ratio per factor on the sheet (article §05's "50% hedge"), an input.
+#: Default hedge ratio per factor on the sheet (Cross-Asset Hedging §05's "50% hedge"), an input.
 DEFAULT_RATIO = 0.5
 
 COLUMNS = [
@@ -91,7 +91,7 @@ def build(wb: Workbook, ctx) -> None:
         ws,
         "Hedges — recommended per factor",
         "H = −h·(E − T)·NAV/(1 − α); units = H / (unit exposure × beta); whole contracts (nearest) "
-        "and a micro contract for the rest (SPEC §5). Yellow = inputs; prices come from the Instruments "
+        "and a micro contract for the rest (docs/methodology/sizing.md). Yellow = inputs; prices come from the Instruments "
         "sheet (illustrative: refresh them).",
     )
     ws.cell(row=ALPHA_ROW, column=1, value="Alpha estimate α (0 ≤ α < 1)").font = Font(bold=True)
@@ -188,7 +188,7 @@ def _fx_block(ws, ctx) -> None:
     ws.cell(
         row=FX_TITLE_ROW,
         column=1,
-        value="FX exposure per currency against the currency of record (SPEC §5 FX): "
+        value="FX exposure per currency against the currency of record (docs/methodology/sizing.md FX): "
         "Σ weight × FX share over the Book's FX rows (a blank FX exposure currency = "
         "the listing currency)",
     ).font = Font(bold=True)
@@ -223,7 +223,7 @@ def _fx_block(ws, ctx) -> None:
 
 
 def _perp_block(ws, ctx) -> None:
-    ws.cell(row=PERP_TITLE_ROW, column=1, value="Perpetual / futures hedge mechanics (SPEC §6)").font = Font(bold=True)
+    ws.cell(row=PERP_TITLE_ROW, column=1, value="Perpetual / futures hedge mechanics (docs/methodology/perpetuals.md)").font = Font(bold=True)
     ws.cell(row=PERP_TITLE_ROW + 1, column=1, value=LIQUIDATION_NOTE).font = style.NOTE_FONT
     refs = {}
     for k, (label, value, fmt) in enumerate(_PERP_INPUTS):

@@ -1,4 +1,4 @@
-"""The Instruments sheet: the hedge-instrument catalogue as data (SPEC §5–§6).
+"""The Instruments sheet: the hedge-instrument catalogue as data (docs/methodology/sizing.md, perpetuals.md).
 
 One row per instrument with the columns of
 :data:`xlhedge.engine.instruments.SHEET_COLUMNS` (inputs, illustrative prices the user

@@ -1,4 +1,4 @@
-"""The Prices sheet: price history for estimating betas and correlations (SPEC §3).
+"""The Prices sheet: price history for estimating betas and correlations (docs/methodology/estimation.md).
 
 Dates down column A, one column per series from column B. The first four
 series columns are the factor benchmarks, by position (the header text is the
@@ -37,7 +37,7 @@ LAST_ROW = FIRST_ROW + 5_200 - 1
 FIRST_SERIES_COL = 2  # B
 #: Series columns the names cover (B:AZ).
 SERIES_COLS = 51
-#: Benchmark columns by factor (SPEC §2 core factors estimated from prices), in sheet order.
+#: Benchmark columns by factor (docs/methodology/factor-model.md core factors estimated from prices), in sheet order.
 BENCHMARK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("equity", "SPX"),
     ("usd", "DXY"),

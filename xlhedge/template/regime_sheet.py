@@ -1,4 +1,4 @@
-"""The Regime sheet: vol regimes of VIX, MOVE, DVOL and CVIX (SPEC §4, article §10).
+"""The Regime sheet: vol regimes of VIX, MOVE, DVOL and CVIX (docs/methodology/regimes.md, Cross-Asset Hedging §10).
 
 1. Current level of each index (linked to the Budget sheet's inputs, where they
    are typed), its editable low/high thresholds (:data:`xlhedge.engine.regimes.REGIME_THRESHOLDS`)
@@ -45,7 +45,7 @@ def build(wb: Workbook, ctx) -> None:
     style.title(
         ws,
         "Vol regimes — low < low threshold ≤ normal ≤ high threshold < high",
-        "VIX 18/28 are the article's (§10); MOVE, DVOL and CVIX thresholds are starting values: paste their "
+        "VIX 18/28 are from Kaijuka's Cross-Asset Hedging (§10); MOVE, DVOL and CVIX thresholds are starting values: paste their "
         "history below and copy the calibrated values (same percentiles as VIX's 18/28) into the yellow cells.",
     )
     style.header(ws, HEAD_ROW, 1, COLUMNS)

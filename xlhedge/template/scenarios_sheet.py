@@ -1,9 +1,9 @@
-"""The Scenarios sheet (SPEC §7): factor shocks, normal vs stress, the hedge-ratio outcome table.
+"""The Scenarios sheet (docs/methodology/scenarios.md): factor shocks, normal vs stress, the hedge-ratio outcome table.
 
 1. Factor-shock P&L of the book unhedged (Exposures sheet) vs hedged (the Hedges
    sheet's exposure after), per factor and total: ``=SCENARIO_PNL``.
 2. Regime-consistent scenario: an SPX move carried to every factor through the
-   normal and the stress correlations (SPEC §3's table, editable) with
+   normal and the stress correlations (docs/methodology/estimation.md's table, editable) with
    ``=REGIME_MOVE``; the book with and without a long-TLT "hedge" side by side —
    it helps in normal times and hurts in stress.
 3. Hedge-ratio outcome table (seed 001): ratios × price moves → spot, hedge,
@@ -120,7 +120,7 @@ def build(wb: Workbook, ctx) -> None:
 
 
 def _shock_table(ws, ctx) -> None:
-    ws.cell(row=S_TITLE, column=1, value="1. Factor shocks — unhedged vs hedged (SPEC §7)").font = Font(
+    ws.cell(row=S_TITLE, column=1, value="1. Factor shocks — unhedged vs hedged (docs/methodology/scenarios.md)").font = Font(
         bold=True, size=12
     )
     style.header(ws, S_HEADER, 1, S_COLUMNS)
@@ -168,7 +168,7 @@ def _regime(ws, ctx) -> None:
     ws.cell(
         row=R_TITLE,
         column=1,
-        value="2. Regime-consistent scenario — an SPX move through normal vs stress correlations (SPEC §7)",
+        value="2. Regime-consistent scenario — an SPX move through normal vs stress correlations (docs/methodology/scenarios.md)",
     ).font = Font(bold=True, size=12)
     ws.cell(row=R_TITLE + 1, column=1, value=REGIME_NOTE + " Move_j = ρ·σ_j/σ_SPX·SPX move.").font = style.NOTE_FONT
     tlt_row = instruments_sheet.rows_for()["TLT"]
@@ -197,7 +197,7 @@ def _regime(ws, ctx) -> None:
         c = ws.cell(row=r, column=6, value=per_unit)
         c.number_format = "0.0"
     vol_r = R_LAST
-    ws.cell(row=vol_r, column=1, value="VIX (not in SPEC's table)").font = Font(bold=True)
+    ws.cell(row=vol_r, column=1, value="VIX (not in the shipped table)").font = Font(bold=True)
     ws.cell(row=vol_r, column=2, value="vol")
     style.input_cell(ws, vol_r, 7, 0.0, "0.0")
     style.input_cell(ws, vol_r, 8, 0.0, "0.0")
@@ -261,7 +261,7 @@ def _regime(ws, ctx) -> None:
 
 def _outcomes(ws, ctx) -> None:
     ws.cell(
-        row=O_TITLE, column=1, value="3. Hedge-ratio outcome table — long spot, short hedge (seed 001, SPEC §7)"
+        row=O_TITLE, column=1, value="3. Hedge-ratio outcome table — long spot, short hedge (seed 001, docs/methodology/scenarios.md)"
     ).font = Font(bold=True, size=12)
     ws.cell(
         row=O_TITLE + 1,
