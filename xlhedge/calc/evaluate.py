@@ -32,7 +32,7 @@ from xlhedge.calc.native import NATIVE, ExcelValueError, Grid, as_number, binary
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
 from xlhedge.calc.refs import CellRange, parse_ref, split_sheet
 from xlhedge.engine.coerce import ExcelError
-from xlhedge.engine.errors import FormulaError, XlhedgeError
+from xlhedge.engine.errors import FormulaError, XlhedgeError, internal_error
 from xlhedge.functions.registry import WorksheetFunction, registry
 
 __all__ = ["evaluate_book", "Node"]
@@ -271,7 +271,7 @@ class Evaluator:
             if isinstance(exc, XlhedgeError):
                 self.report.warn(where, exc.cell_message(name))
             else:
-                self.report.error(where, f"internal error in {name} ({type(exc).__name__}: {exc}); please report it")
+                self.report.error(where, f"{internal_error(exc, name)}; please report it")
         self._write(n, value)
 
     def _write(self, n: Node, value: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from xlhedge.engine.errors import XlhedgeError
+from xlhedge.engine.errors import XlhedgeError, internal_error
 
 console = Console()
 err_console = Console(stderr=True)
@@ -42,8 +42,6 @@ def handles_errors(fn: F) -> F:
         except Exception as exc:  # a bug in xlhedge: say so plainly
             if os.environ.get("XLHEDGE_DEBUG"):
                 raise
-            fail(
-                f"internal error ({type(exc).__name__}: {exc}); rerun with XLHEDGE_DEBUG=1 for details and report it", 3
-            )
+            fail(f"{internal_error(exc)}; rerun with XLHEDGE_DEBUG=1 for details and report it", 3)
 
     return wrapper  # type: ignore[return-value]

@@ -57,7 +57,9 @@ def demo(
     fb.save()
     render_book_view(Book.from_bookio(fb), console)
     _print_findings(rep)
-    console.print(f"\nChecks (common hedging mistakes, docs/methodology/checks.md; `xlhedge check {out}`):", highlight=False)
+    console.print(
+        f"\nChecks (common hedging mistakes, docs/methodology/checks.md; `xlhedge check {out}`):", highlight=False
+    )
     print_findings(out, book_findings(fb))
     # A demo: the exit code stays 0 even when a finding is an error (`xlhedge check` exits 1 on those).
     console.print(f"\nWrote {out}. Open it in Excel, or try `xlhedge report {out}`.")

@@ -164,9 +164,7 @@ def budget_rate_warning(rate: float) -> str | None:
     lo, hi = BUDGET_RATE_RANGE
     if rate < lo or rate > hi:
         side = "below" if rate < lo else "above"
-        return (
-            f"Hedging budget {rate:.1%} of NAV is {side} the usual {lo:.0%}–{hi:.0%} institutional range (Cross-Asset Hedging §09)."
-        )
+        return f"Hedging budget {rate:.1%} of NAV is {side} the usual {lo:.0%}–{hi:.0%} institutional range (Cross-Asset Hedging §09)."
     return None
 
 

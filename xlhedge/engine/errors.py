@@ -15,6 +15,16 @@ from __future__ import annotations
 _VERBS = frozenset({"has", "is", "must", "needs", "holds", "names", "contains"})
 
 
+def internal_error(exc: BaseException, within: str | None = None) -> str:
+    """How every door names a bug in xlhedge (an exception that is not an :class:`XlhedgeError`).
+
+    ``internal error [in NAME] (TypeError: ...)``: the type and the first 200 characters of
+    the message on one line; each door adds what the user should do next.
+    """
+    text = " ".join(str(exc).split())[:200]
+    return f"internal error{f' in {within}' if within else ''} ({type(exc).__name__}: {text})"
+
+
 class XlhedgeError(Exception):
     """Base class. ``where`` names the place (sheet/cell, argument, field)."""
 

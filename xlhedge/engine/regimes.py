@@ -57,7 +57,9 @@ class Thresholds:
 
 #: Editable defaults (docs/methodology/regimes.md). Units: index points (annualised vol %; MOVE in bp).
 REGIME_THRESHOLDS: dict[str, Thresholds] = {
-    "VIX": Thresholds(18.0, 28.0, "docs/methodology/regimes.md / Cross-Asset Hedging §10: low < 18 ≤ normal ≤ 28 < high"),
+    "VIX": Thresholds(
+        18.0, 28.0, "docs/methodology/regimes.md / Cross-Asset Hedging §10: low < 18 ≤ normal ≤ 28 < high"
+    ),
     "MOVE": Thresholds(
         85.0,
         125.0,

@@ -66,9 +66,7 @@ REGIME_DEFAULTS = pd.DataFrame(
     index=pd.Index(["SPX", "TLT", "DXY", "Gold", "BTC"], name="proxy"),
 )
 
-REGIME_NOTE = (
-    "Correlations are docs/methodology/estimation.md's typical values (illustrative, recompute against current data); vols are illustrative."
-)
+REGIME_NOTE = "Correlations are docs/methodology/estimation.md's typical values (illustrative, recompute against current data); vols are illustrative."
 
 
 def _scales(factors: list[str], scales: Mapping[str, float] | pd.Series | None) -> np.ndarray:

@@ -36,7 +36,7 @@ from xlhedge.calc.bookio import FormulaCell
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.calc.refs import CellRange, parse_ref
 from xlhedge.engine.coerce import EXCEL_ERRORS, ExcelError
-from xlhedge.engine.errors import WorkbookError, XlhedgeError
+from xlhedge.engine.errors import WorkbookError, XlhedgeError, internal_error
 
 __all__ = ["LiveBook", "refresh_book", "run_refresh", "main", "STATUS_SHEET"]
 
@@ -440,10 +440,7 @@ def _failure_lines(exc: BaseException, now: _dt.datetime) -> list[str]:
     if isinstance(exc, XlhedgeError):
         what = str(exc)
     else:
-        what = (
-            f"internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); "
-            "please report it with the xlwings log"
-        )
+        what = f"{internal_error(exc)}; please report it with the xlwings log"
     return [
         f"Refresh FAILED {now:%Y-%m-%d %H:%M:%S}",
         f"ERROR {what}",

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine.coerce import ExcelError
-from xlhedge.engine.errors import XlhedgeError
+from xlhedge.engine.errors import XlhedgeError, internal_error
 
 __all__ = ["Arg", "WorksheetFunction", "worksheet_function", "registry", "to_excel"]
 
@@ -75,8 +75,7 @@ class WorksheetFunction:
             return exc.cell_message(self.name), exc
         except Exception as exc:  # a bug, not a user error
             logger.exception("%s failed", self.name)
-            text = " ".join(str(exc).split())[:200]
-            return f"#VALUE! {self.name}: internal error ({type(exc).__name__}: {text})", exc
+            return f"#VALUE! {self.name}: {internal_error(exc)}", exc
 
     @property
     def min_args(self) -> int:

@@ -84,9 +84,9 @@ def build(wb: Workbook, ctx) -> None:
         "Correlations measured on high-vol days are biased upward (Forbes–Rigobon): the adjusted stress "
         "matrix ρ/√(1+δ(1−ρ²)), δ = σ²_stress/σ²_normal − 1 of the first Prices series, sits beside the raw one.",
     )
-    ws.cell(row=ILL_HEAD - 1, column=1, value="1. Typical values (docs/methodology/estimation.md) — illustrative, recompute").font = Font(
-        bold=True, size=12
-    )
+    ws.cell(
+        row=ILL_HEAD - 1, column=1, value="1. Typical values (docs/methodology/estimation.md) — illustrative, recompute"
+    ).font = Font(bold=True, size=12)
     style.header(ws, ILL_HEAD, 1, ["Pair", "Normal", "Stress"])
     for i, (pair, normal, stress) in enumerate(ILLUSTRATIVE):
         r = ILL_ROW0 + i

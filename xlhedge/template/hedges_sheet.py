@@ -223,7 +223,9 @@ def _fx_block(ws, ctx) -> None:
 
 
 def _perp_block(ws, ctx) -> None:
-    ws.cell(row=PERP_TITLE_ROW, column=1, value="Perpetual / futures hedge mechanics (docs/methodology/perpetuals.md)").font = Font(bold=True)
+    ws.cell(
+        row=PERP_TITLE_ROW, column=1, value="Perpetual / futures hedge mechanics (docs/methodology/perpetuals.md)"
+    ).font = Font(bold=True)
     ws.cell(row=PERP_TITLE_ROW + 1, column=1, value=LIQUIDATION_NOTE).font = style.NOTE_FONT
     refs = {}
     for k, (label, value, fmt) in enumerate(_PERP_INPUTS):

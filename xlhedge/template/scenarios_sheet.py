@@ -120,9 +120,9 @@ def build(wb: Workbook, ctx) -> None:
 
 
 def _shock_table(ws, ctx) -> None:
-    ws.cell(row=S_TITLE, column=1, value="1. Factor shocks — unhedged vs hedged (docs/methodology/scenarios.md)").font = Font(
-        bold=True, size=12
-    )
+    ws.cell(
+        row=S_TITLE, column=1, value="1. Factor shocks — unhedged vs hedged (docs/methodology/scenarios.md)"
+    ).font = Font(bold=True, size=12)
     style.header(ws, S_HEADER, 1, S_COLUMNS)
     ex0 = exposures_sheet.ROW0
     for i, f in enumerate(CORE_FACTORS):
@@ -261,7 +261,9 @@ def _regime(ws, ctx) -> None:
 
 def _outcomes(ws, ctx) -> None:
     ws.cell(
-        row=O_TITLE, column=1, value="3. Hedge-ratio outcome table — long spot, short hedge (seed 001, docs/methodology/scenarios.md)"
+        row=O_TITLE,
+        column=1,
+        value="3. Hedge-ratio outcome table — long spot, short hedge (seed 001, docs/methodology/scenarios.md)",
     ).font = Font(bold=True, size=12)
     ws.cell(
         row=O_TITLE + 1,
