@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from xlhedge import InputError
+from xlhedge.calc.bookread import book_from_io
 from xlhedge.engine.checks import (
     CHECK_CODES,
     DEFAULT_TOLERANCES,
@@ -20,7 +21,8 @@ from xlhedge.engine.checks import (
     run_checks,
     tolerances_table,
 )
-from xlhedge.engine.hedgebook import POSITION_FIELDS, book_tables, factor_key, hedge_state
+from xlhedge.engine.hedgebook import book_tables, hedge_state
+from xlhedge.engine.schema import POSITION_FIELDS, factor_key
 from xlhedge.functions.registry import registry
 
 HC = registry()["HEDGE_CHECKS"]
@@ -523,9 +525,9 @@ import json  # noqa: E402
 import openpyxl  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
+from xlhedge.calc.bookread import book_findings  # noqa: E402
 from xlhedge.calc.refs import parse_ref  # noqa: E402
 from xlhedge.cli import app  # noqa: E402
-from xlhedge.cli.checks import book_findings  # noqa: E402
 from xlhedge.template import build_workbook  # noqa: E402
 from xlhedge.template import checks_sheet as cs  # noqa: E402
 from xlhedge.workbook.filebook import FileBook  # noqa: E402
@@ -672,7 +674,6 @@ def test_descriptive_dataframe_columns_are_not_betas():
 
 
 # --------------------------------------------------------------------------- the Book sheet's hedge rows
-from xlhedge import Book  # noqa: E402
 from xlhedge.calc.layout import (  # noqa: E402
     ATTRIBUTES,
     FACTOR_ROW0,
@@ -682,7 +683,7 @@ from xlhedge.calc.layout import (  # noqa: E402
     BookLayout,
     attribute_row,
 )
-from xlhedge.engine.hedgebook import _field_key  # noqa: E402
+from xlhedge.engine.schema import field_key as _field_key  # noqa: E402
 
 HEDGE_ROWS_BOOK = (
     dict(
@@ -770,7 +771,7 @@ def test_hedge_rows_in_a_built_book_reach_the_checks_and_the_book(tmp_path):
     assert "+0.0500% per period: 54.8% a year" in msgs["FUNDING_DRAG"]  # 0.05% × 3 × 365
     assert "10.0% from its liquidation price 54,000.00, 3.3 daily σ" in msgs["LIQUIDATION_NEAR"]
 
-    b = Book.from_bookio(FileBook(path))
+    b = book_from_io(FileBook(path))
     es = b.positions.loc["ES"]
     assert (es["price"], es["multiplier"], es["target_ratio"], es["hedge_factor"]) == (5000.0, 50.0, 0.5, "equity")
     assert es["expiry"] == dt.datetime(2026, 11, 20) and es["hedge_date"] == dt.datetime(2026, 11, 2)
@@ -791,7 +792,7 @@ def test_a_non_number_in_a_numeric_book_row_names_the_cell(tmp_path):
     rows[3] = {**rows[3], "price": "n/a"}
     path = build_workbook(tmp_path / "bad.xlsx", book=tuple(rows), nav=1_000_000.0)
     with pytest.raises(InputError, match=rf"Price at Book!E{attribute_row('price')} \(ES\): expected a number"):
-        Book.from_bookio(FileBook(path))
+        book_from_io(FileBook(path))
 
 
 def test_check_reads_a_book_with_the_older_shorter_layout(error_book, tmp_path):
@@ -806,7 +807,7 @@ def test_check_reads_a_book_with_the_older_shorter_layout(error_book, tmp_path):
     first = attribute_row("fx_decision")  # the hedge rows were appended after FX share
     k = len(ATTRIBUTES) - [a.key for a in ATTRIBUTES].index("fx_decision")
     wb["Book"].delete_rows(first, k)
-    for name in [a.name for a in ATTRIBUTES[-k:]] + [
+    for name in [a.sheet_name for a in ATTRIBUTES[-k:]] + [
         "BookAttributeBlock",
         "BookFactorBlock",
         "BookWeights",

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from xlhedge import Book
+from xlhedge import read_book
 from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW, attribute_row
 from xlhedge.cli import app
 from xlhedge.template.exposures_sheet import ROW0
@@ -75,7 +75,7 @@ def test_new_recompute_check_report(tmp_path: Path, example_book: Path):
     assert r.exit_code == 0, r.output
     assert cli("recompute", str(out), "--check").exit_code == 0
     v = openpyxl.load_workbook(out, data_only=True)["Exposures"][f"B{ROW0}"].value
-    assert v == pytest.approx(Book.from_workbook(out).exposures()["exposure"].iloc[0], rel=0, abs=0)
+    assert v == pytest.approx(read_book(out).exposures()["exposure"].iloc[0], rel=0, abs=0)
     r = cli("report", str(out))
     assert r.exit_code == 0 and "Largest contributor" in r.output
 

@@ -443,7 +443,7 @@ def test_refresh_with_changed_inputs(book_copy: Path):
     b5 = CellRange("Exposures", 5, 2, 5, 2)
     got = live.results[b5]
     assert _grid(got) == _grid(fb.read(b5.resized(len(got), 1)))
-    assert xlhedge.Book.from_workbook(book_copy).exposures()["exposure"].iloc[0] == pytest.approx(got[0][0])
+    assert xlhedge.read_book(book_copy).exposures()["exposure"].iloc[0] == pytest.approx(got[0][0])
 
 
 def test_main_uses_the_calling_book(monkeypatch, example_book: Path):

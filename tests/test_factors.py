@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 
 import xlhedge
 from xlhedge import InputError, factor_exposure
+from xlhedge.calc.bookread import book_from_grid
 from xlhedge.engine.factors import dv01
 from xlhedge.functions.registry import registry
 
@@ -151,6 +152,6 @@ def test_largest_contributor_by_hand():
     assert out[0][1] == pytest.approx(0.021)
     assert out[0][2] == pytest.approx(0.021 / (0.021 + 0.0135 + 0.00825 + 0.01 + 0.003 + 0.001))
     assert out[1] == [None, 0.0, 0.0]  # no exposure, no contributor
-    book = xlhedge.Book.from_grid([["Ticker"] + names[0], ["Weight"] + block[0], ["equity"] + block[1]], nav=1e6)
+    book = book_from_grid([["Ticker"] + names[0], ["Weight"] + block[0], ["equity"] + block[1]], nav=1e6)
     row = book.exposures().loc["equity"]
     assert (row["top_contributor"], row["top_contribution"], row["top_share"]) == tuple(out[0])

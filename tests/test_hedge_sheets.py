@@ -11,7 +11,8 @@ import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 from typer.testing import CliRunner
 
-from xlhedge import Book
+from xlhedge import read_book
+from xlhedge.calc.bookread import book_from_io
 from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.cli import app
 from xlhedge.cli.hedge import hedge_plan, read_hedge_inputs
@@ -34,7 +35,7 @@ def _values(path: Path, sheet: str):
 
 
 def test_hedges_sheet_equals_python_api(example):
-    book = Book.from_workbook(example)
+    book = read_book(example)
     e = book.exposures()["exposure"].reindex(list(CORE_FACTORS))
     recs = sizing.recommend_hedges(e, book.nav, ratios=hedges_sheet.DEFAULT_RATIO)
     ws = _values(example, "Hedges")
@@ -57,7 +58,7 @@ def test_hedges_sheet_equals_python_api(example):
 
 
 def test_fx_block_uses_the_books_fx_rows(example):
-    book = Book.from_workbook(example)
+    book = read_book(example)
     pos = book.positions
     e = sizing.currency_exposures(pos["weight"], pos["fx_currency"].fillna(""), pos["fx_share"].astype(float))
     ws = _values(example, "Hedges")
@@ -98,7 +99,7 @@ def test_fx_block_falls_back_to_the_listing_currency(tmp_path, example):
     # 50% of 15,000 USD of EUR sold through 6E (1.08 USD per EUR, 125,000 EUR)
     assert ws[f"E{eur}"].value == pytest.approx(-0.5 * 15_000 / (1.08 * 125_000))
     # the CLI computes the same exposure
-    plan = hedge_plan(Book.from_bookio(fb), read_hedge_inputs(fb))
+    plan = hedge_plan(book_from_io(fb), read_hedge_inputs(fb))
     fx = plan["fx"].set_index("currency")
     assert fx.loc["EUR", "exposure"] == pytest.approx(0.015)
     assert fx.loc["EUR", "contracts_unrounded"] == pytest.approx(ws[f"E{eur}"].value)
@@ -159,13 +160,13 @@ def test_edited_price_on_instruments_sheet_reaches_the_hedge(tmp_path, example):
     recompute(fb, RecomputeOptions(write_status=False))
     fb.save(path)
     ws = _values(path, "Hedges")
-    book = Book.from_workbook(path)
+    book = read_book(path)
     e_dur = book.exposures().loc["duration", "exposure"]
     units = -e_dur * book.nav / (45.0 * 17)
     assert ws[f"H{hedges_sheet.ROW0 + 1}"].value == pytest.approx(units)
     # the CLI reads the same inputs and gives the same numbers
     inp = read_hedge_inputs(fb)
-    plan = hedge_plan(Book.from_bookio(fb), inp)
+    plan = hedge_plan(book_from_io(fb), inp)
     assert plan["factors"].loc["duration", "units"] == pytest.approx(units)
 
 

@@ -16,7 +16,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
-from xlhedge import Book, WorkbookError, factor_exposure
+from xlhedge import WorkbookError, factor_exposure, read_book
 from xlhedge.calc.layout import FACTOR_ROW0, LAST_FACTOR_ROW, WEIGHT_ROW
 from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.template.exposures_sheet import ROW0, STATUS_ROW
@@ -52,7 +52,7 @@ def test_example_book_values_equal_engine(example_book: Path):
     np.testing.assert_allclose(got[:, 0], b @ w, rtol=0, atol=1e-15)
     np.testing.assert_allclose(got[:, 1], (b @ w) * nav, rtol=1e-15)
     # The Python API gives the same numbers.
-    book = Book.from_workbook(example_book)
+    book = read_book(example_book)
     np.testing.assert_allclose(book.exposures()["exposure"].to_numpy(), got[:, 0], rtol=0, atol=0)
     # Formulas are kept.
     f = openpyxl.load_workbook(example_book)["Exposures"][f"B{ROW0}"].value
@@ -326,11 +326,11 @@ def test_empty_book_and_missing_book_sheet(tmp_path: Path):
     p = tmp_path / "empty.xlsx"
     shutil.copyfile(template_path("template"), p)
     with pytest.raises(Exception, match="has no positions"):
-        Book.from_workbook(p)
+        read_book(p)
     other = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(other)
     with pytest.raises(WorkbookError, match="not an xlhedge book"):
-        Book.from_workbook(other)
+        read_book(other)
 
 
 def test_array_range_smaller_than_result_warns(tmp_path: Path):

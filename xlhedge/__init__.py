@@ -4,11 +4,13 @@ Python API (the same engine the worksheet functions and the CLI use)::
 
     import xlhedge
     xlhedge.factor_exposure(betas, weights, nav=None)   # docs/methodology/factor-model.md
-    book = xlhedge.Book.from_workbook("mybook.xlsx")
+    book = xlhedge.read_book("mybook.xlsx")   # a saved workbook, recomputed in memory
     book.exposures()
 """
 
 from __future__ import annotations
+
+import os
 
 from xlhedge.engine.book import Book
 from xlhedge.engine.budget import budget_status, deployment, hedge_budget, ytd_spend
@@ -47,6 +49,17 @@ from xlhedge.engine.sizing import (
 __version__ = "0.1.0"
 
 
+def read_book(path: str | os.PathLike[str]) -> Book:
+    """Read a saved book (.xlsx/.xlsm) after recomputing it in memory; the file is not changed.
+
+    The workbook door (:func:`xlhedge.workbook.read.read_book`), imported on first use so
+    ``import xlhedge`` stays the engine alone.
+    """
+    from xlhedge.workbook.read import read_book as _read
+
+    return _read(path)
+
+
 def main() -> None:
     """The "Refresh book" ribbon button (``xlhedge.xlam`` runs ``import xlhedge; xlhedge.main()``).
 
@@ -59,6 +72,7 @@ def main() -> None:
 
 __all__ = [
     "Book",
+    "read_book",
     "factor_exposure",
     "XlhedgeError",
     "InputError",

@@ -12,172 +12,50 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xlhedge.calc.refs import col_letters
-from xlhedge.engine._typing import ASSET_CLASSES, CORE_FACTORS, CURRENCIES, FACTOR_LABELS, INSTRUMENT_TYPES
-from xlhedge.engine.hedgebook import FX_DECISIONS
+from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
+from xlhedge.engine.schema import SHEET_FIELDS, Field
 
 BOOK_SHEET = "Book"
+
+# ----------------------------------------------------------------- defined names
+# The names the Python side reads. The template defines them (and formulas use them by
+# name); every reader looks them up through these constants. Excel compares names
+# case-insensitively: BookIO.defined_names() returns them upper-cased.
+NAV = "NAV"
+RECORD_CURRENCY = "RecordCurrency"
+AS_OF = "AsOf"
+BOOK_TICKERS = "BookTickers"
+BOOK_WEIGHTS = "BookWeights"
+BOOK_BETAS = "BookBetas"
+BOOK_BLOCK = "BookBlock"
+BOOK_FACTORS = "BookFactors"
+BOOK_ATTRIBUTE_BLOCK = "BookAttributeBlock"
+BOOK_FACTOR_BLOCK = "BookFactorBlock"
+STATUS = "XlhedgeStatus"
+PRICES_TABLE = "PricesTable"
+ESTIMATE_LOG = "EstimateLog"
+ESTIMATE_WINDOW = "EstimateWindow"
+ESTIMATE_METHOD = "EstimateMethod"
+CHECK_SETTINGS = "CheckSettings"
+CHECK_TOLERANCES = "CheckTolerances"
+HEDGE_LEDGER = "HedgeLedger"
+INSTRUMENT_TABLE = "InstrumentTable"
+FX_CURRENCIES = "FxCurrencies"
+FX_RATIOS = "FxRatios"
+HEDGE_ALPHA = "HedgeAlpha"
 FIRST_POSITION_COL = 2  # column B; column A holds the row labels
 
 #: Book-level inputs: (defined name, label, row, number format).
 BOOK_FIELDS: tuple[tuple[str, str, int, str], ...] = (
-    ("NAV", "NAV (currency of record)", 3, "#,##0"),
-    ("RecordCurrency", "Currency of record", 4, "@"),
-    ("AsOf", "As of (last decomposition date)", 5, "yyyy-mm-dd"),
+    (NAV, "NAV (currency of record)", 3, "#,##0"),
+    (RECORD_CURRENCY, "Currency of record", 4, "@"),
+    (AS_OF, "As of (last decomposition date)", 5, "yyyy-mm-dd"),
 )
 
 
-FMT_DATE = "yyyy-mm-dd"
-
-
-@dataclass(frozen=True)
-class Attribute:
-    """A per-position attribute row: key (Python), label (column A), defined name, validation.
-
-    ``kind`` says how :class:`xlhedge.engine.book.Book` carries the row's cells: ``text``
-    as read, ``num`` as floats (blank = NaN, a non-number is an error naming the
-    cell), ``date`` as read (dates stay dates). ``open_list``: the choices are
-    suggestions (Excel warns but accepts another value, e.g. a tilt name).
-    ``note`` becomes the comment on the row label (what a blank means).
-    """
-
-    key: str
-    label: str
-    name: str
-    choices: tuple[str, ...] | None = None
-    number_format: str = "General"
-    width_hint: int = 0
-    kind: str = "text"
-    open_list: bool = False
-    note: str = ""
-
-
-#: Attribute rows above the weights, in order (first at ATTRIBUTE_ROW0).
-ATTRIBUTES: tuple[Attribute, ...] = (
-    Attribute("ticker", "Ticker", "BookTickers"),
-    Attribute("asset_class", "Asset class", "BookAssetClasses", ASSET_CLASSES),
-    Attribute("instrument", "Instrument type", "BookInstruments", INSTRUMENT_TYPES),
-    Attribute("currency", "Currency (listing)", "BookCurrencies", CURRENCIES),
-    Attribute("sector", "Sector", "BookSectors"),
-    Attribute("is_hedge", "Is hedge", "BookIsHedge", ("TRUE", "FALSE")),
-    Attribute("fx_currency", "FX exposure currency", "BookFxCurrencies", CURRENCIES),
-    Attribute("fx_share", "FX share (0–1)", "BookFxShares", None, "0%", kind="num"),
-    # Read by the checks and the rebalance (xlhedge.engine.hedgebook.POSITION_FIELDS; docs/methodology/perpetuals.md, checks.md).
-    Attribute(
-        "fx_decision",
-        "FX decision",
-        "BookFxDecisions",
-        FX_DECISIONS,
-        note="hedge / accept / avoid for a position whose value moves with a foreign currency; "
-        "blank = undecided (FX_UNDECIDED).",
-    ),
-    Attribute(
-        "hedge_for",
-        "Hedges position (ticker)",
-        "BookHedgeFor",
-        note="For a hedge of one position: that position's ticker. Blank = a factor hedge.",
-    ),
-    Attribute(
-        "hedge_factor",
-        "Hedge factor",
-        "BookHedgeFactors",
-        CORE_FACTORS,
-        open_list=True,
-        note="Factor the hedge targets (a core factor key or a tilt name). Blank = the hedge's largest factor.",
-    ),
-    Attribute(
-        "hedge_inception_ratio",
-        "Hedge ratio at inception",
-        "BookHedgeInception",
-        None,
-        "0%",
-        kind="num",
-        note="Hedge ratio when the hedge was put on, 0–1.",
-    ),
-    Attribute(
-        "target_ratio",
-        "Target hedge ratio",
-        "BookTargetRatios",
-        None,
-        "0%",
-        kind="num",
-        note="Target hedge ratio, 0–1. Blank = the ratio at inception.",
-    ),
-    Attribute(
-        "hedge_date",
-        "Hedge date",
-        "BookHedgeDates",
-        None,
-        FMT_DATE,
-        kind="date",
-        note="Date the hedge was put on (a record for the weekly review).",
-    ),
-    Attribute(
-        "expiry",
-        "Expiry",
-        "BookExpiries",
-        None,
-        FMT_DATE,
-        kind="date",
-        note="Expiry of a dated future or option (ROLL_DUE).",
-    ),
-    Attribute(
-        "price",
-        "Price",
-        "BookPrices",
-        None,
-        kind="num",
-        note="Current price of one unit (contracts in the rebalance, LIQUIDATION_NEAR).",
-    ),
-    Attribute(
-        "multiplier",
-        "Multiplier",
-        "BookMultipliers",
-        None,
-        kind="num",
-        note="Currency per point per contract. Blank = 1 (shares).",
-    ),
-    Attribute(
-        "liquidation_price",
-        "Liquidation price",
-        "BookLiquidationPrices",
-        None,
-        kind="num",
-        note="Liquidation price of a margined position (LIQUIDATION_NEAR).",
-    ),
-    Attribute(
-        "funding_rate",
-        "Funding rate (per 8h)",
-        "BookFundingRates",
-        None,
-        "0.0000%",
-        kind="num",
-        note="Perpetual funding rate per 8-hour period; > 0: longs pay shorts (FUNDING_DRAG).",
-    ),
-    Attribute(
-        "daily_vol",
-        "Daily vol",
-        "BookDailyVols",
-        None,
-        kind="num",
-        note="Standard deviation of daily returns, fraction (0.02 = 2%); gives LIQUIDATION_NEAR in daily σ.",
-    ),
-    Attribute(
-        "corr_normal",
-        "Corr to SPX (normal)",
-        "BookCorrNormal",
-        None,
-        kind="num",
-        note="Correlation with SPX in normal markets. Blank = the built-in table (STRESS_FLIP).",
-    ),
-    Attribute(
-        "corr_stress",
-        "Corr to SPX (stress)",
-        "BookCorrStress",
-        None,
-        kind="num",
-        note="Correlation with SPX in stress. Blank = the built-in table (STRESS_FLIP).",
-    ),
-)
+#: The Book sheet's attribute rows, top to bottom: the position schema's fields that
+#: have a row (:data:`xlhedge.engine.schema.SHEET_FIELDS`).
+ATTRIBUTES: tuple[Field, ...] = SHEET_FIELDS
 
 ATTRIBUTE_ROW0 = 7
 HEADER_ROW = ATTRIBUTE_ROW0 - 1
@@ -232,12 +110,12 @@ class BookLayout:
         names = {name: f"{s}!$B${row}" for name, _, row, _ in BOOK_FIELDS}
         for i, att in enumerate(ATTRIBUTES):
             r = ATTRIBUTE_ROW0 + i
-            names[att.name] = f"{s}!${a}${r}:${z}${r}"
-        names["BookWeights"] = f"{s}!${a}${WEIGHT_ROW}:${z}${WEIGHT_ROW}"
-        names["BookBetas"] = f"{s}!${a}${FACTOR_ROW0}:${z}${LAST_FACTOR_ROW}"
-        names["BookBlock"] = f"{s}!${a}${WEIGHT_ROW}:${z}${LAST_FACTOR_ROW}"
-        names["BookFactors"] = f"{s}!$A${FACTOR_ROW0}:$A${LAST_FACTOR_ROW}"
+            names[str(att.sheet_name)] = f"{s}!${a}${r}:${z}${r}"
+        names[BOOK_WEIGHTS] = f"{s}!${a}${WEIGHT_ROW}:${z}${WEIGHT_ROW}"
+        names[BOOK_BETAS] = f"{s}!${a}${FACTOR_ROW0}:${z}${LAST_FACTOR_ROW}"
+        names[BOOK_BLOCK] = f"{s}!${a}${WEIGHT_ROW}:${z}${LAST_FACTOR_ROW}"
+        names[BOOK_FACTORS] = f"{s}!$A${FACTOR_ROW0}:$A${LAST_FACTOR_ROW}"
         # Labelled blocks (labels in column A) that HEDGE_CHECKS and REBALANCE read.
-        names["BookAttributeBlock"] = f"{s}!$A${ATTRIBUTE_ROW0}:${z}${WEIGHT_ROW}"
-        names["BookFactorBlock"] = f"{s}!$A${FACTOR_ROW0}:${z}${LAST_FACTOR_ROW}"
+        names[BOOK_ATTRIBUTE_BLOCK] = f"{s}!$A${ATTRIBUTE_ROW0}:${z}${WEIGHT_ROW}"
+        names[BOOK_FACTOR_BLOCK] = f"{s}!$A${FACTOR_ROW0}:${z}${LAST_FACTOR_ROW}"
         return names

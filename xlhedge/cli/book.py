@@ -7,14 +7,15 @@ from pathlib import Path
 
 import typer
 
+from xlhedge.calc.bookread import book_findings, book_from_io
 from xlhedge.calc.layout import DEFAULT_POSITIONS
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
-from xlhedge.cli.checks import book_findings, print_findings
+from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import render_book_view
-from xlhedge.engine.book import Book
 from xlhedge.template import build_workbook, template_path
 from xlhedge.workbook.filebook import FileBook
+from xlhedge.workbook.read import read_book
 
 
 def register(app: typer.Typer) -> None:
@@ -55,7 +56,7 @@ def demo(
     fb = FileBook(out)
     rep = recompute(fb, RecomputeOptions())
     fb.save()
-    render_book_view(Book.from_bookio(fb), console)
+    render_book_view(book_from_io(fb), console)
     _print_findings(rep)
     console.print(
         f"\nChecks (common hedging mistakes, docs/methodology/checks.md; `xlhedge check {out}`):", highlight=False
@@ -106,7 +107,7 @@ def recompute_cmd(
 @handles_errors
 def report(book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm).")) -> None:
     """Print the trades view beside the book view (the file is not changed)."""
-    render_book_view(Book.from_workbook(book), console)
+    render_book_view(read_book(book), console)
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from xlhedge.calc.bookio import read_named
+from xlhedge.calc.bookread import book_from_io
 from xlhedge.cli._common import console, handles_errors
 from xlhedge.cli.report import SECTIONS
 from xlhedge.engine import instruments as _inst
@@ -282,7 +283,7 @@ def hedge(
 
     fb = FileBook(book)
     recompute(fb, RecomputeOptions(write_status=False, estimate=False))
-    b = Book.from_bookio(fb)
+    b = book_from_io(fb)
     inp = read_hedge_inputs(fb)
     inp.ratios.update(_pairs(ratio, "--ratio"))
     inp.targets.update(_pairs(target, "--target"))

@@ -13,7 +13,6 @@ from rich.columns import Columns
 from rich.console import Console
 from rich.table import Table
 
-from xlhedge.engine._typing import FACTOR_LABELS
 from xlhedge.engine.book import Book
 
 __all__ = ["render_book_view", "SECTIONS"]
@@ -48,13 +47,13 @@ def trades_table(book: Book) -> Table:
 
 def book_table(book: Book) -> Table:
     e = book.exposures()
-    t = Table(title="Book view (docs/methodology/factor-model.md)", title_justify="left", header_style="bold")
+    t = Table(title="Book view", title_justify="left", header_style="bold")
     t.add_column("Factor")
     t.add_column("× NAV", justify="right")
     t.add_column(book.record_currency, justify="right")
     t.add_column("Largest contributor")
     for factor, row in e.iterrows():
-        label = FACTOR_LABELS.get(str(factor), str(factor))
+        label = book.factor_label(str(factor))
         top = row.get("top_contributor") or ""
         who = f"{top} ({row['top_share']:.0%})" if top else "–"
         style = "dim" if row["exposure"] == 0 else None

@@ -1,62 +1,33 @@
 """A book: NAV plus positions, each with attributes, a weight and factor betas (docs/methodology/factor-model.md).
 
-Build one from a tidy DataFrame (one row per position), from 2-D lists laid
-out like the Book sheet (one column per position), or from a workbook file.
-Every constructor validates once and names the offending field or cell; the
-methods compute on the validated arrays through :mod:`xlhedge.engine.factors`.
+Build one from a tidy DataFrame (one row per position, :meth:`Book.from_frame`) or from
+rows laid out like the Book sheet (:meth:`Book.from_rows`; the workbook doors read a
+sheet into those rows, see :mod:`xlhedge.calc.bookread`). Every constructor validates
+once and names the offending field or cell; the methods compute on the validated arrays
+through :mod:`xlhedge.engine.factors`. The fields a position carries are the position
+schema's (:mod:`xlhedge.engine.schema`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
-from xlhedge.engine.errors import InputError, WorkbookError
+from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine.errors import InputError
 from xlhedge.engine.factors import contributions, dv01, exposures, top_contributors
+from xlhedge.engine.schema import ATTRIBUTE_COLUMNS, FIELD, factor_key, factor_label
 
-__all__ = ["Book"]
+__all__ = ["Book", "Place"]
 
-#: Attribute columns a position may carry besides weight and betas: the Book sheet's
-#: attribute rows (:data:`xlhedge.calc.layout.ATTRIBUTES`) except the ticker.
-ATTRIBUTE_COLUMNS = (
-    "asset_class",
-    "instrument",
-    "currency",
-    "sector",
-    "is_hedge",
-    "fx_currency",
-    "fx_share",
-    # the fields the checks and the rebalance read (xlhedge.engine.hedgebook.POSITION_FIELDS)
-    "fx_decision",
-    "hedge_for",
-    "hedge_factor",
-    "hedge_inception_ratio",
-    "target_ratio",
-    "hedge_date",
-    "expiry",
-    "price",
-    "multiplier",
-    "liquidation_price",
-    "funding_rate",
-    "daily_vol",
-    "corr_normal",
-    "corr_stress",
-)
-_LABEL_TO_KEY = {v.lower(): k for k, v in FACTOR_LABELS.items()}
-
-
-def _factor_key(label: str) -> str:
-    """'Equity beta (SPX)' or 'equity' -> 'equity'; tilts keep their label."""
-    low = label.strip().lower()
-    return _LABEL_TO_KEY.get(low, low if low in CORE_FACTORS else label.strip())
+#: ``place(row, position)`` -> the words naming a cell in an error (``"Book!D12"``).
+Place = Callable[[int, int], str]
 
 
 @dataclass(frozen=True)
@@ -73,13 +44,18 @@ class Book:
         ..., corr_stress). Numeric attributes are floats (blank = NaN), dates
         stay as read, text as read (blank = None).
     betas : DataFrame
-        Factors × positions (rows: ``equity``, ``duration``, ``usd``,
-        ``commodity``, ``crypto``, ``vol``, then tilts by label); blank = 0.
+        Factors × positions (rows: ``equity``, ``duration``, ``usd``, ``commodity``,
+        ``crypto``, ``vol``, then tilts, each keyed by
+        :func:`~xlhedge.engine.schema.factor_key`: ``"Energy tilt"`` → ``"energy"``);
+        blank = 0.
     nav : float
         NAV in the currency of record.
     record_currency : str
     as_of : datetime or None
         Date of the last decomposition (docs/methodology/checks.md ``STALE_HEDGE``).
+    labels : mapping
+        Factor key -> the row label as the book wrote it (``"energy"`` -> ``"Energy tilt"``);
+        :meth:`factor_label` falls back to the standard label.
     """
 
     positions: pd.DataFrame
@@ -87,6 +63,7 @@ class Book:
     nav: float
     record_currency: str = "USD"
     as_of: _dt.datetime | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- builders
     @classmethod
@@ -103,8 +80,8 @@ class Book:
         attribute columns, and one column per factor beta.
 
         Factor columns are the six core factor names present in the frame plus
-        any listed in ``factors`` (tilts). ``notional`` is converted with
-        weight = notional / NAV (docs/methodology/factor-model.md).
+        any listed in ``factors`` (tilts, by their column name). ``notional`` is converted
+        with weight = notional / NAV (docs/methodology/factor-model.md).
         """
         nav_f = coerce.scalar(nav, "nav", minimum=0.0, strict_min=True)
         df = frame.copy()
@@ -134,170 +111,110 @@ class Book:
         b = coerce.to_float(
             df[names].to_numpy(dtype=object).T, "betas", place=lambda i, j: f"{names[i]} of {tickers[j]}"
         )
-        positions = pd.DataFrame({"weight": w}, index=df.index)
-        for col in ATTRIBUTE_COLUMNS:
-            if col in df.columns:
-                positions[col] = df[col].to_numpy()
-        betas = pd.DataFrame(b, index=pd.Index(names, name="factor"), columns=df.index)
-        return cls(positions, betas, nav_f, record_currency.strip().upper(), as_of)
+        attributes = {col: df[col].to_numpy() for col in ATTRIBUTE_COLUMNS if col in df.columns}
+        return cls._build(tickers, w, b, names, attributes, nav_f, record_currency, as_of)
 
     @classmethod
-    def from_grid(
+    def from_rows(
         cls,
-        rows: Sequence[Sequence[Any]],
-        nav: float,
-        *,
-        record_currency: str = "USD",
-        sheet: str = "Book",
-        first_row: int = 1,
-    ) -> Book:
-        """2-D lists laid out like the Book sheet: labels in column 0, one column per position.
-
-        Rows are found by their label: ``Ticker``, the attribute labels, ``Weight``
-        (the row whose label starts with "weight"), then every following
-        labelled row is a factor beta row. ``first_row`` numbers the rows in
-        error messages (``Book!D12``).
-        """
-        from xlhedge.calc.layout import ATTRIBUTES
-
-        g = coerce.grid(rows, "book")
-        labels = [("" if coerce.is_blank(v) else str(v).strip()) for v in g[:, 0]]
-        low = [x.lower() for x in labels]
-        try:
-            w_row = next(i for i, x in enumerate(low) if x.startswith("weight"))
-        except StopIteration:
-            raise InputError("has no row labelled 'Weight'", where=sheet) from None
-        attr_rows: dict[str, int] = {}
-        for att in ATTRIBUTES:
-            for i, x in enumerate(low[:w_row]):
-                if x == att.label.lower() or x == att.key:
-                    attr_rows[att.key] = i
-        if "ticker" not in attr_rows:
-            raise InputError("has no row labelled 'Ticker'", where=sheet)
-        f_rows = [i for i in range(w_row + 1, len(labels)) if labels[i]]
-        return cls._from_rows(g, labels, attr_rows, w_row, f_rows, nav, record_currency, sheet, first_row, 2)
-
-    @classmethod
-    def _from_rows(
-        cls,
-        g: np.ndarray,
-        labels: list[str],
-        attr_rows: dict[str, int],
-        w_row: int,
-        f_rows: list[int],
+        grid: Any,
+        labels: Sequence[str],
+        attribute_rows: Mapping[str, int],
+        weight_row: int,
+        factor_rows: Sequence[int],
         nav: Any,
-        record_currency: str,
-        sheet: str,
-        first_row: int,
-        first_col: int,
+        record_currency: Any = "USD",
+        *,
+        place: Place,
+        sheet: str = "Book",
         as_of: Any = None,
     ) -> Book:
-        from xlhedge.calc.layout import ATTRIBUTES
-        from xlhedge.calc.refs import cell_name
+        """Rows laid out like the Book sheet: labels in column 0, then one column per position.
 
+        ``attribute_rows`` maps field keys (:data:`~xlhedge.engine.schema.SHEET_FIELDS`) to
+        their row in ``grid``; ``weight_row`` and ``factor_rows`` are the weight row and the
+        beta rows. A position column counts when it has a ticker or a weight. ``place(i, j)``
+        names row ``i`` of position column ``j`` in errors (the workbook doors pass the
+        cell's address); ``sheet`` names the range in errors about the whole range.
+        """
+        g = coerce.grid(grid, sheet)
         nav_f = coerce.scalar(nav, f"{sheet} NAV", minimum=0.0, strict_min=True)
         data = g[:, 1:]
-        tick = data[attr_rows["ticker"]]
-        wrow = data[w_row]
+        tick = data[attribute_rows["ticker"]]
+        wrow = data[weight_row]
         used = [j for j in range(data.shape[1]) if not (coerce.is_blank(tick[j]) and coerce.is_blank(wrow[j]))]
         if not used:
             raise InputError("has no positions (no ticker or weight in any position column)", where=sheet)
-
-        def cell(i: int, j: int) -> str:
-            return f"{sheet}!{cell_name(first_row + i, first_col + j)}"
-
         tickers = []
         for j in used:
             t = tick[j]
             if coerce.is_blank(t):
-                raise InputError("a position with a weight needs a ticker", where=cell(attr_rows["ticker"], j))
+                raise InputError("a position with a weight needs a ticker", where=place(attribute_rows["ticker"], j))
             tickers.append(str(t).strip() if not isinstance(t, float) else f"{t:g}")
         sub = data[:, used]
         w = coerce.to_float(
-            sub[w_row : w_row + 1], "weight", place=lambda i, j: f"at {cell(w_row, used[j])} ({tickers[j]})"
+            sub[weight_row : weight_row + 1],
+            "weight",
+            place=lambda i, j: f"at {place(weight_row, used[j])} ({tickers[j]})",
         )[0]
-        if f_rows:
+        rows = list(factor_rows)
+        if rows:
             b = coerce.to_float(
-                sub[f_rows],
+                sub[rows],
                 "beta",
-                place=lambda i, j: f"at {cell(f_rows[i], used[j])} ({labels[f_rows[i]]}, {tickers[j]})",
+                place=lambda i, j: f"at {place(rows[i], used[j])} ({labels[rows[i]]}, {tickers[j]})",
             )
         else:
             b = np.zeros((0, len(used)))
-        positions = pd.DataFrame({"weight": w}, index=pd.Index(tickers, name="ticker"))
-        atts = {a.key: a for a in ATTRIBUTES}
-        for key, i in attr_rows.items():
+        attributes: dict[str, Any] = {}
+        for key, i in attribute_rows.items():
             if key == "ticker":
                 continue
-            att = atts[key]
-            if att.kind == "num":
-                vals = list(
+            f = FIELD[key]
+            if f.kind == "num":
+                attributes[key] = list(
                     coerce.to_float(
                         sub[i : i + 1],
-                        att.label,
+                        f.label,
                         blank=np.nan,
-                        place=lambda _i, j, i=i: f"at {cell(i, used[j])} ({tickers[j]})",
+                        place=lambda _i, j, i=i: f"at {place(i, used[j])} ({tickers[j]})",
                     )[0]
                 )
             else:  # text as read, dates stay dates
-                vals = [None if coerce.is_blank(v) else v for v in sub[i]]
-            positions[key] = vals
-        factors = [_factor_key(labels[i]) for i in f_rows]
-        betas = pd.DataFrame(b, index=pd.Index(factors, name="factor"), columns=positions.index)
-        rc = str(record_currency or "USD").strip().upper()
-        return cls(positions, betas, nav_f, rc, as_of if isinstance(as_of, _dt.datetime) else None)
+                attributes[key] = [None if coerce.is_blank(v) else v for v in sub[i]]
+        rc = "USD" if coerce.is_blank(record_currency) else str(record_currency)
+        at = as_of if isinstance(as_of, _dt.datetime) else None
+        return cls._build(tickers, w, b, [labels[i] for i in rows], attributes, nav_f, rc, at)
 
     @classmethod
-    def from_bookio(cls, io: Any) -> Book:
-        """Read the Book sheet of a workbook through its defined names (the template's layout)."""
-        from xlhedge.calc.layout import ATTRIBUTES, BOOK_SHEET
-        from xlhedge.calc.refs import CellRange, parse_ref
+    def _build(
+        cls,
+        tickers: list[str],
+        weights: np.ndarray,
+        betas: np.ndarray,
+        factor_labels: list[str],
+        attributes: Mapping[str, Any],
+        nav: float,
+        record_currency: str,
+        as_of: _dt.datetime | None,
+    ) -> Book:
+        index = pd.Index(tickers, name="ticker")
+        positions = pd.DataFrame({"weight": weights}, index=index)
+        for key in ATTRIBUTE_COLUMNS:  # schema order
+            if key in attributes:
+                positions[key] = list(attributes[key])
+        keys = [factor_key(lab) for lab in factor_labels]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            raise InputError(f"has two rows for the factor {dup[0]!r}", where="betas")
+        b = pd.DataFrame(betas, index=pd.Index(keys, name="factor"), columns=index)
+        labels = {k: str(lab).strip() for k, lab in zip(keys, factor_labels)}
+        return cls(positions, b, nav, record_currency.strip().upper(), as_of, labels)
 
-        names = io.defined_names()
-        need = ("BOOKWEIGHTS", "BOOKBETAS", "BOOKTICKERS", "NAV")
-        missing = [n for n in need if n not in names]
-        if missing:
-            raise WorkbookError(
-                f"is not an xlhedge book: the defined names {', '.join(missing)} are missing "
-                "(start from `xlhedge new`)",
-                where=io.name,
-            )
-
-        def ref(name: str) -> CellRange:
-            return parse_ref(names[name].lstrip("="))
-
-        weights = ref("BOOKWEIGHTS")
-        betas = ref("BOOKBETAS")
-        sheet = weights.sheet
-        if sheet not in io.sheet_names():
-            raise WorkbookError(f"has no sheet named {sheet!r}", where=io.name)
-        top = min([ref(a.name.upper()).r1 for a in ATTRIBUTES if a.name.upper() in names] + [weights.r1])
-        block = CellRange(sheet, top, 1, betas.r2, weights.c2)
-        rows = io.read(block)
-        g = coerce.grid(rows, sheet)
-        labels = [("" if coerce.is_blank(v) else str(v).strip()) for v in g[:, 0]]
-        attr_rows = {a.key: ref(a.name.upper()).r1 - top for a in ATTRIBUTES if a.name.upper() in names}
-        w_row = weights.r1 - top
-        f_rows = list(range(betas.r1 - top, betas.r2 - top + 1))
-        for i in f_rows:
-            if not labels[i]:
-                labels[i] = f"row {top + i}"
-        nav = io.read(ref("NAV"))[0][0]
-        rc = io.read(ref("RECORDCURRENCY"))[0][0] if "RECORDCURRENCY" in names else "USD"
-        as_of = io.read(ref("ASOF"))[0][0] if "ASOF" in names else None
-        return cls._from_rows(
-            g, labels, attr_rows, w_row, f_rows, nav, rc or "USD", sheet or BOOK_SHEET, top, weights.c1, as_of
-        )
-
-    @classmethod
-    def from_workbook(cls, path: str | os.PathLike[str]) -> Book:
-        """Read a saved book (.xlsx/.xlsm) after recomputing it in memory (the file is not changed)."""
-        from xlhedge.calc.recompute import RecomputeOptions, recompute
-        from xlhedge.workbook.filebook import FileBook
-
-        fb = FileBook(path)
-        recompute(fb, RecomputeOptions(write_status=False, estimate=False))
-        return cls.from_bookio(fb)
+    def factor_label(self, key: str) -> str:
+        """The row label of a factor as the book wrote it, else the standard label."""
+        lab = self.labels.get(key)
+        return lab if lab and key not in CORE_FACTORS else factor_label(key)
 
     # ---------------------------------------------------------------- views
     @property

@@ -1,7 +1,7 @@
 """The book as the checks and the rebalance read it: positions × fields, positions × factors.
 
 One row per position (hedges included, flagged ``is_hedge``; docs/methodology/factor-model.md) with the
-fields of :data:`POSITION_FIELDS`, and a positions × factors table of betas
+fields of the position schema (:data:`xlhedge.engine.schema.POSITION_FIELDS`), and a positions × factors table of betas
 (the six core factors of docs/methodology/factor-model.md plus any tilt rows). In the workbook the
 Book sheet lays the same data out transposed, one column per position and one
 labelled row per field or factor; :func:`book_tables` reads either shape.
@@ -20,9 +20,7 @@ the common-mistakes checks (:mod:`xlhedge.engine.checks`) and the rebalance
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,120 +30,25 @@ from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.coerce import as_date
 from xlhedge.engine.errors import InputError
+from xlhedge.engine.schema import (
+    FX_DECISION_ALIASES,
+    FX_DECISIONS,
+    IGNORED_COLUMNS,
+    POSITION_FIELDS,
+    Field,
+    factor_key,
+    field_key,
+    normalize_label,
+)
 
 __all__ = [
-    "POSITION_FIELDS",
-    "FX_DECISIONS",
     "MATERIALITY",
-    "Field",
     "book_tables",
-    "factor_key",
-    "factor_name",
     "hedge_state",
     "assign_hedge_factors",
     "materiality",
 ]
 
-
-@dataclass(frozen=True)
-class Field:
-    """A per-position field: key, the Book-sheet row label, its kind and default."""
-
-    key: str
-    label: str
-    kind: str  # "text" | "num" | "bool" | "date" | "fx"
-    default: Any
-    doc: str
-
-
-#: Every per-position field the checks and the rebalance read (docs/methodology/factor-model.md, perpetuals.md, checks.md).
-POSITION_FIELDS: tuple[Field, ...] = (
-    Field("ticker", "Ticker", "text", "", "position id / ticker"),
-    Field("asset_class", "Asset class", "text", "", "equity, rates, fx, commodity, crypto, vol, cash, option"),
-    Field("currency", "Currency", "text", "", "listing currency (blank = currency of record)"),
-    Field(
-        "fx_currency", "FX exposure currency", "text", "", "currency the value moves with (blank = listing currency)"
-    ),
-    Field("fx_share", "FX share", "num", math.nan, "share of value that moves with fx_currency, 0–1 (blank = 1)"),
-    Field("is_hedge", "Is hedge", "bool", False, "TRUE for hedge positions"),
-    Field("weight", "Weight", "num", 0.0, "fraction of NAV, long > 0, short < 0"),
-    Field(
-        "notional",
-        "Notional",
-        "num",
-        math.nan,
-        "signed notional in the currency of record (weight = notional / NAV when weight is blank)",
-    ),
-    Field(
-        "hedge_for",
-        "Hedges position",
-        "text",
-        "",
-        "ticker of the single position a hedge covers (blank = a factor hedge)",
-    ),
-    Field("hedge_factor", "Hedge factor", "text", "", "factor a hedge targets (blank = its largest factor)"),
-    Field("fx_decision", "FX decision", "fx", "", "hedge / accept / avoid for a non-record-currency position"),
-    Field(
-        "hedge_inception_ratio",
-        "Hedge ratio at inception",
-        "num",
-        math.nan,
-        "hedge ratio when the hedge was put on, 0–1",
-    ),
-    Field("target_ratio", "Target hedge ratio", "num", math.nan, "target hedge ratio, 0–1 (blank = inception ratio)"),
-    Field("hedge_date", "Hedge date", "date", None, "date the hedge was put on"),
-    Field("expiry", "Expiry", "date", None, "expiry of a dated future or option"),
-    Field("price", "Price", "num", math.nan, "current price of one unit"),
-    Field("multiplier", "Multiplier", "num", 1.0, "currency per point per contract (1 for shares)"),
-    Field("liquidation_price", "Liquidation price", "num", math.nan, "liquidation price of a margined position"),
-    Field(
-        "funding_rate",
-        "Funding rate (per period)",
-        "num",
-        math.nan,
-        "perp funding rate per period; > 0: longs pay shorts",
-    ),
-    Field("funding_periods", "Funding periods per day", "num", 3.0, "funding payments per day (3 = every 8h)"),
-    Field("daily_vol", "Daily vol", "num", math.nan, "standard deviation of daily returns, fraction"),
-    Field(
-        "corr_normal", "Corr to SPX (normal)", "num", math.nan, "correlation of the instrument with SPX, normal regime"
-    ),
-    Field(
-        "corr_stress", "Corr to SPX (stress)", "num", math.nan, "correlation of the instrument with SPX, stress regime"
-    ),
-)
-_FIELDS = {f.key: f for f in POSITION_FIELDS}
-
-#: DataFrame columns that are descriptive, neither a field the checks read nor a beta.
-IGNORED_COLUMNS = frozenset(
-    {
-        "sector",
-        "instrument",
-        "instrument type",
-        "name",
-        "description",
-        "notes",
-        "note",
-        "position",
-        "id",
-    }
-)
-
-#: Recorded FX decisions (docs/methodology/checks.md FX_UNDECIDED) and accepted spellings.
-FX_DECISIONS: tuple[str, ...] = ("hedge", "accept", "avoid")
-_FX_ALIASES = {
-    "hedge": "hedge",
-    "hedged": "hedge",
-    "hedge it": "hedge",
-    "accept": "accept",
-    "accepted": "accept",
-    "accept as thesis": "accept",
-    "thesis": "accept",
-    "unhedged": "accept",
-    "keep": "accept",
-    "avoid": "avoid",
-    "avoided": "avoid",
-}
 
 #: Smallest factor exposure that counts (*editable*), in the factor's own units
 #: (NAV fraction × beta; years for duration; % NAV per vol point for vol).
@@ -158,122 +61,6 @@ MATERIALITY: dict[str, float] = {
     "vol": 0.02,
     "tilt": 0.02,
 }
-
-_ALIASES = {
-    # field labels as the Book sheet may spell them -> key
-    "currency listing": "currency",
-    "listing currency": "currency",
-    "fx exposure currency": "fx_currency",
-    "fx currency": "fx_currency",
-    "fx share": "fx_share",
-    "fx share 0 1": "fx_share",
-    "hedge": "is_hedge",
-    "hedge flag": "is_hedge",
-    "weight": "weight",
-    "weights": "weight",
-    "weight of nav": "weight",
-    "weight nav": "weight",
-    "hedges position": "hedge_for",
-    "hedge for": "hedge_for",
-    "hedges": "hedge_for",
-    "hedge ratio at inception": "hedge_inception_ratio",
-    "hedge inception ratio": "hedge_inception_ratio",
-    "inception ratio": "hedge_inception_ratio",
-    "target hedge ratio": "target_ratio",
-    "target ratio": "target_ratio",
-    "hedge date": "hedge_date",
-    "hedge inception date": "hedge_date",
-    "expiry": "expiry",
-    "expiry date": "expiry",
-    "expiration": "expiry",
-    "liquidation price": "liquidation_price",
-    "liq price": "liquidation_price",
-    "funding rate": "funding_rate",
-    "funding rate per period": "funding_rate",
-    "funding rate per 8h": "funding_rate",
-    "funding periods per day": "funding_periods",
-    "daily vol": "daily_vol",
-    "daily volatility": "daily_vol",
-    "corr to spx normal": "corr_normal",
-    "corr normal": "corr_normal",
-    "corr to spx stress": "corr_stress",
-    "corr stress": "corr_stress",
-}
-
-
-def _norm(label: Any) -> str:
-    s = str(label).strip().lower()
-    s = re.sub(r"[^a-z0-9]+", " ", s).strip()
-    return s
-
-
-def _field_key(label: Any) -> str | None:
-    raw = str(label).strip()
-    if raw in _FIELDS:
-        return raw
-    n = _norm(raw)
-    if n.replace(" ", "_") in _FIELDS:
-        return n.replace(" ", "_")
-    for cand in (n, _norm(re.sub(r"\(.*?\)", "", raw))):
-        if cand in _ALIASES:
-            return _ALIASES[cand]
-        for f in POSITION_FIELDS:
-            if cand == _norm(f.label):
-                return f.key
-    return None
-
-
-_FACTOR_SYNONYMS = {
-    "spx": "equity",
-    "equity": "equity",
-    "equities": "equity",
-    "rate duration": "duration",
-    "rates": "duration",
-    "duration": "duration",
-    "rate": "duration",
-    "usd": "usd",
-    "dxy": "usd",
-    "dollar": "usd",
-    "commodity": "commodity",
-    "commodities": "commodity",
-    "crypto": "crypto",
-    "btc": "crypto",
-    "vol": "vol",
-    "vix": "vol",
-    "volatility": "vol",
-}
-
-
-def factor_key(label: Any) -> str:
-    """Canonical factor key of a row label or a ``Hedge factor`` cell.
-
-    ``"Equity beta (SPX)"`` and ``"equity"`` -> ``"equity"``; ``"Energy tilt"``
-    and ``"energy"`` -> ``"energy"`` (tilts keep their own name).
-    """
-    raw = str(label).strip()
-    n = _norm(re.sub(r"\(.*?\)", "", raw))
-    n = re.sub(r"\b(beta|tilt|factor|exposure)\b", " ", n)
-    n = re.sub(r"\s+", " ", n).strip()
-    if n in _FACTOR_SYNONYMS:
-        return _FACTOR_SYNONYMS[n]
-    if n.replace(" ", "_") in CORE_FACTORS:
-        return n.replace(" ", "_")
-    first = n.split(" ")[0] if n else ""
-    if first in _FACTOR_SYNONYMS and n.startswith(("vol ", "usd ", "crypto ", "commodity ", "equity ")):
-        return _FACTOR_SYNONYMS[first]
-    return n.replace(" ", "_") or _norm(raw).replace(" ", "_")
-
-
-def factor_name(key: str) -> str:
-    """Words for a factor in a message: ``equity beta``, ``duration``, ``energy tilt``."""
-    return {
-        "equity": "equity beta",
-        "duration": "duration",
-        "usd": "USD beta",
-        "commodity": "commodity beta",
-        "crypto": "crypto beta",
-        "vol": "vol exposure",
-    }.get(key, key.replace("_", " ") + " tilt")
 
 
 def materiality(factor: str, table: Mapping[str, float] | None = None) -> float:
@@ -302,9 +89,9 @@ def _is_true(v: Any, where: str) -> bool:
 def _fx_decision(v: Any, where: str) -> str:
     if coerce.is_blank(v):
         return ""
-    s = _norm(v)
-    if s in _FX_ALIASES:
-        return _FX_ALIASES[s]
+    s = normalize_label(v)
+    if s in FX_DECISION_ALIASES:
+        return FX_DECISION_ALIASES[s]
     raise InputError(f"expected one of {', '.join(FX_DECISIONS)} (or blank), found {v!r}", where=where)
 
 
@@ -341,7 +128,7 @@ def _convert(field: Field, values: list[Any], tickers: list[str]) -> list[Any]:
             out.append(_is_true(v, where))
         elif field.kind == "date":
             out.append(as_date(v, where))
-        elif field.kind == "fx":
+        elif field.kind == "fx_decision":
             out.append(_fx_decision(v, where))
     return out
 
@@ -357,7 +144,7 @@ def _table_from_rows(g: np.ndarray, name: str) -> dict[str, list[Any]]:
         lab = g[r, 0]
         if coerce.is_blank(lab):
             continue
-        key = _field_key(lab)
+        key = field_key(lab)
         if key is not None and key not in rows:
             rows[key] = list(g[r, 1:])
     return rows
@@ -395,10 +182,10 @@ def book_tables(
         cols: dict[str, list[Any]] = {}
         extra = []
         for c in positions.columns:
-            k = _field_key(c)
+            k = field_key(c)
             if k is not None and k not in cols:
                 cols[k] = positions[c].tolist()
-            elif _norm(c) not in IGNORED_COLUMNS:
+            elif normalize_label(c) not in IGNORED_COLUMNS:
                 extra.append(c)
         n = len(positions)
         if betas is None and extra:

@@ -28,7 +28,8 @@ import pandas as pd
 from xlhedge.engine import coerce
 from xlhedge.engine.checks import DEFAULT_TOLERANCES
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.hedgebook import book_tables, factor_key, hedge_state
+from xlhedge.engine.hedgebook import book_tables, hedge_state
+from xlhedge.engine.schema import factor_key
 
 __all__ = ["rebalance", "DRIFT_TOLERANCE_PP"]
 

@@ -14,100 +14,16 @@ import math
 from typing import Any
 
 from xlhedge.engine import coerce
-from xlhedge.engine.budget import VOL_INDEXES, as_date
-from xlhedge.engine.checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS, Finding, run_checks
+from xlhedge.engine.checks import checks_from_ranges, pairs
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.hedgebook import _norm, factor_key, factor_name
 from xlhedge.engine.rebalance import DRIFT_TOLERANCE_PP, rebalance
+from xlhedge.engine.schema import factor_key, factor_name
 from xlhedge.functions.registry import worksheet_function
 
-__all__ = ["HEDGE_CHECKS", "REBALANCE", "settings_arg", "tolerances_arg", "checks_from_ranges", "NO_FINDINGS"]
+__all__ = ["HEDGE_CHECKS", "REBALANCE", "NO_FINDINGS"]
 
 #: What HEDGE_CHECKS shows when nothing is found (a spill needs at least one row).
 NO_FINDINGS = ["", "", "No findings.", "", ""]
-
-_SETTINGS = {
-    "nav": "nav",
-    "nav currency of record": "nav",
-    "currency of record": "record_currency",
-    "record currency": "record_currency",
-    "as of": "last_decomposition",
-    "as of last decomposition date": "last_decomposition",
-    "last decomposition": "last_decomposition",
-    "last decomposition date": "last_decomposition",
-    "last decomposed": "last_decomposition",
-    "today": "today",
-    "today blank run date": "today",
-    "check date": "today",
-    "date": "today",
-    **{k.lower(): k for k in VOL_INDEXES},
-}
-
-
-def _pairs(x: Any, name: str) -> list[tuple[Any, Any]]:
-    g = coerce.grid(x, name)
-    if g.shape[1] < 2 and g.shape[0] == 2:
-        g = g.T
-    if g.shape[1] < 2:
-        raise InputError("expected two columns: label, value", where=name)
-    return [(r[0], r[1]) for r in g if not coerce.is_blank(r[0])]
-
-
-def settings_arg(settings: Any) -> dict[str, Any]:
-    """Parse the label | value settings range into run_checks keyword arguments."""
-    out: dict[str, Any] = {"vol_levels": {}}
-    if settings is None:
-        return out
-    for lab, val in _pairs(settings, "settings"):
-        n = _norm(lab)
-        key = _SETTINGS.get(n) or _SETTINGS.get(_norm(str(lab).split("(")[0]))
-        if key is None:
-            raise InputError(
-                f"has an unknown label {lab!r}; expected NAV, Currency of record, Last decomposition, "
-                f"Today, {', '.join(VOL_INDEXES)}",
-                where="settings",
-            )
-        if coerce.is_blank(val):
-            continue
-        if key == "nav":
-            out["nav"] = coerce.scalar(val, "settings NAV", minimum=0.0, strict_min=True)
-        elif key == "record_currency":
-            out["record_currency"] = str(val).strip().upper()
-        elif key in ("last_decomposition", "today"):
-            out[key] = as_date(val, f"settings {lab}")  # 0 (an empty cell via a formula) -> None
-        elif val != 0:  # 0: a formula pointing at an empty cell, i.e. not given
-            out["vol_levels"][key] = coerce.scalar(val, f"settings {key}", minimum=0.0)
-    return out
-
-
-def tolerances_arg(tolerances: Any) -> dict[str, float]:
-    """Parse a label (or key) | value range of tolerances."""
-    if _opt(tolerances) is None:
-        return {}
-    by_label = {_norm(lab): k for k, (lab, _, _) in TOLERANCE_DOCS.items()}
-    out = {}
-    for lab, val in _pairs(tolerances, "tolerances"):
-        key = str(lab).strip() if str(lab).strip() in DEFAULT_TOLERANCES else by_label.get(_norm(lab))
-        if key is None:
-            raise InputError(f"has an unknown tolerance {lab!r}", where="tolerances")
-        if not coerce.is_blank(val):
-            out[key] = coerce.scalar(val, f"tolerance {lab}")
-    return out
-
-
-def _opt(x: Any) -> Any:
-    return None if coerce.is_omitted(x) else x
-
-
-def checks_from_ranges(
-    positions: Any, betas: Any, settings: Any = None, ledger: Any = None, tolerances: Any = None, **overrides: Any
-) -> list[Finding]:
-    """The findings for worksheet-shaped inputs: HEDGE_CHECKS and ``xlhedge check`` both call this.
-
-    ``overrides`` replace settings (e.g. ``today=``) and are passed to :func:`run_checks`.
-    """
-    s = {**settings_arg(_opt(settings)), **{k: v for k, v in overrides.items() if v is not None}}
-    return run_checks(positions, betas, _opt(ledger), tolerances=tolerances_arg(_opt(tolerances)), **s)
 
 
 @worksheet_function(
@@ -148,7 +64,7 @@ def HEDGE_CHECKS(
 
 
 def _rows(rows: Any) -> int | None:
-    if _opt(rows) is None:
+    if coerce.is_omitted(rows):
         return None
     return int(coerce.scalar(rows, "rows", minimum=1))
 
@@ -180,10 +96,10 @@ def REBALANCE(
     contracts, notional change, ratio after]; flag is REBALANCE beyond tolerance, ok within it."""
     tol = coerce.scalar(tolerance_pp, "tolerance_pp", default=DRIFT_TOLERANCE_PP, minimum=0.0)
     tg = None
-    if _opt(targets) is not None:
+    if not coerce.is_omitted(targets):
         tg = {
             factor_key(k): coerce.scalar(v, f"target of {k}", minimum=0.0)
-            for k, v in _pairs(targets, "targets")
+            for k, v in pairs(targets, "targets")
             if not coerce.is_blank(v)
         }
     r = rebalance(

@@ -26,7 +26,8 @@ from xlhedge.calc.layout import (
     BookLayout,
 )
 from xlhedge.calc.refs import col_letters
-from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
+from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine.schema import factor_key
 from xlhedge.template import style
 
 FACTOR_HELP = {
@@ -122,6 +123,7 @@ def build(wb: Workbook, ctx) -> None:
             cell.fill = style.INPUT_FILL  # tilt labels are editable
         _shade_row(ws, r, last, style.FMT_BETA)
 
+    factor_rows = [factor_key(label) for label in FACTOR_LABEL_LIST]
     for j, pos in enumerate(ctx.positions):
         col = FIRST_POSITION_COL + j
         for i, att in enumerate(ATTRIBUTES):
@@ -129,8 +131,7 @@ def build(wb: Workbook, ctx) -> None:
                 ws.cell(row=ATTRIBUTE_ROW0 + i, column=col, value=pos[att.key])
         ws.cell(row=WEIGHT_ROW, column=col, value=pos["weight"])
         for key, beta in pos.get("betas", {}).items():
-            label = FACTOR_LABELS.get(key, key)
-            ws.cell(row=FACTOR_ROW0 + FACTOR_LABEL_LIST.index(label), column=col, value=beta)
+            ws.cell(row=FACTOR_ROW0 + factor_rows.index(factor_key(key)), column=col, value=beta)
 
     ws.column_dimensions["A"].width = 30
     for j in range(layout.positions):
