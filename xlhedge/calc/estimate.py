@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlhedge.calc import layout
 from xlhedge.calc.bookio import BookIO, named_range
-from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
 from xlhedge.calc.refs import CellRange, cell_name, col_letters, parse_ref
+from xlhedge.calc.report import RecomputeOptions, RecomputeReport
 from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.coerce import serial_to_datetime
@@ -124,7 +125,7 @@ def prices_from_sheet(io: BookIO) -> tuple[PriceTable, dict[str, str], str] | No
     price. Columns with a blank header and no data are ignored; a column with
     data but no header is an error naming it.
     """
-    rng = named_range(io, "PricesTable")
+    rng = named_range(io, layout.PRICES_TABLE)
     if rng is None or rng.sheet not in io.sheet_names():
         return None
     rows = io.read(rng)
@@ -178,7 +179,7 @@ def benchmark_roles(columns: list[str], names: Mapping[str, tuple[str, ...]] | N
 
 
 def _read_log(io: BookIO) -> tuple[CellRange | None, dict[str, list[Any]]]:
-    rng = named_range(io, "EstimateLog")
+    rng = named_range(io, layout.ESTIMATE_LOG)
     if rng is None or rng.sheet not in io.sheet_names():
         return None, {}
     out = {}
@@ -240,7 +241,7 @@ def estimate_book(
     else:
         roles = dict(benchmark_roles(list(prices.prices.columns)) if roles is None else roles)
     out.price_report = prices.report
-    tick_rng, beta_rng = named_range(io, "BookTickers"), named_range(io, "BookBetas")
+    tick_rng, beta_rng = named_range(io, layout.BOOK_TICKERS), named_range(io, layout.BOOK_BETAS)
     if tick_rng is None or beta_rng is None:
         raise WorkbookError("is not an xlhedge book: the names BookTickers/BookBetas are missing", where=io.name)
     tickers = ["" if coerce.is_blank(v) else str(v).strip() for v in io.read(tick_rng)[0]]
@@ -326,7 +327,7 @@ def store_prices(io: BookIO, table: PriceTable, roles: Mapping[str, str]) -> boo
     Returns False (and writes nothing) when the sheet already holds prices or
     the table does not fit the ``PricesTable`` range.
     """
-    rng = named_range(io, "PricesTable")
+    rng = named_range(io, layout.PRICES_TABLE)
     if rng is None or rng.sheet not in io.sheet_names() or prices_from_sheet(io) is not None:
         return False
     px = table.prices
@@ -358,15 +359,15 @@ def _setting(io: BookIO, name: str) -> Any:
 
 def settings_from_book(io: BookIO) -> tuple[int | None, str]:
     """Window and method from the Prices sheet's settings (defaults 252, ols)."""
-    w = _setting(io, "EstimateWindow")
-    m = _setting(io, "EstimateMethod")
+    w = _setting(io, layout.ESTIMATE_WINDOW)
+    m = _setting(io, layout.ESTIMATE_METHOD)
     window: int | None
     if coerce.is_blank(w):
-        window = None if named_range(io, "EstimateWindow") is not None else int(ESTIMATION_DEFAULTS["window"])
+        window = None if named_range(io, layout.ESTIMATE_WINDOW) is not None else int(ESTIMATION_DEFAULTS["window"])
     elif _num(w) and float(w) >= 2 and float(w) == int(w):
         window = int(w)
     else:
-        raise InputError(f"must be a whole number of returns ≥ 2 or blank, found {w!r}", where="EstimateWindow")
+        raise InputError(f"must be a whole number of returns ≥ 2 or blank, found {w!r}", where=layout.ESTIMATE_WINDOW)
     return window, coerce.choice(m, "EstimateMethod", METHODS, default="ols")
 
 
@@ -380,10 +381,9 @@ def report_outcome(out: EstimateOutcome, report: RecomputeReport, where: str = "
         report.warn(where, f"{ticker} {factor} beta not estimated: {reason}")
 
 
-@pipeline_step("estimate betas", order=50)
 def estimate_step(io: BookIO, report: RecomputeReport, options: RecomputeOptions) -> None:
     """Re-estimate betas marked as estimated (and fill blanks) when the Prices sheet has data."""
-    if not options.estimate or named_range(io, "PricesTable") is None:
+    if not options.estimate or named_range(io, layout.PRICES_TABLE) is None:
         return
     try:
         window, method = settings_from_book(io)

@@ -29,8 +29,8 @@ import numpy as np
 from xlhedge.calc import formula as fx
 from xlhedge.calc.bookio import BookIO, FormulaCell
 from xlhedge.calc.native import NATIVE, ExcelValueError, Grid, as_number, binary, negate, percent
-from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
 from xlhedge.calc.refs import CellRange, parse_ref, split_sheet
+from xlhedge.calc.report import RecomputeOptions, RecomputeReport
 from xlhedge.engine.coerce import ExcelError
 from xlhedge.engine.errors import FormulaError, XlhedgeError, internal_error
 from xlhedge.functions.registry import WorksheetFunction, registry
@@ -447,6 +447,3 @@ def evaluate_book(io: BookIO, report: RecomputeReport, options: RecomputeOptions
         Evaluator(io, report, options).run()
     except FormulaError as exc:
         report.error(io.name, exc.message)
-
-
-pipeline_step("formulas", order=100)(evaluate_book)

@@ -10,25 +10,22 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from xlhedge.calc import layout
 from xlhedge.calc.bookio import BookIO, named_range
-from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, pipeline_step
 from xlhedge.calc.refs import CellRange
-
-STATUS_NAME = "XLHEDGESTATUS"
-TICKERS_NAME = "BOOKTICKERS"
+from xlhedge.calc.report import RecomputeOptions, RecomputeReport
 
 
 def count_positions(io: BookIO) -> int | None:
-    rng = named_range(io, TICKERS_NAME)
+    rng = named_range(io, layout.BOOK_TICKERS)
     if rng is None:
         return None
     return sum(1 for row in io.read(rng) for v in row if v not in (None, ""))
 
 
-@pipeline_step("status", order=900)
 def write_status(io: BookIO, report: RecomputeReport, options: RecomputeOptions) -> None:
     report.positions = count_positions(io)
-    rng = named_range(io, STATUS_NAME)
+    rng = named_range(io, layout.STATUS)
     if rng is None or not options.write_status:
         return
     now = (options.now or _dt.datetime.now()).replace(microsecond=0)

@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xlhedge.calc import layout
 from xlhedge.calc.bookio import read_named
 from xlhedge.calc.bookread import book_from_io
 from xlhedge.cli._common import console, handles_errors
@@ -60,7 +61,7 @@ def _num(v: Any, default: float) -> float:
 def read_hedge_inputs(io: Any) -> HedgeInputs:
     """Read the Hedges/Instruments inputs of a workbook (a :class:`BookIO`)."""
     out = HedgeInputs()
-    table = read_named(io, "InstrumentTable")
+    table = read_named(io, layout.INSTRUMENT_TABLE)
     if table is not None:
         out.instruments = _inst.from_grid(table, "Instruments sheet")
         out.source = "the Hedges and Instruments sheets"
@@ -89,7 +90,7 @@ def read_hedge_inputs(io: Any) -> HedgeInputs:
     out.roll_days = int(_num(val["RollWarnDays"], out.roll_days))
     if isinstance(val["RollDate"], (_dt.date, _dt.datetime)):
         out.roll_date = val["RollDate"].date() if isinstance(val["RollDate"], _dt.datetime) else val["RollDate"]
-    fx_c, fx_r = read_named(io, "FxCurrencies"), read_named(io, "FxRatios")
+    fx_c, fx_r = read_named(io, layout.FX_CURRENCIES), read_named(io, layout.FX_RATIOS)
     if fx_c is not None and fx_r is not None:
         out.fx_ratios = {str(c[0]).upper(): _num(r[0], DEFAULT_RATIO) for c, r in zip(fx_c, fx_r) if c[0]}
     return out

@@ -32,9 +32,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from xlhedge.calc import layout
 from xlhedge.calc.bookio import FormulaCell
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.calc.refs import CellRange, parse_ref
+from xlhedge.calc.status import write_status
 from xlhedge.engine.coerce import EXCEL_ERRORS, ExcelError
 from xlhedge.engine.errors import WorkbookError, XlhedgeError, internal_error
 
@@ -351,24 +353,20 @@ class _StatusFallback:
 
     def defined_names(self) -> dict[str, str]:
         names = dict(self._io.defined_names())
-        names["XLHEDGESTATUS"] = str(self._rng)
+        names[layout.STATUS.upper()] = str(self._rng)
         return names
 
 
 def _status_io(io: LiveBook) -> Any:
     """``io`` itself when the book has a Status area, else a view writing to a Status sheet."""
-    from xlhedge.calc.status import STATUS_NAME
-
-    if STATUS_NAME in io.defined_names():
+    if layout.STATUS.upper() in io.defined_names():
         return io
     io.ensure_sheet(STATUS_SHEET)
     return _StatusFallback(io, CellRange(STATUS_SHEET, 1, 1, STATUS_ROWS, 1))
 
 
 def _status_range(io: LiveBook) -> CellRange:
-    from xlhedge.calc.status import STATUS_NAME
-
-    text = io.defined_names().get(STATUS_NAME)
+    text = io.defined_names().get(layout.STATUS.upper())
     if text:
         try:
             rng = parse_ref(text)
@@ -409,7 +407,6 @@ def run_refresh(io: LiveBook, options: RecomputeOptions | None = None) -> Recomp
     Raises whatever the pipeline raises; :func:`refresh_book` turns that into
     a message in the book.
     """
-    from xlhedge.calc.status import write_status
 
     options = options or RecomputeOptions()
     app = io.book.app
