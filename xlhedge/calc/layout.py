@@ -119,3 +119,27 @@ class BookLayout:
         names[BOOK_ATTRIBUTE_BLOCK] = f"{s}!$A${ATTRIBUTE_ROW0}:${z}${WEIGHT_ROW}"
         names[BOOK_FACTOR_BLOCK] = f"{s}!$A${FACTOR_ROW0}:${z}${LAST_FACTOR_ROW}"
         return names
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """How a cell the recompute writes looks: RGB colours as hex, no library's objects.
+
+    The template turns these into named styles; a door that writes an input cell
+    (``BookIO.write_input(style=NAME)``) applies the named style (a saved file) or the same
+    formatting directly (the open workbook).
+    """
+
+    fill: str | None = None
+    font_color: str | None = None
+    bold: bool = False
+    italic: bool = False
+    number_format: str | None = None
+
+
+#: Cell styles the recompute refers to by name.
+CELL_STYLES: dict[str, CellStyle] = {
+    "estimated": CellStyle(fill="DDEBF7", font_color="1F4E79", italic=True, number_format="0.00;[Red]-0.00"),
+    "status_ok": CellStyle(font_color="375623"),
+    "status_warn": CellStyle(font_color="C00000", bold=True),
+}

@@ -299,23 +299,16 @@ class LiveBook:
     @staticmethod
     def _style(target: Any, style: str) -> None:
         """Apply one of the template's named styles as direct formatting (works on both platforms)."""
-        try:
-            from xlhedge.template.style import NAMED_STYLES
-        except Exception:
-            return
-        spec = NAMED_STYLES.get(style)
-        if not spec:
+        spec = layout.CELL_STYLES.get(style)
+        if spec is None:
             return
         try:
-            font = spec.get("font")
-            if font is not None:
-                if font.color is not None and getattr(font.color, "rgb", None):
-                    target.font.color = "#" + str(font.color.rgb)[-6:]
-                target.font.bold = bool(font.bold)
-                target.font.italic = bool(font.italic)
-            fill = spec.get("fill")
-            if fill is not None and getattr(fill.fgColor, "rgb", None):
-                target.color = "#" + str(fill.fgColor.rgb)[-6:]
+            if spec.font_color:
+                target.font.color = "#" + spec.font_color
+            target.font.bold = spec.bold
+            target.font.italic = spec.italic
+            if spec.fill:
+                target.color = "#" + spec.fill
         except Exception:
             logger.debug("could not apply style %s", style, exc_info=True)
 

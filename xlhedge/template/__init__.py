@@ -22,6 +22,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
 from xlhedge.calc.layout import DEFAULT_POSITIONS, BookLayout
+from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.template import (
     book_sheet,
     budget_sheet,
@@ -36,6 +37,7 @@ from xlhedge.template import (
     style,
 )
 from xlhedge.template.example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
+from xlhedge.workbook.filebook import FileBook
 
 __all__ = ["SHEETS", "TemplateContext", "build_workbook", "template_path", "TEMPLATE_FILE", "EXAMPLE_FILE"]
 
@@ -91,9 +93,6 @@ def build_workbook(
     recompute pipeline over it stores them, so the file shows numbers in any
     viewer before Excel recalculates.
     """
-    from xlhedge.calc.recompute import RecomputeOptions, recompute
-    from xlhedge.workbook.filebook import FileBook
-
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "xlhedge"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+
+from xlhedge.calc.layout import CELL_STYLES, CellStyle
 
 NAVY = "1F3864"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # inputs the user types
@@ -22,20 +26,21 @@ FMT_EXPOSURE = "0.0000;[Red]-0.0000"
 FMT_MONEY = "#,##0;[Red]-#,##0"
 FMT_PCT = "0.0%"
 
+
 #: Cell styles the pipeline refers to by name (BookIO.write_input(style=...)).
-NAMED_STYLES = {
-    "estimated": dict(
-        fill=PatternFill("solid", fgColor="DDEBF7"), font=Font(italic=True, color="1F4E79"), number_format=FMT_BETA
-    ),
-    "status_ok": dict(font=Font(color="375623")),
-    "status_warn": dict(font=Font(bold=True, color="C00000")),
-}
+def _named_style(name: str, spec: CellStyle) -> NamedStyle:
+    kw: dict[str, Any] = {"font": Font(bold=spec.bold or None, italic=spec.italic or None, color=spec.font_color)}
+    if spec.fill:
+        kw["fill"] = PatternFill("solid", fgColor=spec.fill)
+    if spec.number_format:
+        kw["number_format"] = spec.number_format
+    return NamedStyle(name=name, **kw)
 
 
 def add_named_styles(wb: Workbook) -> None:
-    for name, kw in NAMED_STYLES.items():
+    for name, spec in CELL_STYLES.items():
         if name not in wb.named_styles:
-            wb.add_named_style(NamedStyle(name=name, **kw))
+            wb.add_named_style(_named_style(name, spec))
 
 
 def title(ws: Worksheet, text: str, note: str | None = None) -> None:
