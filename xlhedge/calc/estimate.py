@@ -19,7 +19,6 @@ interface supports them.
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +32,6 @@ from xlhedge.calc.refs import CellRange, cell_name, col_letters, parse_ref
 from xlhedge.calc.report import RecomputeOptions, RecomputeReport
 from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS
-from xlhedge.engine.coerce import serial_to_datetime
 from xlhedge.engine.errors import FormulaError, InputError, NotEnoughData, WorkbookError
 from xlhedge.engine.estimation import ESTIMATION_DEFAULTS, METHODS, beta_stats
 from xlhedge.engine.prices import PriceReport, PriceTable, clean_prices
@@ -110,14 +108,6 @@ class EstimateOutcome:
 # --------------------------------------------------------------------------- reading
 
 
-def _as_date(v: Any) -> pd.Timestamp | None:
-    if isinstance(v, (_dt.datetime, _dt.date)):
-        return pd.Timestamp(v)
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and 1 <= v < 2_958_466:
-        return pd.Timestamp(serial_to_datetime(float(v)))
-    return None
-
-
 def prices_from_sheet(io: BookIO) -> tuple[PriceTable, dict[str, str], str] | None:
     """The Prices sheet as a clean price table, its benchmark columns by factor, and its range.
 
@@ -136,7 +126,7 @@ def prices_from_sheet(io: BookIO) -> tuple[PriceTable, dict[str, str], str] | No
         return None
     used = ~blank.all(axis=1)
     body = body[used]
-    dates = [_as_date(v) for v in body[:, 0]]
+    dates = [None if (d := coerce.to_datetime(v)) is None else pd.Timestamp(d) for v in body[:, 0]]
     bad = [i for i, d in enumerate(dates) if d is None]
     if bad:
         r = rng.r1 + 1 + int(np.nonzero(used)[0][bad[0]])

@@ -365,6 +365,25 @@ def datetime_to_serial(d: _dt.date) -> float:
     return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
 
 
+def to_datetime(v: Any) -> _dt.datetime | None:
+    """A date-like value or an Excel serial (1 ≤ x < 2,958,466, fraction = time of day) as a
+    datetime; anything else (blank, text, bool, out of range) ``None``. The one conversion
+    :func:`as_date` and the readers of date columns share."""
+    if isinstance(v, pd.Timestamp):
+        return None if v is pd.NaT else v.to_pydatetime()
+    if isinstance(v, _dt.datetime):
+        return v
+    if isinstance(v, _dt.date):
+        return _dt.datetime(v.year, v.month, v.day)
+    if isinstance(v, np.datetime64):
+        return None if np.isnat(v) else pd.Timestamp(v).to_pydatetime()
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
+        x = float(v)
+        if math.isfinite(x) and 1 <= x < 2_958_466:
+            return serial_to_datetime(x)
+    return None
+
+
 def as_date(v: Any, where: str) -> _dt.date | None:
     """A cell value as a date: date/datetime/Timestamp, an Excel serial number or ISO text.
 
@@ -373,19 +392,13 @@ def as_date(v: Any, where: str) -> _dt.date | None:
     """
     if is_blank(v) or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
         return None
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    if isinstance(v, _dt.datetime):
-        return v.date()
-    if isinstance(v, _dt.date):
+    if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
         return v
-    if isinstance(v, np.datetime64):
-        return pd.Timestamp(v).date()
-    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-        if float(v) == 0.0:  # what a formula pointing at an empty date cell returns
-            return None
-        if 1 <= float(v) < 2_958_466:
-            return serial_to_datetime(int(float(v))).date()
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and float(v) == 0.0:
+        return None  # what a formula pointing at an empty date cell returns
+    d = to_datetime(v)
+    if d is not None:
+        return d.date()
     if isinstance(v, str) and not is_error_value(v):
         try:
             return _dt.date.fromisoformat(v.strip()[:10])
