@@ -166,6 +166,10 @@ class Book:
             )
         else:
             b = np.zeros((0, len(used)))
+
+        def at_row(i: int) -> Place:
+            return lambda _i, j: f"at {place(i, used[j])} ({tickers[j]})"
+
         attributes: dict[str, Any] = {}
         for key, i in attribute_rows.items():
             if key == "ticker":
@@ -177,7 +181,7 @@ class Book:
                         sub[i : i + 1],
                         f.label,
                         blank=np.nan,
-                        place=lambda _i, j, i=i: f"at {place(i, used[j])} ({tickers[j]})",
+                        place=at_row(i),
                     )[0]
                 )
             else:  # text as read, dates stay dates

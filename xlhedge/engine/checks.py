@@ -45,7 +45,7 @@ import pandas as pd
 from xlhedge.engine import coerce
 from xlhedge.engine.budget import BUCKET_LABELS, VOL_INDEXES, as_date, ledger_frame
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.hedgebook import MATERIALITY, book_tables, hedge_state
+from xlhedge.engine.hedgebook import MATERIALITY, book_tables, cell_float, hedge_state
 from xlhedge.engine.hedgebook import materiality as factor_materiality
 from xlhedge.engine.regimes import thresholds_for, vol_regime
 from xlhedge.engine.schema import factor_name, normalize_label
@@ -263,7 +263,7 @@ def check_over_hedge(
     state = hedge_state(fields, betas, materiality_table=mt)
     if len(single) > position_hedges_max:
         pairs = [f"{t} on {p}" for t, p in zip(single.index, single["hedge_for"])]
-        covered = [f for f in state.index if any(t in state.at[f, "hedges"].split(", ") for t in single.index)]
+        covered = [f for f in state.index if any(t in str(state.at[f, "hedges"]).split(", ") for t in single.index)]
         fac = _and([factor_name(f) for f in covered]) if covered else "one factor"
         out.append(
             Finding(
@@ -275,7 +275,8 @@ def check_over_hedge(
                 FIXES["OVER_HEDGE"],
             )
         )
-    for f, r in state.iterrows():
+    for key, r in state.iterrows():
+        f = str(key)
         mat = factor_materiality(f, mt)
         if not r["hedges"]:
             continue
@@ -340,16 +341,16 @@ def check_wrong_factor(
         beaten = (hedged_size * dominance <= size[j] + _EPS) & (g_idx != j)
         if not beaten.any():
             continue
-        f = state.index[j]
+        f = str(state.index[int(j)])
         g = state.index[g_idx[beaten][int(np.argmax(hedged_size[beaten]))]]
-        hedge_ticks = state.at[g, "hedges"].split(", ")
+        hedge_ticks = str(state.at[g, "hedges"]).split(", ")
         contrib = betas[f].to_numpy()[~hedge] * fields["weight"].to_numpy()[~hedge]
         top = _top(contrib, book_ticks)
         out.append(
             Finding(
                 "WRONG_FACTOR",
                 "warning",
-                f"The book's {factor_name(f)} is {_expo(f, state.at[f, 'exposure'])} ({_names(top)}) and unhedged, "
+                f"The book's {factor_name(f)} is {_expo(f, cell_float(state, f, 'exposure'))} ({_names(top)}) and unhedged, "
                 f"while {'the hedges' if len(hedge_ticks) > 1 else 'the hedge'} ({_names(hedge_ticks)}) "
                 f"{'sit' if len(hedge_ticks) > 1 else 'sits'} on {factor_name(g)}.",
                 tuple(top) + tuple(hedge_ticks),
@@ -472,7 +473,8 @@ def check_stale_hedge(
     out = []
     hedge_ticks = tuple(fields.index[fields["is_hedge"].to_numpy(dtype=bool)])
     state = hedge_state(fields, betas, materiality_table=_mat_table(materiality, materiality_duration))
-    for f, r in state.iterrows():
+    for key, r in state.iterrows():
+        f = str(key)
         if not r["hedges"] or math.isnan(r["drift_pp"]):
             continue
         if abs(r["drift_pp"]) > drift_pp + _EPS:
@@ -577,7 +579,7 @@ def check_roll_due(
     out = []
     dated = np.fromiter((isinstance(e, _dt.date) for e in exp), dtype=bool, count=len(exp))
     for j in np.flatnonzero(dated & (w != 0)):
-        t, e = fields.index[j], exp[j]
+        t, e = fields.index[int(j)], exp[j]
         days = (e - today).days
         what = "hedge" if is_hedge[j] else "position"
         if days < 0:
@@ -622,7 +624,7 @@ def check_funding_drag(
     cost = np.sign(w) * rate * ppd * 365.0
     out = []
     for j in np.flatnonzero(~np.isnan(rate) & (w != 0) & (cost > funding_annual_max + _EPS)):
-        t = fields.index[j]
+        t = fields.index[int(j)]
         side = "long" if w[j] > 0 else "short"
         nav_cost = cost[j] * abs(w[j])
         money = f", about {_money(nav_cost * nav, record_currency)} a year" if nav else ""
@@ -661,7 +663,7 @@ def check_liquidation_near(
     vol = fields["daily_vol"].to_numpy(dtype=np.float64)
     out = []
     for j in np.flatnonzero(ok & (d <= liquidation_warn + _EPS)):
-        t = fields.index[j]
+        t = fields.index[int(j)]
         side = "long" if w[j] > 0 else "short"
         sev = "error" if d[j] <= liquidation_error + _EPS else "warning"
         if d[j] <= 0:

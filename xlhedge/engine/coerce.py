@@ -384,7 +384,7 @@ def to_datetime(v: Any) -> _dt.datetime | None:
     return None
 
 
-def as_date(v: Any, where: str) -> _dt.date | None:
+def as_date(v: Any, where: object) -> _dt.date | None:
     """A cell value as a date: date/datetime/Timestamp, an Excel serial number or ISO text.
 
     Blank or 0 (a formula pointing at an empty cell) -> None; anything else ->

@@ -31,7 +31,7 @@ class XlhedgeError(Exception):
     #: Excel error literal used when the message is shown in a cell.
     excel_code = "#VALUE!"
 
-    def __init__(self, message: str, *, where: str | None = None) -> None:
+    def __init__(self, message: str, *, where: object = None) -> None:
         super().__init__(message)
         self.message = message
         self.where = str(where) if where is not None else None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,7 @@ __all__ = [
     "hedge_state",
     "assign_hedge_factors",
     "materiality",
+    "cell_float",
 ]
 
 
@@ -63,6 +64,11 @@ MATERIALITY: dict[str, float] = {
 }
 
 
+def cell_float(frame: pd.DataFrame, row: object, col: str) -> float:
+    """One cell of a numeric column as a float (pandas types ``.at`` as any scalar)."""
+    return float(cast(float, frame.at[row, col]))
+
+
 def materiality(factor: str, table: Mapping[str, float] | None = None) -> float:
     t = MATERIALITY if table is None else {**MATERIALITY, **table}
     return float(t.get(factor, t["tilt"]))
@@ -71,7 +77,7 @@ def materiality(factor: str, table: Mapping[str, float] | None = None) -> float:
 # --------------------------------------------------------------------------- reading
 
 
-def _is_true(v: Any, where: str) -> bool:
+def _is_true(v: Any, where: object) -> bool:
     if coerce.is_blank(v):
         return False
     if isinstance(v, (bool, np.bool_)):
@@ -86,7 +92,7 @@ def _is_true(v: Any, where: str) -> bool:
     raise InputError(f"expected TRUE or FALSE, found {v!r}", where=where)
 
 
-def _fx_decision(v: Any, where: str) -> str:
+def _fx_decision(v: Any, where: object) -> str:
     if coerce.is_blank(v):
         return ""
     s = normalize_label(v)

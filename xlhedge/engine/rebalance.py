@@ -28,7 +28,7 @@ import pandas as pd
 from xlhedge.engine import coerce
 from xlhedge.engine.checks import DEFAULT_TOLERANCES
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.hedgebook import book_tables, hedge_state
+from xlhedge.engine.hedgebook import book_tables, cell_float, hedge_state
 from xlhedge.engine.schema import factor_key
 
 __all__ = ["rebalance", "DRIFT_TOLERANCE_PP"]
@@ -92,7 +92,8 @@ def rebalance(
     state = hedge_state(fields, b, targets=tg, materiality_table=materiality_table)
     ins = {factor_key(k): dict(v) for k, v in (instruments or {}).items()}
     rows = []
-    for f, r in state.iterrows():
+    for key, r in state.iterrows():
+        f = str(key)
         if not r["hedges"] and f not in tg and f not in ins:
             continue
         U, H, t = float(r["exposure"]), float(r["hedge"]), float(r["target"])
@@ -141,4 +142,4 @@ def _instrument(
         return name, price, mult, beta
     if not main:
         return "", math.nan, math.nan, math.nan
-    return main, float(fields.at[main, "price"]), float(fields.at[main, "multiplier"]), float(b.at[main, f])
+    return main, cell_float(fields, main, "price"), cell_float(fields, main, "multiplier"), cell_float(b, main, f)
