@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from xlhedge.calc.estimate import (
+    EstimateOutcome,
     benchmark_roles,
     estimate_book,
     prices_from_sheet,
@@ -103,7 +105,7 @@ def _record_settings(fb: FileBook, window: int | None, method: str | None) -> No
             fb.write_input(parse_ref(names[name].lstrip("=")), [[value]])
 
 
-def _print(out, con) -> None:
+def _print(out: EstimateOutcome, con: Console) -> None:
     if out.written:
         t = Table(title="Estimated betas", show_lines=False)
         for c in ("Cell", "Ticker", "Factor", "vs", "Beta", "R²", "SE", "n", "From", "To"):

@@ -13,12 +13,9 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
 from xlhedge.calc.layout import DEFAULT_POSITIONS, BookLayout
@@ -36,6 +33,7 @@ from xlhedge.template import (
     scenarios_sheet,
     style,
 )
+from xlhedge.template.context import TemplateContext
 from xlhedge.template.example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
 from xlhedge.workbook.filebook import FileBook
 
@@ -60,23 +58,6 @@ SHEETS: list[tuple[str, Callable[[Workbook, TemplateContext], None]]] = [
     ("Regime", regime_sheet.build),
     ("Prices", prices_sheet.build),
 ]
-
-
-@dataclass
-class TemplateContext:
-    """What sheet builders share: the layout, the example data (if any), name registration."""
-
-    wb: Workbook
-    layout: BookLayout
-    example: bool
-    positions: tuple[dict, ...] = ()
-    nav: float | None = None
-    currency: str = "USD"
-    as_of: _dt.datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def define(self, name: str, ref: str) -> None:
-        self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
 def build_workbook(

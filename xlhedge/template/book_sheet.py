@@ -11,6 +11,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlhedge.calc.layout import (
     ATTRIBUTE_ROW0,
@@ -29,6 +30,7 @@ from xlhedge.calc.refs import col_letters
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.schema import factor_key
 from xlhedge.template import style
+from xlhedge.template.context import TemplateContext
 
 FACTOR_HELP = {
     "equity": "Beta to SPX. An index trade is 1.0.",
@@ -40,7 +42,7 @@ FACTOR_HELP = {
 }
 
 
-def build(wb: Workbook, ctx) -> None:
+def build(wb: Workbook, ctx: TemplateContext) -> None:
     layout: BookLayout = ctx.layout
     ws = wb.create_sheet(BOOK_SHEET)
     style.title(
@@ -143,7 +145,7 @@ def build(wb: Workbook, ctx) -> None:
     assert LAST_FACTOR_ROW == FACTOR_ROW0 + len(FACTOR_LABEL_LIST) - 1
 
 
-def _shade_row(ws, row: int, last_col: int, fmt: str) -> None:
+def _shade_row(ws: Worksheet, row: int, last_col: int, fmt: str) -> None:
     for col in range(FIRST_POSITION_COL, last_col + 1):
         c = ws.cell(row=row, column=col)
         c.fill = style.INPUT_FILL

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlhedge.engine.budget import BUCKET_LABELS, BUCKETS, BUDGET_RATE, DEFAULT_SPLITS, VOL_INDEXES
 from xlhedge.engine.regimes import REGIMES
 from xlhedge.template import style
+from xlhedge.template.context import TemplateContext
 
 SHEET = "Budget"
 
@@ -81,7 +84,7 @@ DEPLOY_COLUMNS = [
 ]
 
 
-def build(wb: Workbook, ctx) -> None:
+def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
         ws,
@@ -103,36 +106,28 @@ def build(wb: Workbook, ctx) -> None:
     style.print_setup(ws)
 
 
-def _label(ws, row: int, text: str, note: str | None = None) -> None:
+def _label(ws: Worksheet, row: int, text: str, note: str | None = None) -> None:
     ws.cell(row=row, column=1, value=text).font = Font(bold=True)
     if note:
         ws.cell(row=row, column=3, value=note).font = style.NOTE_FONT
 
 
-def _input(ws, row: int, col: int, value, fmt: str = "General"):
-    c = ws.cell(row=row, column=col, value=value)
-    c.fill = style.INPUT_FILL
-    c.border = style.BOX
-    c.number_format = fmt
-    return c
-
-
-def _output(c, fmt: str = "General") -> None:
+def _output(c: Cell, fmt: str = "General") -> None:
     c.fill = style.OUTPUT_FILL
     c.number_format = fmt
 
 
-def _inputs(ws, ctx) -> None:
+def _inputs(ws: Worksheet, ctx: TemplateContext) -> None:
     style.header(ws, RATE_ROW - 1, 1, ["Input", "Value"])
     _label(ws, RATE_ROW, "Hedging budget (% NAV / year)", "2–4% of NAV is the usual range (§09)")
-    _input(ws, RATE_ROW, 2, BUDGET_RATE, "0.0%")
+    style.input_cell(ws, RATE_ROW, 2, BUDGET_RATE, "0.0%")
     ctx.define("BudgetRate", f"{SHEET}!$B${RATE_ROW}")
     _label(ws, NAV_ROW, "NAV")
     _output(ws.cell(row=NAV_ROW, column=2, value="=NAV"), style.FMT_MONEY)
     _label(ws, TOTAL_ROW, "Annual budget (currency)")
     _output(ws.cell(row=TOTAL_ROW, column=2, value="=ROUND(NAV*BudgetRate,2)"), style.FMT_MONEY)
     _label(ws, DATE_ROW, "Check date (blank = today)", "year-to-date spend and the checks run to this date")
-    _input(ws, DATE_ROW, 2, EXAMPLE_DATE if ctx.example else None, "yyyy-mm-dd")
+    style.input_cell(ws, DATE_ROW, 2, EXAMPLE_DATE if ctx.example else None, "yyyy-mm-dd")
     ctx.define("CheckDate", f"{SHEET}!$B${DATE_ROW}")
     levels = EXAMPLE_LEVELS if ctx.example else TEMPLATE_LEVELS
     notes = {
@@ -144,14 +139,14 @@ def _inputs(ws, ctx) -> None:
     for i, idx in enumerate(VOL_INDEXES):
         r = VOL_ROW0 + i
         _label(ws, r, idx, notes[idx])
-        _input(ws, r, 2, levels[idx], "0.0")
+        style.input_cell(ws, r, 2, levels[idx], "0.0")
         ctx.define(f"Vol{idx}", f"{SHEET}!$B${r}")
     ctx.define("VolLevels", f"{SHEET}!$A${VOL_ROW0}:$B${REGIME_ROW - 1}")
     _label(ws, REGIME_ROW, "Regime (VIX)")
     _output(ws.cell(row=REGIME_ROW, column=2, value="=VOL_REGIME(VolVIX)"))
 
 
-def _splits(ws, ctx) -> None:
+def _splits(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=SPLIT_HEADER - 1, column=1, value="Budget split by regime (editable; each column sums to 100%)"
     ).font = Font(bold=True)
@@ -160,7 +155,7 @@ def _splits(ws, ctx) -> None:
         r = SPLIT_ROW0 + i
         ws.cell(row=r, column=1, value=BUCKET_LABELS[b])
         for j, reg in enumerate(REGIMES):
-            _input(ws, r, 2 + j, float(DEFAULT_SPLITS.at[b, reg]), "0%")
+            style.input_cell(ws, r, 2 + j, float(DEFAULT_SPLITS.at[b, reg]), "0%")
     r = SPLIT_LAST + 1
     ws.cell(row=r, column=1, value="Total").font = Font(bold=True)
     for j in range(len(REGIMES)):
@@ -169,7 +164,7 @@ def _splits(ws, ctx) -> None:
     ctx.define("BudgetSplits", f"{SHEET}!$A${SPLIT_HEADER}:$D${SPLIT_LAST}")
 
 
-def _status(ws, ctx) -> None:
+def _status(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=STATUS_HEADER - 1,
         column=1,
@@ -193,7 +188,7 @@ def _status(ws, ctx) -> None:
     ctx.define("BudgetStatus", f"{SHEET}!$A${STATUS_ROW0}:$F${STATUS_LAST}")
 
 
-def _deployment(ws, ctx) -> None:
+def _deployment(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=DEPLOY_HEADER - 1,
         column=1,
@@ -224,7 +219,7 @@ def _deployment(ws, ctx) -> None:
     ctx.define("BudgetDeployment", f"{SHEET}!$A${DEPLOY_ROW0}:$J${DEPLOY_LAST}")
 
 
-def _ledger(ws, ctx) -> None:
+def _ledger(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=LEDGER_HEADER - 1,
         column=1,
@@ -238,7 +233,7 @@ def _ledger(ws, ctx) -> None:
         r = LEDGER_HEADER + 1 + i
         vals = rows[i] if i < len(rows) else (None,) * 6
         for j, (v, fmt) in enumerate(zip(vals, fmts), start=1):
-            _input(ws, r, j, v, fmt)
+            style.input_cell(ws, r, j, v, fmt)
     buckets = DataValidation(
         type="list",
         formula1='"' + ",".join(BUCKET_LABELS.values()) + '"',
@@ -255,7 +250,7 @@ def _ledger(ws, ctx) -> None:
     ctx.define("HedgeLedger", f"{SHEET}!$A${LEDGER_HEADER}:$F${LEDGER_LAST}")
 
 
-def _curve(ws, ctx) -> None:
+def _curve(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(row=CURVE_HEADER - 1, column=CURVE_COL, value="Deployment against VIX (Figure 06)").font = Font(bold=True)
     style.header(ws, CURVE_HEADER, CURVE_COL, ["VIX", "Regime", "Deploy now", "To rebalance"])
     ws.cell(row=CURVE_ROW0, column=CURVE_COL).value = ArrayFormula(
@@ -266,7 +261,7 @@ def _curve(ws, ctx) -> None:
             _output(ws.cell(row=r, column=CURVE_COL + j), fmt)
 
 
-def _charts(ws) -> None:
+def _charts(ws: Worksheet) -> None:
     split = BarChart()
     split.type = "bar"
     split.title = "Hedging budget split (Figure 05)"

@@ -16,11 +16,13 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
 from xlhedge.engine.budget import VOL_INDEXES
 from xlhedge.engine.checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS
 from xlhedge.template import style
+from xlhedge.template.context import TemplateContext
 
 SHEET = "Checks"
 
@@ -77,7 +79,7 @@ SEVERITY_COLOURS = {
 }
 
 
-def build(wb: Workbook, ctx) -> None:
+def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
         ws,
@@ -97,7 +99,7 @@ def build(wb: Workbook, ctx) -> None:
     style.print_setup(ws)
 
 
-def _settings(ws, ctx) -> None:
+def _settings(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=SETTINGS_HEADER - 1,
         column=1,
@@ -112,7 +114,7 @@ def _settings(ws, ctx) -> None:
     ctx.define("CheckSettings", f"{SHEET}!$A${SETTINGS_ROW0}:$B${SETTINGS_LAST}")
 
 
-def _tolerances(ws, ctx) -> None:
+def _tolerances(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(row=TOL_HEADER - 1, column=1, value="Tolerances (editable)").font = Font(bold=True)
     style.header(ws, TOL_HEADER, 1, ["Tolerance", "Value", "What it does"])
     for i, (key, value) in enumerate(DEFAULT_TOLERANCES.items()):
@@ -128,7 +130,7 @@ def _tolerances(ws, ctx) -> None:
     ctx.define("CheckTolerances", f"{SHEET}!$A${TOL_ROW0}:$B${TOL_LAST}")
 
 
-def _targets(ws, ctx) -> None:
+def _targets(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=TARGET_HEADER - 1,
         column=1,
@@ -145,7 +147,7 @@ def _targets(ws, ctx) -> None:
     ctx.define("RebalanceTargets", f"{SHEET}!$A${TARGET_ROW0}:$B${TARGET_LAST}")
 
 
-def _findings(ws, ctx) -> None:
+def _findings(ws: Worksheet, ctx: TemplateContext) -> None:
     style.header(ws, FINDINGS_HEADER, 1, FINDINGS_COLUMNS)
     ws[f"A{FINDINGS_ROW0}"] = ArrayFormula(
         f"A{FINDINGS_ROW0}:E{FINDINGS_LAST}",
@@ -170,7 +172,7 @@ def _findings(ws, ctx) -> None:
     ctx.define("CheckFindings", f"{SHEET}!$A${FINDINGS_ROW0}:$E${FINDINGS_LAST}")
 
 
-def _rebalance(ws, ctx) -> None:
+def _rebalance(ws: Worksheet, ctx: TemplateContext) -> None:
     from openpyxl.utils import get_column_letter as col
 
     c0 = REBALANCE_COL0

@@ -16,9 +16,11 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlhedge.calc.refs import col_letters
 from xlhedge.template import style
+from xlhedge.template.context import TemplateContext
 
 SHEET = "Correlations"
 #: docs/methodology/estimation.md typical values (Cross-Asset Hedging §04): pair, normal, stress. Illustrative, recompute.
@@ -57,7 +59,7 @@ def _guarded(call: str, message: str = "") -> str:
     return f'=IF(COUNT(PricesValues)<3,"{message}",{call})'
 
 
-def _matrix(ws, title_row: int, row0: int, col0: int, title: str, formula: str) -> None:
+def _matrix(ws: Worksheet, title_row: int, row0: int, col0: int, title: str, formula: str) -> None:
     ws.cell(row=title_row, column=col0 - 1, value=title).font = Font(bold=True)
     for k in range(N):
         ws.cell(row=row0 - 1, column=col0 + k).font = Font(bold=True)
@@ -76,7 +78,7 @@ def _matrix(ws, title_row: int, row0: int, col0: int, title: str, formula: str) 
     ws.conditional_formatting.add(f"{first}:{last}", ColorScaleRule(**HEAT))
 
 
-def build(wb: Workbook, ctx) -> None:
+def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
         ws,

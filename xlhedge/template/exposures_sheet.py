@@ -16,6 +16,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from xlhedge.calc.layout import FACTOR_ROW0, N_FACTORS, BookLayout
 from xlhedge.template import style
+from xlhedge.template.context import TemplateContext
 
 SHEET = "Exposures"
 ROW0 = 5  # first factor row on this sheet
@@ -35,7 +36,7 @@ COLUMNS = [
 ]
 
 
-def build(wb: Workbook, ctx) -> None:
+def build(wb: Workbook, ctx: TemplateContext) -> None:
     layout: BookLayout = ctx.layout
     ws = wb.create_sheet(SHEET)
     style.title(

@@ -20,11 +20,13 @@ from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.instruments import DEFAULT_HEDGE_INSTRUMENTS, INSTRUMENTS
 from xlhedge.engine.perps import CONTRACTS, LIQUIDATION_NOTE, SIDES
 from xlhedge.template import exposures_sheet, style
+from xlhedge.template.context import TemplateContext
 
 SHEET = "Hedges"
 ALPHA_ROW = 4
@@ -85,7 +87,7 @@ _PERP_INPUTS = (
 )
 
 
-def build(wb: Workbook, ctx) -> None:
+def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
         ws,
@@ -184,7 +186,7 @@ def build(wb: Workbook, ctx) -> None:
     style.print_setup(ws)
 
 
-def _fx_block(ws, ctx) -> None:
+def _fx_block(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=FX_TITLE_ROW,
         column=1,
@@ -222,7 +224,7 @@ def _fx_block(ws, ctx) -> None:
             ws.cell(row=FX_ROW0 + k, column=col).fill = style.OUTPUT_FILL
 
 
-def _perp_block(ws, ctx) -> None:
+def _perp_block(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=PERP_TITLE_ROW, column=1, value="Perpetual / futures hedge mechanics (docs/methodology/perpetuals.md)"
     ).font = Font(bold=True)

@@ -12,15 +12,18 @@ what ``HEDGE_PLAN`` / ``FX_HEDGE`` read, so a price edited here reaches every he
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xlhedge.engine import instruments as _inst
+from xlhedge.engine.instruments import Instrument
 from xlhedge.engine.perps import PERP_DEFAULTS
 from xlhedge.engine.sizing import SIZING_DEFAULTS
 from xlhedge.template import style
+from xlhedge.template.context import TemplateContext
 
 SHEET = "Instruments"
 HEADER_ROW = 12
@@ -52,7 +55,7 @@ _FORMATS = {
 _WIDTHS = (10, 40, 11, 12, 11, 12, 10, 10, 9, 11, 7, 9, 7, 7, 10, 22, 16, 11, 10, 10)
 
 
-def rows_for(instruments=None) -> dict[str, int]:
+def rows_for(instruments: Sequence[Instrument] | None = None) -> dict[str, int]:
     """Sheet row of each shipped ticker (the Hedges and Scenarios sheets refer to them)."""
     return {i.ticker: ROW0 + k for k, i in enumerate(instruments or _inst.INSTRUMENTS)}
 
@@ -61,7 +64,7 @@ def last_row() -> int:
     return ROW0 + len(_inst.INSTRUMENTS) + SPARE_ROWS - 1
 
 
-def build(wb: Workbook, ctx) -> None:
+def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
         ws,

@@ -27,6 +27,7 @@ from openpyxl.workbook import Workbook
 
 from xlhedge.calc.refs import col_letters
 from xlhedge.template import style
+from xlhedge.template.context import TemplateContext
 
 SHEET = "Prices"
 ROLE_ROW = 3  # "equity benchmark" ... above the headers
@@ -59,7 +60,7 @@ def last_col() -> str:
     return col_letters(FIRST_SERIES_COL + SERIES_COLS - 1)
 
 
-def build(wb: Workbook, ctx) -> None:
+def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
         ws,

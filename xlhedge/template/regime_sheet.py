@@ -18,6 +18,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from xlhedge.engine.regimes import REGIME_THRESHOLDS
 from xlhedge.template import style
+from xlhedge.template.context import TemplateContext
 
 SHEET = "Regime"
 INDEXES: tuple[str, ...] = tuple(REGIME_THRESHOLDS)  # VIX, MOVE, DVOL, CVIX
@@ -40,7 +41,7 @@ HIST_LAST = HIST_ROW0 + 10_000 - 1  # about 40 years of daily closes
 MIN_HISTORY = 20
 
 
-def build(wb: Workbook, ctx) -> None:
+def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
         ws,

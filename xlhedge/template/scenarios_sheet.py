@@ -19,11 +19,13 @@ from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.perps import CONTRACTS
 from xlhedge.engine.scenarios import FACTOR_SHOCKS, REGIME_DEFAULTS, REGIME_NOTE
 from xlhedge.template import exposures_sheet, hedges_sheet, instruments_sheet, style
+from xlhedge.template.context import TemplateContext
 
 SHEET = "Scenarios"
 K = len(CORE_FACTORS)
@@ -103,7 +105,7 @@ def grid_top(k: int) -> int:
     return O_GRID0 + k * GRID_STRIDE
 
 
-def build(wb: Workbook, ctx) -> None:
+def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
         ws,
@@ -119,7 +121,7 @@ def build(wb: Workbook, ctx) -> None:
     style.print_setup(ws)
 
 
-def _shock_table(ws, ctx) -> None:
+def _shock_table(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=S_TITLE, column=1, value="1. Factor shocks — unhedged vs hedged (docs/methodology/scenarios.md)"
     ).font = Font(bold=True, size=12)
@@ -164,7 +166,7 @@ def _shock_table(ws, ctx) -> None:
     ws.add_chart(chart, f"K{S_TITLE}")
 
 
-def _regime(ws, ctx) -> None:
+def _regime(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=R_TITLE,
         column=1,
@@ -259,7 +261,7 @@ def _regime(ws, ctx) -> None:
     ws.add_chart(chart, f"K{R_TITLE}")
 
 
-def _outcomes(ws, ctx) -> None:
+def _outcomes(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=O_TITLE,
         column=1,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpyxl.cell.cell import Cell
+from openpyxl.chart._chart import ChartBase
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -71,7 +73,7 @@ def print_setup(ws: Worksheet) -> None:
     ws.print_options.gridLines = False
 
 
-def chart_axes(chart, y_format: str, *, height: float = 8, width: float = 16) -> None:
+def chart_axes(chart: ChartBase, y_format: str, *, height: float = 8, width: float = 16) -> None:
     """Show both axes (openpyxl hides them by default), format the value axis, legend below."""
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -81,7 +83,7 @@ def chart_axes(chart, y_format: str, *, height: float = 8, width: float = 16) ->
         chart.legend.position = "b"
 
 
-def input_cell(ws: Worksheet, row: int, col: int, value: object, number_format: str = "General"):
+def input_cell(ws: Worksheet, row: int, col: int, value: object, number_format: str = "General") -> Cell:
     """A yellow, boxed input cell holding ``value``; returns the cell."""
     c = ws.cell(row=row, column=col, value=value)
     c.fill, c.border, c.number_format = INPUT_FILL, BOX, number_format
