@@ -47,6 +47,7 @@ from typing import Any
 
 import xlwings as xw
 
+from xlhedge.excel.names import VBA_RESERVED, excel_arg_name  # noqa: F401  (re-exported: udfs.excel_arg_name)
 from xlhedge.functions.registry import WorksheetFunction, registry
 
 __all__: list[str] = []  # filled below with every Excel name
@@ -60,33 +61,6 @@ RANGE_OPTIONS: dict[str, Any] = {"ndim": 2, "empty": None, "err_to_str": True}
 SCALAR_OPTIONS: dict[str, Any] = {"empty": None, "err_to_str": True}
 #: Excel function-wizard category.
 CATEGORY = "xlhedge"
-
-#: Words VBA reserves (and names the generated VBA wrapper uses itself): an argument
-#: with one of these names would stop the whole VBA module of wrappers from compiling.
-VBA_RESERVED = frozenset(
-    w.lower()
-    for w in """And As Boolean ByRef Byte ByVal Call Case Class Const Currency Date Declare Dim Do
-    Double Each Else ElseIf Empty End Enum Eqv Erase Error Event Exit False For Friend Function Get
-    Global GoSub GoTo If Imp Implements In Integer Is Let Like Long LongLong LongPtr Loop LSet Me Mod
-    New Next Not Nothing Null On Option Optional Or ParamArray Preserve Private Property Public
-    RaiseEvent ReDim Rem Resume Return RSet Select Set Single Static Step Stop String Sub Then To True
-    Type TypeOf Until Variant Wend While With WithEvents Xor
-    Array Application ThisWorkbook ActiveWorkbook XLPy Err failed caller""".split()
-)
-
-
-def excel_arg_name(name: str, function: str = "") -> str:
-    """The argument name Excel shows: the Python name, made a legal VBA identifier.
-
-    ``currency`` -> ``currency_``, ``exit`` -> ``exit_``; the value is passed
-    by position, so only the label changes.
-    """
-    out = name.lstrip("_") or "arg"
-    if not out[0].isalpha():
-        out = "a" + out
-    if out.lower() in VBA_RESERVED or out.lower() == function.lower():
-        out += "_"
-    return out[:255]
 
 
 def make_udf(
