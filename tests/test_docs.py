@@ -167,7 +167,6 @@ _PRIVATE_NOTES = re.compile(r"\bseeds? (?:0" + r"0\d|on beta)|\bCONVEN" + r"TION
 KNOWN_LEFTOVERS = {
     "docs/functions.md",  # generated from xlhedge/functions/sizing.py's PAIR_NEUTRAL description
     "workbook/xlhedge_udfs.bas",
-    "xlhedge/calc/estimate.py",
     "xlhedge/engine/coerce.py",
     "xlhedge/engine/_typing.py",
     "xlhedge/engine/errors.py",
@@ -175,7 +174,6 @@ KNOWN_LEFTOVERS = {
     "xlhedge/engine/scenarios.py",
     "xlhedge/engine/sizing.py",
     "xlhedge/functions/sizing.py",
-    "xlhedge/template/scenarios_sheet.py",
 }
 
 

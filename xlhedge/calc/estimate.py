@@ -1,4 +1,4 @@
-"""Fill the Book's factor betas from price history (docs/methodology/estimation.md → §2), for a whole workbook.
+"""Fill the Book's factor betas from price history (docs/methodology/estimation.md), for a whole workbook.
 
 Used by ``xlhedge estimate`` and by the refresh pipeline (step ``estimate
 betas``, before the formulas). For each position whose ticker heads a column

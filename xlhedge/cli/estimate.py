@@ -65,7 +65,7 @@ def estimate(
         roles = benchmark_roles(list(table.prices.columns))
         if not roles:
             fail(
-                "--prices: no benchmark column found (name one SPX, DXY, BCOM or BTC; see the README section 'Prices in')"
+                "--prices: no benchmark column found (name one SPX, DXY, BCOM or BTC; see docs/methodology/estimation.md)"
             )
         stored = store_prices(fb, table, roles)
     else:

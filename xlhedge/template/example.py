@@ -16,7 +16,7 @@ be plausible and documented here (the source article prints none):
 
 The article's right-hand column (+0.92 equity beta and so on) cannot come from
 these weights: positions summing to ~6% of NAV cannot carry 0.92 NAV of equity
-beta. xlhedge shows what the sum-product gives; the README says so.
+beta. xlhedge shows what the sum-product gives; docs/methodology/factor-model.md says so.
 """
 
 from __future__ import annotations

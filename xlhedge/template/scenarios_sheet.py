@@ -6,7 +6,7 @@
    normal and the stress correlations (docs/methodology/estimation.md's table, editable) with
    ``=REGIME_MOVE``; the book with and without a long-TLT "hedge" side by side —
    it helps in normal times and hurts in stress.
-3. Hedge-ratio outcome table (seed 001): ratios × price moves → spot, hedge,
+3. Hedge-ratio outcome table: ratios × price moves → spot, hedge,
    funding, net (``=HEDGE_OUTCOMES``), for a linear or an inverse contract, and
    the inverse hedge in coin.
 Each section has a native chart.
@@ -265,7 +265,7 @@ def _outcomes(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=O_TITLE,
         column=1,
-        value="3. Hedge-ratio outcome table — long spot, short hedge (seed 001, docs/methodology/scenarios.md)",
+        value="3. Hedge-ratio outcome table — long spot, short hedge (docs/methodology/scenarios.md)",
     ).font = Font(bold=True, size=12)
     ws.cell(
         row=O_TITLE + 1,
