@@ -28,12 +28,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import METHODS, REGIME_CHOICES, Frequency, Method, ReturnKind
 from xlhedge.engine.errors import InputError, NotEnoughData
 from xlhedge.engine.prices import FREQUENCIES, RETURN_KINDS, _simple_or_log, pair_returns, to_weekly
 from xlhedge.engine.regimes import check_percentiles, classify
@@ -58,8 +59,6 @@ __all__ = [
     "REGIME_CHOICES",
 ]
 
-Method = Literal["ols", "ewma"]
-METHODS: tuple[str, ...] = ("ols", "ewma")
 
 #: Editable defaults (docs/methodology/estimation.md): rolling window in returns, RiskMetrics λ,
 #: realised-vol window (returns) used to split regimes when no vol index is given.
@@ -68,9 +67,6 @@ ESTIMATION_DEFAULTS: dict[str, float] = {"window": 252, "lam": 0.94, "realised_v
 ADJUSTED_BETA: dict[str, float] = {"weight": 0.67, "prior": 1.0}
 #: Fewest returns for an estimate with a standard error (n − 2 degrees of freedom > 0).
 MIN_OBSERVATIONS = 3
-#: Regimes a regime correlation can be asked for. ``stress`` is the ``high``
-#: regime; ``calm`` is every day that is not stress (low ∪ normal).
-REGIME_CHOICES: tuple[str, ...] = ("low", "normal", "stress", "high", "calm", "all")
 
 
 # =========================================================================== inputs
@@ -237,8 +233,8 @@ def beta_stats(
     benchmark_prices: Any,
     window: int | None = None,
     *,
-    kind: Literal["simple", "log"] = "simple",
-    frequency: Literal["daily", "weekly"] = "daily",
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
     lam: float = ESTIMATION_DEFAULTS["lam"],
 ) -> pd.DataFrame:
     """OLS (and EWMA) beta of each asset against one benchmark, with its statistics.
@@ -317,8 +313,8 @@ def beta(
     method: Method = "ols",
     *,
     lam: float = ESTIMATION_DEFAULTS["lam"],
-    kind: Literal["simple", "log"] = "simple",
-    frequency: Literal["daily", "weekly"] = "daily",
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
 ) -> float | pd.Series:
     """Beta of asset returns to benchmark returns over the last ``window`` returns (docs/methodology/estimation.md).
 
@@ -505,8 +501,8 @@ def rolling_beta(
     benchmark_prices: Any,
     window: int = int(ESTIMATION_DEFAULTS["window"]),
     *,
-    kind: Literal["simple", "log"] = "simple",
-    frequency: Literal["daily", "weekly"] = "daily",
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
 ) -> pd.DataFrame:
     """Rolling OLS beta of every asset column against one benchmark (docs/methodology/estimation.md).
 
@@ -539,8 +535,8 @@ def rolling_correlation(
     benchmark_prices: Any,
     window: int = int(ESTIMATION_DEFAULTS["window"]),
     *,
-    kind: Literal["simple", "log"] = "simple",
-    frequency: Literal["daily", "weekly"] = "daily",
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
 ) -> pd.DataFrame:
     """Rolling Pearson correlation of each asset with one benchmark; shape as :func:`rolling_beta`."""
     return _rolling(asset_prices, benchmark_prices, window, "correlation", kind, frequency)
@@ -673,8 +669,8 @@ def correlation_matrix(
     prices: Any,
     window: int | None = None,
     *,
-    kind: Literal["simple", "log"] = "simple",
-    frequency: Literal["daily", "weekly"] = "daily",
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
 ) -> pd.DataFrame:
     """Pearson correlation matrix of returns, each pair aligned on its common dates (docs/methodology/estimation.md).
 
@@ -796,7 +792,7 @@ def regime_correlation(
     high: float = 28.0,
     regimes: str | Sequence[str] = ("normal", "stress"),
     market: int | str = 0,
-    kind: Literal["simple", "log"] = "simple",
+    kind: ReturnKind = "simple",
     percentiles: Mapping[str, float] | None = None,
     realised_vol_window: int = int(ESTIMATION_DEFAULTS["realised_vol_window"]),
 ) -> RegimeCorrelation:

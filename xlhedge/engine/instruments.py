@@ -58,12 +58,13 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import KINDS, Kind
 from xlhedge.engine.coerce import as_date
 from xlhedge.engine.errors import InputError
 
@@ -84,9 +85,6 @@ __all__ = [
     "from_grid",
 ]
 
-Kind = Literal["future", "etf", "inverse_etf", "option", "perp_linear", "perp_inverse"]
-#: The instrument kinds the sizing engine knows (docs/methodology/sizing.md, perpetuals.md).
-KINDS: tuple[str, ...] = ("future", "etf", "inverse_etf", "option", "perp_linear", "perp_inverse")
 
 #: Shown on the Instruments sheet and in every printed catalogue.
 ILLUSTRATIVE_NOTE = (

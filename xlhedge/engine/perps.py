@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import CONTRACTS, SIDES
 from xlhedge.engine.coerce import as_date
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.sizing import _arr, _check, _out
@@ -46,10 +47,6 @@ __all__ = [
     "roll_warnings",
 ]
 
-Side = Literal["long", "short"]
-SIDES: tuple[str, ...] = ("long", "short")
-Contract = Literal["linear", "inverse"]
-CONTRACTS: tuple[str, ...] = ("linear", "inverse")
 
 #: Defaults a user may change (shown on the Instruments / Hedges sheets).
 PERP_DEFAULTS: dict[str, float] = {

@@ -51,12 +51,13 @@ import io
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import FREQUENCIES, RETURN_KINDS, CsvShape, Duplicates, Frequency, ReturnKind
 from xlhedge.engine.errors import InputError
 
 __all__ = [
@@ -77,10 +78,6 @@ __all__ = [
     "MISSING_TOKENS",
 ]
 
-ReturnKind = Literal["simple", "log"]
-Frequency = Literal["daily", "weekly"]
-RETURN_KINDS: tuple[str, ...] = ("simple", "log")
-FREQUENCIES: tuple[str, ...] = ("daily", "weekly")
 
 #: Header names recognised as the date column (compared lower-case, stripped).
 DATE_COLUMN_NAMES: tuple[str, ...] = ("date", "observation_date", "datetime", "time", "timestamp", "day")
@@ -245,7 +242,7 @@ def validate_prices(prices: pd.DataFrame) -> PriceReport:
 def clean_prices(
     prices: pd.DataFrame,
     *,
-    duplicates: Literal["last", "first", "error"] = "last",
+    duplicates: Duplicates = "last",
 ) -> PriceTable:
     """Validate and apply the documented handling (module docstring table).
 
@@ -449,8 +446,8 @@ def read_prices_csv(
     source: Any,
     *,
     ticker: str | None = None,
-    shape: Literal["auto", "wide", "fred", "yahoo"] = "auto",
-    duplicates: Literal["last", "first", "error"] = "last",
+    shape: CsvShape = "auto",
+    duplicates: Duplicates = "last",
 ) -> PriceTable:
     """Read one downloaded CSV file into a clean :class:`PriceTable`.
 
@@ -515,7 +512,7 @@ def read_prices(
     sources: Iterable[Any] | Any,
     *,
     tickers: Sequence[str] | None = None,
-    duplicates: Literal["last", "first", "error"] = "last",
+    duplicates: Duplicates = "last",
 ) -> PriceTable:
     """Read one or several CSV files and join them on the date (outer join).
 

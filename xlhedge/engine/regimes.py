@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import REGIMES
 from xlhedge.engine.errors import InputError, NotEnoughData
 
 __all__ = [
@@ -36,10 +37,6 @@ __all__ = [
     "check_percentiles",
     "thresholds_table",
 ]
-
-Regime = Literal["low", "normal", "high"]
-#: The three regimes in display order.
-REGIMES: tuple[str, ...] = ("low", "normal", "high")
 
 
 @dataclass(frozen=True)
