@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlhedge.engine._typing import Float64Array, FloatOrArray
 from xlhedge.engine.errors import InputError
 
 __all__ = [
@@ -41,6 +42,9 @@ __all__ = [
     "scalar",
     "optional_scalar",
     "choice",
+    "float_array",
+    "bounded_array",
+    "float_or_array",
     "text_vector",
     "label_column",
     "serial_to_datetime",
@@ -309,6 +313,66 @@ def choice(x: Any, name: str, choices: Sequence[str], *, default: str | None = N
     if norm not in choices:
         raise InputError(f"expected one of {', '.join(choices)}, found {v!r}", where=name)
     return norm
+
+
+# ----------------------------------------------------------------------------- numeric arrays
+# What the element-wise engine functions (sizing, perpetuals, scenarios) call on their
+# arguments: numpy-style broadcasting inputs, checked once, NaN never passed on silently.
+
+
+def float_array(x: Any, name: str) -> Float64Array:
+    """``x`` (a number, sequence or array of any shape) as a float64 array with no NaN.
+
+    Unlike :func:`to_float` the shape is kept (a scalar stays 0-d) so results
+    broadcast the numpy way.
+
+    Raises
+    ------
+    InputError
+        ``"NAME is missing (blank/NaN)"`` when any element is NaN.
+    """
+    a = np.asarray(x, dtype=np.float64)
+    if np.isnan(a).any():
+        raise InputError("is missing (blank/NaN)", where=name)
+    return a
+
+
+def bounded_array(
+    x: Any,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    nonzero: bool = False,
+) -> Float64Array:
+    """:func:`float_array` with range checks: ``low ≤ x ≤ high`` (``<`` with ``*_open``), ``x ≠ 0``.
+
+    Raises
+    ------
+    InputError
+        At the first element out of range, e.g. ``"price must be > 0, got -5"``.
+    """
+    a = float_array(x, name)
+    if low is not None:
+        bad = a <= low if low_open else a < low
+        if bad.any():
+            op = ">" if low_open else "≥"
+            raise InputError(f"must be {op} {low:g}, got {a[bad].ravel()[0]:g}", where=name)
+    if high is not None:
+        bad = a >= high if high_open else a > high
+        if bad.any():
+            op = "<" if high_open else "≤"
+            raise InputError(f"must be {op} {high:g}, got {a[bad].ravel()[0]:g}", where=name)
+    if nonzero and (a == 0).any():
+        raise InputError("must be non-zero", where=name)
+    return a
+
+
+def float_or_array(a: Float64Array) -> FloatOrArray:
+    """An engine result as the caller gave its inputs: a 0-d array becomes a Python float."""
+    return float(a.item()) if a.ndim == 0 else a
 
 
 def text_vector(x: Any, name: str) -> list[str]:

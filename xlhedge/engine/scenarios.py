@@ -24,10 +24,10 @@ import pandas as pd
 
 from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine.coerce import float_array
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.factors import BASIS_POINT
 from xlhedge.engine.perps import CONTRACTS, PERP_DEFAULTS
-from xlhedge.engine.sizing import _arr
 
 __all__ = [
     "FACTOR_SHOCKS",
@@ -127,10 +127,10 @@ def scenario_pnl(exposures: Any, shocks: Any, nav: float, *, scales: Mapping[str
             )
         sh = s.reindex(factors).fillna(0.0).to_numpy()
     else:
-        sh = _arr(shocks, "shocks").ravel()
+        sh = float_array(shocks, "shocks").ravel()
         if sh.size != len(factors):
             raise InputError(f"has {sh.size} values, exposures {len(factors)} factors", where="shocks")
-    n = float(_arr(nav, "nav"))
+    n = float(float_array(nav, "nav"))
     if n <= 0:
         raise InputError(f"must be > 0, got {n:g}", where="nav")
     pnl = df.to_numpy() * n * (sh * _scales(factors, scales))[:, np.newaxis]
@@ -167,17 +167,17 @@ def regime_shocks(spx_move: float, table: pd.DataFrame | None = None) -> pd.Data
     missing = {"factor", "vol", "rho_normal", "rho_stress"} - set(t.columns)
     if missing:
         raise InputError(f"needs columns {', '.join(sorted(missing))}", where="regime table")
-    s = float(_arr(spx_move, "spx_move"))
+    s = float(float_array(spx_move, "spx_move"))
     if "SPX" in t.index:
         sigma_spx = float(t.loc["SPX", "vol"])
     else:
         raise InputError("needs an SPX row (its vol scales every move)", where="regime table")
-    vol = _arr(t["vol"].to_numpy(), "vol")
+    vol = float_array(t["vol"].to_numpy(), "vol")
     if (vol <= 0).any():
         raise InputError("vols must be > 0", where="regime table")
     per_unit = t["per_unit"].to_numpy(dtype=np.float64) if "per_unit" in t.columns else np.ones(len(t))
-    rho_n = _arr(t["rho_normal"].to_numpy(), "rho_normal")
-    rho_s = _arr(t["rho_stress"].to_numpy(), "rho_stress")
+    rho_n = float_array(t["rho_normal"].to_numpy(), "rho_normal")
+    rho_s = float_array(t["rho_stress"].to_numpy(), "rho_stress")
     if ((np.abs(rho_n) > 1) | (np.abs(rho_s) > 1)).any():
         raise InputError("correlations must be in [−1, 1]", where="regime table")
     beta = vol / sigma_spx
@@ -267,20 +267,20 @@ def hedge_outcomes(
     terms, shown in ``hedge_coin``: with r = 1 spot + hedge hold USD Q·P0.
     """
     c = coerce.choice(contract, "contract", CONTRACTS)
-    q = float(_arr(spot_qty, "spot_qty"))
-    p0 = float(_arr(price, "price"))
+    q = float(float_array(spot_qty, "spot_qty"))
+    p0 = float(float_array(price, "price"))
     if p0 <= 0:
         raise InputError(f"must be > 0, got {p0:g}", where="price")
-    r = _arr(list(ratios), "ratios").ravel()
-    m = _arr(list(moves), "moves").ravel()
+    r = float_array(list(ratios), "ratios").ravel()
+    m = float_array(list(moves), "moves").ravel()
     if r.size == 0 or m.size == 0:
         raise InputError("needs at least one ratio and one move", where="ratios/moves")
     if ((r < 0) | (r > 1)).any():
         raise InputError(f"must be in [0, 1], got {r[(r < 0) | (r > 1)][0]:g}", where="ratios")
     if (m <= -1).any():
         raise InputError(f"must be > −1 (price stays > 0), got {m[m <= -1][0]:g}", where="moves")
-    fr = float(_arr(funding_rate, "funding_rate"))
-    d = float(_arr(days, "days"))
+    fr = float(float_array(funding_rate, "funding_rate"))
+    d = float(float_array(days, "days"))
     if d < 0:
         raise InputError(f"must be ≥ 0, got {d:g}", where="days")
     if c == "inverse" and not face > 0:

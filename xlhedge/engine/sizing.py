@@ -34,6 +34,7 @@ import pandas as pd
 
 from xlhedge.engine import coerce
 from xlhedge.engine import instruments as _inst
+from xlhedge.engine.coerce import bounded_array, float_array, float_or_array
 from xlhedge.engine.errors import InputError, NotEnoughData
 from xlhedge.engine.factors import BASIS_POINT
 from xlhedge.engine.instruments import Instrument
@@ -75,44 +76,6 @@ SIZING_DEFAULTS: dict[str, float] = {
 }
 
 
-# --------------------------------------------------------------------------- checks
-def _arr(x: Any, name: str) -> np.ndarray:
-    a = np.asarray(x, dtype=np.float64)
-    if np.isnan(a).any():
-        raise InputError("is missing (blank/NaN)", where=name)
-    return a
-
-
-def _check(
-    x: Any,
-    name: str,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = False,
-    high_open: bool = False,
-    nonzero: bool = False,
-) -> np.ndarray:
-    a = _arr(x, name)
-    if low is not None:
-        bad = a <= low if low_open else a < low
-        if bad.any():
-            op = ">" if low_open else "≥"
-            raise InputError(f"must be {op} {low:g}, got {a[bad].ravel()[0]:g}", where=name)
-    if high is not None:
-        bad = a >= high if high_open else a > high
-        if bad.any():
-            op = "<" if high_open else "≤"
-            raise InputError(f"must be {op} {high:g}, got {a[bad].ravel()[0]:g}", where=name)
-    if nonzero and (a == 0).any():
-        raise InputError("must be non-zero", where=name)
-    return a
-
-
-def _out(a: np.ndarray) -> Any:
-    return a.item() if a.ndim == 0 else a
-
-
 # --------------------------------------------------------------------------- general form
 def hedge_notional(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
     """Signed currency notional of the hedge, H = −h·(E − T)·NAV/(1 − α) (docs/methodology/sizing.md).
@@ -134,12 +97,12 @@ def hedge_notional(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
     >>> hedge_notional(0.92, 100_000, 0.5)   # docs/methodology/sizing.md worked check
     -46000.0
     """
-    e = _arr(exposure, "exposure")
-    n = _check(nav, "nav", low=0, low_open=True)
-    h = _check(ratio, "ratio", low=0, high=1)
-    t = _arr(target, "target")
-    a = _check(alpha, "alpha", low=0, high=1, high_open=True)
-    return _out(-h * (e - t) * n / (1.0 - a) + 0.0)  # + 0.0: no −0
+    e = float_array(exposure, "exposure")
+    n = bounded_array(nav, "nav", low=0, low_open=True)
+    h = bounded_array(ratio, "ratio", low=0, high=1)
+    t = float_array(target, "target")
+    a = bounded_array(alpha, "alpha", low=0, high=1, high_open=True)
+    return float_or_array(-h * (e - t) * n / (1.0 - a) + 0.0)  # + 0.0: no −0
 
 
 def hedge_units(notional, price, multiplier=1.0, beta=1.0):
@@ -156,17 +119,17 @@ def hedge_units(notional, price, multiplier=1.0, beta=1.0):
     -------
     Signed units (short < 0).
     """
-    h = _arr(notional, "notional")
-    p = _check(price, "price", low=0, low_open=True)
-    m = _check(multiplier, "multiplier", low=0, low_open=True)
-    b = _check(beta, "beta", nonzero=True)
-    return _out(h / (p * m * b))
+    h = float_array(notional, "notional")
+    p = bounded_array(price, "price", low=0, low_open=True)
+    m = bounded_array(multiplier, "multiplier", low=0, low_open=True)
+    b = bounded_array(beta, "beta", nonzero=True)
+    return float_or_array(h / (p * m * b))
 
 
 def whole_contracts(units):
     """Nearest whole number of contracts, halves away from zero (signed)."""
-    u = _arr(units, "units")
-    return _out(np.sign(u) * np.floor(np.abs(u) + 0.5) + 0.0)  # + 0.0: no −0
+    u = float_array(units, "units")
+    return float_or_array(np.sign(u) * np.floor(np.abs(u) + 0.5) + 0.0)  # + 0.0: no −0
 
 
 def round_contracts(notional, unit_exp, micro_unit_exp=None) -> dict[str, Any]:
@@ -184,8 +147,8 @@ def round_contracts(notional, unit_exp, micro_unit_exp=None) -> dict[str, Any]:
     unit_exp: hedge notional not placed, currency), ``micro`` (whole micro contracts
     or NaN) and ``residual_after_micro`` (currency, NaN without a micro).
     """
-    h = _arr(notional, "notional")
-    u_exp = _check(unit_exp, "unit exposure", nonzero=True)
+    h = float_array(notional, "notional")
+    u_exp = bounded_array(unit_exp, "unit exposure", nonzero=True)
     units = h / u_exp
     whole = np.asarray(whole_contracts(units))
     residual = h - whole * u_exp
@@ -193,15 +156,15 @@ def round_contracts(notional, unit_exp, micro_unit_exp=None) -> dict[str, Any]:
         micro = np.full_like(residual, np.nan)
         after = np.full_like(residual, np.nan)
     else:
-        m_exp = _check(micro_unit_exp, "micro unit exposure", nonzero=True)
+        m_exp = bounded_array(micro_unit_exp, "micro unit exposure", nonzero=True)
         micro = np.asarray(whole_contracts(residual / m_exp))
         after = residual - micro * m_exp
     return {
-        "units": _out(units),
-        "contracts": _out(whole),
-        "residual": _out(residual),
-        "micro": _out(micro),
-        "residual_after_micro": _out(after),
+        "units": float_or_array(units),
+        "contracts": float_or_array(whole),
+        "residual": float_or_array(residual),
+        "micro": float_or_array(micro),
+        "residual_after_micro": float_or_array(after),
     }
 
 
@@ -216,11 +179,11 @@ def dv01_unit(price, duration, face=1.0):
 
     A long unit *loses* this amount when yields rise 1bp.
     """
-    p = _check(price, "price", low=0, low_open=True)
-    d = _check(duration, "duration", low=0, low_open=True)
-    f = _check(face, "face", low=0, low_open=True)
+    p = bounded_array(price, "price", low=0, low_open=True)
+    d = bounded_array(duration, "duration", low=0, low_open=True)
+    f = bounded_array(face, "face", low=0, low_open=True)
     scale = np.where(f == 1.0, p, p / 100.0 * f)
-    return _out(scale * d * BASIS_POINT)
+    return float_or_array(scale * d * BASIS_POINT)
 
 
 def rates_hedge_units(book_dv01, unit_dv01, ratio=1.0):
@@ -232,10 +195,10 @@ def rates_hedge_units(book_dv01, unit_dv01, ratio=1.0):
     sells (docs/methodology/sizing.md prints ``−h·bookDV01/unitDV01``, which gives this same sign
     only if the unit DV01 also carries §2's sign, i.e. is negative for a long unit).
     """
-    b = _arr(book_dv01, "book_dv01")
-    u = _check(unit_dv01, "unit_dv01", low=0, low_open=True)
-    h = _check(ratio, "ratio", low=0, high=1)
-    return _out(h * b / u)
+    b = float_array(book_dv01, "book_dv01")
+    u = bounded_array(unit_dv01, "unit_dv01", low=0, low_open=True)
+    h = bounded_array(ratio, "ratio", low=0, high=1)
+    return float_or_array(h * b / u)
 
 
 # --------------------------------------------------------------------------- per instrument
@@ -295,7 +258,7 @@ def size_hedge(
     position_beta (its beta to the factor per unit weight).
     """
     inst = instrument if isinstance(instrument, Instrument) else _inst.lookup(instrument, instruments)
-    nav_v = float(_check(nav, "nav", low=0, low_open=True))
+    nav_v = float(bounded_array(nav, "nav", low=0, low_open=True))
     H = float(hedge_notional(exposure, nav_v, ratio, target, alpha))
     u_exp = unit_exposure(inst, rate=rate, div=div)
     eff = u_exp * inst.beta
@@ -514,8 +477,8 @@ def fx_hedges(
     note. A currency without a future in the catalogue gets a row with a note.
     """
     rec = str(record).strip().upper()
-    nav_v = float(_check(nav, "nav", low=0, low_open=True))
-    h = float(_check(ratio, "ratio", low=0, high=1))
+    nav_v = float(bounded_array(nav, "nav", low=0, low_open=True))
+    h = float(bounded_array(ratio, "ratio", low=0, high=1))
     rec_fut = None
     if rec != "USD":
         rec_fut = _inst.currency_future(rec, instruments)
@@ -591,15 +554,15 @@ def crypto_contracts(
     Returns the (positive) number of contracts to sell, unrounded.
     """
     kind = coerce.choice(contract, "contract", ("linear", "inverse"))
-    v = _arr(spot_value, "spot_value")
-    h = _check(ratio, "ratio", low=0, high=1)
-    b = _arr(beta, "beta")
+    v = float_array(spot_value, "spot_value")
+    h = bounded_array(ratio, "ratio", low=0, high=1)
+    b = float_array(beta, "beta")
     if kind == "linear":
-        p = _check(price, "price", low=0, low_open=True)
-        cs = _check(contract_size, "contract_size", low=0, low_open=True)
-        return _out(h * b * v / p / cs)
-    f = _check(face, "face", low=0, low_open=True)
-    return _out(h * b * v / f)
+        p = bounded_array(price, "price", low=0, low_open=True)
+        cs = bounded_array(contract_size, "contract_size", low=0, low_open=True)
+        return float_or_array(h * b * v / p / cs)
+    f = bounded_array(face, "face", low=0, low_open=True)
+    return float_or_array(h * b * v / f)
 
 
 # --------------------------------------------------------------------------- from returns
@@ -673,7 +636,7 @@ def minvar_hedge(
             + (f" (from {s.size} price row{'' if s.size == 1 else 's'})" if prices else ""),
             where="spot_prices/hedge_prices",
         )
-    ppy = float(_check(periods_per_year, "periods_per_year", low=0, low_open=True))
+    ppy = float(bounded_array(periods_per_year, "periods_per_year", low=0, low_open=True))
     c = np.cov(rs, rf, ddof=1)
     var_s, var_f, cov = c[0, 0], c[1, 1], c[0, 1]
     if var_f <= 0:
@@ -697,10 +660,10 @@ def minvar_hedge(
 
 def minvar_contracts(ratio, spot_value, contract_value):
     """N* = h* · V_S / V_F, contracts to sell (seed 002); V_F = one contract's value."""
-    h = _arr(ratio, "ratio")
-    v = _arr(spot_value, "spot_value")
-    c = _check(contract_value, "contract_value", low=0, low_open=True)
-    return _out(h * v / c)
+    h = float_array(ratio, "ratio")
+    v = float_array(spot_value, "spot_value")
+    c = bounded_array(contract_value, "contract_value", low=0, low_open=True)
+    return float_or_array(h * v / c)
 
 
 @dataclass(frozen=True)
@@ -763,7 +726,7 @@ def lsq_hedge(
     ssr = float(resid @ resid)
     sst = float(((y - y.mean()) ** 2).sum())
     r2 = 1.0 - ssr / sst if sst > 0 else np.nan
-    ppy = float(_check(periods_per_year, "periods_per_year", low=0, low_open=True))
+    ppy = float(bounded_array(periods_per_year, "periods_per_year", low=0, low_open=True))
     sigma = np.sqrt(ssr / (n - k - 1)) * np.sqrt(ppy)
     labels = names or [f"instrument_{j + 1}" for j in range(k)]
     return LeastSquaresHedge(
@@ -777,10 +740,13 @@ def pair_residual_beta(w_a, beta_a, w_b, beta_b):
 
     Short it with the index instrument: H = −β_pair · NAV (see :func:`hedge_notional`).
     """
-    return _out(_arr(w_a, "w_a") * _arr(beta_a, "beta_a") + _arr(w_b, "w_b") * _arr(beta_b, "beta_b"))
+    return float_or_array(
+        float_array(w_a, "w_a") * float_array(beta_a, "beta_a")
+        + float_array(w_b, "w_b") * float_array(beta_b, "beta_b")
+    )
 
 
 def pair_neutral_weight(w_a, beta_a, beta_b):
     """Weight of leg B that makes the pair beta-neutral: w_B = −w_A·β_A/β_B (seed 003)."""
-    b = _check(beta_b, "beta_b", nonzero=True)
-    return _out(-_arr(w_a, "w_a") * _arr(beta_a, "beta_a") / b)
+    b = bounded_array(beta_b, "beta_b", nonzero=True)
+    return float_or_array(-float_array(w_a, "w_a") * float_array(beta_a, "beta_a") / b)
