@@ -36,7 +36,15 @@ import pandas as pd
 from xlhedge.engine import coerce
 from xlhedge.engine._typing import METHODS, REGIME_CHOICES, Frequency, Method, ReturnKind
 from xlhedge.engine.errors import InputError, NotEnoughData
-from xlhedge.engine.prices import FREQUENCIES, RETURN_KINDS, _simple_or_log, pair_returns, to_weekly
+from xlhedge.engine.prices import (
+    CLEAN_PRICES_HINT,
+    FREQUENCIES,
+    RETURN_KINDS,
+    check_positive_prices,
+    pair_returns,
+    simple_or_log_returns,
+    to_weekly,
+)
 from xlhedge.engine.regimes import check_percentiles, classify
 
 __all__ = [
@@ -96,18 +104,8 @@ def _check_prices(df: pd.DataFrame, name: str) -> np.ndarray:
         a = df.to_numpy(dtype=np.float64)
     except (TypeError, ValueError):
         raise InputError("has cells that are not numbers; read it with xlhedge.read_prices", where=name) from None
-    lowest = a.min() if a.size else np.inf
-    if not lowest > 0 and not (np.isnan(lowest) and np.nanmin(a, initial=np.inf) > 0):
-        with np.errstate(invalid="ignore"):
-            bad = a <= 0
-        if not bad.any():
-            return a
-        i, j = (int(k[0]) for k in np.nonzero(bad))
-        raise InputError(
-            f"has a zero or negative price ({a[i, j]:g}) at {df.index[i]!s}; clean_prices() reports and drops them",
-            where=f"{name} column {df.columns[j]}",
-        )
-    return a
+    dates = df.index if isinstance(df.index, pd.DatetimeIndex) else None
+    return check_positive_prices(a, name, dates=dates, columns=df.columns, hint=CLEAN_PRICES_HINT)
 
 
 def _sorted_dates(df: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -484,7 +482,7 @@ def _rolling(
         # one calendar, no gap: the fast path (no pairwise bookkeeping)
         _need(pa.shape[0] - 1, w, names, "returns", "asset_prices")
         ra = _centred_returns(pa, k)
-        rb = _simple_or_log(pb[1:], pb[:-1], k)
+        rb = simple_or_log_returns(pb[1:], pb[:-1], k)
         out = np.empty(pa.shape, order="F" if pa.flags.f_contiguous else "C")
         out[0] = np.nan
         _rolling_kernel(ra, rb, w, what, out[1:], overwrite=True, x_centred=True)
@@ -582,7 +580,7 @@ def _block_returns(p: np.ndarray, cols: np.ndarray, rows: np.ndarray, kind: str)
     """Returns of columns ``cols`` on the common dates ``rows``: (m−1, k) and their row numbers."""
     idx = np.nonzero(rows)[0]
     sub = p[np.ix_(idx, cols)]
-    return _simple_or_log(sub[1:], sub[:-1], kind), idx[1:]
+    return simple_or_log_returns(sub[1:], sub[:-1], kind), idx[1:]
 
 
 def _prices_frame(prices: Any, frequency: str) -> tuple[pd.DataFrame, np.ndarray]:
@@ -623,7 +621,7 @@ def _corr_pairwise(
     c = np.full((n, n), np.nan)
     counts = np.zeros((n, n), dtype=int)
     if present.all():  # one calendar: one Xᵀ X, no per-block copies
-        r = _simple_or_log(p[1:], p[:-1], kind)
+        r = simple_or_log_returns(p[1:], p[:-1], kind)
         if select is not None:
             r = r[select[1:]]
         if window is not None:
@@ -838,7 +836,7 @@ def regime_correlation(
     if vol_index is None:
         mkt = df.iloc[:, mi].to_numpy(dtype=np.float64)
         pm = mkt[~np.isnan(mkt)]
-        rm = _simple_or_log(pm[1:], pm[:-1], k)
+        rm = simple_or_log_returns(pm[1:], pm[:-1], k)
         lab_m = realised_vol_regimes(rm, window=realised_vol_window, percentiles=percentiles)
         labels = np.full(len(df), "", dtype="<U6")
         labels[np.nonzero(~np.isnan(mkt))[0][1:]] = lab_m
@@ -868,7 +866,7 @@ def regime_correlation(
     # market variance per regime, on the market's own dates
     mkt = p[:, mi]
     idx = np.nonzero(~np.isnan(mkt))[0]
-    rm = _simple_or_log(mkt[idx[1:]], mkt[idx[:-1]], k)
+    rm = simple_or_log_returns(mkt[idx[1:]], mkt[idx[:-1]], k)
     lab_rm = labels[idx[1:]]
 
     def var_of(reg: str) -> float:

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine._typing import FREQUENCIES, RETURN_KINDS, CsvShape, Duplicates, Frequency, ReturnKind
+from xlhedge.engine._typing import FREQUENCIES, RETURN_KINDS, CsvShape, Duplicates, Float64Array, Frequency, ReturnKind
 from xlhedge.engine.errors import InputError
 
 __all__ = [
@@ -69,6 +69,8 @@ __all__ = [
     "read_prices_csv",
     "read_prices",
     "pair_returns",
+    "check_positive_prices",
+    "simple_or_log_returns",
     "returns",
     "to_weekly",
     "RETURN_KINDS",
@@ -88,6 +90,8 @@ _YAHOO_MARKERS = frozenset({"open", "high", "low", "close"})
 MISSING_TOKENS: tuple[str, ...] = (".", "null", "nan", "na", "n/a", "#n/a", "-", "")
 #: Date formats tried in order when a file's dates are not ISO (first one that parses all wins).
 DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
+#: What a Python caller with a zero or negative price can do (appended to the error).
+CLEAN_PRICES_HINT = "clean_prices() reports and drops them"
 #: Weekly returns use the last price of each week ending on this day (pandas offset alias).
 WEEK_END = "W-FRI"
 
@@ -552,7 +556,64 @@ def read_prices(
 # --------------------------------------------------------------------------- returns
 
 
-def _simple_or_log(now: np.ndarray, before: np.ndarray, kind: str) -> np.ndarray:
+def check_positive_prices(
+    prices: Float64Array,
+    name: str,
+    *,
+    dates: pd.DatetimeIndex | None = None,
+    columns: Sequence[Any] | None = None,
+    place: Callable[[int, int], str] | None = None,
+    hint: str = "",
+) -> Float64Array:
+    """Raise :class:`InputError` at the first zero or negative price; NaN (missing) is allowed.
+
+    The one wording of this check for every door: ``NAME has a zero or negative price
+    (-2) on 2024-01-03; prices must be > 0``.
+
+    Parameters
+    ----------
+    prices : float64 array, (T,) or (T, k), dates down; NaN = no price.
+    name : argument name, the start of the error's place.
+    dates : the rows' dates (named in the message as ``on YYYY-MM-DD``), optional.
+    columns : the columns' names; the place becomes ``NAME column TICKER``.
+    place : ``(row, column) -> str`` describing a cell (a worksheet range); the place
+        becomes ``NAME <place>`` and no row is added to the message.
+    hint : what to do about it, appended after a semicolon (the Python API points at
+        :func:`clean_prices`).
+
+    Returns
+    -------
+    ``prices``, unchanged, when every price is > 0 or missing.
+    """
+    a = np.asarray(prices, dtype=np.float64)
+    if a.size == 0:
+        return prices
+    grid = a.reshape(a.shape[0], -1) if a.ndim else a.reshape(1, 1)  # rows = dates
+    with np.errstate(invalid="ignore"):
+        bad = grid <= 0
+    if not bad.any():
+        return prices
+    i, j = (int(k[0]) for k in np.nonzero(bad))
+    value = float(grid[i, j])
+    if place is not None:
+        where, at = f"{name} {place(i, j)}", ""
+    else:
+        where = f"{name} column {columns[j]!s}" if columns is not None else name
+        if dates is not None:
+            at = f" on {pd.Timestamp(dates[i]):%Y-%m-%d}"
+        else:
+            at = f" in row {i + 1}" if a.size > 1 else ""
+    tail = f"; {hint}" if hint else ""
+    raise InputError(f"has a zero or negative price ({value:g}){at}; prices must be > 0{tail}", where=where)
+
+
+def simple_or_log_returns(now: Float64Array, before: Float64Array, kind: str) -> Float64Array:
+    """Element-wise return from ``before`` to ``now`` (docs/methodology/estimation.md).
+
+    ``kind="simple"``: now / before − 1; ``"log"``: ln now − ln before. Arrays broadcast;
+    NaN where either price is missing, with no floating-point warning (callers mask
+    those rows). Prices are expected > 0 (:func:`check_positive_prices`).
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
         if kind == "log":
             return np.log(now) - np.log(before)
@@ -597,11 +658,11 @@ def pair_returns(asset: np.ndarray, benchmark: np.ndarray, kind: str = "simple")
     if ok.all():  # fast path: one calendar
         ra = np.full(a.shape, np.nan)
         rb = np.full(a.shape, np.nan)
-        ra[1:] = _simple_or_log(a[1:], a[:-1], kind)
+        ra[1:] = simple_or_log_returns(a[1:], a[:-1], kind)
         rb[1:] = (
-            _simple_or_log(b[1:], b[:-1], kind)
+            simple_or_log_returns(b[1:], b[:-1], kind)
             if b.shape[1] == a.shape[1]
-            else np.broadcast_to(_simple_or_log(b[1:], b[:-1], kind), (a.shape[0] - 1, a.shape[1]))
+            else np.broadcast_to(simple_or_log_returns(b[1:], b[:-1], kind), (a.shape[0] - 1, a.shape[1]))
         )
         return ra, rb
     am = np.where(ok, a, np.nan)
@@ -610,8 +671,8 @@ def pair_returns(asset: np.ndarray, benchmark: np.ndarray, kind: str = "simple")
     prev_b = np.full(a.shape, np.nan)
     prev_a[1:] = _ffill_rows(am)[:-1]
     prev_b[1:] = _ffill_rows(bm)[:-1]
-    ra = np.where(ok, _simple_or_log(am, prev_a, kind), np.nan)
-    rb = np.where(ok, _simple_or_log(bm, prev_b, kind), np.nan)
+    ra = np.where(ok, simple_or_log_returns(am, prev_a, kind), np.nan)
+    rb = np.where(ok, simple_or_log_returns(bm, prev_b, kind), np.nan)
     return ra, rb
 
 
@@ -652,12 +713,14 @@ def returns(
     if f == "weekly":
         df = to_weekly(df)
     a = df.to_numpy(dtype=np.float64)
-    if (a <= 0).any():
-        j = int(np.nonzero((a <= 0).any(axis=0))[0][0])
-        raise InputError(
-            "has zero or negative prices; clean_prices() reports and drops them", where=f"prices column {df.columns[j]}"
-        )
+    check_positive_prices(
+        a,
+        "prices",
+        dates=df.index if isinstance(df.index, pd.DatetimeIndex) else None,
+        columns=df.columns,
+        hint=CLEAN_PRICES_HINT,
+    )
     prev = np.full(a.shape, np.nan)
     prev[1:] = _ffill_rows(a)[:-1]
-    r = np.where(np.isnan(a), np.nan, _simple_or_log(a, prev, k))
+    r = np.where(np.isnan(a), np.nan, simple_or_log_returns(a, prev, k))
     return pd.DataFrame(r, index=df.index, columns=df.columns)

@@ -39,6 +39,7 @@ from xlhedge.engine.errors import InputError, NotEnoughData
 from xlhedge.engine.factors import BASIS_POINT
 from xlhedge.engine.instruments import Instrument
 from xlhedge.engine.options import put_delta, put_price
+from xlhedge.engine.prices import check_positive_prices
 
 __all__ = [
     "SIZING_DEFAULTS",
@@ -568,10 +569,7 @@ def crypto_contracts(
 # --------------------------------------------------------------------------- from returns
 def returns_from_prices(prices: np.ndarray, name: str = "prices", kind: str = "simple") -> np.ndarray:
     """Simple (or log) returns along axis 0 of a (T,) or (T, k) float array of prices > 0."""
-    p = np.asarray(prices, dtype=np.float64)
-    finite = p[~np.isnan(p)]
-    if (finite <= 0).any():
-        raise InputError(f"must be > 0, found {finite[finite <= 0][0]:g}", where=name)
+    p = check_positive_prices(np.asarray(prices, dtype=np.float64), name)
     if kind == "log":
         return np.diff(np.log(p), axis=0)
     if kind != "simple":

@@ -39,7 +39,7 @@ from xlhedge.engine.estimation import (
     rolling_beta,
     rolling_correlation,
 )
-from xlhedge.engine.prices import DATE_COLUMN_NAMES, RETURN_KINDS
+from xlhedge.engine.prices import DATE_COLUMN_NAMES, RETURN_KINDS, check_positive_prices
 from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, classify, thresholds_for
 from xlhedge.functions.registry import worksheet_function
 
@@ -144,13 +144,7 @@ def parse_prices(x: Any, name: str) -> PriceRange:
         return f"row {i + 1 + header}, {col}"
 
     vals = coerce.to_float(_na_to_blank_u(g), name, blank=np.nan, place=place)
-    with np.errstate(invalid="ignore"):
-        bad = vals <= 0
-    if bad.any():
-        i, j = (int(k[0]) for k in np.nonzero(bad))
-        raise InputError(
-            f"has a zero or negative price ({vals[i, j]:g}); prices must be > 0", where=f"{name} {place(i, j)}"
-        )
+    check_positive_prices(vals, name, place=place)
     rev = False
     if dates is not None and len(dates) > 1:
         step = np.diff(dates.asi8)

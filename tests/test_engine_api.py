@@ -1,0 +1,61 @@
+"""The typed public engine API: shared checks, result dataclasses, warnings (issue #9, "one house")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from xlhedge.engine import coerce, estimation, prices, sizing
+from xlhedge.engine.errors import InputError
+from xlhedge.functions.registry import registry
+
+R = registry()
+
+
+# ----------------------------------------------------------------------------- prices > 0, one wording
+def test_non_positive_price_has_one_wording_in_every_door():
+    dated = pd.DataFrame({"X": [1.0, 2.0, -3.0]}, index=pd.date_range("2024-01-01", periods=3))
+    with pytest.raises(InputError) as exc:
+        prices.returns(dated)
+    assert str(exc.value) == (
+        "prices column X has a zero or negative price (-3) on 2024-01-03; prices must be > 0; "
+        "clean_prices() reports and drops them"
+    )
+    with pytest.raises(InputError) as exc:
+        estimation.beta(pd.Series([1.0, -2, 3, 4]), pd.Series([1.0, 2, 3, 4]))
+    assert "has a zero or negative price (-2) in row 2; prices must be > 0" in str(exc.value)
+    with pytest.raises(InputError) as exc:
+        sizing.minvar_hedge([1, -2, 3, 4], [1, 2, 4, 5])
+    assert str(exc.value) == "spot_prices has a zero or negative price (-2) in row 2; prices must be > 0"
+    cell = R["BETA"].call([[1], [-2], [3], [4]], [[1], [2], [4], [5]])
+    assert cell == "#VALUE! BETA: asset_prices row 2, column 1 has a zero or negative price (-2); prices must be > 0"
+
+
+def test_check_positive_prices_allows_missing_and_returns_its_input():
+    a = np.array([[1.0, np.nan], [2.0, 3.0]])
+    assert prices.check_positive_prices(a, "p") is a
+    assert prices.check_positive_prices(np.empty((0, 2)), "p").shape == (0, 2)
+    with pytest.raises(InputError, match=r"p column B has a zero or negative price \(0\) in row 2"):
+        prices.check_positive_prices(np.array([[1.0, 1.0], [1.0, 0.0]]), "p", columns=["A", "B"])
+
+
+def test_simple_or_log_returns():
+    now, before = np.array([110.0, np.nan]), np.array([100.0, 100.0])
+    np.testing.assert_allclose(prices.simple_or_log_returns(now, before, "simple"), [0.1, np.nan])
+    np.testing.assert_allclose(prices.simple_or_log_returns(now, before, "log"), [np.log(1.1), np.nan])
+
+
+# ----------------------------------------------------------------------------- boundary array checks
+def test_boundary_array_checks():
+    assert coerce.float_or_array(coerce.float_array(2, "x")) == 2.0
+    assert isinstance(coerce.float_or_array(coerce.float_array(2, "x")), float)
+    np.testing.assert_array_equal(coerce.float_or_array(coerce.float_array([1, 2], "x")), [1.0, 2.0])
+    with pytest.raises(InputError, match="x is missing"):
+        coerce.float_array([1.0, np.nan], "x")
+    with pytest.raises(InputError, match=r"nav must be > 0, got -1"):
+        coerce.bounded_array([1.0, -1.0], "nav", low=0, low_open=True)
+    with pytest.raises(InputError, match=r"ratio must be ≤ 1, got 2"):
+        coerce.bounded_array(2.0, "ratio", low=0, high=1)
+    with pytest.raises(InputError, match="beta must be non-zero"):
+        coerce.bounded_array(0.0, "beta", nonzero=True)
