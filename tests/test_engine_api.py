@@ -59,3 +59,19 @@ def test_boundary_array_checks():
         coerce.bounded_array(2.0, "ratio", low=0, high=1)
     with pytest.raises(InputError, match="beta must be non-zero"):
         coerce.bounded_array(0.0, "beta", nonzero=True)
+
+
+# ----------------------------------------------------------------------------- factor names
+def test_default_factor_names_core_then_tilts():
+    from xlhedge.engine import scenarios
+    from xlhedge.engine._typing import CORE_FACTORS
+    from xlhedge.engine.factors import default_factor_names, factor_exposure
+
+    assert default_factor_names(0) == []
+    assert default_factor_names(2) == ["equity", "duration"]
+    assert default_factor_names(8) == [*CORE_FACTORS, "tilt_1", "tilt_2"]
+    # the two places that name unlabelled rows agree
+    e = factor_exposure(np.ones((8, 2)), [0.5, 0.5])
+    assert list(e.index) == default_factor_names(8)
+    pnl = scenarios.scenario_pnl(np.zeros(8), np.zeros(8), 1e6)
+    assert list(pnl.index) == [*default_factor_names(8), "total"]

@@ -29,6 +29,7 @@ __all__ = [
     "factor_exposure",
     "split_block",
     "betas_and_weights",
+    "default_factor_names",
 ]
 
 #: docs/methodology/factor-model.md: DV01 is per one basis point.
@@ -197,14 +198,24 @@ def factor_exposure(
     e = exposures(b, w)
     if nav is not None:
         e = e * coerce.scalar(nav, "nav")
+    names = default_factor_names(e.size)
     index = (
-        labels
-        if labels and all(labels)
-        else [(labels[i] if labels and labels[i] else default_factor_name(i)) for i in range(e.size)]
+        labels if labels and all(labels) else [(labels[i] if labels and labels[i] else names[i]) for i in range(e.size)]
     )
     return pd.Series(e, index=pd.Index(index, name="factor"), name="exposure")
 
 
-def default_factor_name(i: int) -> str:
-    """Row i's name when none is given: the docs/methodology/factor-model.md core factors, then ``tilt_N``."""
-    return CORE_FACTORS[i] if i < len(CORE_FACTORS) else f"tilt_{i - len(CORE_FACTORS) + 1}"
+def default_factor_names(n: int) -> list[str]:
+    """Names of ``n`` factor rows given without labels (docs/methodology/factor-model.md).
+
+    The core factors in their order (``equity``, ``duration``, ``usd``, ``commodity``,
+    ``crypto``, ``vol``), then ``tilt_1``, ``tilt_2``, ... for rows beyond them; fewer
+    than six rows take the first ``n`` core factors.
+
+    >>> default_factor_names(8)[-3:]
+    ['vol', 'tilt_1', 'tilt_2']
+    """
+    if n < 0:
+        raise InputError(f"must be ≥ 0, got {n}", where="n")
+    core = list(CORE_FACTORS[:n])
+    return core + [f"tilt_{k}" for k in range(1, n - len(core) + 1)]

@@ -26,7 +26,7 @@ from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.coerce import float_array
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.factors import BASIS_POINT
+from xlhedge.engine.factors import BASIS_POINT, default_factor_names
 from xlhedge.engine.perps import CONTRACTS, PERP_DEFAULTS
 
 __all__ = [
@@ -85,10 +85,7 @@ def _as_frame(exposures: Any, name: str = "exposures") -> pd.DataFrame:
         a = np.asarray(exposures, dtype=np.float64)
         if a.ndim == 1:
             a = a.reshape(-1, 1)
-        if a.shape[0] > len(CORE_FACTORS):
-            index = list(CORE_FACTORS) + [f"tilt_{i + 1}" for i in range(a.shape[0] - len(CORE_FACTORS))]
-        else:
-            index = list(CORE_FACTORS[: a.shape[0]])
+        index = default_factor_names(a.shape[0])
         df = pd.DataFrame(
             a, index=index, columns=["book"] if a.shape[1] == 1 else [f"book_{j + 1}" for j in range(a.shape[1])]
         )
