@@ -75,3 +75,20 @@ def test_default_factor_names_core_then_tilts():
     assert list(e.index) == default_factor_names(8)
     pnl = scenarios.scenario_pnl(np.zeros(8), np.zeros(8), 1e6)
     assert list(pnl.index) == [*default_factor_names(8), "total"]
+
+
+# ----------------------------------------------------------------------------- soft issues are warnings
+def test_budget_rate_warning_is_a_warning_with_the_same_sentence():
+    import warnings
+
+    from xlhedge.engine.budget import budget_rate_warning
+    from xlhedge.engine.errors import BudgetRateWarning, XlhedgeWarning
+
+    assert budget_rate_warning(0.03) is None
+    w = budget_rate_warning(0.01)
+    assert isinstance(w, BudgetRateWarning) and isinstance(w, XlhedgeWarning) and isinstance(w, UserWarning)
+    assert str(w) == (
+        "Hedging budget 1.0% of NAV is below the usual 2%–4% institutional range (Cross-Asset Hedging §09)."
+    )
+    with pytest.warns(BudgetRateWarning, match="above the usual"):
+        warnings.warn(budget_rate_warning(0.05), stacklevel=1)

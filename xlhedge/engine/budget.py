@@ -38,7 +38,7 @@ import pandas as pd
 
 from xlhedge.engine import coerce
 from xlhedge.engine.coerce import as_date
-from xlhedge.engine.errors import InputError
+from xlhedge.engine.errors import BudgetRateWarning, InputError
 from xlhedge.engine.regimes import REGIMES, Thresholds, classify, thresholds_for, vol_regime
 
 __all__ = [
@@ -159,12 +159,24 @@ _BUCKET_ALIASES: dict[str, str] = {
 # --------------------------------------------------------------------------- budget
 
 
-def budget_rate_warning(rate: float) -> str | None:
-    """A sentence when the budget rate lies outside the source article's 2–4% of NAV, else None."""
+def budget_rate_warning(rate: float) -> BudgetRateWarning | None:
+    """A :class:`BudgetRateWarning` when the budget rate lies outside the source article's 2–4% of NAV, else None.
+
+    Parameters
+    ----------
+    rate : annual budget as a fraction of NAV (0.03 = 3%).
+
+    Returns
+    -------
+    BudgetRateWarning or None — show it with ``str(w)``: "Hedging budget 1.0% of NAV is
+    below the usual 2%–4% institutional range (Cross-Asset Hedging §09)."
+    """
     lo, hi = BUDGET_RATE_RANGE
     if rate < lo or rate > hi:
         side = "below" if rate < lo else "above"
-        return f"Hedging budget {rate:.1%} of NAV is {side} the usual {lo:.0%}–{hi:.0%} institutional range (Cross-Asset Hedging §09)."
+        return BudgetRateWarning(
+            f"Hedging budget {rate:.1%} of NAV is {side} the usual {lo:.0%}–{hi:.0%} institutional range (Cross-Asset Hedging §09)."
+        )
     return None
 
 
