@@ -92,3 +92,31 @@ def test_budget_rate_warning_is_a_warning_with_the_same_sentence():
     )
     with pytest.warns(BudgetRateWarning, match="above the usual"):
         warnings.warn(budget_rate_warning(0.05), stacklevel=1)
+
+
+# ----------------------------------------------------------------------------- result dataclasses
+def test_size_hedge_is_a_frozen_dataclass_and_the_table_is_built_from_it():
+    import dataclasses
+
+    rec = sizing.size_hedge(0.92, 1_000_000, "ES", ratio=0.5)
+    assert isinstance(rec, sizing.HedgeSizing)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rec.units = 0.0  # type: ignore[misc]
+    assert rec.notional == pytest.approx(-460_000) and rec.side == "sell" and rec.micro == "MES"
+    recs = sizing.recommend_hedges(pd.Series({"equity": 0.92, "vol": -0.3}), 1_000_000, ratios=0.5)
+    assert list(recs.columns) == sizing.HEDGE_COLUMNS == [f.name for f in dataclasses.fields(sizing.HedgeSizing)]
+    assert recs.loc["equity"].to_dict() == dataclasses.asdict(rec)
+    back = sizing.hedge_sizings(recs)
+    assert back[0] == rec
+    assert back[1].instrument == "" and back[1].side == "none" and back[1].exposure_after == -0.3
+    assert sizing.hedge_table([]).empty and list(sizing.hedge_table([]).columns) == sizing.HEDGE_COLUMNS
+
+
+def test_round_contracts_is_a_dataclass():
+    r = sizing.round_contracts(-46_000, 6000 * 50, 6000 * 5)
+    assert isinstance(r, sizing.RoundedContracts)
+    assert r.units == pytest.approx(-46_000 / 300_000) and r.contracts == 0.0 and r.micro == -2.0
+    assert r.residual == pytest.approx(-46_000) and r.residual_after_micro == pytest.approx(-46_000 + 60_000)
+    many = sizing.round_contracts(np.array([-46_000.0, 610_000.0]), 300_000)
+    np.testing.assert_array_equal(many.contracts, [0.0, 2.0])
+    assert np.isnan(many.micro).all()

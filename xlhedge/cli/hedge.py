@@ -193,29 +193,26 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
         ("Cost", "right"),
     ):
         t.add_column(col, justify=justify)
-    for f, r in plan["factors"].iterrows():
-        micro = f"{r['micro_contracts']:+.0f} {r['micro']}" if r["micro"] and r["micro_contracts"] else ""
+    recs = sizing.hedge_sizings(plan["factors"])
+    for r in recs:
+        micro = f"{r.micro_contracts:+.0f} {r.micro}" if r.micro and r.micro_contracts else ""
         t.add_row(
-            FACTOR_LABELS.get(f, f),
-            f"{r['exposure']:+.4f}",
-            f"{r['ratio']:.0%}",
-            f"{r['notional']:,.0f}",
-            r["instrument"] or "—",
-            r["side"],
-            _f(r["units"], "+,.2f"),
-            _f(r["contracts"], "+,.0f"),
-            _f(r["residual_exposure"], "+.4f"),
+            FACTOR_LABELS.get(r.factor, r.factor),
+            f"{r.exposure:+.4f}",
+            f"{r.ratio:.0%}",
+            f"{r.notional:,.0f}",
+            r.instrument or "—",
+            r.side,
+            _f(r.units, "+,.2f"),
+            _f(r.contracts, "+,.0f"),
+            _f(r.residual_exposure, "+.4f"),
             micro,
-            f"{r['exposure_after']:+.4f}",
-            _f(r["cost"], ",.0f") if r["cost"] else "",
-            style="dim" if not r["instrument"] else None,
+            f"{r.exposure_after:+.4f}",
+            _f(r.cost, ",.0f") if r.cost else "",
+            style="dim" if not r.instrument else None,
         )
     out.print(t)
-    notes = [
-        f"{r['instrument']}: {r['cost_note']}"
-        for _, r in plan["factors"].iterrows()
-        if r["cost_note"] and r["instrument"]
-    ]
+    notes = [f"{r.instrument}: {r.cost_note}" for r in recs if r.cost_note and r.instrument]
     for n in notes:
         out.print(f"  cost — {n}", style="dim", highlight=False)
     if len(plan["fx"]):

@@ -25,8 +25,8 @@ sizing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,7 @@ import pandas as pd
 
 from xlhedge.engine import coerce
 from xlhedge.engine import instruments as _inst
+from xlhedge.engine._typing import FloatOrArray, HedgeSide
 from xlhedge.engine.coerce import bounded_array, float_array, float_or_array
 from xlhedge.engine.errors import InputError, NotEnoughData
 from xlhedge.engine.factors import BASIS_POINT
@@ -46,11 +47,16 @@ __all__ = [
     "hedge_notional",
     "hedge_units",
     "whole_contracts",
+    "RoundedContracts",
     "round_contracts",
     "dv01_unit",
     "rates_hedge_units",
     "unit_exposure",
+    "HedgeSizing",
     "size_hedge",
+    "HEDGE_COLUMNS",
+    "hedge_table",
+    "hedge_sizings",
     "recommend_hedges",
     "currency_exposures",
     "fx_hedges",
@@ -133,20 +139,41 @@ def whole_contracts(units):
     return float_or_array(np.sign(u) * np.floor(np.abs(u) + 0.5) + 0.0)  # + 0.0: no −0
 
 
-def round_contracts(notional, unit_exp, micro_unit_exp=None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RoundedContracts:
+    """A hedge notional rounded to whole contracts (:func:`round_contracts`).
+
+    Each attribute is a float for scalar input, else an array of the broadcast shape.
+
+    Attributes
+    ----------
+    units : unrounded units, H / unit exposure; signed, short < 0.
+    contracts : whole contracts, nearest, halves away from zero; signed, short < 0.
+    residual : currency, H − contracts × unit exposure: the hedge notional rounding did
+        not place, signed like H.
+    micro : whole micro contracts that complete the rounding (signed); NaN without a micro.
+    residual_after_micro : currency, the residual less what the micros place; NaN without a micro.
+    """
+
+    units: FloatOrArray
+    contracts: FloatOrArray
+    residual: FloatOrArray
+    micro: FloatOrArray
+    residual_after_micro: FloatOrArray
+
+
+def round_contracts(notional: Any, unit_exp: Any, micro_unit_exp: Any = None) -> RoundedContracts:
     """Whole contracts, the notional left by rounding, and a micro-contract completion.
 
     Parameters
     ----------
-    notional : signed hedge notional H (currency).
-    unit_exp : signed factor exposure of one contract, unit exposure × β (currency).
-    micro_unit_exp : the same for the micro contract (MES for ES), optional.
+    notional : signed hedge notional H (currency); arrays broadcast.
+    unit_exp : signed factor exposure of one contract, unit exposure × β (currency), ≠ 0.
+    micro_unit_exp : the same for the micro contract (MES for ES), optional, ≠ 0.
 
     Returns
     -------
-    dict with ``units`` (unrounded), ``contracts`` (whole), ``residual`` (H − contracts ·
-    unit_exp: hedge notional not placed, currency), ``micro`` (whole micro contracts
-    or NaN) and ``residual_after_micro`` (currency, NaN without a micro).
+    RoundedContracts
     """
     h = float_array(notional, "notional")
     u_exp = bounded_array(unit_exp, "unit exposure", nonzero=True)
@@ -160,13 +187,13 @@ def round_contracts(notional, unit_exp, micro_unit_exp=None) -> dict[str, Any]:
         m_exp = bounded_array(micro_unit_exp, "micro unit exposure", nonzero=True)
         micro = np.asarray(whole_contracts(residual / m_exp))
         after = residual - micro * m_exp
-    return {
-        "units": float_or_array(units),
-        "contracts": float_or_array(whole),
-        "residual": float_or_array(residual),
-        "micro": float_or_array(micro),
-        "residual_after_micro": float_or_array(after),
-    }
+    return RoundedContracts(
+        units=float_or_array(units),
+        contracts=float_or_array(whole),
+        residual=float_or_array(residual),
+        micro=float_or_array(micro),
+        residual_after_micro=float_or_array(after),
+    )
 
 
 # --------------------------------------------------------------------------- rates
@@ -215,12 +242,66 @@ def unit_exposure(inst: Instrument, *, rate: float = 0.0, div: float = 0.0) -> f
     return _inst.unit_value(inst)
 
 
-def _side(units: float) -> str:
+def _side(units: float) -> HedgeSide:
     if units > 0:
         return "buy"
     if units < 0:
         return "sell"
     return "none"
+
+
+@dataclass(frozen=True)
+class HedgeSizing:
+    """One hedge recommendation for one factor exposure (:func:`size_hedge`, docs/methodology/sizing.md).
+
+    :func:`recommend_hedges` puts one per factor in a DataFrame whose columns are these
+    attributes, in this order (:func:`hedge_table`).
+
+    Attributes
+    ----------
+    factor : the factor hedged (``equity``, ``duration``...).
+    exposure : E_f before the hedge, fraction of NAV (long > 0).
+    target : T_f, the exposure to keep, fraction of NAV.
+    ratio : h ∈ [0, 1], the fraction of the gap E_f − T_f hedged.
+    notional : H, currency notional of the hedge, −h·(E − T)·NAV/(1 − α); < 0 = sell.
+    instrument : ticker of the hedge instrument; ``""`` when the factor has none.
+    kind : the instrument's kind (``future``, ``etf``, ``option``...); ``""`` without one.
+    side : ``buy``, ``sell`` or ``none`` (no units to trade, or no instrument).
+    units : unrounded units to trade, signed (short < 0); NaN without an instrument.
+    contracts : whole units to trade, signed (short < 0); NaN without an instrument.
+    residual_exposure : fraction of NAV, exposure after the whole contracts − exposure
+        intended: what rounding left on the factor; NaN without an instrument.
+    micro : ticker of the micro contract that completes the rounding, ``""`` if none.
+    micro_contracts : whole micro contracts (signed); NaN when there is no micro.
+    exposure_after : fraction of NAV on the factor with the whole and micro contracts in
+        the book (the exposure itself without an instrument).
+    cost : currency per hedge: option premium paid, or perpetual funding paid per year;
+        < 0 = received; 0 for other instruments.
+    cost_note : how ``cost`` was computed (or why there is no hedge), for display.
+    weight : the hedge as a book position: contracts × unit value / NAV, fraction of NAV,
+        short < 0 (0 without an instrument).
+    position_beta : that position's beta to the factor per unit of weight (duration for
+        rates, Δ-scaled for a put); NaN without an instrument.
+    """
+
+    factor: str
+    exposure: float
+    target: float
+    ratio: float
+    notional: float
+    instrument: str
+    kind: str
+    side: HedgeSide
+    units: float
+    contracts: float
+    residual_exposure: float
+    micro: str
+    micro_contracts: float
+    exposure_after: float
+    cost: float
+    cost_note: str
+    weight: float
+    position_beta: float
 
 
 def size_hedge(
@@ -236,7 +317,7 @@ def size_hedge(
     rate: float = SIZING_DEFAULTS["rate"],
     div: float = SIZING_DEFAULTS["div"],
     funding_periods_per_day: float = SIZING_DEFAULTS["funding_periods_per_day"],
-) -> dict[str, Any]:
+) -> HedgeSizing:
     """One hedge recommendation for one factor exposure (docs/methodology/sizing.md).
 
     Parameters
@@ -245,18 +326,15 @@ def size_hedge(
     nav : NAV in the currency of record.
     instrument : ticker in ``instruments`` (default catalogue) or an :class:`Instrument`.
     ratio, target, alpha : h, T_f, α of the general form.
+    factor : name to report (default the instrument's factor).
+    instruments : catalogue for the ticker and its micro (see
+        :func:`xlhedge.engine.instruments.catalogue`), default the shipped one.
     rate, div : Black–Scholes r and q for puts.
     funding_periods_per_day : perpetual funding periods per day (8-hourly = 3).
 
     Returns
     -------
-    dict — factor, exposure, target, ratio, notional (H, currency), instrument, kind,
-    side, units (unrounded), contracts (whole, signed), residual_exposure (NAV
-    fraction left by rounding: exposure after − intended), micro, micro_contracts,
-    exposure_after (NAV fraction, with whole and micro contracts), cost (currency:
-    option premium paid, or perpetual funding paid per year; < 0 = received),
-    cost_note, weight (hedge notional / NAV as a book position, signed),
-    position_beta (its beta to the factor per unit weight).
+    HedgeSizing — see its attributes for units and signs.
     """
     inst = instrument if isinstance(instrument, Instrument) else _inst.lookup(instrument, instruments)
     nav_v = float(bounded_array(nav, "nav", low=0, low_open=True))
@@ -268,43 +346,63 @@ def size_hedge(
         micro_inst = _inst.lookup(inst.micro, instruments)
     micro_eff = unit_exposure(micro_inst, rate=rate, div=div) * micro_inst.beta if micro_inst else None
     r = round_contracts(H, eff, micro_eff)
-    placed = r["contracts"] * eff + (0.0 if micro_eff is None else r["micro"] * micro_eff)
+    contracts, micro = float(r.contracts), float(r.micro)
+    placed = contracts * eff + (0.0 if micro_eff is None else micro * micro_eff)
     intended = exposure + H / nav_v
-    after_whole = exposure + r["contracts"] * eff / nav_v
+    after_whole = exposure + contracts * eff / nav_v
     cost, note = 0.0, ""
     if inst.kind == "option":
         premium = float(put_price(inst.price, inst.strike, inst.vol, inst.years, rate, div))
-        cost = r["contracts"] * premium * inst.multiplier
+        cost = contracts * premium * inst.multiplier
         note = f"premium {premium:,.2f} × {inst.multiplier:g} per contract"
     elif inst.kind in ("perp_linear", "perp_inverse") and inst.funding_rate is not None:
-        value = r["contracts"] * _inst.unit_value(inst)
+        value = contracts * _inst.unit_value(inst)
         per_year = funding_periods_per_day * 365.0
         cost = value * inst.funding_rate * per_year  # longs pay when the rate is > 0
         flow = " (received)" if cost < 0 else (" (paid)" if cost > 0 else "")
         note = f"funding per year at {inst.funding_rate:.4%} per period, {funding_periods_per_day:g}/day{flow}"
     notional_value = _inst.unit_value(inst) if inst.kind != "option" else inst.price * inst.multiplier
-    weight = r["contracts"] * notional_value / nav_v
+    weight = contracts * notional_value / nav_v
     position_beta = eff / notional_value
-    return {
-        "factor": factor or inst.factor,
-        "exposure": float(exposure),
-        "target": float(target),
-        "ratio": float(ratio),
-        "notional": H,
-        "instrument": inst.ticker,
-        "kind": inst.kind,
-        "side": _side(r["units"]),
-        "units": float(r["units"]),
-        "contracts": float(r["contracts"]),
-        "residual_exposure": float(after_whole - intended),
-        "micro": inst.micro or "",
-        "micro_contracts": float(r["micro"]),
-        "exposure_after": float(exposure + placed / nav_v),
-        "cost": float(cost),
-        "cost_note": note,
-        "weight": float(weight),
-        "position_beta": float(position_beta),
-    }
+    units = float(r.units)
+    return HedgeSizing(
+        factor=factor or inst.factor,
+        exposure=float(exposure),
+        target=float(target),
+        ratio=float(ratio),
+        notional=H,
+        instrument=inst.ticker,
+        kind=inst.kind,
+        side=_side(units),
+        units=units,
+        contracts=contracts,
+        residual_exposure=float(after_whole - intended),
+        micro=inst.micro or "",
+        micro_contracts=micro,
+        exposure_after=float(exposure + placed / nav_v),
+        cost=float(cost),
+        cost_note=note,
+        weight=float(weight),
+        position_beta=float(position_beta),
+    )
+
+
+def hedge_table(sizings: Iterable[HedgeSizing]) -> pd.DataFrame:
+    """Hedge recommendations as a DataFrame indexed by factor, one column per :class:`HedgeSizing` attribute.
+
+    The one place a :class:`HedgeSizing` becomes a table row (``dataclasses.asdict``);
+    :func:`hedge_sizings` reads the rows back.
+    """
+    out = pd.DataFrame([asdict(s) for s in sizings], columns=HEDGE_COLUMNS)
+    return out.set_index("factor", drop=False).rename_axis(None)
+
+
+def hedge_sizings(table: pd.DataFrame) -> list[HedgeSizing]:
+    """The rows of a :func:`recommend_hedges` / :func:`hedge_table` table as :class:`HedgeSizing`, in order."""
+    missing = [c for c in HEDGE_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(f"has no column {', '.join(missing)}", where="hedge table")
+    return [HedgeSizing(**row) for row in table[HEDGE_COLUMNS].to_dict("records")]
 
 
 def _per_factor(value: Any, factors: list[str], name: str, default: float) -> dict[str, float]:
@@ -314,6 +412,34 @@ def _per_factor(value: Any, factors: list[str], name: str, default: float) -> di
         return {f: float(value.get(f, default)) for f in factors}
     v = float(value)
     return {f: v for f in factors}
+
+
+#: Columns of a hedge table, in order: the :class:`HedgeSizing` attributes.
+HEDGE_COLUMNS: list[str] = [f.name for f in fields(HedgeSizing)]
+
+
+def _no_instrument(factor: str, exposure: float, target: float, ratio: float, notional: float) -> HedgeSizing:
+    """The row of a factor that has no hedge instrument: nothing to trade, the exposure stays."""
+    return HedgeSizing(
+        factor=factor,
+        exposure=exposure,
+        target=target,
+        ratio=ratio,
+        notional=notional,
+        instrument="",
+        kind="",
+        side="none",
+        units=np.nan,
+        contracts=np.nan,
+        residual_exposure=np.nan,
+        micro="",
+        micro_contracts=np.nan,
+        exposure_after=exposure,
+        cost=0.0,
+        cost_note="no hedge instrument for this factor in the catalogue",
+        weight=0.0,
+        position_beta=np.nan,
+    )
 
 
 def recommend_hedges(
@@ -343,39 +469,20 @@ def recommend_hedges(
 
     Returns
     -------
-    DataFrame indexed by factor with the columns of :func:`size_hedge`.
+    DataFrame indexed by factor, one row per factor, the :class:`HedgeSizing` attributes
+    as columns (:func:`hedge_table`; :func:`hedge_sizings` reads them back).
     """
     e = pd.Series(exposures, dtype=np.float64)
     factors = [str(f) for f in e.index]
     h = _per_factor(ratios, factors, "ratios", SIZING_DEFAULTS["ratio"])
     t = _per_factor(targets, factors, "targets", SIZING_DEFAULTS["target"])
     choice = dict(_inst.DEFAULT_HEDGE_INSTRUMENTS if hedge_instruments is None else hedge_instruments)
-    rows = []
+    rows: list[HedgeSizing] = []
     for f in factors:
         ticker = choice.get(f)
         if not ticker:
-            rows.append(
-                {
-                    "factor": f,
-                    "exposure": float(e[f]),
-                    "target": t[f],
-                    "ratio": h[f],
-                    "notional": float(hedge_notional(e[f], nav, h[f], t[f], alpha)),
-                    "instrument": "",
-                    "kind": "",
-                    "side": "none",
-                    "units": np.nan,
-                    "contracts": np.nan,
-                    "residual_exposure": np.nan,
-                    "micro": "",
-                    "micro_contracts": np.nan,
-                    "exposure_after": float(e[f]),
-                    "cost": 0.0,
-                    "cost_note": "no hedge instrument for this factor in the catalogue",
-                    "weight": 0.0,
-                    "position_beta": np.nan,
-                }
-            )
+            notional = float(hedge_notional(e[f], nav, h[f], t[f], alpha))
+            rows.append(_no_instrument(f, float(e[f]), t[f], h[f], notional))
             continue
         rows.append(
             size_hedge(
@@ -392,8 +499,7 @@ def recommend_hedges(
                 funding_periods_per_day=funding_periods_per_day,
             )
         )
-    out = pd.DataFrame(rows)
-    return out.set_index("factor", drop=False).rename_axis(None)
+    return hedge_table(rows)
 
 
 # --------------------------------------------------------------------------- FX
@@ -521,9 +627,9 @@ def fx_hedges(
                     "leg": leg,
                     "instrument": fut.ticker,
                     "notional_usd": notional,
-                    "contracts_unrounded": r["units"],
-                    "contracts": r["contracts"],
-                    "residual_usd": r["residual"],
+                    "contracts_unrounded": r.units,
+                    "contracts": r.contracts,
+                    "residual_usd": r.residual,
                     "note": "",
                 }
             )

@@ -145,7 +145,7 @@ def HEDGE_CONTRACTS(
             raise InputError(f"has {micro.size} values, notional {h.size}", where="micro_multiplier")
         micro = p * micro * b
     r = sizing.round_contracts(h, p * m * b, micro)
-    return np.column_stack([np.atleast_1d(r[k]) for k in ("contracts", "residual", "micro", "residual_after_micro")])
+    return np.column_stack([np.atleast_1d(x) for x in (r.contracts, r.residual, r.micro, r.residual_after_micro)])
 
 
 @worksheet_function(
@@ -476,17 +476,17 @@ def HEDGE_PLAN(
             funding_periods_per_day, "funding_periods_per_day", default=3, minimum=0, strict_min=True
         ),
     )
-    micro = rec["micro"] or None
+    micro = rec.micro or None
     return [
         [
-            rec["side"],
-            rec["units"],
-            rec["contracts"],
-            rec["residual_exposure"],
+            rec.side,
+            rec.units,
+            rec.contracts,
+            rec.residual_exposure,
             micro,
-            rec["micro_contracts"] if micro else None,
-            rec["exposure_after"],
-            rec["cost"],
+            rec.micro_contracts if micro else None,
+            rec.exposure_after,
+            rec.cost,
         ]
     ]
 
