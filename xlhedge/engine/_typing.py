@@ -19,26 +19,30 @@ import pandas as pd
 
 # --------------------------------------------------------------------------- arrays
 #: float64 array of any shape (the numeric core's currency).
-Float64Array: TypeAlias = np.ndarray[tuple[int, ...], np.dtype[np.float64]]
+Float64Array: TypeAlias = np.ndarray[Any, np.dtype[np.float64]]
 #: (n,) float64: one value per position, factor or date.
 Float64Array1D: TypeAlias = np.ndarray[tuple[int], np.dtype[np.float64]]
 #: (rows, columns) float64: factors × positions, dates × series.
 Float64Array2D: TypeAlias = np.ndarray[tuple[int, int], np.dtype[np.float64]]
 #: What an element-wise engine function returns: a float for scalar input, else an array.
 FloatOrArray: TypeAlias = float | Float64Array
-BoolArray: TypeAlias = np.ndarray[tuple[int, ...], np.dtype[np.bool_]]
+BoolArray: TypeAlias = np.ndarray[Any, np.dtype[np.bool_]]
 BoolArray1D: TypeAlias = np.ndarray[tuple[int], np.dtype[np.bool_]]
 BoolArray2D: TypeAlias = np.ndarray[tuple[int, int], np.dtype[np.bool_]]
 #: Integer array (positions, counts): numpy's default integer.
-IntArray: TypeAlias = np.ndarray[tuple[int, ...], np.dtype[np.intp]]
+IntArray: TypeAlias = np.ndarray[Any, np.dtype[np.intp]]
 IntArray1D: TypeAlias = np.ndarray[tuple[int], np.dtype[np.intp]]
+IntArray2D: TypeAlias = np.ndarray[tuple[int, int], np.dtype[np.intp]]
 #: Fixed-width text array (regime labels: ``"low"``, ``"normal"``, ``"high"``, ``""``).
-StrArray: TypeAlias = np.ndarray[tuple[int, ...], np.dtype[np.str_]]
+StrArray: TypeAlias = np.ndarray[Any, np.dtype[np.str_]]
 #: Object array: cells as Excel hands them (numbers, text, ``None``, error values).
-ObjectArray: TypeAlias = np.ndarray[tuple[int, ...], np.dtype[np.object_]]
+ObjectArray: TypeAlias = np.ndarray[Any, np.dtype[np.object_]]
 ObjectArray2D: TypeAlias = np.ndarray[tuple[int, int], np.dtype[np.object_]]
 #: An array whose dtype the function does not fix.
-AnyArray: TypeAlias = np.ndarray[tuple[int, ...], Any]
+AnyArray: TypeAlias = np.ndarray[Any, Any]
+
+#: A number or numbers for an element-wise engine function (they broadcast the numpy way).
+FloatArrayLike: TypeAlias = float | Sequence[Any] | np.ndarray | pd.Series
 
 #: What a worksheet function or API entry point accepts for a range.
 ArrayLike: TypeAlias = Sequence[Any] | np.ndarray | pd.Series | pd.DataFrame | float | int | None
@@ -118,34 +122,34 @@ CURRENCIES: tuple[str, ...] = (
 # --------------------------------------------------------------------------- options
 #: Return definition (docs/methodology/estimation.md): P_t/P_{t−1} − 1 or ln P_t − ln P_{t−1}.
 ReturnKind = Literal["simple", "log"]
-RETURN_KINDS: tuple[str, ...] = get_args(ReturnKind)
+RETURN_KINDS: tuple[ReturnKind, ...] = get_args(ReturnKind)
 #: Return frequency: every price date, or the last price of each week.
 Frequency = Literal["daily", "weekly"]
-FREQUENCIES: tuple[str, ...] = get_args(Frequency)
+FREQUENCIES: tuple[Frequency, ...] = get_args(Frequency)
 #: What to do with a date that appears twice in a price table.
 Duplicates = Literal["last", "first", "error"]
-DUPLICATES: tuple[str, ...] = get_args(Duplicates)
+DUPLICATES: tuple[Duplicates, ...] = get_args(Duplicates)
 #: Shape of a downloaded price CSV (``auto``: detected from the header).
 CsvShape = Literal["auto", "wide", "fred", "yahoo"]
-CSV_SHAPES: tuple[str, ...] = get_args(CsvShape)
+CSV_SHAPES: tuple[CsvShape, ...] = get_args(CsvShape)
 #: Beta estimator: OLS slope with intercept, or RiskMetrics EWMA.
 Method = Literal["ols", "ewma"]
-METHODS: tuple[str, ...] = get_args(Method)
+METHODS: tuple[Method, ...] = get_args(Method)
 #: Vol regimes in display order (docs/methodology/regimes.md).
 Regime = Literal["low", "normal", "high"]
-REGIMES: tuple[str, ...] = get_args(Regime)
+REGIMES: tuple[Regime, ...] = get_args(Regime)
 #: Regimes a regime correlation can be asked for (``stress`` = ``high``; ``calm`` = not stress).
 RegimeChoice = Literal["low", "normal", "stress", "high", "calm", "all"]
-REGIME_CHOICES: tuple[str, ...] = get_args(RegimeChoice)
+REGIME_CHOICES: tuple[RegimeChoice, ...] = get_args(RegimeChoice)
 #: Direction of a perpetual position.
 Side = Literal["long", "short"]
-SIDES: tuple[str, ...] = get_args(Side)
+SIDES: tuple[Side, ...] = get_args(Side)
 #: Perpetual / future contract type: USDT-margined (linear) or coin-margined (inverse).
 Contract = Literal["linear", "inverse"]
-CONTRACTS: tuple[str, ...] = get_args(Contract)
+CONTRACTS: tuple[Contract, ...] = get_args(Contract)
 #: Instrument kinds the sizing engine knows (docs/methodology/sizing.md, perpetuals.md).
 Kind = Literal["future", "etf", "inverse_etf", "option", "perp_linear", "perp_inverse"]
-KINDS: tuple[str, ...] = get_args(Kind)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 #: What a recommended hedge does: buy, sell, or nothing (no gap or no instrument).
 HedgeSide = Literal["buy", "sell", "none"]
-HEDGE_SIDES: tuple[str, ...] = get_args(HedgeSide)
+HEDGE_SIDES: tuple[HedgeSide, ...] = get_args(HedgeSide)

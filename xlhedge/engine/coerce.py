@@ -23,12 +23,12 @@ import datetime as _dt
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from xlhedge.engine._typing import Float64Array, FloatOrArray
+from xlhedge.engine._typing import Float64Array, Float64Array1D, Float64Array2D, FloatOrArray, ObjectArray2D
 from xlhedge.engine.errors import InputError
 
 __all__ = [
@@ -51,6 +51,8 @@ __all__ = [
     "datetime_to_serial",
     "as_date",
 ]
+
+_S = TypeVar("_S", bound=str)
 
 #: The error literals Excel can put in a cell.
 EXCEL_ERRORS = (
@@ -108,7 +110,7 @@ def is_omitted(x: Any) -> bool:
     return g.size == 1 and is_blank(g[0, 0])
 
 
-def grid(x: Any, name: str) -> np.ndarray:
+def grid(x: Any, name: str) -> ObjectArray2D:
     """Any cell-like input as a 2-D object array (rows × columns).
 
     Scalars become 1×1, a flat list or 1-D array becomes one row (Excel passes
@@ -180,7 +182,7 @@ def to_float(
     *,
     blank: float = 0.0,
     place: Callable[[int, int], str] | None = None,
-) -> np.ndarray:
+) -> Float64Array2D:
     """Convert cell-like input to a 2-D float64 array.
 
     Parameters
@@ -246,7 +248,7 @@ def _describe(v: Any) -> str:
     return f"{type(v).__name__} {v!r}"
 
 
-def vector(x: Any, name: str, *, blank: float = 0.0, length: int | None = None) -> np.ndarray:
+def vector(x: Any, name: str, *, blank: float = 0.0, length: int | None = None) -> Float64Array1D:
     """A single row or column as a 1-D float64 array (either orientation)."""
     a = to_float(x, name, blank=blank)
     if a.shape[0] != 1 and a.shape[1] != 1:
@@ -297,8 +299,11 @@ def optional_scalar(x: Any, name: str, **kw: Any) -> float | None:
     return scalar(a, name, **kw)
 
 
-def choice(x: Any, name: str, choices: Sequence[str], *, default: str | None = None) -> str:
-    """Text option normalised once (stripped, lower-case) and checked against ``choices``."""
+def choice(x: Any, name: str, choices: Sequence[_S], *, default: _S | None = None) -> _S:
+    """Text option normalised once (stripped, lower-case) and checked against ``choices``.
+
+    Returns the matching entry of ``choices`` (typed as they are, e.g. a ``Literal``).
+    """
     a = grid(x, name)
     if a.size != 1:
         raise InputError("expected a single value", where=name)
@@ -310,9 +315,10 @@ def choice(x: Any, name: str, choices: Sequence[str], *, default: str | None = N
     if not isinstance(v, str):
         raise InputError(f"expected one of {', '.join(choices)}, found {_describe(v)}", where=name)
     norm = v.strip().lower()
-    if norm not in choices:
-        raise InputError(f"expected one of {', '.join(choices)}, found {v!r}", where=name)
-    return norm
+    for c in choices:
+        if c == norm:
+            return c
+    raise InputError(f"expected one of {', '.join(choices)}, found {v!r}", where=name)
 
 
 # ----------------------------------------------------------------------------- numeric arrays
@@ -391,7 +397,7 @@ def text_vector(x: Any, name: str) -> list[str]:
     return out
 
 
-def label_column(a: np.ndarray) -> bool:
+def label_column(a: ObjectArray2D) -> bool:
     """True when column 0 of a 2-D object grid is a column of text labels.
 
     It is one when every non-blank cell in it is text (not an error literal)

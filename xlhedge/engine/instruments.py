@@ -56,7 +56,7 @@ tilt
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -332,7 +332,7 @@ def _none(v: Any) -> Any:
     return v
 
 
-def _from_row(row: dict[str, Any]) -> Instrument:
+def _from_row(row: Mapping[Any, Any]) -> Instrument:
     kw = {k: _none(row.get(k)) for k in _COLUMNS}
     missing = [k for k in ("ticker", "factor", "kind", "price") if kw[k] is None]
     if missing:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine._typing import CONTRACTS, SIDES
+from xlhedge.engine._typing import CONTRACTS, SIDES, Contract, Float64Array, FloatArrayLike, FloatOrArray, Side
 from xlhedge.engine.coerce import as_date, bounded_array, float_array, float_or_array
 from xlhedge.engine.errors import InputError
 
@@ -60,17 +60,19 @@ LIQUIDATION_NOTE = (
 )
 
 
-def _positive(x: Any, name: str) -> np.ndarray:
+def _positive(x: Any, name: str) -> Float64Array:
     return bounded_array(x, name, low=0, low_open=True)
 
 
 # --------------------------------------------------------------------------- PnL
-def linear_pnl(qty, entry, exit):
+def linear_pnl(qty: FloatArrayLike, entry: FloatArrayLike, exit: FloatArrayLike) -> FloatOrArray:
     """Linear PnL in quote currency, q·(P1 − P0); q in coin/units, short < 0 (docs/methodology/perpetuals.md)."""
     return float_or_array(float_array(qty, "qty") * (_positive(exit, "exit") - _positive(entry, "entry")))
 
 
-def inverse_pnl(contracts, face, entry, exit):
+def inverse_pnl(
+    contracts: FloatArrayLike, face: FloatArrayLike, entry: FloatArrayLike, exit: FloatArrayLike
+) -> FloatOrArray:
     """Inverse (coin-margined) PnL **in coin**, N·V·(1/P0 − 1/P1) (docs/methodology/perpetuals.md).
 
     Parameters
@@ -86,13 +88,17 @@ def inverse_pnl(contracts, face, entry, exit):
     return float_or_array(n * v * (1.0 / p0 - 1.0 / p1))
 
 
-def inverse_pnl_usd(contracts, face, entry, exit):
+def inverse_pnl_usd(
+    contracts: FloatArrayLike, face: FloatArrayLike, entry: FloatArrayLike, exit: FloatArrayLike
+) -> FloatOrArray:
     """Inverse PnL in USD at the exit price: coin PnL × P1 = N·V·(P1/P0 − 1)."""
     return float_or_array(np.asarray(inverse_pnl(contracts, face, entry, exit)) * _positive(exit, "exit"))
 
 
 # --------------------------------------------------------------------------- funding
-def funding_payment(position_value, rate, periods=1, side: str = "short"):
+def funding_payment(
+    position_value: FloatArrayLike, rate: FloatArrayLike, periods: FloatArrayLike = 1, side: Side = "short"
+) -> FloatOrArray:
     """Funding **received** (> 0) or paid (< 0) over ``periods`` funding periods.
 
     payment = |position value| × rate × periods, received by shorts and paid by
@@ -116,7 +122,11 @@ def funding_payment(position_value, rate, periods=1, side: str = "short"):
     return float_or_array(sign * v * r * k)
 
 
-def annualised_carry(rates, periods_per_day=PERP_DEFAULTS["funding_periods_per_day"], side: str = "short"):
+def annualised_carry(
+    rates: FloatArrayLike,
+    periods_per_day: FloatArrayLike = PERP_DEFAULTS["funding_periods_per_day"],
+    side: Side = "short",
+) -> FloatOrArray:
     """Annualised funding carry = mean rate × periods per day × 365, as received by ``side``.
 
     ``rates`` is a history of per-period funding rates (decimals); reduced along axis 0.
@@ -131,7 +141,13 @@ def annualised_carry(rates, periods_per_day=PERP_DEFAULTS["funding_periods_per_d
 
 
 # --------------------------------------------------------------------------- liquidation
-def liquidation_price(entry, leverage, side: str, mmr=PERP_DEFAULTS["mmr"], contract: str = "linear"):
+def liquidation_price(
+    entry: FloatArrayLike,
+    leverage: FloatArrayLike,
+    side: Side,
+    mmr: FloatArrayLike = PERP_DEFAULTS["mmr"],
+    contract: Contract = "linear",
+) -> FloatOrArray:
     """Isolated-margin liquidation price, simplified exchange form (docs/methodology/perpetuals.md).
 
     Parameters
@@ -169,7 +185,9 @@ def liquidation_price(entry, leverage, side: str, mmr=PERP_DEFAULTS["mmr"], cont
     return float_or_array(np.asarray(price, dtype=np.float64))
 
 
-def liquidation_distance(entry, liq_price, daily_vol=None):
+def liquidation_distance(
+    entry: FloatArrayLike, liq_price: FloatArrayLike, daily_vol: FloatArrayLike | None = None
+) -> tuple[FloatOrArray, FloatOrArray]:
     """Distance to liquidation: signed % move (liq/entry − 1) and, given σ daily, in σ.
 
     Returns ``(pct, sigmas)``; ``sigmas`` = |pct| / daily_vol (NaN without a vol);
@@ -219,7 +237,10 @@ def liquidation_table(
 
 # --------------------------------------------------------------------------- roll
 def roll_warnings(
-    expiries: Mapping[str, Any] | pd.Series, as_of: Any = None, *, days: int = PERP_DEFAULTS["roll_warning_days"]
+    expiries: Mapping[str, Any] | pd.Series,
+    as_of: Any = None,
+    *,
+    days: int = int(PERP_DEFAULTS["roll_warning_days"]),
 ) -> pd.DataFrame:
     """Roll status of dated futures (docs/methodology/perpetuals.md): ``expired``, ``roll`` (≤ ``days`` left) or ``ok``.
 

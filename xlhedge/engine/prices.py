@@ -57,7 +57,17 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine._typing import FREQUENCIES, RETURN_KINDS, CsvShape, Duplicates, Float64Array, Frequency, ReturnKind
+from xlhedge.engine._typing import (
+    FREQUENCIES,
+    RETURN_KINDS,
+    CsvShape,
+    Duplicates,
+    Float64Array,
+    Float64Array2D,
+    FloatArrayLike,
+    Frequency,
+    ReturnKind,
+)
 from xlhedge.engine.errors import InputError
 
 __all__ = [
@@ -265,7 +275,7 @@ def clean_prices(
     return PriceTable(df, report)
 
 
-def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.DataFrame, PriceReport]:
+def _inspect(prices: Any, *, fix: bool, duplicates: Duplicates = "last") -> tuple[pd.DataFrame, PriceReport]:
     df = _as_frame(prices)
     report = PriceReport()
     try:
@@ -273,7 +283,7 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
     except (TypeError, ValueError) as exc:
         raise InputError(f"index is not dates ({exc})", where="prices") from None
     if idx.hasnans:
-        raise InputError(f"has {int(idx.isna().sum())} rows without a date", where="prices")
+        raise InputError(f"has {int(np.count_nonzero(idx.isna()))} rows without a date", where="prices")
     df = df.copy()
     df.index = idx
     df.columns = [str(c) for c in df.columns]
@@ -311,23 +321,23 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
             )
         )
         if fix:
-            df = df[~df.index.duplicated(keep=duplicates)]
+            df = df[~df.index.duplicated(keep="first" if duplicates == "first" else "last")]  # "error" raised above
 
     df, bad = _numeric(df)
-    for col, dates in bad.items():
+    for col, cells in bad.items():
         report.add(
             PriceIssue(
                 "non_numeric",
                 col,
-                tuple(dates),
-                f"{len(dates)} cells are not numbers: {_fmt_dates(list(dates))}",
+                tuple(cells),
+                f"{len(cells)} cells are not numbers: {_fmt_dates(list(cells))}",
                 "treated as missing" if fix else "",
             )
         )
     values = df.to_numpy()
     with np.errstate(invalid="ignore"):
         nonpos = values <= 0
-    for j in np.nonzero(nonpos.any(axis=0))[0]:
+    for j in np.nonzero(nonpos.any(axis=0))[0].tolist():
         dates = tuple(df.index[nonpos[:, j]])
         report.add(
             PriceIssue(
@@ -350,7 +360,7 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
         if not p.any():
             report.add(PriceIssue("missing", col, (), "has no prices at all", "ignored" if fix else ""))
             continue
-        first, last = np.argmax(p), len(p) - 1 - np.argmax(p[::-1])
+        first, last = int(np.argmax(p)), len(p) - 1 - int(np.argmax(p[::-1]))
         inside = np.zeros_like(p)
         inside[first : last + 1] = True
         gap = inside & ~p
@@ -561,7 +571,7 @@ def check_positive_prices(
     name: str,
     *,
     dates: pd.DatetimeIndex | None = None,
-    columns: Sequence[Any] | None = None,
+    columns: Sequence[Any] | pd.Index | None = None,
     place: Callable[[int, int], str] | None = None,
     hint: str = "",
 ) -> Float64Array:
@@ -607,7 +617,7 @@ def check_positive_prices(
     raise InputError(f"has a zero or negative price ({value:g}){at}; prices must be > 0{tail}", where=where)
 
 
-def simple_or_log_returns(now: Float64Array, before: Float64Array, kind: str) -> Float64Array:
+def simple_or_log_returns(now: Float64Array, before: Float64Array, kind: ReturnKind) -> Float64Array:
     """Element-wise return from ``before`` to ``now`` (docs/methodology/estimation.md).
 
     ``kind="simple"``: now / before − 1; ``"log"``: ln now − ln before. Arrays broadcast;
@@ -620,7 +630,7 @@ def simple_or_log_returns(now: Float64Array, before: Float64Array, kind: str) ->
         return now / before - 1.0
 
 
-def _ffill_rows(a: np.ndarray) -> np.ndarray:
+def _ffill_rows(a: Float64Array2D) -> Float64Array2D:
     """Forward-fill NaN down axis 0 (vectorised, no loop over columns)."""
     valid = ~np.isnan(a)
     idx = np.where(valid, np.arange(a.shape[0])[:, None], 0)
@@ -630,7 +640,9 @@ def _ffill_rows(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def pair_returns(asset: np.ndarray, benchmark: np.ndarray, kind: str = "simple") -> tuple[np.ndarray, np.ndarray]:
+def pair_returns(
+    asset: FloatArrayLike, benchmark: FloatArrayLike, kind: ReturnKind = "simple"
+) -> tuple[Float64Array, Float64Array]:
     """Returns of each asset column and of the benchmark on their common dates.
 
     Parameters
@@ -648,10 +660,10 @@ def pair_returns(asset: np.ndarray, benchmark: np.ndarray, kind: str = "simple")
         same span as ``ra[:, i]``: a gap in either series yields one multi-day
         return for both.
     """
-    a = np.asarray(asset, dtype=np.float64)
+    a: Float64Array = np.asarray(asset, dtype=np.float64)
     if a.ndim == 1:
         a = a[:, None]
-    b = np.asarray(benchmark, dtype=np.float64)
+    b: Float64Array = np.asarray(benchmark, dtype=np.float64)
     if b.ndim == 1:
         b = b[:, None]
     ok = ~np.isnan(a) & ~np.isnan(b)

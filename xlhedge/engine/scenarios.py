@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine._typing import CORE_FACTORS, Float64Array1D
 from xlhedge.engine.coerce import float_array
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.factors import BASIS_POINT, default_factor_names
@@ -69,7 +69,7 @@ REGIME_DEFAULTS = pd.DataFrame(
 REGIME_NOTE = "Correlations are docs/methodology/estimation.md's typical values (illustrative, recompute against current data); vols are illustrative."
 
 
-def _scales(factors: list[str], scales: Mapping[str, float] | pd.Series | None) -> np.ndarray:
+def _scales(factors: list[str], scales: Mapping[str, float] | pd.Series | None) -> Float64Array1D:
     table = FACTOR_SHOCKS["scale"] if scales is None else pd.Series(scales, dtype=np.float64)
     return np.array([float(table.get(f, 1.0)) for f in factors])
 
@@ -166,7 +166,7 @@ def regime_shocks(spx_move: float, table: pd.DataFrame | None = None) -> pd.Data
         raise InputError(f"needs columns {', '.join(sorted(missing))}", where="regime table")
     s = float(float_array(spx_move, "spx_move"))
     if "SPX" in t.index:
-        sigma_spx = float(t.loc["SPX", "vol"])
+        sigma_spx = float(t["vol"].astype(np.float64).loc["SPX"])
     else:
         raise InputError("needs an SPX row (its vol scales every move)", where="regime table")
     vol = float_array(t["vol"].to_numpy(), "vol")

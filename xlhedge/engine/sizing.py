@@ -25,7 +25,7 @@ sizing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -34,7 +34,17 @@ import pandas as pd
 
 from xlhedge.engine import coerce
 from xlhedge.engine import instruments as _inst
-from xlhedge.engine._typing import FloatOrArray, HedgeSide
+from xlhedge.engine._typing import (
+    CONTRACTS,
+    AnyArray,
+    Contract,
+    Float64Array,
+    FloatArrayLike,
+    FloatOrArray,
+    HedgeSide,
+    ObjectArray,
+    ReturnKind,
+)
 from xlhedge.engine.coerce import bounded_array, float_array, float_or_array
 from xlhedge.engine.errors import InputError, NotEnoughData
 from xlhedge.engine.factors import BASIS_POINT
@@ -84,7 +94,13 @@ SIZING_DEFAULTS: dict[str, float] = {
 
 
 # --------------------------------------------------------------------------- general form
-def hedge_notional(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
+def hedge_notional(
+    exposure: FloatArrayLike,
+    nav: FloatArrayLike,
+    ratio: FloatArrayLike = 1.0,
+    target: FloatArrayLike = 0.0,
+    alpha: FloatArrayLike = 0.0,
+) -> FloatOrArray:
     """Signed currency notional of the hedge, H = −h·(E − T)·NAV/(1 − α) (docs/methodology/sizing.md).
 
     Parameters
@@ -112,7 +128,9 @@ def hedge_notional(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
     return float_or_array(-h * (e - t) * n / (1.0 - a) + 0.0)  # + 0.0: no −0
 
 
-def hedge_units(notional, price, multiplier=1.0, beta=1.0):
+def hedge_units(
+    notional: FloatArrayLike, price: FloatArrayLike, multiplier: FloatArrayLike = 1.0, beta: FloatArrayLike = 1.0
+) -> FloatOrArray:
     """Unrounded units, H / (price · multiplier · β) (docs/methodology/sizing.md).
 
     Parameters
@@ -133,7 +151,7 @@ def hedge_units(notional, price, multiplier=1.0, beta=1.0):
     return float_or_array(h / (p * m * b))
 
 
-def whole_contracts(units):
+def whole_contracts(units: FloatArrayLike) -> FloatOrArray:
     """Nearest whole number of contracts, halves away from zero (signed)."""
     u = float_array(units, "units")
     return float_or_array(np.sign(u) * np.floor(np.abs(u) + 0.5) + 0.0)  # + 0.0: no −0
@@ -162,7 +180,9 @@ class RoundedContracts:
     residual_after_micro: FloatOrArray
 
 
-def round_contracts(notional: Any, unit_exp: Any, micro_unit_exp: Any = None) -> RoundedContracts:
+def round_contracts(
+    notional: FloatArrayLike, unit_exp: FloatArrayLike, micro_unit_exp: FloatArrayLike | None = None
+) -> RoundedContracts:
     """Whole contracts, the notional left by rounding, and a micro-contract completion.
 
     Parameters
@@ -197,7 +217,7 @@ def round_contracts(notional: Any, unit_exp: Any, micro_unit_exp: Any = None) ->
 
 
 # --------------------------------------------------------------------------- rates
-def dv01_unit(price, duration, face=1.0):
+def dv01_unit(price: FloatArrayLike, duration: FloatArrayLike, face: FloatArrayLike = 1.0) -> FloatOrArray:
     """DV01 of one unit, currency per 1bp, as a positive sensitivity (docs/methodology/sizing.md rates).
 
     * ``face`` = 1 (default): an ETF share or any unit priced in currency —
@@ -214,7 +234,9 @@ def dv01_unit(price, duration, face=1.0):
     return float_or_array(scale * d * BASIS_POINT)
 
 
-def rates_hedge_units(book_dv01, unit_dv01, ratio=1.0):
+def rates_hedge_units(
+    book_dv01: FloatArrayLike, unit_dv01: FloatArrayLike, ratio: FloatArrayLike = 1.0
+) -> FloatOrArray:
     """Units of a rates instrument that offset ``ratio`` of the book's DV01.
 
     ``book_dv01`` uses docs/methodology/factor-model.md's sign (−E_duration · NAV · 0.0001: a long-duration
@@ -402,7 +424,7 @@ def hedge_sizings(table: pd.DataFrame) -> list[HedgeSizing]:
     missing = [c for c in HEDGE_COLUMNS if c not in table.columns]
     if missing:
         raise InputError(f"has no column {', '.join(missing)}", where="hedge table")
-    return [HedgeSizing(**row) for row in table[HEDGE_COLUMNS].to_dict("records")]
+    return [HedgeSizing(**dict(zip(HEDGE_COLUMNS, row))) for row in table[HEDGE_COLUMNS].itertuples(index=False)]
 
 
 def _per_factor(value: Any, factors: list[str], name: str, default: float) -> dict[str, float]:
@@ -503,7 +525,14 @@ def recommend_hedges(
 
 
 # --------------------------------------------------------------------------- FX
-def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "USD", listing=None) -> pd.Series:
+def currency_exposures(
+    weights: FloatArrayLike,
+    currencies: Sequence[Any] | AnyArray | pd.Series,
+    fx_shares: FloatArrayLike | None = None,
+    *,
+    record: str = "USD",
+    listing: Sequence[Any] | AnyArray | pd.Series | None = None,
+) -> pd.Series:
     """Exposure per currency against the currency of record, e_c = Σ_i w_i · fx_i (docs/methodology/sizing.md FX).
 
     Parameters
@@ -549,7 +578,7 @@ def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "US
     return e
 
 
-def _codes(currencies: Any, n: int, name: str) -> np.ndarray:
+def _codes(currencies: Any, n: int, name: str) -> ObjectArray:
     """Currency codes, upper-case; blanks (None, NaN, "") become ""."""
     codes = np.array(
         ["" if coerce.is_blank(c) else str(c).strip().upper() for c in np.asarray(currencies, dtype=object).ravel()],
@@ -650,8 +679,15 @@ def fx_hedges(
 
 # --------------------------------------------------------------------------- crypto
 def crypto_contracts(
-    spot_value, price, *, ratio=1.0, beta=1.0, contract: str = "linear", contract_size=1.0, face=100.0
-):
+    spot_value: FloatArrayLike,
+    price: FloatArrayLike,
+    *,
+    ratio: FloatArrayLike = 1.0,
+    beta: FloatArrayLike = 1.0,
+    contract: Contract = "linear",
+    contract_size: FloatArrayLike = 1.0,
+    face: FloatArrayLike = 100.0,
+) -> FloatOrArray:
     """Contracts to short against crypto spot worth ``spot_value`` (docs/methodology/sizing.md crypto).
 
     linear : coin to short = h · β · V / P; contracts = coin / contract_size
@@ -660,7 +696,7 @@ def crypto_contracts(
 
     Returns the (positive) number of contracts to sell, unrounded.
     """
-    kind = coerce.choice(contract, "contract", ("linear", "inverse"))
+    kind = coerce.choice(contract, "contract", CONTRACTS)
     v = float_array(spot_value, "spot_value")
     h = bounded_array(ratio, "ratio", low=0, high=1)
     b = float_array(beta, "beta")
@@ -673,7 +709,7 @@ def crypto_contracts(
 
 
 # --------------------------------------------------------------------------- from returns
-def returns_from_prices(prices: np.ndarray, name: str = "prices", kind: str = "simple") -> np.ndarray:
+def returns_from_prices(prices: FloatArrayLike, name: str = "prices", kind: ReturnKind = "simple") -> Float64Array:
     """Simple (or log) returns along axis 0 of a (T,) or (T, k) float array of prices > 0."""
     p = check_positive_prices(np.asarray(prices, dtype=np.float64), name)
     if kind == "log":
@@ -683,7 +719,7 @@ def returns_from_prices(prices: np.ndarray, name: str = "prices", kind: str = "s
     return p[1:] / p[:-1] - 1.0
 
 
-def _complete_rows(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+def _complete_rows(*arrays: Float64Array) -> tuple[Float64Array, ...]:
     """Keep the rows (axis 0) where no array has a NaN; works for 0 rows (all-blank input)."""
     mask = np.ones(arrays[0].shape[0], dtype=bool)
     for a in arrays:
@@ -715,7 +751,12 @@ class MinVarHedge:
 
 
 def minvar_hedge(
-    spot, hedge, *, prices: bool = True, periods_per_year: float = 252, returns: str = "simple"
+    spot: FloatArrayLike,
+    hedge: FloatArrayLike,
+    *,
+    prices: bool = True,
+    periods_per_year: float = 252,
+    returns: ReturnKind = "simple",
 ) -> MinVarHedge:
     """Minimum-variance hedge ratio from two price (or return) series (docs/methodology/sizing.md).
 
@@ -762,7 +803,7 @@ def minvar_hedge(
     )
 
 
-def minvar_contracts(ratio, spot_value, contract_value):
+def minvar_contracts(ratio: FloatArrayLike, spot_value: FloatArrayLike, contract_value: FloatArrayLike) -> FloatOrArray:
     """N* = h* · V_S / V_F, contracts to sell (seed 002); V_F = one contract's value."""
     h = float_array(ratio, "ratio")
     v = float_array(spot_value, "spot_value")
@@ -787,13 +828,13 @@ class LeastSquaresHedge:
 
 
 def lsq_hedge(
-    book,
-    instruments,
+    book: FloatArrayLike,
+    instruments: FloatArrayLike | pd.DataFrame,
     *,
     prices: bool = True,
     periods_per_year: float = 252,
     names: list[str] | None = None,
-    returns: str = "simple",
+    returns: ReturnKind = "simple",
 ) -> LeastSquaresHedge:
     """OLS of the book's returns on the instruments' returns, with an intercept.
 
@@ -802,8 +843,8 @@ def lsq_hedge(
     book : (T,) prices (or returns with ``prices=False``) of the book / spot.
     instruments : (T, k) prices (or returns) of the hedge instruments, one column each.
     """
-    y = np.asarray(book, dtype=np.float64).ravel()
-    X = np.asarray(instruments, dtype=np.float64)
+    y: Float64Array = np.asarray(book, dtype=np.float64).ravel()
+    X: Float64Array = np.asarray(instruments, dtype=np.float64)
     if isinstance(instruments, pd.DataFrame) and names is None:
         names = [str(c) for c in instruments.columns]
     if X.ndim == 1:
@@ -839,7 +880,9 @@ def lsq_hedge(
 
 
 # --------------------------------------------------------------------------- pairs
-def pair_residual_beta(w_a, beta_a, w_b, beta_b):
+def pair_residual_beta(
+    w_a: FloatArrayLike, beta_a: FloatArrayLike, w_b: FloatArrayLike, beta_b: FloatArrayLike
+) -> FloatOrArray:
     """β_pair = w_A·β_A + w_B·β_B (NAV fraction of index exposure left by a pair, seed 003).
 
     Short it with the index instrument: H = −β_pair · NAV (see :func:`hedge_notional`).
@@ -850,7 +893,7 @@ def pair_residual_beta(w_a, beta_a, w_b, beta_b):
     )
 
 
-def pair_neutral_weight(w_a, beta_a, beta_b):
+def pair_neutral_weight(w_a: FloatArrayLike, beta_a: FloatArrayLike, beta_b: FloatArrayLike) -> FloatOrArray:
     """Weight of leg B that makes the pair beta-neutral: w_B = −w_A·β_A/β_B (seed 003)."""
     b = bounded_array(beta_b, "beta_b", nonzero=True)
     return float_or_array(-float_array(w_a, "w_a") * float_array(beta_a, "beta_a") / b)
