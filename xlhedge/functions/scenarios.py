@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce, scenarios
-from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine._typing import CORE_FACTORS, Float64Array2D
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.perps import CONTRACTS
 from xlhedge.functions.registry import worksheet_function
@@ -30,7 +30,7 @@ _OUTPUTS = ("table", "net", "spot", "hedge", "funding", "hedge_coin")
     },
     ranges=("exposures", "shocks"),
 )
-def SCENARIO_PNL(exposures: Any, shocks: Any, nav: Any) -> np.ndarray:
+def SCENARIO_PNL(exposures: Any, shocks: Any, nav: Any) -> Float64Array2D:
     """Rows: one per factor, then the total; P&L in currency (duration through DV01)."""
     g = coerce.grid(exposures, "exposures")
     labels = None
@@ -113,7 +113,7 @@ def HEDGE_OUTCOMES(
     periods_per_day: Any = 3,
     face: Any = 100.0,
     output: Any = "table",
-) -> np.ndarray:
+) -> Float64Array2D:
     """5 BTC at 60,000, ratio 0.5, move −0.2 → spot −60,000, hedge +30,000, net −30,000."""
     c = coerce.choice(contract, "contract", CONTRACTS, default="linear")
     out = coerce.choice(output, "output", _OUTPUTS, default="table")
