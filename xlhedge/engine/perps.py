@@ -115,9 +115,7 @@ def funding_payment(
     if (v < 0).any():
         raise InputError("is the size of the position (≥ 0); give the direction in side", where="position_value")
     r = float_array(rate, "rate")
-    k = float_array(periods, "periods")
-    if (k < 0).any():
-        raise InputError(f"must be ≥ 0, got {k[k < 0].ravel()[0]:g}", where="periods")
+    k = bounded_array(periods, "periods", low=0)
     sign = 1.0 if coerce.choice(side, "side", SIDES) == "short" else -1.0
     return float_or_array(sign * v * r * k)
 

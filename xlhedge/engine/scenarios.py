@@ -24,7 +24,7 @@ import pandas as pd
 
 from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS, Float64Array1D
-from xlhedge.engine.coerce import float_array
+from xlhedge.engine.coerce import bounded_array, float_array
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.factors import BASIS_POINT, default_factor_names
 from xlhedge.engine.perps import CONTRACTS, PERP_DEFAULTS
@@ -127,9 +127,7 @@ def scenario_pnl(exposures: Any, shocks: Any, nav: float, *, scales: Mapping[str
         sh = float_array(shocks, "shocks").ravel()
         if sh.size != len(factors):
             raise InputError(f"has {sh.size} values, exposures {len(factors)} factors", where="shocks")
-    n = float(float_array(nav, "nav"))
-    if n <= 0:
-        raise InputError(f"must be > 0, got {n:g}", where="nav")
+    n = float(bounded_array(nav, "nav", low=0, low_open=True))
     pnl = df.to_numpy() * n * (sh * _scales(factors, scales))[:, np.newaxis]
     out = pd.DataFrame(pnl, index=factors, columns=df.columns)
     out.loc["total"] = out.sum(axis=0)
@@ -265,9 +263,7 @@ def hedge_outcomes(
     """
     c = coerce.choice(contract, "contract", CONTRACTS)
     q = float(float_array(spot_qty, "spot_qty"))
-    p0 = float(float_array(price, "price"))
-    if p0 <= 0:
-        raise InputError(f"must be > 0, got {p0:g}", where="price")
+    p0 = float(bounded_array(price, "price", low=0, low_open=True))
     r = float_array(list(ratios), "ratios").ravel()
     m = float_array(list(moves), "moves").ravel()
     if r.size == 0 or m.size == 0:
@@ -277,9 +273,7 @@ def hedge_outcomes(
     if (m <= -1).any():
         raise InputError(f"must be > −1 (price stays > 0), got {m[m <= -1][0]:g}", where="moves")
     fr = float(float_array(funding_rate, "funding_rate"))
-    d = float(float_array(days, "days"))
-    if d < 0:
-        raise InputError(f"must be ≥ 0, got {d:g}", where="days")
+    d = float(bounded_array(days, "days", low=0))
     if c == "inverse" and not face > 0:
         raise InputError(f"must be > 0, got {face:g}", where="face")
     R, M = np.meshgrid(r, m, indexing="ij")  # rows ratio, columns move

@@ -75,8 +75,7 @@ def REGIME_MOVE(spx_move: Any, spx_vol: Any, vols: Any, correlations: Any, per_u
     v, r, u = broadcast(
         vols=num(vols, "vols"), correlations=num(correlations, "correlations"), per_unit=num(per_unit, "per_unit", 1.0)
     )
-    if (v <= 0).any():
-        raise InputError(f"must be > 0, got {v[v <= 0][0]:g}", where="vols")
+    coerce.bounded_array(v, "vols", low=0, low_open=True)
     if (np.abs(r) > 1).any():
         raise InputError(f"must be in [−1, 1], got {r[np.abs(r) > 1][0]:g}", where="correlations")
     return result(r * v / sv * s * u)

@@ -139,9 +139,7 @@ def HEDGE_CONTRACTS(
     sizing.hedge_units(h, p, m, b)  # validates price > 0, multiplier > 0, beta ≠ 0
     micro = None
     if not is_omitted(micro_multiplier):
-        mm = num(micro_multiplier, "micro_multiplier")
-        if (mm <= 0).any():
-            raise InputError(f"must be > 0, got {mm[mm <= 0][0]:g}", where="micro_multiplier")
+        mm = coerce.bounded_array(num(micro_multiplier, "micro_multiplier"), "micro_multiplier", low=0, low_open=True)
         micro = np.broadcast_to(mm.reshape(-1), h.shape) if mm.size == 1 else mm.reshape(-1)
         if micro.shape != h.shape:
             raise InputError(f"has {micro.size} values, notional {h.size}", where="micro_multiplier")
@@ -190,8 +188,7 @@ def EXPOSURE_AFTER(
         micro_contracts=mc,
         micro_multiplier=mm,
     )
-    if (p <= 0).any():
-        raise InputError(f"must be > 0, got {p[p <= 0][0]:g}", where="price")
+    coerce.bounded_array(p, "price", low=0, low_open=True)
     return result(e + (c * m + mc * mm) * p * b / n)
 
 
