@@ -49,6 +49,7 @@ from xlhedge.engine._typing import (
     IntArray1D,
     IntArray2D,
     Method,
+    RegimeChoice,
     ReturnKind,
     StrArray,
 )
@@ -83,7 +84,6 @@ __all__ = [
     "MIN_OBSERVATIONS",
     "REGIME_CHOICES",
 ]
-
 
 #: Editable defaults (docs/methodology/estimation.md): rolling window in returns, RiskMetrics λ,
 #: realised-vol window (returns) used to split regimes when no vol index is given.
@@ -809,7 +809,7 @@ def regime_correlation(
     *,
     low: float = 18.0,
     high: float = 28.0,
-    regimes: str | Sequence[str] = ("normal", "stress"),
+    regimes: RegimeChoice | Sequence[RegimeChoice] = ("normal", "stress"),
     market: int | str = 0,
     kind: ReturnKind = "simple",
     percentiles: Mapping[str, float] | None = None,

@@ -85,7 +85,6 @@ __all__ = [
     "from_grid",
 ]
 
-
 #: Shown on the Instruments sheet and in every printed catalogue.
 ILLUSTRATIVE_NOTE = (
     "Illustrative prices, betas, durations, vols and funding rates: refresh them "
@@ -391,7 +390,11 @@ def unit_value(inst: Instrument) -> float:
     inverse perpetual.
     """
     if inst.kind == "perp_inverse":
-        return float(inst.face)  # type: ignore[arg-type]
+        if inst.face is None:  # catalogue() refuses it; an Instrument built by hand may lack it
+            raise InputError(
+                "an inverse perpetual needs its USD face value per contract (> 0)", where=f"instrument {inst.ticker}"
+            )
+        return float(inst.face)
     return float(inst.price * inst.multiplier)
 
 

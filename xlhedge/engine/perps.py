@@ -46,7 +46,6 @@ __all__ = [
     "roll_warnings",
 ]
 
-
 #: Defaults a user may change (shown on the Instruments / Hedges sheets).
 PERP_DEFAULTS: dict[str, float] = {
     "funding_periods_per_day": 3,  # 8-hourly funding

@@ -90,7 +90,6 @@ __all__ = [
     "MISSING_TOKENS",
 ]
 
-
 #: Header names recognised as the date column (compared lower-case, stripped).
 DATE_COLUMN_NAMES: tuple[str, ...] = ("date", "observation_date", "datetime", "time", "timestamp", "day")
 #: Yahoo-style columns, in the order of preference for the price used.
