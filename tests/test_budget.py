@@ -134,8 +134,8 @@ def test_bad_split_tables_are_reported():
 def test_rate_warning_outside_two_to_four_percent():
     assert budget_rate_warning(0.03) is None
     assert budget_rate_warning(0.02) is None and budget_rate_warning(0.04) is None
-    assert "below" in budget_rate_warning(0.01)
-    assert "above" in budget_rate_warning(0.05)
+    assert "below" in str(budget_rate_warning(0.01))
+    assert "above" in str(budget_rate_warning(0.05))
 
 
 @pytest.mark.parametrize("vix, regime", [(17.99, "low"), (18.0, "normal"), (28.0, "normal"), (28.01, "high")])

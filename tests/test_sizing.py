@@ -75,8 +75,8 @@ def test_whole_contracts_round_half_away_from_zero():
 
 def test_inverse_etf_is_bought():
     rec = sizing.size_hedge(0.5, 100_000, "SH")
-    assert rec["side"] == "buy" and rec["units"] == pytest.approx(50_000 / 40)
-    assert rec["exposure_after"] == pytest.approx(0.0, abs=40 / 100_000)
+    assert rec.side == "buy" and rec.units == pytest.approx(50_000 / 40)
+    assert rec.exposure_after == pytest.approx(0.0, abs=40 / 100_000)
 
 
 # ----------------------------------------------------------------------------- options
@@ -115,10 +115,10 @@ def test_delta_adjusted_put_hedge_and_premium():
     rec = sizing.size_hedge(0.92, 100_000, "SPX_PUT", ratio=0.5)
     inst = I.lookup("SPX_PUT")
     d = put_delta(inst.price, inst.strike, inst.vol, inst.years)
-    assert rec["side"] == "buy"
-    assert rec["units"] == pytest.approx(-46_000 / (d * 6000 * 100))
-    assert rec["cost"] == pytest.approx(rec["contracts"] * put_price(6000, 5700, 0.18, 0.25) * 100)
-    assert "premium" in rec["cost_note"]
+    assert rec.side == "buy"
+    assert rec.units == pytest.approx(-46_000 / (d * 6000 * 100))
+    assert rec.cost == pytest.approx(rec.contracts * put_price(6000, 5700, 0.18, 0.25) * 100)
+    assert "premium" in rec.cost_note
 
 
 # ----------------------------------------------------------------------------- rates
@@ -135,9 +135,9 @@ def test_rates_hedge_is_dv01_matched_and_sells_against_long_duration():
     units = sizing.rates_hedge_units(book_dv01, sizing.dv01_unit(90, 17))
     assert units < 0
     rec = sizing.size_hedge(e_dur, nav, "TLT")
-    assert rec["units"] == pytest.approx(units)  # general form with beta = duration
+    assert rec.units == pytest.approx(units)  # general form with beta = duration
     zn = sizing.size_hedge(e_dur, nav, "ZN")
-    assert zn["units"] == pytest.approx(book_dv01 / sizing.dv01_unit(111, 6.5, 100_000))
+    assert zn.units == pytest.approx(book_dv01 / sizing.dv01_unit(111, 6.5, 100_000))
 
 
 # ----------------------------------------------------------------------------- applying back
@@ -165,16 +165,16 @@ def test_hedge_applied_back_reaches_target_within_rounding(factor, ticker):
     target = 0.1
     rec = sizing.size_hedge(e, nav, ticker, ratio=1.0, target=target)
     # Put the hedge into the book as a position: weight × position_beta on the factor
-    w2 = pd.concat([weights, pd.Series({"HEDGE": rec["weight"]})])
-    b2 = betas.assign(HEDGE=[rec["position_beta"]])
+    w2 = pd.concat([weights, pd.Series({"HEDGE": rec.weight})])
+    b2 = betas.assign(HEDGE=[rec.position_beta])
     after = factor_exposure(b2, w2)[factor]
     inst = I.lookup(ticker)
-    one_unit = abs(rec["position_beta"] * (rec["weight"] / rec["contracts"])) if rec["contracts"] else 1
-    assert after == pytest.approx(target + rec["residual_exposure"], abs=1e-12)
+    one_unit = abs(rec.position_beta * (rec.weight / rec.contracts)) if rec.contracts else 1
+    assert after == pytest.approx(target + rec.residual_exposure, abs=1e-12)
     assert abs(after - target) <= 0.5 * one_unit + 1e-12
     # micro completion only improves it
     if inst.micro:
-        assert abs(rec["exposure_after"] - target) <= abs(after - target) + 1e-12
+        assert abs(rec.exposure_after - target) <= abs(after - target) + 1e-12
 
 
 def test_recommend_hedges_for_a_book():
@@ -356,8 +356,8 @@ def test_notional_properties(e, nav, h, t, a):
 @given(notional=st.floats(-1e8, 1e8), price=st.floats(0.01, 1e5), mult=st.sampled_from([1, 5, 50, 100, 1000]))
 def test_rounding_residual_is_at_most_half_a_contract(notional, price, mult):
     r = sizing.round_contracts(notional, price * mult)
-    assert abs(r["residual"]) <= 0.5 * price * mult * (1 + 1e-12)
-    assert r["contracts"] * price * mult + r["residual"] == pytest.approx(notional, abs=1e-6)
+    assert abs(r.residual) <= 0.5 * price * mult * (1 + 1e-12)
+    assert r.contracts * price * mult + r.residual == pytest.approx(notional, abs=1e-6)
 
 
 def test_python_and_worksheet_inputs_are_not_modified():

@@ -195,29 +195,26 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
         ("Cost", "right"),
     ):
         t.add_column(col, justify=justify)
-    for f, r in plan["factors"].iterrows():
-        micro = f"{r['micro_contracts']:+.0f} {r['micro']}" if r["micro"] and r["micro_contracts"] else ""
+    recs = sizing.hedge_sizings(plan["factors"])
+    for rec in recs:
+        micro = f"{rec.micro_contracts:+.0f} {rec.micro}" if rec.micro and rec.micro_contracts else ""
         t.add_row(
-            FACTOR_LABELS.get(f, f),
-            f"{r['exposure']:+.4f}",
-            f"{r['ratio']:.0%}",
-            f"{r['notional']:,.0f}",
-            r["instrument"] or "—",
-            r["side"],
-            _f(r["units"], "+,.2f"),
-            _f(r["contracts"], "+,.0f"),
-            _f(r["residual_exposure"], "+.4f"),
+            FACTOR_LABELS.get(rec.factor, rec.factor),
+            f"{rec.exposure:+.4f}",
+            f"{rec.ratio:.0%}",
+            f"{rec.notional:,.0f}",
+            rec.instrument or "—",
+            rec.side,
+            _f(rec.units, "+,.2f"),
+            _f(rec.contracts, "+,.0f"),
+            _f(rec.residual_exposure, "+.4f"),
             micro,
-            f"{r['exposure_after']:+.4f}",
-            _f(r["cost"], ",.0f") if r["cost"] else "",
-            style="dim" if not r["instrument"] else None,
+            f"{rec.exposure_after:+.4f}",
+            _f(rec.cost, ",.0f") if rec.cost else "",
+            style="dim" if not rec.instrument else None,
         )
     out.print(t)
-    notes = [
-        f"{r['instrument']}: {r['cost_note']}"
-        for _, r in plan["factors"].iterrows()
-        if r["cost_note"] and r["instrument"]
-    ]
+    notes = [f"{rec.instrument}: {rec.cost_note}" for rec in recs if rec.cost_note and rec.instrument]
     for n in notes:
         out.print(f"  cost — {n}", style="dim", highlight=False)
     if len(plan["fx"]):

@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import Float64Array, FloatArrayLike
 from xlhedge.engine.coerce import as_date
-from xlhedge.engine.errors import InputError
+from xlhedge.engine.errors import BudgetRateWarning, InputError
 from xlhedge.engine.regimes import REGIMES, Thresholds, classify, thresholds_for, vol_regime
 
 __all__ = [
@@ -159,12 +160,24 @@ _BUCKET_ALIASES: dict[str, str] = {
 # --------------------------------------------------------------------------- budget
 
 
-def budget_rate_warning(rate: float) -> str | None:
-    """A sentence when the budget rate lies outside the source article's 2–4% of NAV, else None."""
+def budget_rate_warning(rate: float) -> BudgetRateWarning | None:
+    """A :class:`BudgetRateWarning` when the budget rate lies outside the source article's 2–4% of NAV, else None.
+
+    Parameters
+    ----------
+    rate : annual budget as a fraction of NAV (0.03 = 3%).
+
+    Returns
+    -------
+    BudgetRateWarning or None — show it with ``str(w)``: "Hedging budget 1.0% of NAV is
+    below the usual 2%–4% institutional range (Cross-Asset Hedging §09)."
+    """
     lo, hi = BUDGET_RATE_RANGE
     if rate < lo or rate > hi:
         side = "below" if rate < lo else "above"
-        return f"Hedging budget {rate:.1%} of NAV is {side} the usual {lo:.0%}–{hi:.0%} institutional range (Cross-Asset Hedging §09)."
+        return BudgetRateWarning(
+            f"Hedging budget {rate:.1%} of NAV is {side} the usual {lo:.0%}–{hi:.0%} institutional range (Cross-Asset Hedging §09)."
+        )
     return None
 
 
@@ -274,7 +287,7 @@ def split_fractions(
     return s[_check_regime(regime)].rename("fraction")
 
 
-def allocate(amount: float, fractions: np.ndarray, *, decimals: int = 2) -> np.ndarray:
+def allocate(amount: float, fractions: FloatArrayLike, *, decimals: int = 2) -> Float64Array:
     """Split ``amount`` by ``fractions`` in whole units of 10^-decimals (largest remainder).
 
     The parts, counted in those units (cents by default), add up to the amount
@@ -551,7 +564,8 @@ def deployment(
     """
     reg = bucket_regimes(vol_levels, bucket_index=bucket_index, thresholds=thresholds)
     r = _check_rules(rules)
-    st = budget_status(nav, rate, reg["regime"].to_dict(), ledger, today, splits=splits)
+    per_bucket = {str(b): str(r) for b, r in reg["regime"].items()}
+    st = budget_status(nav, rate, per_bucket, ledger, today, splits=splits)
     left = np.maximum(st["remaining"].to_numpy(), 0.0)
     regs = reg["regime"].to_numpy()
     deploy = r.loc[regs, "deploy"].to_numpy(dtype=np.float64) * left

@@ -23,11 +23,12 @@ import datetime as _dt
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from xlhedge.engine._typing import Float64Array, Float64Array1D, Float64Array2D, FloatOrArray, ObjectArray2D
 from xlhedge.engine.errors import InputError
 
 __all__ = [
@@ -41,12 +42,17 @@ __all__ = [
     "scalar",
     "optional_scalar",
     "choice",
+    "float_array",
+    "bounded_array",
+    "float_or_array",
     "text_vector",
     "label_column",
     "serial_to_datetime",
     "datetime_to_serial",
     "as_date",
 ]
+
+_S = TypeVar("_S", bound=str)
 
 #: The error literals Excel can put in a cell.
 EXCEL_ERRORS = (
@@ -104,7 +110,7 @@ def is_omitted(x: Any) -> bool:
     return g.size == 1 and is_blank(g[0, 0])
 
 
-def grid(x: Any, name: str) -> np.ndarray:
+def grid(x: Any, name: str) -> ObjectArray2D:
     """Any cell-like input as a 2-D object array (rows × columns).
 
     Scalars become 1×1, a flat list or 1-D array becomes one row (Excel passes
@@ -176,7 +182,7 @@ def to_float(
     *,
     blank: float = 0.0,
     place: Callable[[int, int], str] | None = None,
-) -> np.ndarray:
+) -> Float64Array2D:
     """Convert cell-like input to a 2-D float64 array.
 
     Parameters
@@ -242,7 +248,7 @@ def _describe(v: Any) -> str:
     return f"{type(v).__name__} {v!r}"
 
 
-def vector(x: Any, name: str, *, blank: float = 0.0, length: int | None = None) -> np.ndarray:
+def vector(x: Any, name: str, *, blank: float = 0.0, length: int | None = None) -> Float64Array1D:
     """A single row or column as a 1-D float64 array (either orientation)."""
     a = to_float(x, name, blank=blank)
     if a.shape[0] != 1 and a.shape[1] != 1:
@@ -293,8 +299,11 @@ def optional_scalar(x: Any, name: str, **kw: Any) -> float | None:
     return scalar(a, name, **kw)
 
 
-def choice(x: Any, name: str, choices: Sequence[str], *, default: str | None = None) -> str:
-    """Text option normalised once (stripped, lower-case) and checked against ``choices``."""
+def choice(x: Any, name: str, choices: Sequence[_S], *, default: _S | None = None) -> _S:
+    """Text option normalised once (stripped, lower-case) and checked against ``choices``.
+
+    Returns the matching entry of ``choices`` (typed as they are, e.g. a ``Literal``).
+    """
     a = grid(x, name)
     if a.size != 1:
         raise InputError("expected a single value", where=name)
@@ -306,9 +315,70 @@ def choice(x: Any, name: str, choices: Sequence[str], *, default: str | None = N
     if not isinstance(v, str):
         raise InputError(f"expected one of {', '.join(choices)}, found {_describe(v)}", where=name)
     norm = v.strip().lower()
-    if norm not in choices:
-        raise InputError(f"expected one of {', '.join(choices)}, found {v!r}", where=name)
-    return norm
+    for c in choices:
+        if c == norm:
+            return c
+    raise InputError(f"expected one of {', '.join(choices)}, found {v!r}", where=name)
+
+
+# ----------------------------------------------------------------------------- numeric arrays
+# What the element-wise engine functions (sizing, perpetuals, scenarios) call on their
+# arguments: numpy-style broadcasting inputs, checked once, NaN never passed on silently.
+
+
+def float_array(x: Any, name: str) -> Float64Array:
+    """``x`` (a number, sequence or array of any shape) as a float64 array with no NaN.
+
+    Unlike :func:`to_float` the shape is kept (a scalar stays 0-d) so results
+    broadcast the numpy way.
+
+    Raises
+    ------
+    InputError
+        ``"NAME is missing (blank/NaN)"`` when any element is NaN.
+    """
+    a = np.asarray(x, dtype=np.float64)
+    if np.isnan(a).any():
+        raise InputError("is missing (blank/NaN)", where=name)
+    return a
+
+
+def bounded_array(
+    x: Any,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    nonzero: bool = False,
+) -> Float64Array:
+    """:func:`float_array` with range checks: ``low ≤ x ≤ high`` (``<`` with ``*_open``), ``x ≠ 0``.
+
+    Raises
+    ------
+    InputError
+        At the first element out of range, e.g. ``"price must be > 0, got -5"``.
+    """
+    a = float_array(x, name)
+    if low is not None:
+        bad = a <= low if low_open else a < low
+        if bad.any():
+            op = ">" if low_open else "≥"
+            raise InputError(f"must be {op} {low:g}, got {a[bad].ravel()[0]:g}", where=name)
+    if high is not None:
+        bad = a >= high if high_open else a > high
+        if bad.any():
+            op = "<" if high_open else "≤"
+            raise InputError(f"must be {op} {high:g}, got {a[bad].ravel()[0]:g}", where=name)
+    if nonzero and (a == 0).any():
+        raise InputError("must be non-zero", where=name)
+    return a
+
+
+def float_or_array(a: Float64Array) -> FloatOrArray:
+    """An engine result as the caller gave its inputs: a 0-d array becomes a Python float."""
+    return float(a.item()) if a.ndim == 0 else a
 
 
 def text_vector(x: Any, name: str) -> list[str]:
@@ -327,7 +397,7 @@ def text_vector(x: Any, name: str) -> list[str]:
     return out
 
 
-def label_column(a: np.ndarray) -> bool:
+def label_column(a: ObjectArray2D) -> bool:
     """True when column 0 of a 2-D object grid is a column of text labels.
 
     It is one when every non-blank cell in it is text (not an error literal)

@@ -77,3 +77,16 @@ class SpillError(XlhedgeError):
     """A result does not fit the cells it was given (Excel's ``#SPILL!``)."""
 
     excel_code = "#SPILL!"
+
+
+class XlhedgeWarning(UserWarning):
+    """A soft issue: the result stands, but the user should look at it.
+
+    Engine functions return an instance (or ``None``) rather than a bare sentence, so a
+    caller can tell the issues apart by class, pass one to :func:`warnings.warn`, or show
+    it: ``str(w)`` is the sentence every door displays.
+    """
+
+
+class BudgetRateWarning(XlhedgeWarning):
+    """The annual hedging budget rate lies outside the usual 2–4% of NAV (docs/methodology/budget.md)."""

@@ -26,16 +26,43 @@ the results agree with statsmodels ``RollingOLS`` to 1e-10 (tests pin it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import (
+    METHODS,
+    REGIME_CHOICES,
+    AnyArray,
+    BoolArray,
+    BoolArray1D,
+    BoolArray2D,
+    Float64Array,
+    Float64Array1D,
+    Float64Array2D,
+    FloatArrayLike,
+    Frequency,
+    IntArray1D,
+    IntArray2D,
+    Method,
+    RegimeChoice,
+    ReturnKind,
+    StrArray,
+)
 from xlhedge.engine.errors import InputError, NotEnoughData
-from xlhedge.engine.prices import FREQUENCIES, RETURN_KINDS, _simple_or_log, pair_returns, to_weekly
+from xlhedge.engine.prices import (
+    CLEAN_PRICES_HINT,
+    FREQUENCIES,
+    RETURN_KINDS,
+    check_positive_prices,
+    pair_returns,
+    simple_or_log_returns,
+    to_weekly,
+)
 from xlhedge.engine.regimes import check_percentiles, classify
 
 __all__ = [
@@ -58,9 +85,6 @@ __all__ = [
     "REGIME_CHOICES",
 ]
 
-Method = Literal["ols", "ewma"]
-METHODS: tuple[str, ...] = ("ols", "ewma")
-
 #: Editable defaults (docs/methodology/estimation.md): rolling window in returns, RiskMetrics λ,
 #: realised-vol window (returns) used to split regimes when no vol index is given.
 ESTIMATION_DEFAULTS: dict[str, float] = {"window": 252, "lam": 0.94, "realised_vol_window": 21}
@@ -68,9 +92,6 @@ ESTIMATION_DEFAULTS: dict[str, float] = {"window": 252, "lam": 0.94, "realised_v
 ADJUSTED_BETA: dict[str, float] = {"weight": 0.67, "prior": 1.0}
 #: Fewest returns for an estimate with a standard error (n − 2 degrees of freedom > 0).
 MIN_OBSERVATIONS = 3
-#: Regimes a regime correlation can be asked for. ``stress`` is the ``high``
-#: regime; ``calm`` is every day that is not stress (low ∪ normal).
-REGIME_CHOICES: tuple[str, ...] = ("low", "normal", "stress", "high", "calm", "all")
 
 
 # =========================================================================== inputs
@@ -95,23 +116,13 @@ def _frame(x: Any, name: str) -> pd.DataFrame:
     return pd.DataFrame(a, columns=cols)
 
 
-def _check_prices(df: pd.DataFrame, name: str) -> np.ndarray:
+def _check_prices(df: pd.DataFrame, name: str) -> Float64Array2D:
     try:
         a = df.to_numpy(dtype=np.float64)
     except (TypeError, ValueError):
         raise InputError("has cells that are not numbers; read it with xlhedge.read_prices", where=name) from None
-    lowest = a.min() if a.size else np.inf
-    if not lowest > 0 and not (np.isnan(lowest) and np.nanmin(a, initial=np.inf) > 0):
-        with np.errstate(invalid="ignore"):
-            bad = a <= 0
-        if not bad.any():
-            return a
-        i, j = (int(k[0]) for k in np.nonzero(bad))
-        raise InputError(
-            f"has a zero or negative price ({a[i, j]:g}) at {df.index[i]!s}; clean_prices() reports and drops them",
-            where=f"{name} column {df.columns[j]}",
-        )
-    return a
+    dates = df.index if isinstance(df.index, pd.DatetimeIndex) else None
+    return check_positive_prices(a, name, dates=dates, columns=df.columns, hint=CLEAN_PRICES_HINT)
 
 
 def _sorted_dates(df: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -124,7 +135,9 @@ def _sorted_dates(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df
 
 
-def _align(asset: Any, benchmark: Any, frequency: str) -> tuple[pd.Index, np.ndarray, np.ndarray, list[str], str]:
+def _align(
+    asset: Any, benchmark: Any, frequency: str
+) -> tuple[pd.Index, Float64Array2D, Float64Array1D, list[str], str]:
     """Asset prices (T, n) and benchmark prices (T,) on one index.
 
     Two date-indexed inputs are joined on their dates (outer join: each pair is
@@ -156,7 +169,7 @@ def _align(asset: Any, benchmark: Any, frequency: str) -> tuple[pd.Index, np.nda
     return a.index, pa, pb, list(a.columns), bname
 
 
-def _last_n(valid: np.ndarray, window: int | None) -> np.ndarray:
+def _last_n(valid: BoolArray2D, window: int | None) -> BoolArray2D:
     """Mask of the last ``window`` valid rows of each column (all valid rows if None)."""
     if window is None:
         return valid
@@ -176,7 +189,7 @@ def _window_arg(window: Any, name: str = "window") -> int | None:
     return int(w)
 
 
-def _need(n: np.ndarray | int, needed: int, names: Sequence[Any], what: str, where: str) -> None:
+def _need(n: AnyArray | int, needed: int, names: Sequence[Any], what: str, where: str) -> None:
     n = np.atleast_1d(np.asarray(n))
     if (n < needed).any():
         j = int(np.argmin(n))
@@ -187,7 +200,7 @@ def _need(n: np.ndarray | int, needed: int, names: Sequence[Any], what: str, whe
 # =========================================================================== OLS beta
 
 
-def _ols(x: np.ndarray, y: np.ndarray, keep: np.ndarray) -> dict[str, np.ndarray]:
+def _ols(x: Float64Array2D, y: Float64Array2D, keep: BoolArray2D) -> dict[str, Float64Array1D]:
     """Column-wise OLS of x (asset) on y (benchmark) with intercept over rows ``keep``.
 
     Two-pass (centred) sums, so no cancellation. All arrays (T, n).
@@ -212,7 +225,7 @@ def _ols(x: np.ndarray, y: np.ndarray, keep: np.ndarray) -> dict[str, np.ndarray
     return {"beta": b, "alpha": mx - b * my, "r2": r2, "se": se, "n": n, "correlation": corr}
 
 
-def _ewma(x: np.ndarray, y: np.ndarray, keep: np.ndarray, lam: float) -> np.ndarray:
+def _ewma(x: Float64Array2D, y: Float64Array2D, keep: BoolArray2D, lam: float) -> Float64Array1D:
     """RiskMetrics EWMA beta: Σ λ^k x y / Σ λ^k y², k = 0 for each column's newest return."""
     k = np.cumsum(keep[::-1], axis=0)[::-1] - 1  # 0 at the newest kept row
     w = np.where(keep, lam ** np.maximum(k, 0).astype(np.float64), 0.0)
@@ -237,8 +250,8 @@ def beta_stats(
     benchmark_prices: Any,
     window: int | None = None,
     *,
-    kind: Literal["simple", "log"] = "simple",
-    frequency: Literal["daily", "weekly"] = "daily",
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
     lam: float = ESTIMATION_DEFAULTS["lam"],
 ) -> pd.DataFrame:
     """OLS (and EWMA) beta of each asset against one benchmark, with its statistics.
@@ -317,8 +330,8 @@ def beta(
     method: Method = "ols",
     *,
     lam: float = ESTIMATION_DEFAULTS["lam"],
-    kind: Literal["simple", "log"] = "simple",
-    frequency: Literal["daily", "weekly"] = "daily",
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
 ) -> float | pd.Series:
     """Beta of asset returns to benchmark returns over the last ``window`` returns (docs/methodology/estimation.md).
 
@@ -362,7 +375,7 @@ def adjusted_beta(b: Any, weight: float = ADJUSTED_BETA["weight"], prior: float 
 # =========================================================================== rolling
 
 
-def _window_sums(x: np.ndarray, w: int, *, inplace: bool = False) -> np.ndarray:
+def _window_sums(x: Float64Array, w: int, *, inplace: bool = False) -> Float64Array:
     """Sums over every window of ``w`` consecutive rows (row k = rows k..k+w−1), via one cumsum.
 
     With ``inplace`` the cumulative sum overwrites ``x`` (saves a T×n buffer).
@@ -375,15 +388,15 @@ def _window_sums(x: np.ndarray, w: int, *, inplace: bool = False) -> np.ndarray:
 
 
 def _rolling_kernel(
-    x: np.ndarray,
-    y: np.ndarray,
+    x: Float64Array2D,
+    y: Float64Array,
     w: int,
     what: str,
-    out: np.ndarray,
+    out: Float64Array2D,
     *,
     overwrite: bool = False,
     x_centred: bool = False,
-) -> np.ndarray:
+) -> Float64Array2D:
     """Rolling beta or correlation of complete returns, written into ``out``.
 
     ``x`` (m, n) asset returns, ``y`` (m,) one benchmark or (m, n) one per
@@ -430,7 +443,7 @@ def _rolling_kernel(
     return out
 
 
-def _rolling_pairs(ra: np.ndarray, rb: np.ndarray, w: int, what: str) -> np.ndarray:
+def _rolling_pairs(ra: Float64Array2D, rb: Float64Array2D, w: int, what: str) -> Float64Array2D:
     """Rolling statistic over each column's own last ``w`` valid returns.
 
     ``ra``/``rb`` are (T, n) pair returns (NaN where the pair has none). The
@@ -457,7 +470,7 @@ def _rolling_pairs(ra: np.ndarray, rb: np.ndarray, w: int, what: str) -> np.ndar
     return out
 
 
-def _centred_returns(p: np.ndarray, kind: str) -> np.ndarray:
+def _centred_returns(p: Float64Array2D, kind: ReturnKind) -> Float64Array2D:
     """Returns of complete prices (T, n) minus a per-column centre, in two passes.
 
     The centre is the mean log return (P_T/P_0)^(1/(T−1)) taken from the first
@@ -488,7 +501,7 @@ def _rolling(
         # one calendar, no gap: the fast path (no pairwise bookkeeping)
         _need(pa.shape[0] - 1, w, names, "returns", "asset_prices")
         ra = _centred_returns(pa, k)
-        rb = _simple_or_log(pb[1:], pb[:-1], k)
+        rb = simple_or_log_returns(pb[1:], pb[:-1], k)
         out = np.empty(pa.shape, order="F" if pa.flags.f_contiguous else "C")
         out[0] = np.nan
         _rolling_kernel(ra, rb, w, what, out[1:], overwrite=True, x_centred=True)
@@ -505,8 +518,8 @@ def rolling_beta(
     benchmark_prices: Any,
     window: int = int(ESTIMATION_DEFAULTS["window"]),
     *,
-    kind: Literal["simple", "log"] = "simple",
-    frequency: Literal["daily", "weekly"] = "daily",
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
 ) -> pd.DataFrame:
     """Rolling OLS beta of every asset column against one benchmark (docs/methodology/estimation.md).
 
@@ -539,8 +552,8 @@ def rolling_correlation(
     benchmark_prices: Any,
     window: int = int(ESTIMATION_DEFAULTS["window"]),
     *,
-    kind: Literal["simple", "log"] = "simple",
-    frequency: Literal["daily", "weekly"] = "daily",
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
 ) -> pd.DataFrame:
     """Rolling Pearson correlation of each asset with one benchmark; shape as :func:`rolling_beta`."""
     return _rolling(asset_prices, benchmark_prices, window, "correlation", kind, frequency)
@@ -549,7 +562,7 @@ def rolling_correlation(
 # =========================================================================== correlation
 
 
-def _calendar_groups(present: np.ndarray) -> list[np.ndarray]:
+def _calendar_groups(present: BoolArray2D) -> list[IntArray1D]:
     """Columns grouped by identical presence pattern (same calendar)."""
     packed = np.packbits(present, axis=0).T
     _, inv = np.unique(packed, axis=0, return_inverse=True)
@@ -557,7 +570,7 @@ def _calendar_groups(present: np.ndarray) -> list[np.ndarray]:
     return [np.nonzero(inv == g)[0] for g in range(int(inv.max()) + 1)]
 
 
-def _corr_block(r: np.ndarray, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+def _corr_block(r: Float64Array2D, ca: IntArray1D, cb: IntArray1D) -> Float64Array2D:
     """Pearson correlations between columns ca and cb of complete returns r (m, ·)."""
     xa = r[:, ca] - r[:, ca].mean(axis=0)
     sa = np.sqrt(np.einsum("ij,ij->j", xa, xa))
@@ -573,7 +586,7 @@ def _corr_block(r: np.ndarray, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
         return (xa.T @ xb) / sa[:, None] / sb[None, :]
 
 
-def _pairwise_blocks(present: np.ndarray):
+def _pairwise_blocks(present: BoolArray2D) -> Iterator[tuple[IntArray1D, IntArray1D, BoolArray1D]]:
     """Yield (cols_a, cols_b, row mask) for every pair of calendar groups (a ≤ b)."""
     groups = _calendar_groups(present)
     for i, ga in enumerate(groups):
@@ -582,14 +595,16 @@ def _pairwise_blocks(present: np.ndarray):
             yield ga, gb, rows
 
 
-def _block_returns(p: np.ndarray, cols: np.ndarray, rows: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
+def _block_returns(
+    p: Float64Array2D, cols: IntArray1D, rows: BoolArray1D, kind: ReturnKind
+) -> tuple[Float64Array2D, IntArray1D]:
     """Returns of columns ``cols`` on the common dates ``rows``: (m−1, k) and their row numbers."""
     idx = np.nonzero(rows)[0]
     sub = p[np.ix_(idx, cols)]
-    return _simple_or_log(sub[1:], sub[:-1], kind), idx[1:]
+    return simple_or_log_returns(sub[1:], sub[:-1], kind), idx[1:]
 
 
-def _prices_frame(prices: Any, frequency: str) -> tuple[pd.DataFrame, np.ndarray]:
+def _prices_frame(prices: Any, frequency: str) -> tuple[pd.DataFrame, Float64Array2D]:
     df = _sorted_dates(_frame(prices, "prices"), "prices")
     if coerce.choice(frequency, "frequency", FREQUENCIES) == "weekly":
         if not isinstance(df.index, pd.DatetimeIndex):
@@ -599,13 +614,13 @@ def _prices_frame(prices: Any, frequency: str) -> tuple[pd.DataFrame, np.ndarray
 
 
 def _corr_pairwise(
-    p: np.ndarray,
+    p: Float64Array2D,
     names: list[str],
-    kind: str,
+    kind: ReturnKind,
     window: int | None,
-    select: np.ndarray | None = None,
+    select: BoolArray1D | None = None,
     what: str = "common returns",
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[Float64Array2D, IntArray2D]:
     """Pairwise-aligned correlation matrix and the number of returns behind each entry.
 
     ``select`` (T,) bool, optional: keep only returns dated on these rows (regimes).
@@ -627,7 +642,7 @@ def _corr_pairwise(
     c = np.full((n, n), np.nan)
     counts = np.zeros((n, n), dtype=int)
     if present.all():  # one calendar: one Xᵀ X, no per-block copies
-        r = _simple_or_log(p[1:], p[:-1], kind)
+        r = simple_or_log_returns(p[1:], p[:-1], kind)
         if select is not None:
             r = r[select[1:]]
         if window is not None:
@@ -673,8 +688,8 @@ def correlation_matrix(
     prices: Any,
     window: int | None = None,
     *,
-    kind: Literal["simple", "log"] = "simple",
-    frequency: Literal["daily", "weekly"] = "daily",
+    kind: ReturnKind = "simple",
+    frequency: Frequency = "daily",
 ) -> pd.DataFrame:
     """Pearson correlation matrix of returns, each pair aligned on its common dates (docs/methodology/estimation.md).
 
@@ -713,7 +728,7 @@ def correlation(a: Any, b: Any, window: int | None = None, **kw: Any) -> float:
         if len(fa) != len(fb):
             raise InputError(f"has {len(fb)} rows, a {len(fa)}; give both with dates to align them", where="b")
         j = pd.DataFrame({"a": fa.iloc[:, 0].to_numpy(), "b": fb.iloc[:, 0].to_numpy()})
-    return float(correlation_matrix(j, window, **kw).iloc[0, 1])
+    return float(correlation_matrix(j, window, **kw).to_numpy()[0, 1])
 
 
 # =========================================================================== regimes
@@ -731,11 +746,11 @@ def forbes_rigobon(rho: Any, delta: float) -> Any:
 
 
 def realised_vol_regimes(
-    market_returns: np.ndarray,
+    market_returns: FloatArrayLike,
     *,
     window: int = int(ESTIMATION_DEFAULTS["realised_vol_window"]),
     percentiles: Mapping[str, float] | None = None,
-) -> np.ndarray:
+) -> StrArray:
     """Regime of each date from the trailing realised vol of a market series.
 
     The vol of the last ``window`` returns (ending that day) is ranked against
@@ -746,15 +761,15 @@ def realised_vol_regimes(
     Returns a (T,) str array, ``""`` where there is no full window.
     """
     p = check_percentiles(percentiles)
-    window = _window_arg(window, "realised_vol_window")
-    if window is None:
+    w = _window_arg(window, "realised_vol_window")
+    if w is None:
         raise InputError("is required (number of returns)", where="realised_vol_window")
     r = np.asarray(market_returns, dtype=np.float64)
-    s = pd.Series(r).rolling(window, min_periods=window).std().to_numpy()
+    s = pd.Series(r).rolling(w, min_periods=w).std().to_numpy()
     ok = ~np.isnan(s)
     if ok.sum() < MIN_OBSERVATIONS:
         raise NotEnoughData(
-            f"found {int(ok.sum())} days with a {window}-day realised vol, need at least {MIN_OBSERVATIONS}",
+            f"found {int(ok.sum())} days with a {w}-day realised vol, need at least {MIN_OBSERVATIONS}",
             where="prices",
         )
     lo, hi = np.quantile(s[ok], [p["low"], p["high"]])
@@ -775,10 +790,10 @@ class RegimeCorrelation:
     counts: dict[str, int]
     delta: dict[str, float]
     market: str
-    regimes: pd.Series = field(repr=False, default=None)  # type: ignore[assignment]
+    regimes: pd.Series = field(repr=False)
 
 
-def _regime_mask(labels: np.ndarray, regime: str) -> np.ndarray:
+def _regime_mask(labels: StrArray, regime: str) -> BoolArray:
     if regime in ("stress", "high"):
         return labels == "high"
     if regime == "calm":
@@ -794,9 +809,9 @@ def regime_correlation(
     *,
     low: float = 18.0,
     high: float = 28.0,
-    regimes: str | Sequence[str] = ("normal", "stress"),
+    regimes: RegimeChoice | Sequence[RegimeChoice] = ("normal", "stress"),
     market: int | str = 0,
-    kind: Literal["simple", "log"] = "simple",
+    kind: ReturnKind = "simple",
     percentiles: Mapping[str, float] | None = None,
     realised_vol_window: int = int(ESTIMATION_DEFAULTS["realised_vol_window"]),
 ) -> RegimeCorrelation:
@@ -842,7 +857,7 @@ def regime_correlation(
     if vol_index is None:
         mkt = df.iloc[:, mi].to_numpy(dtype=np.float64)
         pm = mkt[~np.isnan(mkt)]
-        rm = _simple_or_log(pm[1:], pm[:-1], k)
+        rm = simple_or_log_returns(pm[1:], pm[:-1], k)
         lab_m = realised_vol_regimes(rm, window=realised_vol_window, percentiles=percentiles)
         labels = np.full(len(df), "", dtype="<U6")
         labels[np.nonzero(~np.isnan(mkt))[0][1:]] = lab_m
@@ -872,7 +887,7 @@ def regime_correlation(
     # market variance per regime, on the market's own dates
     mkt = p[:, mi]
     idx = np.nonzero(~np.isnan(mkt))[0]
-    rm = _simple_or_log(mkt[idx[1:]], mkt[idx[:-1]], k)
+    rm = simple_or_log_returns(mkt[idx[1:]], mkt[idx[:-1]], k)
     lab_rm = labels[idx[1:]]
 
     def var_of(reg: str) -> float:

@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine._typing import CORE_FACTORS, ArrayLike
+from xlhedge.engine._typing import (
+    CORE_FACTORS,
+    ArrayLike,
+    Float64Array1D,
+    Float64Array2D,
+    FloatOrArray,
+    IntArray1D,
+)
 from xlhedge.engine.errors import InputError
 
 __all__ = [
@@ -29,13 +36,14 @@ __all__ = [
     "factor_exposure",
     "split_block",
     "betas_and_weights",
+    "default_factor_names",
 ]
 
 #: docs/methodology/factor-model.md: DV01 is per one basis point.
 BASIS_POINT = 1e-4
 
 
-def exposures(betas: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def exposures(betas: Float64Array2D, weights: Float64Array1D) -> Float64Array1D:
     """E_f = Σ_i w_i β_{i,f} for every factor row at once.
 
     Parameters
@@ -50,12 +58,12 @@ def exposures(betas: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return betas @ weights
 
 
-def contributions(betas: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def contributions(betas: Float64Array2D, weights: Float64Array1D) -> Float64Array2D:
     """Per-position contributions w_i β_{i,f}, shape (k, n); rows sum to :func:`exposures`."""
     return betas * weights[np.newaxis, :]
 
 
-def top_contributors(c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def top_contributors(c: Float64Array2D) -> tuple[IntArray1D, Float64Array1D, Float64Array1D, Float64Array1D]:
     """Largest contributor per factor row of a contributions matrix (k, n).
 
     Returns (column index, its contribution, its share of the row's gross
@@ -68,7 +76,7 @@ def top_contributors(c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return idx, top, share, gross
 
 
-def dv01(duration_exposure: float | np.ndarray, nav: float) -> float | np.ndarray:
+def dv01(duration_exposure: FloatOrArray, nav: float) -> FloatOrArray:
     """Book DV01 in currency per +1bp: −E_duration · NAV · 0.0001 (docs/methodology/factor-model.md).
 
     Long duration loses when yields rise, so a long-duration book has a negative DV01.
@@ -76,7 +84,7 @@ def dv01(duration_exposure: float | np.ndarray, nav: float) -> float | np.ndarra
     return -np.asarray(duration_exposure) * nav * BASIS_POINT
 
 
-def split_block(block: Any, name: str = "block") -> tuple[np.ndarray, np.ndarray, list[str] | None]:
+def split_block(block: Any, name: str = "block") -> tuple[Float64Array2D, Float64Array1D, list[str] | None]:
     """Split a FACTOR_EXPOSURE block into (betas (k, n), weights (n,), row labels).
 
     The block's first row holds the weights, each following row one factor's
@@ -105,7 +113,9 @@ def split_block(block: Any, name: str = "block") -> tuple[np.ndarray, np.ndarray
     return a[1:], a[0], (labels[1:] if labels else None)
 
 
-def betas_and_weights(betas: Any, weights: Any) -> tuple[np.ndarray, np.ndarray, list[str] | None, list[str] | None]:
+def betas_and_weights(
+    betas: Any, weights: Any
+) -> tuple[Float64Array2D, Float64Array1D, list[str] | None, list[str] | None]:
     """Two-range form: betas (factors × positions) and one row/column of weights.
 
     pandas inputs are aligned by label (positions = betas' columns, weights' index).
@@ -197,14 +207,24 @@ def factor_exposure(
     e = exposures(b, w)
     if nav is not None:
         e = e * coerce.scalar(nav, "nav")
+    names = default_factor_names(e.size)
     index = (
-        labels
-        if labels and all(labels)
-        else [(labels[i] if labels and labels[i] else default_factor_name(i)) for i in range(e.size)]
+        labels if labels and all(labels) else [(labels[i] if labels and labels[i] else names[i]) for i in range(e.size)]
     )
     return pd.Series(e, index=pd.Index(index, name="factor"), name="exposure")
 
 
-def default_factor_name(i: int) -> str:
-    """Row i's name when none is given: the docs/methodology/factor-model.md core factors, then ``tilt_N``."""
-    return CORE_FACTORS[i] if i < len(CORE_FACTORS) else f"tilt_{i - len(CORE_FACTORS) + 1}"
+def default_factor_names(n: int) -> list[str]:
+    """Names of ``n`` factor rows given without labels (docs/methodology/factor-model.md).
+
+    The core factors in their order (``equity``, ``duration``, ``usd``, ``commodity``,
+    ``crypto``, ``vol``), then ``tilt_1``, ``tilt_2``, ... for rows beyond them; fewer
+    than six rows take the first ``n`` core factors.
+
+    >>> default_factor_names(8)[-3:]
+    ['vol', 'tilt_1', 'tilt_2']
+    """
+    if n < 0:
+        raise InputError(f"must be ≥ 0, got {n}", where="n")
+    core = list(CORE_FACTORS[:n])
+    return core + [f"tilt_{k}" for k in range(1, n - len(core) + 1)]

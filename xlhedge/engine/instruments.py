@@ -56,14 +56,15 @@ tilt
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import KINDS, Kind
 from xlhedge.engine.coerce import as_date
 from xlhedge.engine.errors import InputError
 
@@ -83,10 +84,6 @@ __all__ = [
     "SHEET_COLUMNS",
     "from_grid",
 ]
-
-Kind = Literal["future", "etf", "inverse_etf", "option", "perp_linear", "perp_inverse"]
-#: The instrument kinds the sizing engine knows (docs/methodology/sizing.md, perpetuals.md).
-KINDS: tuple[str, ...] = ("future", "etf", "inverse_etf", "option", "perp_linear", "perp_inverse")
 
 #: Shown on the Instruments sheet and in every printed catalogue.
 ILLUSTRATIVE_NOTE = (
@@ -334,7 +331,7 @@ def _none(v: Any) -> Any:
     return v
 
 
-def _from_row(row: dict[str, Any]) -> Instrument:
+def _from_row(row: Mapping[Any, Any]) -> Instrument:
     kw = {k: _none(row.get(k)) for k in _COLUMNS}
     missing = [k for k in ("ticker", "factor", "kind", "price") if kw[k] is None]
     if missing:
@@ -393,7 +390,11 @@ def unit_value(inst: Instrument) -> float:
     inverse perpetual.
     """
     if inst.kind == "perp_inverse":
-        return float(inst.face)  # type: ignore[arg-type]
+        if inst.face is None:  # catalogue() refuses it; an Instrument built by hand may lack it
+            raise InputError(
+                "an inverse perpetual needs its USD face value per contract (> 0)", where=f"instrument {inst.ticker}"
+            )
+        return float(inst.face)
     return float(inst.price * inst.multiplier)
 
 

@@ -16,9 +16,11 @@ All functions broadcast over numpy arrays.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
+from xlhedge.engine._typing import Float64Array, FloatOrArray
 from xlhedge.engine.errors import InputError
 
 __all__ = ["norm_cdf", "put_price", "put_delta", "check_option_inputs"]
@@ -26,13 +28,16 @@ __all__ = ["norm_cdf", "put_price", "put_delta", "check_option_inputs"]
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
-def norm_cdf(x: np.ndarray | float) -> np.ndarray:
+def norm_cdf(x: Float64Array | float) -> Float64Array:
     """Standard normal CDF, N(x) = ½·(1 + erf(x/√2))."""
     return 0.5 * (1.0 + _erf(np.asarray(x, dtype=np.float64) / math.sqrt(2.0)))
 
 
-def check_option_inputs(spot, strike, vol, years) -> None:
-    """Raise :class:`InputError` naming the first argument out of range."""
+def check_option_inputs(spot: Any, strike: Any, vol: Any, years: Any) -> None:
+    """Raise :class:`InputError` naming the first argument out of range.
+
+    ``spot``, ``strike`` and ``vol`` must be > 0, ``years`` ≥ 0; none may be NaN.
+    """
     for name, v, strict in (
         ("spot", spot, True),
         ("strike", strike, True),
@@ -48,7 +53,9 @@ def check_option_inputs(spot, strike, vol, years) -> None:
             raise InputError(f"must be {op}, got {a[bad].ravel()[0]:g}", where=name)
 
 
-def _d1_d2(spot, strike, vol, years, rate, div):
+def _d1_d2(
+    spot: Any, strike: Any, vol: Any, years: Any, rate: float, div: float
+) -> tuple[Float64Array, Float64Array, Float64Array]:
     s = np.asarray(spot, dtype=np.float64)
     k = np.asarray(strike, dtype=np.float64)
     v = np.asarray(vol, dtype=np.float64)
@@ -59,7 +66,7 @@ def _d1_d2(spot, strike, vol, years, rate, div):
     return d1, d1 - sd, t
 
 
-def put_price(spot, strike, vol, years, rate=0.0, div=0.0) -> np.ndarray | float:
+def put_price(spot: Any, strike: Any, vol: Any, years: Any, rate: float = 0.0, div: float = 0.0) -> FloatOrArray:
     """Black–Scholes European put value per unit of underlying (same currency as spot).
 
     Parameters
@@ -81,7 +88,7 @@ def put_price(spot, strike, vol, years, rate=0.0, div=0.0) -> np.ndarray | float
     return value.item() if value.ndim == 0 else value
 
 
-def put_delta(spot, strike, vol, years, rate=0.0, div=0.0) -> np.ndarray | float:
+def put_delta(spot: Any, strike: Any, vol: Any, years: Any, rate: float = 0.0, div: float = 0.0) -> FloatOrArray:
     """Black–Scholes put delta, −e^{−qT}·N(−d1) ∈ [−1, 0] (per unit of underlying).
 
     A long put carries ``Δ × spot × multiplier`` of underlying exposure per

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine.coerce import as_date
+from xlhedge.engine._typing import CONTRACTS, SIDES, Contract, Float64Array, FloatArrayLike, FloatOrArray, Side
+from xlhedge.engine.coerce import as_date, bounded_array, float_array, float_or_array
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.sizing import _arr, _check, _out
 
 __all__ = [
     "PERP_DEFAULTS",
@@ -46,11 +46,6 @@ __all__ = [
     "roll_warnings",
 ]
 
-Side = Literal["long", "short"]
-SIDES: tuple[str, ...] = ("long", "short")
-Contract = Literal["linear", "inverse"]
-CONTRACTS: tuple[str, ...] = ("linear", "inverse")
-
 #: Defaults a user may change (shown on the Instruments / Hedges sheets).
 PERP_DEFAULTS: dict[str, float] = {
     "funding_periods_per_day": 3,  # 8-hourly funding
@@ -64,17 +59,19 @@ LIQUIDATION_NOTE = (
 )
 
 
-def _positive(x: Any, name: str) -> np.ndarray:
-    return _check(x, name, low=0, low_open=True)
+def _positive(x: Any, name: str) -> Float64Array:
+    return bounded_array(x, name, low=0, low_open=True)
 
 
 # --------------------------------------------------------------------------- PnL
-def linear_pnl(qty, entry, exit):
+def linear_pnl(qty: FloatArrayLike, entry: FloatArrayLike, exit: FloatArrayLike) -> FloatOrArray:
     """Linear PnL in quote currency, q·(P1 − P0); q in coin/units, short < 0 (docs/methodology/perpetuals.md)."""
-    return _out(_arr(qty, "qty") * (_positive(exit, "exit") - _positive(entry, "entry")))
+    return float_or_array(float_array(qty, "qty") * (_positive(exit, "exit") - _positive(entry, "entry")))
 
 
-def inverse_pnl(contracts, face, entry, exit):
+def inverse_pnl(
+    contracts: FloatArrayLike, face: FloatArrayLike, entry: FloatArrayLike, exit: FloatArrayLike
+) -> FloatOrArray:
     """Inverse (coin-margined) PnL **in coin**, N·V·(1/P0 − 1/P1) (docs/methodology/perpetuals.md).
 
     Parameters
@@ -83,20 +80,24 @@ def inverse_pnl(contracts, face, entry, exit):
     face : V, USD face value per contract (e.g. 100), > 0.
     entry, exit : P0, P1 in USD per coin, > 0.
     """
-    n = _arr(contracts, "contracts")
+    n = float_array(contracts, "contracts")
     v = _positive(face, "face")
     p0 = _positive(entry, "entry")
     p1 = _positive(exit, "exit")
-    return _out(n * v * (1.0 / p0 - 1.0 / p1))
+    return float_or_array(n * v * (1.0 / p0 - 1.0 / p1))
 
 
-def inverse_pnl_usd(contracts, face, entry, exit):
+def inverse_pnl_usd(
+    contracts: FloatArrayLike, face: FloatArrayLike, entry: FloatArrayLike, exit: FloatArrayLike
+) -> FloatOrArray:
     """Inverse PnL in USD at the exit price: coin PnL × P1 = N·V·(P1/P0 − 1)."""
-    return _out(np.asarray(inverse_pnl(contracts, face, entry, exit)) * _positive(exit, "exit"))
+    return float_or_array(np.asarray(inverse_pnl(contracts, face, entry, exit)) * _positive(exit, "exit"))
 
 
 # --------------------------------------------------------------------------- funding
-def funding_payment(position_value, rate, periods=1, side: str = "short"):
+def funding_payment(
+    position_value: FloatArrayLike, rate: FloatArrayLike, periods: FloatArrayLike = 1, side: Side = "short"
+) -> FloatOrArray:
     """Funding **received** (> 0) or paid (< 0) over ``periods`` funding periods.
 
     payment = |position value| × rate × periods, received by shorts and paid by
@@ -109,18 +110,20 @@ def funding_payment(position_value, rate, periods=1, side: str = "short"):
     periods : number of funding periods (3 per day when 8-hourly), ≥ 0.
     side : ``long`` or ``short``.
     """
-    v = _arr(position_value, "position_value")
+    v = float_array(position_value, "position_value")
     if (v < 0).any():
         raise InputError("is the size of the position (≥ 0); give the direction in side", where="position_value")
-    r = _arr(rate, "rate")
-    k = _arr(periods, "periods")
-    if (k < 0).any():
-        raise InputError(f"must be ≥ 0, got {k[k < 0].ravel()[0]:g}", where="periods")
+    r = float_array(rate, "rate")
+    k = bounded_array(periods, "periods", low=0)
     sign = 1.0 if coerce.choice(side, "side", SIDES) == "short" else -1.0
-    return _out(sign * v * r * k)
+    return float_or_array(sign * v * r * k)
 
 
-def annualised_carry(rates, periods_per_day=PERP_DEFAULTS["funding_periods_per_day"], side: str = "short"):
+def annualised_carry(
+    rates: FloatArrayLike,
+    periods_per_day: FloatArrayLike = PERP_DEFAULTS["funding_periods_per_day"],
+    side: Side = "short",
+) -> FloatOrArray:
     """Annualised funding carry = mean rate × periods per day × 365, as received by ``side``.
 
     ``rates`` is a history of per-period funding rates (decimals); reduced along axis 0.
@@ -131,11 +134,17 @@ def annualised_carry(rates, periods_per_day=PERP_DEFAULTS["funding_periods_per_d
         raise InputError("has no funding rates", where="rates")
     ppd = _positive(periods_per_day, "periods_per_day")
     sign = 1.0 if coerce.choice(side, "side", SIDES) == "short" else -1.0
-    return _out(sign * np.nanmean(r, axis=0) * ppd * 365.0)
+    return float_or_array(sign * np.nanmean(r, axis=0) * ppd * 365.0)
 
 
 # --------------------------------------------------------------------------- liquidation
-def liquidation_price(entry, leverage, side: str, mmr=PERP_DEFAULTS["mmr"], contract: str = "linear"):
+def liquidation_price(
+    entry: FloatArrayLike,
+    leverage: FloatArrayLike,
+    side: Side,
+    mmr: FloatArrayLike = PERP_DEFAULTS["mmr"],
+    contract: Contract = "linear",
+) -> FloatOrArray:
     """Isolated-margin liquidation price, simplified exchange form (docs/methodology/perpetuals.md).
 
     Parameters
@@ -153,7 +162,7 @@ def liquidation_price(entry, leverage, side: str, mmr=PERP_DEFAULTS["mmr"], cont
     """
     p0 = _positive(entry, "entry")
     lev = _positive(leverage, "leverage")
-    m = _arr(mmr, "mmr")
+    m = float_array(mmr, "mmr")
     if ((m < 0) | (m >= 1)).any():
         raise InputError(f"must be in [0, 1), got {m[(m < 0) | (m >= 1)].ravel()[0]:g}", where="mmr")
     s = coerce.choice(side, "side", SIDES)
@@ -170,24 +179,26 @@ def liquidation_price(entry, leverage, side: str, mmr=PERP_DEFAULTS["mmr"], cont
             else:
                 den = 1 - inv + m
                 price = np.where(den > 0, p0 / np.where(den > 0, den, 1.0), np.inf)
-    return _out(np.asarray(price, dtype=np.float64))
+    return float_or_array(np.asarray(price, dtype=np.float64))
 
 
-def liquidation_distance(entry, liq_price, daily_vol=None):
+def liquidation_distance(
+    entry: FloatArrayLike, liq_price: FloatArrayLike, daily_vol: FloatArrayLike | None = None
+) -> tuple[FloatOrArray, FloatOrArray]:
     """Distance to liquidation: signed % move (liq/entry − 1) and, given σ daily, in σ.
 
     Returns ``(pct, sigmas)``; ``sigmas`` = |pct| / daily_vol (NaN without a vol);
     ``inf`` when the position cannot be liquidated.
     """
     p0 = _positive(entry, "entry")
-    liq = _arr(liq_price, "liq_price")
+    liq = float_array(liq_price, "liq_price")
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.where(np.isinf(liq), np.inf, liq / p0 - 1.0)
         if daily_vol is None:
             sig = np.full_like(pct, np.nan)
         else:
             sig = np.abs(pct) / _positive(daily_vol, "daily_vol")
-    return _out(pct), _out(sig)
+    return float_or_array(pct), float_or_array(sig)
 
 
 def liquidation_table(
@@ -223,7 +234,10 @@ def liquidation_table(
 
 # --------------------------------------------------------------------------- roll
 def roll_warnings(
-    expiries: Mapping[str, Any] | pd.Series, as_of: Any = None, *, days: int = PERP_DEFAULTS["roll_warning_days"]
+    expiries: Mapping[str, Any] | pd.Series,
+    as_of: Any = None,
+    *,
+    days: int = int(PERP_DEFAULTS["roll_warning_days"]),
 ) -> pd.DataFrame:
     """Roll status of dated futures (docs/methodology/perpetuals.md): ``expired``, ``roll`` (≤ ``days`` left) or ``ok``.
 

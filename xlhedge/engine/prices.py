@@ -49,14 +49,25 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import (
+    FREQUENCIES,
+    RETURN_KINDS,
+    CsvShape,
+    Duplicates,
+    Float64Array,
+    Float64Array2D,
+    FloatArrayLike,
+    Frequency,
+    ReturnKind,
+)
 from xlhedge.engine.errors import InputError
 
 __all__ = [
@@ -68,6 +79,8 @@ __all__ = [
     "read_prices_csv",
     "read_prices",
     "pair_returns",
+    "check_positive_prices",
+    "simple_or_log_returns",
     "returns",
     "to_weekly",
     "RETURN_KINDS",
@@ -76,11 +89,6 @@ __all__ = [
     "YAHOO_PRICE_COLUMNS",
     "MISSING_TOKENS",
 ]
-
-ReturnKind = Literal["simple", "log"]
-Frequency = Literal["daily", "weekly"]
-RETURN_KINDS: tuple[str, ...] = ("simple", "log")
-FREQUENCIES: tuple[str, ...] = ("daily", "weekly")
 
 #: Header names recognised as the date column (compared lower-case, stripped).
 DATE_COLUMN_NAMES: tuple[str, ...] = ("date", "observation_date", "datetime", "time", "timestamp", "day")
@@ -91,6 +99,8 @@ _YAHOO_MARKERS = frozenset({"open", "high", "low", "close"})
 MISSING_TOKENS: tuple[str, ...] = (".", "null", "nan", "na", "n/a", "#n/a", "-", "")
 #: Date formats tried in order when a file's dates are not ISO (first one that parses all wins).
 DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
+#: What a Python caller with a zero or negative price can do (appended to the error).
+CLEAN_PRICES_HINT = "clean_prices() reports and drops them"
 #: Weekly returns use the last price of each week ending on this day (pandas offset alias).
 WEEK_END = "W-FRI"
 
@@ -245,7 +255,7 @@ def validate_prices(prices: pd.DataFrame) -> PriceReport:
 def clean_prices(
     prices: pd.DataFrame,
     *,
-    duplicates: Literal["last", "first", "error"] = "last",
+    duplicates: Duplicates = "last",
 ) -> PriceTable:
     """Validate and apply the documented handling (module docstring table).
 
@@ -264,7 +274,7 @@ def clean_prices(
     return PriceTable(df, report)
 
 
-def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.DataFrame, PriceReport]:
+def _inspect(prices: Any, *, fix: bool, duplicates: Duplicates = "last") -> tuple[pd.DataFrame, PriceReport]:
     df = _as_frame(prices)
     report = PriceReport()
     try:
@@ -272,7 +282,7 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
     except (TypeError, ValueError) as exc:
         raise InputError(f"index is not dates ({exc})", where="prices") from None
     if idx.hasnans:
-        raise InputError(f"has {int(idx.isna().sum())} rows without a date", where="prices")
+        raise InputError(f"has {int(np.count_nonzero(idx.isna()))} rows without a date", where="prices")
     df = df.copy()
     df.index = idx
     df.columns = [str(c) for c in df.columns]
@@ -310,23 +320,23 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
             )
         )
         if fix:
-            df = df[~df.index.duplicated(keep=duplicates)]
+            df = df[~df.index.duplicated(keep="first" if duplicates == "first" else "last")]  # "error" raised above
 
     df, bad = _numeric(df)
-    for col, dates in bad.items():
+    for col, cells in bad.items():
         report.add(
             PriceIssue(
                 "non_numeric",
                 col,
-                tuple(dates),
-                f"{len(dates)} cells are not numbers: {_fmt_dates(list(dates))}",
+                tuple(cells),
+                f"{len(cells)} cells are not numbers: {_fmt_dates(list(cells))}",
                 "treated as missing" if fix else "",
             )
         )
     values = df.to_numpy()
     with np.errstate(invalid="ignore"):
         nonpos = values <= 0
-    for j in np.nonzero(nonpos.any(axis=0))[0]:
+    for j in np.nonzero(nonpos.any(axis=0))[0].tolist():
         dates = tuple(df.index[nonpos[:, j]])
         report.add(
             PriceIssue(
@@ -349,7 +359,7 @@ def _inspect(prices: Any, *, fix: bool, duplicates: str = "last") -> tuple[pd.Da
         if not p.any():
             report.add(PriceIssue("missing", col, (), "has no prices at all", "ignored" if fix else ""))
             continue
-        first, last = np.argmax(p), len(p) - 1 - np.argmax(p[::-1])
+        first, last = int(np.argmax(p)), len(p) - 1 - int(np.argmax(p[::-1]))
         inside = np.zeros_like(p)
         inside[first : last + 1] = True
         gap = inside & ~p
@@ -449,8 +459,8 @@ def read_prices_csv(
     source: Any,
     *,
     ticker: str | None = None,
-    shape: Literal["auto", "wide", "fred", "yahoo"] = "auto",
-    duplicates: Literal["last", "first", "error"] = "last",
+    shape: CsvShape = "auto",
+    duplicates: Duplicates = "last",
 ) -> PriceTable:
     """Read one downloaded CSV file into a clean :class:`PriceTable`.
 
@@ -515,7 +525,7 @@ def read_prices(
     sources: Iterable[Any] | Any,
     *,
     tickers: Sequence[str] | None = None,
-    duplicates: Literal["last", "first", "error"] = "last",
+    duplicates: Duplicates = "last",
 ) -> PriceTable:
     """Read one or several CSV files and join them on the date (outer join).
 
@@ -555,14 +565,71 @@ def read_prices(
 # --------------------------------------------------------------------------- returns
 
 
-def _simple_or_log(now: np.ndarray, before: np.ndarray, kind: str) -> np.ndarray:
+def check_positive_prices(
+    prices: Float64Array,
+    name: str,
+    *,
+    dates: pd.DatetimeIndex | None = None,
+    columns: Sequence[Any] | pd.Index | None = None,
+    place: Callable[[int, int], str] | None = None,
+    hint: str = "",
+) -> Float64Array:
+    """Raise :class:`InputError` at the first zero or negative price; NaN (missing) is allowed.
+
+    The one wording of this check for every door: ``NAME has a zero or negative price
+    (-2) on 2024-01-03; prices must be > 0``.
+
+    Parameters
+    ----------
+    prices : float64 array, (T,) or (T, k), dates down; NaN = no price.
+    name : argument name, the start of the error's place.
+    dates : the rows' dates (named in the message as ``on YYYY-MM-DD``), optional.
+    columns : the columns' names; the place becomes ``NAME column TICKER``.
+    place : ``(row, column) -> str`` describing a cell (a worksheet range); the place
+        becomes ``NAME <place>`` and no row is added to the message.
+    hint : what to do about it, appended after a semicolon (the Python API points at
+        :func:`clean_prices`).
+
+    Returns
+    -------
+    ``prices``, unchanged, when every price is > 0 or missing.
+    """
+    a = np.asarray(prices, dtype=np.float64)
+    if a.size == 0:
+        return prices
+    grid = a.reshape(a.shape[0], -1) if a.ndim else a.reshape(1, 1)  # rows = dates
+    with np.errstate(invalid="ignore"):
+        bad = grid <= 0
+    if not bad.any():
+        return prices
+    i, j = (int(k[0]) for k in np.nonzero(bad))
+    value = float(grid[i, j])
+    if place is not None:
+        where, at = f"{name} {place(i, j)}", ""
+    else:
+        where = f"{name} column {columns[j]!s}" if columns is not None else name
+        if dates is not None:
+            at = f" on {pd.Timestamp(dates[i]):%Y-%m-%d}"
+        else:
+            at = f" in row {i + 1}" if a.size > 1 else ""
+    tail = f"; {hint}" if hint else ""
+    raise InputError(f"has a zero or negative price ({value:g}){at}; prices must be > 0{tail}", where=where)
+
+
+def simple_or_log_returns(now: Float64Array, before: Float64Array, kind: ReturnKind) -> Float64Array:
+    """Element-wise return from ``before`` to ``now`` (docs/methodology/estimation.md).
+
+    ``kind="simple"``: now / before − 1; ``"log"``: ln now − ln before. Arrays broadcast;
+    NaN where either price is missing, with no floating-point warning (callers mask
+    those rows). Prices are expected > 0 (:func:`check_positive_prices`).
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
         if kind == "log":
             return np.log(now) - np.log(before)
         return now / before - 1.0
 
 
-def _ffill_rows(a: np.ndarray) -> np.ndarray:
+def _ffill_rows(a: Float64Array2D) -> Float64Array2D:
     """Forward-fill NaN down axis 0 (vectorised, no loop over columns)."""
     valid = ~np.isnan(a)
     idx = np.where(valid, np.arange(a.shape[0])[:, None], 0)
@@ -572,7 +639,9 @@ def _ffill_rows(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def pair_returns(asset: np.ndarray, benchmark: np.ndarray, kind: str = "simple") -> tuple[np.ndarray, np.ndarray]:
+def pair_returns(
+    asset: FloatArrayLike, benchmark: FloatArrayLike, kind: ReturnKind = "simple"
+) -> tuple[Float64Array, Float64Array]:
     """Returns of each asset column and of the benchmark on their common dates.
 
     Parameters
@@ -590,21 +659,21 @@ def pair_returns(asset: np.ndarray, benchmark: np.ndarray, kind: str = "simple")
         same span as ``ra[:, i]``: a gap in either series yields one multi-day
         return for both.
     """
-    a = np.asarray(asset, dtype=np.float64)
+    a: Float64Array = np.asarray(asset, dtype=np.float64)
     if a.ndim == 1:
         a = a[:, None]
-    b = np.asarray(benchmark, dtype=np.float64)
+    b: Float64Array = np.asarray(benchmark, dtype=np.float64)
     if b.ndim == 1:
         b = b[:, None]
     ok = ~np.isnan(a) & ~np.isnan(b)
     if ok.all():  # fast path: one calendar
         ra = np.full(a.shape, np.nan)
         rb = np.full(a.shape, np.nan)
-        ra[1:] = _simple_or_log(a[1:], a[:-1], kind)
+        ra[1:] = simple_or_log_returns(a[1:], a[:-1], kind)
         rb[1:] = (
-            _simple_or_log(b[1:], b[:-1], kind)
+            simple_or_log_returns(b[1:], b[:-1], kind)
             if b.shape[1] == a.shape[1]
-            else np.broadcast_to(_simple_or_log(b[1:], b[:-1], kind), (a.shape[0] - 1, a.shape[1]))
+            else np.broadcast_to(simple_or_log_returns(b[1:], b[:-1], kind), (a.shape[0] - 1, a.shape[1]))
         )
         return ra, rb
     am = np.where(ok, a, np.nan)
@@ -613,8 +682,8 @@ def pair_returns(asset: np.ndarray, benchmark: np.ndarray, kind: str = "simple")
     prev_b = np.full(a.shape, np.nan)
     prev_a[1:] = _ffill_rows(am)[:-1]
     prev_b[1:] = _ffill_rows(bm)[:-1]
-    ra = np.where(ok, _simple_or_log(am, prev_a, kind), np.nan)
-    rb = np.where(ok, _simple_or_log(bm, prev_b, kind), np.nan)
+    ra = np.where(ok, simple_or_log_returns(am, prev_a, kind), np.nan)
+    rb = np.where(ok, simple_or_log_returns(bm, prev_b, kind), np.nan)
     return ra, rb
 
 
@@ -655,12 +724,14 @@ def returns(
     if f == "weekly":
         df = to_weekly(df)
     a = df.to_numpy(dtype=np.float64)
-    if (a <= 0).any():
-        j = int(np.nonzero((a <= 0).any(axis=0))[0][0])
-        raise InputError(
-            "has zero or negative prices; clean_prices() reports and drops them", where=f"prices column {df.columns[j]}"
-        )
+    check_positive_prices(
+        a,
+        "prices",
+        dates=df.index if isinstance(df.index, pd.DatetimeIndex) else None,
+        columns=df.columns,
+        hint=CLEAN_PRICES_HINT,
+    )
     prev = np.full(a.shape, np.nan)
     prev[1:] = _ffill_rows(a)[:-1]
-    r = np.where(np.isnan(a), np.nan, _simple_or_log(a, prev, k))
+    r = np.where(np.isnan(a), np.nan, simple_or_log_returns(a, prev, k))
     return pd.DataFrame(r, index=df.index, columns=df.columns)

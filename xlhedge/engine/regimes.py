@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import REGIMES, Float64Array1D, FloatArrayLike, Regime, StrArray
 from xlhedge.engine.errors import InputError, NotEnoughData
 
 __all__ = [
@@ -36,10 +37,6 @@ __all__ = [
     "check_percentiles",
     "thresholds_table",
 ]
-
-Regime = Literal["low", "normal", "high"]
-#: The three regimes in display order.
-REGIMES: tuple[str, ...] = ("low", "normal", "high")
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ def thresholds_for(index: str, thresholds: Mapping[str, Thresholds] | None = Non
     return upper[key]
 
 
-def classify(levels: Any, low: float = 18.0, high: float = 28.0) -> np.ndarray:
+def classify(levels: FloatArrayLike, low: float = 18.0, high: float = 28.0) -> StrArray:
     """Regime of each level: ``"low"`` (< low), ``"normal"`` (low ≤ x ≤ high), ``"high"`` (> high).
 
     Parameters
@@ -115,7 +112,7 @@ def classify(levels: Any, low: float = 18.0, high: float = 28.0) -> np.ndarray:
     return out
 
 
-def vol_regime(level: float, index: str = "VIX", *, thresholds: Mapping[str, Thresholds] | None = None) -> str:
+def vol_regime(level: float, index: str = "VIX", *, thresholds: Mapping[str, Thresholds] | None = None) -> Regime:
     """Regime of one level of ``index`` (VIX, MOVE, DVOL, CVIX) with the editable table.
 
     >>> vol_regime(18.0), vol_regime(28.01), vol_regime(95, "MOVE")
@@ -123,10 +120,11 @@ def vol_regime(level: float, index: str = "VIX", *, thresholds: Mapping[str, Thr
     """
     t = thresholds_for(index, thresholds)
     x = coerce.scalar(level, "level", minimum=0.0)
-    return str(classify(np.array([x]), t.low, t.high)[0])
+    # a str array cannot carry the Literal; classify only writes the three regimes (and "" for NaN, excluded above)
+    return cast(Regime, str(classify(np.array([x]), t.low, t.high)[0]))
 
 
-def regime_counts(levels: Any, low: float = 18.0, high: float = 28.0) -> dict[str, int]:
+def regime_counts(levels: FloatArrayLike, low: float = 18.0, high: float = 28.0) -> dict[str, int]:
     """Number of observations in each regime (NaN levels are not counted)."""
     c = classify(levels, low, high)
     return {r: int(np.count_nonzero(c == r)) for r in REGIMES}
@@ -208,7 +206,7 @@ def check_percentiles(percentiles: Mapping[str, float] | None) -> dict[str, floa
 MIN_CALIBRATION_OBSERVATIONS = 20
 
 
-def _history(x: Any, name: str) -> np.ndarray:
+def _history(x: Any, name: str) -> Float64Array1D:
     a = coerce.vector(x, name, blank=np.nan)
     a = a[~np.isnan(a)]
     if a.size < MIN_CALIBRATION_OBSERVATIONS:

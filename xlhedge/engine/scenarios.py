@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine._typing import CORE_FACTORS, Float64Array1D
+from xlhedge.engine.coerce import bounded_array, float_array
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.factors import BASIS_POINT
+from xlhedge.engine.factors import BASIS_POINT, default_factor_names
 from xlhedge.engine.perps import CONTRACTS, PERP_DEFAULTS
-from xlhedge.engine.sizing import _arr
 
 __all__ = [
     "FACTOR_SHOCKS",
@@ -69,7 +69,7 @@ REGIME_DEFAULTS = pd.DataFrame(
 REGIME_NOTE = "Correlations are docs/methodology/estimation.md's typical values (illustrative, recompute against current data); vols are illustrative."
 
 
-def _scales(factors: list[str], scales: Mapping[str, float] | pd.Series | None) -> np.ndarray:
+def _scales(factors: list[str], scales: Mapping[str, float] | pd.Series | None) -> Float64Array1D:
     table = FACTOR_SHOCKS["scale"] if scales is None else pd.Series(scales, dtype=np.float64)
     return np.array([float(table.get(f, 1.0)) for f in factors])
 
@@ -85,10 +85,7 @@ def _as_frame(exposures: Any, name: str = "exposures") -> pd.DataFrame:
         a = np.asarray(exposures, dtype=np.float64)
         if a.ndim == 1:
             a = a.reshape(-1, 1)
-        if a.shape[0] > len(CORE_FACTORS):
-            index = list(CORE_FACTORS) + [f"tilt_{i + 1}" for i in range(a.shape[0] - len(CORE_FACTORS))]
-        else:
-            index = list(CORE_FACTORS[: a.shape[0]])
+        index = default_factor_names(a.shape[0])
         df = pd.DataFrame(
             a, index=index, columns=["book"] if a.shape[1] == 1 else [f"book_{j + 1}" for j in range(a.shape[1])]
         )
@@ -127,12 +124,10 @@ def scenario_pnl(exposures: Any, shocks: Any, nav: float, *, scales: Mapping[str
             )
         sh = s.reindex(factors).fillna(0.0).to_numpy()
     else:
-        sh = _arr(shocks, "shocks").ravel()
+        sh = float_array(shocks, "shocks").ravel()
         if sh.size != len(factors):
             raise InputError(f"has {sh.size} values, exposures {len(factors)} factors", where="shocks")
-    n = float(_arr(nav, "nav"))
-    if n <= 0:
-        raise InputError(f"must be > 0, got {n:g}", where="nav")
+    n = float(bounded_array(nav, "nav", low=0, low_open=True))
     pnl = df.to_numpy() * n * (sh * _scales(factors, scales))[:, np.newaxis]
     out = pd.DataFrame(pnl, index=factors, columns=df.columns)
     out.loc["total"] = out.sum(axis=0)
@@ -167,17 +162,17 @@ def regime_shocks(spx_move: float, table: pd.DataFrame | None = None) -> pd.Data
     missing = {"factor", "vol", "rho_normal", "rho_stress"} - set(t.columns)
     if missing:
         raise InputError(f"needs columns {', '.join(sorted(missing))}", where="regime table")
-    s = float(_arr(spx_move, "spx_move"))
+    s = float(float_array(spx_move, "spx_move"))
     if "SPX" in t.index:
-        sigma_spx = float(t.loc["SPX", "vol"])
+        sigma_spx = float(t["vol"].astype(np.float64).loc["SPX"])
     else:
         raise InputError("needs an SPX row (its vol scales every move)", where="regime table")
-    vol = _arr(t["vol"].to_numpy(), "vol")
+    vol = float_array(t["vol"].to_numpy(), "vol")
     if (vol <= 0).any():
         raise InputError("vols must be > 0", where="regime table")
     per_unit = t["per_unit"].to_numpy(dtype=np.float64) if "per_unit" in t.columns else np.ones(len(t))
-    rho_n = _arr(t["rho_normal"].to_numpy(), "rho_normal")
-    rho_s = _arr(t["rho_stress"].to_numpy(), "rho_stress")
+    rho_n = float_array(t["rho_normal"].to_numpy(), "rho_normal")
+    rho_s = float_array(t["rho_stress"].to_numpy(), "rho_stress")
     if ((np.abs(rho_n) > 1) | (np.abs(rho_s) > 1)).any():
         raise InputError("correlations must be in [−1, 1]", where="regime table")
     beta = vol / sigma_spx
@@ -267,22 +262,18 @@ def hedge_outcomes(
     terms, shown in ``hedge_coin``: with r = 1 spot + hedge hold USD Q·P0.
     """
     c = coerce.choice(contract, "contract", CONTRACTS)
-    q = float(_arr(spot_qty, "spot_qty"))
-    p0 = float(_arr(price, "price"))
-    if p0 <= 0:
-        raise InputError(f"must be > 0, got {p0:g}", where="price")
-    r = _arr(list(ratios), "ratios").ravel()
-    m = _arr(list(moves), "moves").ravel()
+    q = float(float_array(spot_qty, "spot_qty"))
+    p0 = float(bounded_array(price, "price", low=0, low_open=True))
+    r = float_array(list(ratios), "ratios").ravel()
+    m = float_array(list(moves), "moves").ravel()
     if r.size == 0 or m.size == 0:
         raise InputError("needs at least one ratio and one move", where="ratios/moves")
     if ((r < 0) | (r > 1)).any():
         raise InputError(f"must be in [0, 1], got {r[(r < 0) | (r > 1)][0]:g}", where="ratios")
     if (m <= -1).any():
         raise InputError(f"must be > −1 (price stays > 0), got {m[m <= -1][0]:g}", where="moves")
-    fr = float(_arr(funding_rate, "funding_rate"))
-    d = float(_arr(days, "days"))
-    if d < 0:
-        raise InputError(f"must be ≥ 0, got {d:g}", where="days")
+    fr = float(float_array(funding_rate, "funding_rate"))
+    d = float(bounded_array(days, "days", low=0))
     if c == "inverse" and not face > 0:
         raise InputError(f"must be > 0, got {face:g}", where="face")
     R, M = np.meshgrid(r, m, indexing="ij")  # rows ratio, columns move

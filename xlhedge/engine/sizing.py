@@ -25,8 +25,8 @@ sizing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -34,21 +34,39 @@ import pandas as pd
 
 from xlhedge.engine import coerce
 from xlhedge.engine import instruments as _inst
+from xlhedge.engine._typing import (
+    CONTRACTS,
+    AnyArray,
+    Contract,
+    Float64Array,
+    FloatArrayLike,
+    FloatOrArray,
+    HedgeSide,
+    ObjectArray,
+    ReturnKind,
+)
+from xlhedge.engine.coerce import bounded_array, float_array, float_or_array
 from xlhedge.engine.errors import InputError, NotEnoughData
 from xlhedge.engine.factors import BASIS_POINT
 from xlhedge.engine.instruments import Instrument
 from xlhedge.engine.options import put_delta, put_price
+from xlhedge.engine.prices import check_positive_prices
 
 __all__ = [
     "SIZING_DEFAULTS",
     "hedge_notional",
     "hedge_units",
     "whole_contracts",
+    "RoundedContracts",
     "round_contracts",
     "dv01_unit",
     "rates_hedge_units",
     "unit_exposure",
+    "HedgeSizing",
     "size_hedge",
+    "HEDGE_COLUMNS",
+    "hedge_table",
+    "hedge_sizings",
     "recommend_hedges",
     "currency_exposures",
     "fx_hedges",
@@ -75,46 +93,14 @@ SIZING_DEFAULTS: dict[str, float] = {
 }
 
 
-# --------------------------------------------------------------------------- checks
-def _arr(x: Any, name: str) -> np.ndarray:
-    a = np.asarray(x, dtype=np.float64)
-    if np.isnan(a).any():
-        raise InputError("is missing (blank/NaN)", where=name)
-    return a
-
-
-def _check(
-    x: Any,
-    name: str,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = False,
-    high_open: bool = False,
-    nonzero: bool = False,
-) -> np.ndarray:
-    a = _arr(x, name)
-    if low is not None:
-        bad = a <= low if low_open else a < low
-        if bad.any():
-            op = ">" if low_open else "≥"
-            raise InputError(f"must be {op} {low:g}, got {a[bad].ravel()[0]:g}", where=name)
-    if high is not None:
-        bad = a >= high if high_open else a > high
-        if bad.any():
-            op = "<" if high_open else "≤"
-            raise InputError(f"must be {op} {high:g}, got {a[bad].ravel()[0]:g}", where=name)
-    if nonzero and (a == 0).any():
-        raise InputError("must be non-zero", where=name)
-    return a
-
-
-def _out(a: np.ndarray) -> Any:
-    return a.item() if a.ndim == 0 else a
-
-
 # --------------------------------------------------------------------------- general form
-def hedge_notional(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
+def hedge_notional(
+    exposure: FloatArrayLike,
+    nav: FloatArrayLike,
+    ratio: FloatArrayLike = 1.0,
+    target: FloatArrayLike = 0.0,
+    alpha: FloatArrayLike = 0.0,
+) -> FloatOrArray:
     """Signed currency notional of the hedge, H = −h·(E − T)·NAV/(1 − α) (docs/methodology/sizing.md).
 
     Parameters
@@ -134,15 +120,17 @@ def hedge_notional(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
     >>> hedge_notional(0.92, 100_000, 0.5)   # docs/methodology/sizing.md worked check
     -46000.0
     """
-    e = _arr(exposure, "exposure")
-    n = _check(nav, "nav", low=0, low_open=True)
-    h = _check(ratio, "ratio", low=0, high=1)
-    t = _arr(target, "target")
-    a = _check(alpha, "alpha", low=0, high=1, high_open=True)
-    return _out(-h * (e - t) * n / (1.0 - a) + 0.0)  # + 0.0: no −0
+    e = float_array(exposure, "exposure")
+    n = bounded_array(nav, "nav", low=0, low_open=True)
+    h = bounded_array(ratio, "ratio", low=0, high=1)
+    t = float_array(target, "target")
+    a = bounded_array(alpha, "alpha", low=0, high=1, high_open=True)
+    return float_or_array(-h * (e - t) * n / (1.0 - a) + 0.0)  # + 0.0: no −0
 
 
-def hedge_units(notional, price, multiplier=1.0, beta=1.0):
+def hedge_units(
+    notional: FloatArrayLike, price: FloatArrayLike, multiplier: FloatArrayLike = 1.0, beta: FloatArrayLike = 1.0
+) -> FloatOrArray:
     """Unrounded units, H / (price · multiplier · β) (docs/methodology/sizing.md).
 
     Parameters
@@ -156,36 +144,59 @@ def hedge_units(notional, price, multiplier=1.0, beta=1.0):
     -------
     Signed units (short < 0).
     """
-    h = _arr(notional, "notional")
-    p = _check(price, "price", low=0, low_open=True)
-    m = _check(multiplier, "multiplier", low=0, low_open=True)
-    b = _check(beta, "beta", nonzero=True)
-    return _out(h / (p * m * b))
+    h = float_array(notional, "notional")
+    p = bounded_array(price, "price", low=0, low_open=True)
+    m = bounded_array(multiplier, "multiplier", low=0, low_open=True)
+    b = bounded_array(beta, "beta", nonzero=True)
+    return float_or_array(h / (p * m * b))
 
 
-def whole_contracts(units):
+def whole_contracts(units: FloatArrayLike) -> FloatOrArray:
     """Nearest whole number of contracts, halves away from zero (signed)."""
-    u = _arr(units, "units")
-    return _out(np.sign(u) * np.floor(np.abs(u) + 0.5) + 0.0)  # + 0.0: no −0
+    u = float_array(units, "units")
+    return float_or_array(np.sign(u) * np.floor(np.abs(u) + 0.5) + 0.0)  # + 0.0: no −0
 
 
-def round_contracts(notional, unit_exp, micro_unit_exp=None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RoundedContracts:
+    """A hedge notional rounded to whole contracts (:func:`round_contracts`).
+
+    Each attribute is a float for scalar input, else an array of the broadcast shape.
+
+    Attributes
+    ----------
+    units : unrounded units, H / unit exposure; signed, short < 0.
+    contracts : whole contracts, nearest, halves away from zero; signed, short < 0.
+    residual : currency, H − contracts × unit exposure: the hedge notional rounding did
+        not place, signed like H.
+    micro : whole micro contracts that complete the rounding (signed); NaN without a micro.
+    residual_after_micro : currency, the residual less what the micros place; NaN without a micro.
+    """
+
+    units: FloatOrArray
+    contracts: FloatOrArray
+    residual: FloatOrArray
+    micro: FloatOrArray
+    residual_after_micro: FloatOrArray
+
+
+def round_contracts(
+    notional: FloatArrayLike, unit_exp: FloatArrayLike, micro_unit_exp: FloatArrayLike | None = None
+) -> RoundedContracts:
     """Whole contracts, the notional left by rounding, and a micro-contract completion.
 
     Parameters
     ----------
-    notional : signed hedge notional H (currency).
-    unit_exp : signed factor exposure of one contract, unit exposure × β (currency).
-    micro_unit_exp : the same for the micro contract (MES for ES), optional.
+    notional : signed hedge notional H (currency); arrays broadcast.
+    unit_exp : signed factor exposure of one contract, unit exposure × β (currency), ≠ 0.
+    micro_unit_exp : the same for the micro contract (MES for ES), optional, ≠ 0.
 
     Returns
     -------
-    dict with ``units`` (unrounded), ``contracts`` (whole), ``residual`` (H − contracts ·
-    unit_exp: hedge notional not placed, currency), ``micro`` (whole micro contracts
-    or NaN) and ``residual_after_micro`` (currency, NaN without a micro).
+    RoundedContracts
     """
-    h = _arr(notional, "notional")
-    u_exp = _check(unit_exp, "unit exposure", nonzero=True)
+    h = float_array(notional, "notional")
+    u_exp = bounded_array(unit_exp, "unit exposure", nonzero=True)
     units = h / u_exp
     whole = np.asarray(whole_contracts(units))
     residual = h - whole * u_exp
@@ -193,20 +204,20 @@ def round_contracts(notional, unit_exp, micro_unit_exp=None) -> dict[str, Any]:
         micro = np.full_like(residual, np.nan)
         after = np.full_like(residual, np.nan)
     else:
-        m_exp = _check(micro_unit_exp, "micro unit exposure", nonzero=True)
+        m_exp = bounded_array(micro_unit_exp, "micro unit exposure", nonzero=True)
         micro = np.asarray(whole_contracts(residual / m_exp))
         after = residual - micro * m_exp
-    return {
-        "units": _out(units),
-        "contracts": _out(whole),
-        "residual": _out(residual),
-        "micro": _out(micro),
-        "residual_after_micro": _out(after),
-    }
+    return RoundedContracts(
+        units=float_or_array(units),
+        contracts=float_or_array(whole),
+        residual=float_or_array(residual),
+        micro=float_or_array(micro),
+        residual_after_micro=float_or_array(after),
+    )
 
 
 # --------------------------------------------------------------------------- rates
-def dv01_unit(price, duration, face=1.0):
+def dv01_unit(price: FloatArrayLike, duration: FloatArrayLike, face: FloatArrayLike = 1.0) -> FloatOrArray:
     """DV01 of one unit, currency per 1bp, as a positive sensitivity (docs/methodology/sizing.md rates).
 
     * ``face`` = 1 (default): an ETF share or any unit priced in currency —
@@ -216,14 +227,16 @@ def dv01_unit(price, duration, face=1.0):
 
     A long unit *loses* this amount when yields rise 1bp.
     """
-    p = _check(price, "price", low=0, low_open=True)
-    d = _check(duration, "duration", low=0, low_open=True)
-    f = _check(face, "face", low=0, low_open=True)
+    p = bounded_array(price, "price", low=0, low_open=True)
+    d = bounded_array(duration, "duration", low=0, low_open=True)
+    f = bounded_array(face, "face", low=0, low_open=True)
     scale = np.where(f == 1.0, p, p / 100.0 * f)
-    return _out(scale * d * BASIS_POINT)
+    return float_or_array(scale * d * BASIS_POINT)
 
 
-def rates_hedge_units(book_dv01, unit_dv01, ratio=1.0):
+def rates_hedge_units(
+    book_dv01: FloatArrayLike, unit_dv01: FloatArrayLike, ratio: FloatArrayLike = 1.0
+) -> FloatOrArray:
     """Units of a rates instrument that offset ``ratio`` of the book's DV01.
 
     ``book_dv01`` uses docs/methodology/factor-model.md's sign (−E_duration · NAV · 0.0001: a long-duration
@@ -232,10 +245,10 @@ def rates_hedge_units(book_dv01, unit_dv01, ratio=1.0):
     sells (docs/methodology/sizing.md prints ``−h·bookDV01/unitDV01``, which gives this same sign
     only if the unit DV01 also carries §2's sign, i.e. is negative for a long unit).
     """
-    b = _arr(book_dv01, "book_dv01")
-    u = _check(unit_dv01, "unit_dv01", low=0, low_open=True)
-    h = _check(ratio, "ratio", low=0, high=1)
-    return _out(h * b / u)
+    b = float_array(book_dv01, "book_dv01")
+    u = bounded_array(unit_dv01, "unit_dv01", low=0, low_open=True)
+    h = bounded_array(ratio, "ratio", low=0, high=1)
+    return float_or_array(h * b / u)
 
 
 # --------------------------------------------------------------------------- per instrument
@@ -251,12 +264,66 @@ def unit_exposure(inst: Instrument, *, rate: float = 0.0, div: float = 0.0) -> f
     return _inst.unit_value(inst)
 
 
-def _side(units: float) -> str:
+def _side(units: float) -> HedgeSide:
     if units > 0:
         return "buy"
     if units < 0:
         return "sell"
     return "none"
+
+
+@dataclass(frozen=True)
+class HedgeSizing:
+    """One hedge recommendation for one factor exposure (:func:`size_hedge`, docs/methodology/sizing.md).
+
+    :func:`recommend_hedges` puts one per factor in a DataFrame whose columns are these
+    attributes, in this order (:func:`hedge_table`).
+
+    Attributes
+    ----------
+    factor : the factor hedged (``equity``, ``duration``...).
+    exposure : E_f before the hedge, fraction of NAV (long > 0).
+    target : T_f, the exposure to keep, fraction of NAV.
+    ratio : h ∈ [0, 1], the fraction of the gap E_f − T_f hedged.
+    notional : H, currency notional of the hedge, −h·(E − T)·NAV/(1 − α); < 0 = sell.
+    instrument : ticker of the hedge instrument; ``""`` when the factor has none.
+    kind : the instrument's kind (``future``, ``etf``, ``option``...); ``""`` without one.
+    side : ``buy``, ``sell`` or ``none`` (no units to trade, or no instrument).
+    units : unrounded units to trade, signed (short < 0); NaN without an instrument.
+    contracts : whole units to trade, signed (short < 0); NaN without an instrument.
+    residual_exposure : fraction of NAV, exposure after the whole contracts − exposure
+        intended: what rounding left on the factor; NaN without an instrument.
+    micro : ticker of the micro contract that completes the rounding, ``""`` if none.
+    micro_contracts : whole micro contracts (signed); NaN when there is no micro.
+    exposure_after : fraction of NAV on the factor with the whole and micro contracts in
+        the book (the exposure itself without an instrument).
+    cost : currency per hedge: option premium paid, or perpetual funding paid per year;
+        < 0 = received; 0 for other instruments.
+    cost_note : how ``cost`` was computed (or why there is no hedge), for display.
+    weight : the hedge as a book position: contracts × unit value / NAV, fraction of NAV,
+        short < 0 (0 without an instrument).
+    position_beta : that position's beta to the factor per unit of weight (duration for
+        rates, Δ-scaled for a put); NaN without an instrument.
+    """
+
+    factor: str
+    exposure: float
+    target: float
+    ratio: float
+    notional: float
+    instrument: str
+    kind: str
+    side: HedgeSide
+    units: float
+    contracts: float
+    residual_exposure: float
+    micro: str
+    micro_contracts: float
+    exposure_after: float
+    cost: float
+    cost_note: str
+    weight: float
+    position_beta: float
 
 
 def size_hedge(
@@ -272,7 +339,7 @@ def size_hedge(
     rate: float = SIZING_DEFAULTS["rate"],
     div: float = SIZING_DEFAULTS["div"],
     funding_periods_per_day: float = SIZING_DEFAULTS["funding_periods_per_day"],
-) -> dict[str, Any]:
+) -> HedgeSizing:
     """One hedge recommendation for one factor exposure (docs/methodology/sizing.md).
 
     Parameters
@@ -281,21 +348,18 @@ def size_hedge(
     nav : NAV in the currency of record.
     instrument : ticker in ``instruments`` (default catalogue) or an :class:`Instrument`.
     ratio, target, alpha : h, T_f, α of the general form.
+    factor : name to report (default the instrument's factor).
+    instruments : catalogue for the ticker and its micro (see
+        :func:`xlhedge.engine.instruments.catalogue`), default the shipped one.
     rate, div : Black–Scholes r and q for puts.
     funding_periods_per_day : perpetual funding periods per day (8-hourly = 3).
 
     Returns
     -------
-    dict — factor, exposure, target, ratio, notional (H, currency), instrument, kind,
-    side, units (unrounded), contracts (whole, signed), residual_exposure (NAV
-    fraction left by rounding: exposure after − intended), micro, micro_contracts,
-    exposure_after (NAV fraction, with whole and micro contracts), cost (currency:
-    option premium paid, or perpetual funding paid per year; < 0 = received),
-    cost_note, weight (hedge notional / NAV as a book position, signed),
-    position_beta (its beta to the factor per unit weight).
+    HedgeSizing — see its attributes for units and signs.
     """
     inst = instrument if isinstance(instrument, Instrument) else _inst.lookup(instrument, instruments)
-    nav_v = float(_check(nav, "nav", low=0, low_open=True))
+    nav_v = float(bounded_array(nav, "nav", low=0, low_open=True))
     H = float(hedge_notional(exposure, nav_v, ratio, target, alpha))
     u_exp = unit_exposure(inst, rate=rate, div=div)
     eff = u_exp * inst.beta
@@ -304,43 +368,63 @@ def size_hedge(
         micro_inst = _inst.lookup(inst.micro, instruments)
     micro_eff = unit_exposure(micro_inst, rate=rate, div=div) * micro_inst.beta if micro_inst else None
     r = round_contracts(H, eff, micro_eff)
-    placed = r["contracts"] * eff + (0.0 if micro_eff is None else r["micro"] * micro_eff)
+    contracts, micro = float(r.contracts), float(r.micro)
+    placed = contracts * eff + (0.0 if micro_eff is None else micro * micro_eff)
     intended = exposure + H / nav_v
-    after_whole = exposure + r["contracts"] * eff / nav_v
+    after_whole = exposure + contracts * eff / nav_v
     cost, note = 0.0, ""
     if inst.kind == "option":
         premium = float(put_price(inst.price, inst.strike, inst.vol, inst.years, rate, div))
-        cost = r["contracts"] * premium * inst.multiplier
+        cost = contracts * premium * inst.multiplier
         note = f"premium {premium:,.2f} × {inst.multiplier:g} per contract"
     elif inst.kind in ("perp_linear", "perp_inverse") and inst.funding_rate is not None:
-        value = r["contracts"] * _inst.unit_value(inst)
+        value = contracts * _inst.unit_value(inst)
         per_year = funding_periods_per_day * 365.0
         cost = value * inst.funding_rate * per_year  # longs pay when the rate is > 0
         flow = " (received)" if cost < 0 else (" (paid)" if cost > 0 else "")
         note = f"funding per year at {inst.funding_rate:.4%} per period, {funding_periods_per_day:g}/day{flow}"
     notional_value = _inst.unit_value(inst) if inst.kind != "option" else inst.price * inst.multiplier
-    weight = r["contracts"] * notional_value / nav_v
+    weight = contracts * notional_value / nav_v
     position_beta = eff / notional_value
-    return {
-        "factor": factor or inst.factor,
-        "exposure": float(exposure),
-        "target": float(target),
-        "ratio": float(ratio),
-        "notional": H,
-        "instrument": inst.ticker,
-        "kind": inst.kind,
-        "side": _side(r["units"]),
-        "units": float(r["units"]),
-        "contracts": float(r["contracts"]),
-        "residual_exposure": float(after_whole - intended),
-        "micro": inst.micro or "",
-        "micro_contracts": float(r["micro"]),
-        "exposure_after": float(exposure + placed / nav_v),
-        "cost": float(cost),
-        "cost_note": note,
-        "weight": float(weight),
-        "position_beta": float(position_beta),
-    }
+    units = float(r.units)
+    return HedgeSizing(
+        factor=factor or inst.factor,
+        exposure=float(exposure),
+        target=float(target),
+        ratio=float(ratio),
+        notional=H,
+        instrument=inst.ticker,
+        kind=inst.kind,
+        side=_side(units),
+        units=units,
+        contracts=contracts,
+        residual_exposure=float(after_whole - intended),
+        micro=inst.micro or "",
+        micro_contracts=micro,
+        exposure_after=float(exposure + placed / nav_v),
+        cost=float(cost),
+        cost_note=note,
+        weight=float(weight),
+        position_beta=float(position_beta),
+    )
+
+
+def hedge_table(sizings: Iterable[HedgeSizing]) -> pd.DataFrame:
+    """Hedge recommendations as a DataFrame indexed by factor, one column per :class:`HedgeSizing` attribute.
+
+    The one place a :class:`HedgeSizing` becomes a table row (``dataclasses.asdict``);
+    :func:`hedge_sizings` reads the rows back.
+    """
+    out = pd.DataFrame([asdict(s) for s in sizings], columns=HEDGE_COLUMNS)
+    return out.set_index("factor", drop=False).rename_axis(None)
+
+
+def hedge_sizings(table: pd.DataFrame) -> list[HedgeSizing]:
+    """The rows of a :func:`recommend_hedges` / :func:`hedge_table` table as :class:`HedgeSizing`, in order."""
+    missing = [c for c in HEDGE_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(f"has no column {', '.join(missing)}", where="hedge table")
+    return [HedgeSizing(**dict(zip(HEDGE_COLUMNS, row))) for row in table[HEDGE_COLUMNS].itertuples(index=False)]
 
 
 def _per_factor(value: Any, factors: list[str], name: str, default: float) -> dict[str, float]:
@@ -350,6 +434,34 @@ def _per_factor(value: Any, factors: list[str], name: str, default: float) -> di
         return {f: float(value.get(f, default)) for f in factors}
     v = float(value)
     return {f: v for f in factors}
+
+
+#: Columns of a hedge table, in order: the :class:`HedgeSizing` attributes.
+HEDGE_COLUMNS: list[str] = [f.name for f in fields(HedgeSizing)]
+
+
+def _no_instrument(factor: str, exposure: float, target: float, ratio: float, notional: float) -> HedgeSizing:
+    """The row of a factor that has no hedge instrument: nothing to trade, the exposure stays."""
+    return HedgeSizing(
+        factor=factor,
+        exposure=exposure,
+        target=target,
+        ratio=ratio,
+        notional=notional,
+        instrument="",
+        kind="",
+        side="none",
+        units=np.nan,
+        contracts=np.nan,
+        residual_exposure=np.nan,
+        micro="",
+        micro_contracts=np.nan,
+        exposure_after=exposure,
+        cost=0.0,
+        cost_note="no hedge instrument for this factor in the catalogue",
+        weight=0.0,
+        position_beta=np.nan,
+    )
 
 
 def recommend_hedges(
@@ -379,39 +491,20 @@ def recommend_hedges(
 
     Returns
     -------
-    DataFrame indexed by factor with the columns of :func:`size_hedge`.
+    DataFrame indexed by factor, one row per factor, the :class:`HedgeSizing` attributes
+    as columns (:func:`hedge_table`; :func:`hedge_sizings` reads them back).
     """
     e = pd.Series(exposures, dtype=np.float64)
     factors = [str(f) for f in e.index]
     h = _per_factor(ratios, factors, "ratios", SIZING_DEFAULTS["ratio"])
     t = _per_factor(targets, factors, "targets", SIZING_DEFAULTS["target"])
     choice = dict(_inst.DEFAULT_HEDGE_INSTRUMENTS if hedge_instruments is None else hedge_instruments)
-    rows = []
+    rows: list[HedgeSizing] = []
     for f in factors:
         ticker = choice.get(f)
         if not ticker:
-            rows.append(
-                {
-                    "factor": f,
-                    "exposure": float(e[f]),
-                    "target": t[f],
-                    "ratio": h[f],
-                    "notional": float(hedge_notional(e[f], nav, h[f], t[f], alpha)),
-                    "instrument": "",
-                    "kind": "",
-                    "side": "none",
-                    "units": np.nan,
-                    "contracts": np.nan,
-                    "residual_exposure": np.nan,
-                    "micro": "",
-                    "micro_contracts": np.nan,
-                    "exposure_after": float(e[f]),
-                    "cost": 0.0,
-                    "cost_note": "no hedge instrument for this factor in the catalogue",
-                    "weight": 0.0,
-                    "position_beta": np.nan,
-                }
-            )
+            notional = float(hedge_notional(e[f], nav, h[f], t[f], alpha))
+            rows.append(_no_instrument(f, float(e[f]), t[f], h[f], notional))
             continue
         rows.append(
             size_hedge(
@@ -428,12 +521,18 @@ def recommend_hedges(
                 funding_periods_per_day=funding_periods_per_day,
             )
         )
-    out = pd.DataFrame(rows)
-    return out.set_index("factor", drop=False).rename_axis(None)
+    return hedge_table(rows)
 
 
 # --------------------------------------------------------------------------- FX
-def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "USD", listing=None) -> pd.Series:
+def currency_exposures(
+    weights: FloatArrayLike,
+    currencies: Sequence[Any] | AnyArray | pd.Series,
+    fx_shares: FloatArrayLike | None = None,
+    *,
+    record: str = "USD",
+    listing: Sequence[Any] | AnyArray | pd.Series | None = None,
+) -> pd.Series:
     """Exposure per currency against the currency of record, e_c = Σ_i w_i · fx_i (docs/methodology/sizing.md FX).
 
     Parameters
@@ -479,7 +578,7 @@ def currency_exposures(weights, currencies, fx_shares=None, *, record: str = "US
     return e
 
 
-def _codes(currencies: Any, n: int, name: str) -> np.ndarray:
+def _codes(currencies: Any, n: int, name: str) -> ObjectArray:
     """Currency codes, upper-case; blanks (None, NaN, "") become ""."""
     codes = np.array(
         ["" if coerce.is_blank(c) else str(c).strip().upper() for c in np.asarray(currencies, dtype=object).ravel()],
@@ -514,8 +613,8 @@ def fx_hedges(
     note. A currency without a future in the catalogue gets a row with a note.
     """
     rec = str(record).strip().upper()
-    nav_v = float(_check(nav, "nav", low=0, low_open=True))
-    h = float(_check(ratio, "ratio", low=0, high=1))
+    nav_v = float(bounded_array(nav, "nav", low=0, low_open=True))
+    h = float(bounded_array(ratio, "ratio", low=0, high=1))
     rec_fut = None
     if rec != "USD":
         rec_fut = _inst.currency_future(rec, instruments)
@@ -557,9 +656,9 @@ def fx_hedges(
                     "leg": leg,
                     "instrument": fut.ticker,
                     "notional_usd": notional,
-                    "contracts_unrounded": r["units"],
-                    "contracts": r["contracts"],
-                    "residual_usd": r["residual"],
+                    "contracts_unrounded": r.units,
+                    "contracts": r.contracts,
+                    "residual_usd": r.residual,
                     "note": "",
                 }
             )
@@ -580,8 +679,15 @@ def fx_hedges(
 
 # --------------------------------------------------------------------------- crypto
 def crypto_contracts(
-    spot_value, price, *, ratio=1.0, beta=1.0, contract: str = "linear", contract_size=1.0, face=100.0
-):
+    spot_value: FloatArrayLike,
+    price: FloatArrayLike,
+    *,
+    ratio: FloatArrayLike = 1.0,
+    beta: FloatArrayLike = 1.0,
+    contract: Contract = "linear",
+    contract_size: FloatArrayLike = 1.0,
+    face: FloatArrayLike = 100.0,
+) -> FloatOrArray:
     """Contracts to short against crypto spot worth ``spot_value`` (docs/methodology/sizing.md crypto).
 
     linear : coin to short = h · β · V / P; contracts = coin / contract_size
@@ -590,25 +696,22 @@ def crypto_contracts(
 
     Returns the (positive) number of contracts to sell, unrounded.
     """
-    kind = coerce.choice(contract, "contract", ("linear", "inverse"))
-    v = _arr(spot_value, "spot_value")
-    h = _check(ratio, "ratio", low=0, high=1)
-    b = _arr(beta, "beta")
+    kind = coerce.choice(contract, "contract", CONTRACTS)
+    v = float_array(spot_value, "spot_value")
+    h = bounded_array(ratio, "ratio", low=0, high=1)
+    b = float_array(beta, "beta")
     if kind == "linear":
-        p = _check(price, "price", low=0, low_open=True)
-        cs = _check(contract_size, "contract_size", low=0, low_open=True)
-        return _out(h * b * v / p / cs)
-    f = _check(face, "face", low=0, low_open=True)
-    return _out(h * b * v / f)
+        p = bounded_array(price, "price", low=0, low_open=True)
+        cs = bounded_array(contract_size, "contract_size", low=0, low_open=True)
+        return float_or_array(h * b * v / p / cs)
+    f = bounded_array(face, "face", low=0, low_open=True)
+    return float_or_array(h * b * v / f)
 
 
 # --------------------------------------------------------------------------- from returns
-def returns_from_prices(prices: np.ndarray, name: str = "prices", kind: str = "simple") -> np.ndarray:
+def returns_from_prices(prices: FloatArrayLike, name: str = "prices", kind: ReturnKind = "simple") -> Float64Array:
     """Simple (or log) returns along axis 0 of a (T,) or (T, k) float array of prices > 0."""
-    p = np.asarray(prices, dtype=np.float64)
-    finite = p[~np.isnan(p)]
-    if (finite <= 0).any():
-        raise InputError(f"must be > 0, found {finite[finite <= 0][0]:g}", where=name)
+    p = check_positive_prices(np.asarray(prices, dtype=np.float64), name)
     if kind == "log":
         return np.diff(np.log(p), axis=0)
     if kind != "simple":
@@ -616,7 +719,7 @@ def returns_from_prices(prices: np.ndarray, name: str = "prices", kind: str = "s
     return p[1:] / p[:-1] - 1.0
 
 
-def _complete_rows(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+def _complete_rows(*arrays: Float64Array) -> tuple[Float64Array, ...]:
     """Keep the rows (axis 0) where no array has a NaN; works for 0 rows (all-blank input)."""
     mask = np.ones(arrays[0].shape[0], dtype=bool)
     for a in arrays:
@@ -648,7 +751,12 @@ class MinVarHedge:
 
 
 def minvar_hedge(
-    spot, hedge, *, prices: bool = True, periods_per_year: float = 252, returns: str = "simple"
+    spot: FloatArrayLike,
+    hedge: FloatArrayLike,
+    *,
+    prices: bool = True,
+    periods_per_year: float = 252,
+    returns: ReturnKind = "simple",
 ) -> MinVarHedge:
     """Minimum-variance hedge ratio from two price (or return) series (docs/methodology/sizing.md).
 
@@ -673,7 +781,7 @@ def minvar_hedge(
             + (f" (from {s.size} price row{'' if s.size == 1 else 's'})" if prices else ""),
             where="spot_prices/hedge_prices",
         )
-    ppy = float(_check(periods_per_year, "periods_per_year", low=0, low_open=True))
+    ppy = float(bounded_array(periods_per_year, "periods_per_year", low=0, low_open=True))
     c = np.cov(rs, rf, ddof=1)
     var_s, var_f, cov = c[0, 0], c[1, 1], c[0, 1]
     if var_f <= 0:
@@ -695,12 +803,12 @@ def minvar_hedge(
     )
 
 
-def minvar_contracts(ratio, spot_value, contract_value):
+def minvar_contracts(ratio: FloatArrayLike, spot_value: FloatArrayLike, contract_value: FloatArrayLike) -> FloatOrArray:
     """N* = h* · V_S / V_F, contracts to sell (seed 002); V_F = one contract's value."""
-    h = _arr(ratio, "ratio")
-    v = _arr(spot_value, "spot_value")
-    c = _check(contract_value, "contract_value", low=0, low_open=True)
-    return _out(h * v / c)
+    h = float_array(ratio, "ratio")
+    v = float_array(spot_value, "spot_value")
+    c = bounded_array(contract_value, "contract_value", low=0, low_open=True)
+    return float_or_array(h * v / c)
 
 
 @dataclass(frozen=True)
@@ -720,13 +828,13 @@ class LeastSquaresHedge:
 
 
 def lsq_hedge(
-    book,
-    instruments,
+    book: FloatArrayLike,
+    instruments: FloatArrayLike | pd.DataFrame,
     *,
     prices: bool = True,
     periods_per_year: float = 252,
     names: list[str] | None = None,
-    returns: str = "simple",
+    returns: ReturnKind = "simple",
 ) -> LeastSquaresHedge:
     """OLS of the book's returns on the instruments' returns, with an intercept.
 
@@ -735,8 +843,8 @@ def lsq_hedge(
     book : (T,) prices (or returns with ``prices=False``) of the book / spot.
     instruments : (T, k) prices (or returns) of the hedge instruments, one column each.
     """
-    y = np.asarray(book, dtype=np.float64).ravel()
-    X = np.asarray(instruments, dtype=np.float64)
+    y: Float64Array = np.asarray(book, dtype=np.float64).ravel()
+    X: Float64Array = np.asarray(instruments, dtype=np.float64)
     if isinstance(instruments, pd.DataFrame) and names is None:
         names = [str(c) for c in instruments.columns]
     if X.ndim == 1:
@@ -763,7 +871,7 @@ def lsq_hedge(
     ssr = float(resid @ resid)
     sst = float(((y - y.mean()) ** 2).sum())
     r2 = 1.0 - ssr / sst if sst > 0 else np.nan
-    ppy = float(_check(periods_per_year, "periods_per_year", low=0, low_open=True))
+    ppy = float(bounded_array(periods_per_year, "periods_per_year", low=0, low_open=True))
     sigma = np.sqrt(ssr / (n - k - 1)) * np.sqrt(ppy)
     labels = names or [f"instrument_{j + 1}" for j in range(k)]
     return LeastSquaresHedge(
@@ -772,15 +880,20 @@ def lsq_hedge(
 
 
 # --------------------------------------------------------------------------- pairs
-def pair_residual_beta(w_a, beta_a, w_b, beta_b):
+def pair_residual_beta(
+    w_a: FloatArrayLike, beta_a: FloatArrayLike, w_b: FloatArrayLike, beta_b: FloatArrayLike
+) -> FloatOrArray:
     """β_pair = w_A·β_A + w_B·β_B (NAV fraction of index exposure left by a pair, seed 003).
 
     Short it with the index instrument: H = −β_pair · NAV (see :func:`hedge_notional`).
     """
-    return _out(_arr(w_a, "w_a") * _arr(beta_a, "beta_a") + _arr(w_b, "w_b") * _arr(beta_b, "beta_b"))
+    return float_or_array(
+        float_array(w_a, "w_a") * float_array(beta_a, "beta_a")
+        + float_array(w_b, "w_b") * float_array(beta_b, "beta_b")
+    )
 
 
-def pair_neutral_weight(w_a, beta_a, beta_b):
+def pair_neutral_weight(w_a: FloatArrayLike, beta_a: FloatArrayLike, beta_b: FloatArrayLike) -> FloatOrArray:
     """Weight of leg B that makes the pair beta-neutral: w_B = −w_A·β_A/β_B (seed 003)."""
-    b = _check(beta_b, "beta_b", nonzero=True)
-    return _out(-_arr(w_a, "w_a") * _arr(beta_a, "beta_a") / b)
+    b = bounded_array(beta_b, "beta_b", nonzero=True)
+    return float_or_array(-float_array(w_a, "w_a") * float_array(beta_a, "beta_a") / b)

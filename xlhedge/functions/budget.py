@@ -49,7 +49,7 @@ def _regime(regime: Any) -> str | dict[str, str]:
         return "normal"
     g = coerce.grid(regime, "regime")
     if g.size > 1:
-        return bucket_regimes(vol_levels_arg(regime, "regime"))["regime"].to_dict()
+        return {str(b): str(r) for b, r in bucket_regimes(vol_levels_arg(regime, "regime"))["regime"].items()}
     v = g[0, 0]
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return vol_regime(float(v), "VIX")

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import Float64Array, Float64Array2D, ReturnKind
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.estimation import ADJUSTED_BETA as ADJUSTED_BETA_DEFAULTS
 from xlhedge.engine.estimation import (
@@ -39,7 +40,7 @@ from xlhedge.engine.estimation import (
     rolling_beta,
     rolling_correlation,
 )
-from xlhedge.engine.prices import DATE_COLUMN_NAMES, RETURN_KINDS
+from xlhedge.engine.prices import DATE_COLUMN_NAMES, RETURN_KINDS, check_positive_prices
 from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, classify, thresholds_for
 from xlhedge.functions.registry import worksheet_function
 
@@ -48,7 +49,7 @@ from xlhedge.functions.registry import worksheet_function
 class PriceRange:
     """A pasted price range, parsed: data rows × series, with optional dates and labels."""
 
-    values: np.ndarray  # (T, k) float, NaN = missing
+    values: Float64Array2D  # (T, k) float, NaN = missing
     dates: pd.DatetimeIndex | None
     labels: list[str] | None
     header: bool  # the range's first row held labels
@@ -144,13 +145,7 @@ def parse_prices(x: Any, name: str) -> PriceRange:
         return f"row {i + 1 + header}, {col}"
 
     vals = coerce.to_float(_na_to_blank_u(g), name, blank=np.nan, place=place)
-    with np.errstate(invalid="ignore"):
-        bad = vals <= 0
-    if bad.any():
-        i, j = (int(k[0]) for k in np.nonzero(bad))
-        raise InputError(
-            f"has a zero or negative price ({vals[i, j]:g}); prices must be > 0", where=f"{name} {place(i, j)}"
-        )
+    check_positive_prices(vals, name, place=place)
     rev = False
     if dates is not None and len(dates) > 1:
         step = np.diff(dates.asi8)
@@ -222,7 +217,7 @@ def _window(window: Any, name: str = "window") -> int | None:
     return int(w)
 
 
-def _kind(returns: Any) -> str:
+def _kind(returns: Any) -> ReturnKind:
     return coerce.choice(returns, "returns", RETURN_KINDS, default="simple")
 
 
@@ -242,7 +237,7 @@ def _bool(x: Any, name: str) -> bool:
     raise InputError(f"expected TRUE or FALSE, found {v!r}", where=name)
 
 
-def _row(values: np.ndarray) -> Any:
+def _row(values: Float64Array) -> float | Float64Array2D:
     v = np.asarray(values, dtype=np.float64).ravel()
     return float(v[0]) if v.size == 1 else v.reshape(1, -1)
 
@@ -315,7 +310,7 @@ def EWMA_BETA(
     },
     ranges=("asset_prices", "benchmark_prices"),
 )
-def BETA_STATS(asset_prices: Any, benchmark_prices: Any, window: Any = None, returns: Any = "simple") -> np.ndarray:
+def BETA_STATS(asset_prices: Any, benchmark_prices: Any, window: Any = None, returns: Any = "simple") -> Float64Array2D:
     """Rows: beta, alpha (per period), R², standard error of beta, t = beta/SE, n returns."""
     a, b = _pair_frames(parse_prices(asset_prices, "asset_prices"), parse_prices(benchmark_prices, "benchmark_prices"))
     st = beta_stats(a, b, _window(window), kind=_kind(returns))
@@ -349,8 +344,8 @@ def _rolling_cells(fn: Any, asset_prices: Any, benchmark_prices: Any, window: An
     w = _window(window)
     if w is None:
         raise InputError("is required: the number of returns in each window", where="window")
-    res = fn(a, b, w, kind=_kind(returns))
-    res = res.reindex(a.index).to_numpy(dtype=np.float64)  # back onto the asset's rows
+    table = fn(a, b, w, kind=_kind(returns))
+    res = table.reindex(a.index).to_numpy(dtype=np.float64)  # back onto the asset's rows
     if ar.reversed:
         res = res[::-1]
     cells = np.where(np.isnan(res), None, res).astype(object).tolist()
@@ -403,7 +398,7 @@ def ROLLING_CORRELATION(
     },
     ranges=("prices",),
 )
-def CORRELATION_MATRIX(prices: Any, window: Any = None, returns: Any = "simple") -> np.ndarray:
+def CORRELATION_MATRIX(prices: Any, window: Any = None, returns: Any = "simple") -> Float64Array2D:
     """Series × series matrix (no labels), unit diagonal."""
     pr = parse_prices(prices, "prices")
     return correlation_matrix(pr.frame(), _window(window), kind=_kind(returns)).to_numpy()
@@ -426,7 +421,7 @@ def CORRELATION(prices_a: Any, prices_b: Any, window: Any = None) -> float:
         raise InputError(f"expected one column of prices, got {ar.values.shape[1]}", where="prices_a")
     a, b = _pair_frames(ar, br)
     df = pd.concat([a.iloc[:, 0].rename("a"), b.rename("b")], axis=1, sort=True)
-    return float(correlation_matrix(df, _window(window)).iloc[0, 1])
+    return float(correlation_matrix(df, _window(window)).to_numpy()[0, 1])
 
 
 @worksheet_function(
@@ -450,7 +445,7 @@ def CORRELATION(prices_a: Any, prices_b: Any, window: Any = None) -> float:
 )
 def REGIME_CORRELATION(
     prices: Any, vol_index: Any, regime: Any, low: Any = 18.0, high: Any = 28.0, adjusted: Any = False, market: Any = 1
-) -> np.ndarray:
+) -> Float64Array2D:
     reg = coerce.choice(regime, "regime", REGIME_CHOICES)
     lo = coerce.scalar(low, "low", default=18.0)
     hi = coerce.scalar(high, "high", default=28.0)
@@ -462,6 +457,7 @@ def REGIME_CORRELATION(
     mk = coerce.scalar(market, "market", default=1, minimum=1, maximum=df.shape[1])
     if mk != int(mk):
         raise InputError(f"must be a whole column number, got {mk:g}", where="market")
+    v: pd.Series | Float64Array | None
     if all_blank(vol_index):
         v = None
     else:
@@ -529,7 +525,7 @@ def VOL_REGIME(level: Any, index: Any = "VIX", low: Any = None, high: Any = None
 )
 def CALIBRATE_THRESHOLDS(
     history: Any, reference: Any = None, reference_low: Any = 18.0, reference_high: Any = 28.0
-) -> np.ndarray:
+) -> Float64Array2D:
     h = coerce.to_float(history, "history", blank=np.nan).ravel()
     ref = None
     if reference is not None:

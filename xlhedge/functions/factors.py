@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from xlhedge.engine import coerce
+from xlhedge.engine._typing import Float64Array2D
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.factors import betas_and_weights, contributions, exposures, split_block, top_contributors
 from xlhedge.functions.registry import worksheet_function
@@ -32,7 +31,7 @@ def _is_single_cell(x: Any) -> bool:
     },
     ranges=("block_or_betas", "weights_or_nav"),
 )
-def FACTOR_EXPOSURE(block_or_betas: Any, weights_or_nav: Any = None, nav: Any = None) -> np.ndarray:
+def FACTOR_EXPOSURE(block_or_betas: Any, weights_or_nav: Any = None, nav: Any = None) -> Float64Array2D:
     """FACTOR_EXPOSURE(block, [nav]) or FACTOR_EXPOSURE(betas, weights, [nav]).
 
     With two arguments, a single-cell second argument is ``nav`` (block form);

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce, scenarios
-from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine._typing import CORE_FACTORS, Float64Array2D
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.perps import CONTRACTS
 from xlhedge.functions.registry import worksheet_function
@@ -30,7 +30,7 @@ _OUTPUTS = ("table", "net", "spot", "hedge", "funding", "hedge_coin")
     },
     ranges=("exposures", "shocks"),
 )
-def SCENARIO_PNL(exposures: Any, shocks: Any, nav: Any) -> np.ndarray:
+def SCENARIO_PNL(exposures: Any, shocks: Any, nav: Any) -> Float64Array2D:
     """Rows: one per factor, then the total; P&L in currency (duration through DV01)."""
     g = coerce.grid(exposures, "exposures")
     labels = None
@@ -75,8 +75,7 @@ def REGIME_MOVE(spx_move: Any, spx_vol: Any, vols: Any, correlations: Any, per_u
     v, r, u = broadcast(
         vols=num(vols, "vols"), correlations=num(correlations, "correlations"), per_unit=num(per_unit, "per_unit", 1.0)
     )
-    if (v <= 0).any():
-        raise InputError(f"must be > 0, got {v[v <= 0][0]:g}", where="vols")
+    coerce.bounded_array(v, "vols", low=0, low_open=True)
     if (np.abs(r) > 1).any():
         raise InputError(f"must be in [−1, 1], got {r[np.abs(r) > 1][0]:g}", where="correlations")
     return result(r * v / sv * s * u)
@@ -113,7 +112,7 @@ def HEDGE_OUTCOMES(
     periods_per_day: Any = 3,
     face: Any = 100.0,
     output: Any = "table",
-) -> np.ndarray:
+) -> Float64Array2D:
     """5 BTC at 60,000, ratio 0.5, move −0.2 → spot −60,000, hedge +30,000, net −30,000."""
     c = coerce.choice(contract, "contract", CONTRACTS, default="linear")
     out = coerce.choice(output, "output", _OUTPUTS, default="table")

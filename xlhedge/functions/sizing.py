@@ -13,9 +13,11 @@ import datetime as _dt
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from xlhedge.engine import coerce, sizing
 from xlhedge.engine import instruments as _inst
+from xlhedge.engine._typing import Float64Array, Float64Array1D, Float64Array2D
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.options import put_delta, put_price
 from xlhedge.functions.registry import worksheet_function
@@ -27,7 +29,7 @@ from xlhedge.functions.registry import worksheet_function
 is_omitted = coerce.is_omitted
 
 
-def num(x: Any, name: str, default: float | None = None) -> np.ndarray:
+def num(x: Any, name: str, default: float | None = None) -> Float64Array2D:
     """A cell or range as a 2-D float array; blanks inside a range are NaN (reported by the engine).
 
     An omitted argument gives ``default`` (an error when there is none).
@@ -48,7 +50,7 @@ def num(x: Any, name: str, default: float | None = None) -> np.ndarray:
     return a
 
 
-def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
+def broadcast(**arrays: Float64Array2D) -> list[Float64Array2D]:
     """Broadcast 2-D argument arrays together, naming the misfit on failure."""
     try:
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
@@ -58,7 +60,7 @@ def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
     return [np.broadcast_to(a, shape) for a in arrays.values()]
 
 
-def result(a: Any) -> Any:
+def result(a: Any) -> float | Float64Array:
     """1×1 → a number, otherwise the 2-D array."""
     a = np.asarray(a, dtype=np.float64)
     return float(a.reshape(-1)[0]) if a.size == 1 else a
@@ -127,25 +129,23 @@ def HEDGE_CONTRACTS(
     """One row per notional: [contracts (signed, nearest), residual notional (currency not
     placed, signed like the notional), micro contracts, residual after micro]. Without a
     micro multiplier the last two cells are blank."""
-    h, p, m, b = broadcast(
+    cells = broadcast(
         notional=num(notional, "notional"),
         price=num(price, "price"),
         multiplier=num(multiplier, "multiplier", 1.0),
         beta=num(beta, "beta", 1.0),
     )
-    h, p, m, b = (x.reshape(-1) for x in (h, p, m, b))
+    h, p, m, b = (x.reshape(-1) for x in cells)
     sizing.hedge_units(h, p, m, b)  # validates price > 0, multiplier > 0, beta ≠ 0
     micro = None
     if not is_omitted(micro_multiplier):
-        mm = num(micro_multiplier, "micro_multiplier")
-        if (mm <= 0).any():
-            raise InputError(f"must be > 0, got {mm[mm <= 0][0]:g}", where="micro_multiplier")
+        mm = coerce.bounded_array(num(micro_multiplier, "micro_multiplier"), "micro_multiplier", low=0, low_open=True)
         micro = np.broadcast_to(mm.reshape(-1), h.shape) if mm.size == 1 else mm.reshape(-1)
         if micro.shape != h.shape:
             raise InputError(f"has {micro.size} values, notional {h.size}", where="micro_multiplier")
         micro = p * micro * b
     r = sizing.round_contracts(h, p * m * b, micro)
-    return np.column_stack([np.atleast_1d(r[k]) for k in ("contracts", "residual", "micro", "residual_after_micro")])
+    return np.column_stack([np.atleast_1d(x) for x in (r.contracts, r.residual, r.micro, r.residual_after_micro)])
 
 
 @worksheet_function(
@@ -188,8 +188,7 @@ def EXPOSURE_AFTER(
         micro_contracts=mc,
         micro_multiplier=mm,
     )
-    if (p <= 0).any():
-        raise InputError(f"must be > 0, got {p[p <= 0][0]:g}", where="price")
+    coerce.bounded_array(p, "price", low=0, low_open=True)
     return result(e + (c * m + mc * mm) * p * b / n)
 
 
@@ -204,7 +203,9 @@ _OPTION_DOCS = {
 }
 
 
-def _option_args(spot, strike, vol, years, rate, div):
+def _option_args(
+    spot: Any, strike: Any, vol: Any, years: Any, rate: Any, div: Any
+) -> tuple[Float64Array2D, Float64Array2D, Float64Array2D, Float64Array2D, float, float]:
     s, k, v, t = broadcast(
         spot=num(spot, "spot"), strike=num(strike, "strike"), vol=num(vol, "vol"), years=num(years, "years")
     )
@@ -254,7 +255,7 @@ def DV01(price: Any, duration: Any, face: Any = 1.0) -> Any:
 
 
 # ----------------------------------------------------------------------------- from prices
-def _series(x: Any, name: str) -> np.ndarray:
+def _series(x: Any, name: str) -> Float64Array1D:
     """A price column/row; blanks are missing observations (dropped pairwise)."""
     return coerce.vector(x, name, blank=np.nan)
 
@@ -337,7 +338,7 @@ def FX_EXPOSURE(
     return out
 
 
-def _currency_exposures(weights: Any, currencies: Any, fx_shares: Any, record: Any, listing: Any):
+def _currency_exposures(weights: Any, currencies: Any, fx_shares: Any, record: Any, listing: Any) -> pd.Series:
     w = coerce.vector(weights, "weights")
     c = coerce.text_vector(currencies, "currencies")
     s = None if is_omitted(fx_shares) else coerce.vector(fx_shares, "fx_shares", blank=np.nan)
@@ -476,17 +477,17 @@ def HEDGE_PLAN(
             funding_periods_per_day, "funding_periods_per_day", default=3, minimum=0, strict_min=True
         ),
     )
-    micro = rec["micro"] or None
+    micro = rec.micro or None
     return [
         [
-            rec["side"],
-            rec["units"],
-            rec["contracts"],
-            rec["residual_exposure"],
+            rec.side,
+            rec.units,
+            rec.contracts,
+            rec.residual_exposure,
             micro,
-            rec["micro_contracts"] if micro else None,
-            rec["exposure_after"],
-            rec["cost"],
+            rec.micro_contracts if micro else None,
+            rec.exposure_after,
+            rec.cost,
         ]
     ]
 
