@@ -164,20 +164,8 @@ def test_no_reference_to_a_document_outside_the_repository():
 # numbers of a one-digit form (the source article numbers its sections §01–§12). These files still
 # cite them (files owned elsewhere); the list may only shrink.
 _PRIVATE_NOTES = re.compile(r"\bseeds? (?:0" + r"0\d|on beta)|\bCONVEN" + r"TIONS\b|§" + r"\d(?!\d)")
-KNOWN_LEFTOVERS = {
-    "docs/functions.md",  # generated from xlhedge/functions/sizing.py's PAIR_NEUTRAL description
-    "workbook/xlhedge_udfs.bas",
-    "xlhedge/engine/coerce.py",
-    "xlhedge/engine/_typing.py",
-    "xlhedge/engine/errors.py",
-    "xlhedge/engine/perps.py",
-    "xlhedge/engine/scenarios.py",
-    "xlhedge/engine/sizing.py",
-    "xlhedge/functions/sizing.py",
-}
 
 
 def test_no_new_citation_of_private_notes():
     hits = _find(_PRIVATE_NOTES)
-    new = {f: lines for f, lines in hits.items() if f not in KNOWN_LEFTOVERS}
-    assert not new, f"citations of notes outside the repository: {new}"
+    assert not hits, f"citations of notes outside the repository: {hits}"

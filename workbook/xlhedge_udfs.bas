@@ -801,7 +801,7 @@ Sub RegisterXlhedgeFunctions()
     d(0) = "Weight of leg A, NAV fraction (long > 0)."
     d(1) = "Beta of A to the index."
     d(2) = "Beta of B to the index (" & ChrW(8800) & " 0)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PAIR_NEUTRAL", Description:="Weight of the short leg that makes a pair beta-neutral, " & ChrW(8722) & "w_A" & ChrW(183) & ChrW(946) & "_A/" & ChrW(946) & "_B (seed 003).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!PAIR_NEUTRAL", Description:="Weight of the short leg that makes a pair beta-neutral, " & ChrW(8722) & "w_A" & ChrW(183) & ChrW(946) & "_A/" & ChrW(946) & "_B (docs/methodology/sizing.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "History of funding rates per period, decimals (a column; blanks skipped)."
     d(1) = "Funding periods per day (default 3: every 8 hours)."

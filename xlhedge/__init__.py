@@ -15,7 +15,14 @@ import os
 from xlhedge.engine.book import Book
 from xlhedge.engine.budget import budget_status, deployment, hedge_budget, ytd_spend
 from xlhedge.engine.checks import Finding, findings_frame, run_checks
-from xlhedge.engine.errors import FormulaError, InputError, NotEnoughData, WorkbookError, XlhedgeError
+from xlhedge.engine.errors import (
+    FormulaError,
+    InputError,
+    NotEnoughData,
+    WorkbookError,
+    XlhedgeError,
+    XlhedgeWarning,
+)
 from xlhedge.engine.estimation import (
     adjusted_beta,
     beta,
@@ -36,9 +43,11 @@ from xlhedge.engine.rebalance import rebalance
 from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, vol_regime
 from xlhedge.engine.scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
 from xlhedge.engine.sizing import (
+    HedgeSizing,
     currency_exposures,
     fx_hedges,
     hedge_notional,
+    hedge_table,
     hedge_units,
     lsq_hedge,
     minvar_hedge,
@@ -79,6 +88,7 @@ __all__ = [
     "NotEnoughData",
     "WorkbookError",
     "FormulaError",
+    "XlhedgeWarning",
     "__version__",
     "main",
     "Instrument",
@@ -87,6 +97,8 @@ __all__ = [
     "hedge_notional",
     "hedge_units",
     "size_hedge",
+    "HedgeSizing",
+    "hedge_table",
     "recommend_hedges",
     "currency_exposures",
     "fx_hedges",

@@ -1,4 +1,4 @@
-"""Shared type aliases and option tables (CONVENTIONS: one place for options).
+"""Shared type aliases and option tables (one place for every option list).
 
 Array aliases follow the ``arch`` package (``arch/_typing.py``): the dtype is in the
 type, and the 1-D / 2-D variants carry the shape where a function promises one::

@@ -239,7 +239,7 @@ class Book:
         out = pd.DataFrame({"exposure": e, "exposure_ccy": e * self.nav}, index=self.betas.index)
         if c.shape[1]:
             idx, top, share, gross = top_contributors(c)
-            out["top_contributor"] = [self.betas.columns[j] if g > 0 else "" for j, g in zip(idx, gross)]
+            out["top_contributor"] = [self.betas.columns[j] if g > 0 else "" for j, g in zip(idx.tolist(), gross)]
             out["top_contribution"] = top
             out["top_share"] = share
         return out

@@ -5,7 +5,7 @@ cells and (with xlwings' ``err_to_str``) error values as strings such as
 ``"#N/A"``; the headless reader hands :class:`ExcelError` objects instead.
 pandas and numpy callers hand DataFrames, Series and arrays. Every public
 entry point converts its arguments here, once, and the numeric core only ever
-sees float64 ndarrays (CONVENTIONS "Public functions", after arch's
+sees float64 ndarrays (after arch's
 ``ensure1d/ensure2d``).
 
 Rules, the same whichever door the value came in by:

@@ -1,6 +1,6 @@
 """Every error xlhedge raises on purpose, in one place.
 
-Each adapter maps these the same way (CONVENTIONS "Exceptions in one module"):
+Each adapter maps these the same way:
 
 * a worksheet cell shows :meth:`XlhedgeError.cell_message`, e.g.
   ``#VALUE! FACTOR_EXPOSURE: weights has 6 columns, betas 5``;

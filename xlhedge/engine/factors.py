@@ -221,6 +221,8 @@ def default_factor_names(n: int) -> list[str]:
     ``crypto``, ``vol``), then ``tilt_1``, ``tilt_2``, ... for rows beyond them; fewer
     than six rows take the first ``n`` core factors.
 
+    Examples
+    --------
     >>> default_factor_names(8)[-3:]
     ['vol', 'tilt_1', 'tilt_2']
     """

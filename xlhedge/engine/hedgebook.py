@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.coerce import as_date
 from xlhedge.engine.errors import InputError
+from xlhedge.engine.factors import default_factor_names
 from xlhedge.engine.schema import (
     FX_DECISION_ALIASES,
     FX_DECISIONS,
@@ -258,7 +258,7 @@ def _betas_from_grid(betas: Any, idx: list[str]) -> pd.DataFrame:
         labels = coerce.text_vector(g[:, :1], "betas")
         g = g[:, 1:]
     else:
-        labels = [CORE_FACTORS[i] if i < len(CORE_FACTORS) else f"tilt_{i - 5}" for i in range(g.shape[0])]
+        labels = default_factor_names(g.shape[0])
     if g.shape[1] != len(idx):
         raise InputError(f"has {g.shape[1]} position columns, the positions block {len(idx)}", where="betas")
     keep_rows = [i for i, lab in enumerate(labels) if lab]

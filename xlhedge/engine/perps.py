@@ -1,10 +1,10 @@
-"""Perpetual and futures mechanics (docs/methodology/perpetuals.md, seeds 001 and 003).
+"""Perpetual and futures mechanics (docs/methodology/perpetuals.md).
 
 Signs
 -----
 * quantities and contracts: long > 0, short < 0;
 * funding: an amount **received** is > 0, paid < 0. When the funding rate is
-  positive, **longs pay shorts** (docs/methodology/perpetuals.md; seed 003 states it backwards);
+  positive, **longs pay shorts** (docs/methodology/perpetuals.md; some write-ups state it backwards);
 * liquidation: isolated margin, leverage L, maintenance margin rate m, no
   added margin, fees and risk-limit tiers ignored — the exchanges' published
   simplified forms (e.g. Bybit's "Liquidation Price" pages)::

@@ -10,7 +10,7 @@
   ρ_{SPX,j} · σ_j / σ_SPX · s, with the normal and with the stress correlations
   (:data:`REGIME_DEFAULTS`, illustrative, docs/methodology/estimation.md); the proxy move becomes a
   factor shock through ``per_unit`` (TLT's price move → yield bp via its duration).
-* Hedge-ratio outcome table (seed 001): hedge ratio × price move → spot, hedge
+* Hedge-ratio outcome table: hedge ratio × price move → spot, hedge
   (linear or inverse contract), funding over the horizon, net.
 """
 
@@ -235,7 +235,7 @@ def hedge_outcomes(
     periods_per_day: float = PERP_DEFAULTS["funding_periods_per_day"],
     face: float = 100.0,
 ) -> pd.DataFrame:
-    """Hedge-ratio outcome table (seed 001, docs/methodology/scenarios.md): ratio × price move → P&L in currency.
+    """Hedge-ratio outcome table (docs/methodology/scenarios.md): ratio × price move → P&L in currency.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Hedge sizing for every factor (docs/methodology/sizing.md, Cross-Asset Hedging §05–§08, seeds on beta hedging).
+"""Hedge sizing for every factor (docs/methodology/sizing.md, Cross-Asset Hedging §05–§08).
 
 General form, per factor f, hedge ratio h ∈ [0, 1] (fraction of the gap to
 hedge), target exposure T_f (default 0, "target beta"), alpha estimate α ∈ [0, 1)::
@@ -243,7 +243,7 @@ def rates_hedge_units(
     book is negative); ``unit_dv01`` is the positive sensitivity of
     :func:`dv01_unit`. units = h · bookDV01 / unitDV01, so a long-duration book
     sells (docs/methodology/sizing.md prints ``−h·bookDV01/unitDV01``, which gives this same sign
-    only if the unit DV01 also carries §2's sign, i.e. is negative for a long unit).
+    only if the unit DV01 also carries the book DV01's sign convention (docs/methodology/factor-model.md), i.e. is negative for a long unit).
     """
     b = float_array(book_dv01, "book_dv01")
     u = bounded_array(unit_dv01, "unit_dv01", low=0, low_open=True)
@@ -730,7 +730,7 @@ def _complete_rows(*arrays: Float64Array) -> tuple[Float64Array, ...]:
 
 @dataclass(frozen=True)
 class MinVarHedge:
-    """Minimum-variance hedge of one series with one instrument (seed 002, docs/methodology/sizing.md).
+    """Minimum-variance hedge of one series with one instrument (docs/methodology/sizing.md).
 
     ``ratio`` h* = Cov(r_S, r_F)/Var(r_F) = ρ·σ_S/σ_F (hedge value per unit of spot
     value, sell that much); ``effectiveness`` ρ²; ``residual_vol`` σ_S·√(1 − ρ²)
@@ -804,7 +804,7 @@ def minvar_hedge(
 
 
 def minvar_contracts(ratio: FloatArrayLike, spot_value: FloatArrayLike, contract_value: FloatArrayLike) -> FloatOrArray:
-    """N* = h* · V_S / V_F, contracts to sell (seed 002); V_F = one contract's value."""
+    """N* = h* · V_S / V_F, contracts to sell (docs/methodology/sizing.md); V_F = one contract's value."""
     h = float_array(ratio, "ratio")
     v = float_array(spot_value, "spot_value")
     c = bounded_array(contract_value, "contract_value", low=0, low_open=True)
@@ -883,7 +883,7 @@ def lsq_hedge(
 def pair_residual_beta(
     w_a: FloatArrayLike, beta_a: FloatArrayLike, w_b: FloatArrayLike, beta_b: FloatArrayLike
 ) -> FloatOrArray:
-    """β_pair = w_A·β_A + w_B·β_B (NAV fraction of index exposure left by a pair, seed 003).
+    """β_pair = w_A·β_A + w_B·β_B (NAV fraction of index exposure left by a pair, docs/methodology/sizing.md).
 
     Short it with the index instrument: H = −β_pair · NAV (see :func:`hedge_notional`).
     """
@@ -894,6 +894,6 @@ def pair_residual_beta(
 
 
 def pair_neutral_weight(w_a: FloatArrayLike, beta_a: FloatArrayLike, beta_b: FloatArrayLike) -> FloatOrArray:
-    """Weight of leg B that makes the pair beta-neutral: w_B = −w_A·β_A/β_B (seed 003)."""
+    """Weight of leg B that makes the pair beta-neutral: w_B = −w_A·β_A/β_B (docs/methodology/sizing.md)."""
     b = bounded_array(beta_b, "beta_b", nonzero=True)
     return float_or_array(-float_array(w_a, "w_a") * float_array(beta_a, "beta_a") / b)

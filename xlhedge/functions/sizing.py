@@ -494,7 +494,7 @@ def HEDGE_PLAN(
 
 @worksheet_function(
     "PAIR_NEUTRAL",
-    "Weight of the short leg that makes a pair beta-neutral, −w_A·β_A/β_B (seed 003).",
+    "Weight of the short leg that makes a pair beta-neutral, −w_A·β_A/β_B (docs/methodology/sizing.md).",
     docs={
         "w_a": "Weight of leg A, NAV fraction (long > 0).",
         "beta_a": "Beta of A to the index.",
