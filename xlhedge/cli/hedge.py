@@ -140,22 +140,7 @@ def hedge_plan(book: Book, inputs: HedgeInputs | None = None) -> dict[str, pd.Da
         )
         for c, v in ccy.items()
     ]
-    fx = (
-        pd.concat(legs, ignore_index=True)
-        if legs
-        else pd.DataFrame(
-            columns=[
-                "currency",
-                "leg",
-                "instrument",
-                "notional_usd",
-                "contracts_unrounded",
-                "contracts",
-                "residual_usd",
-                "note",
-            ]
-        )
-    )
+    fx = pd.concat(legs, ignore_index=True) if legs else pd.DataFrame(columns=sizing.FX_LEG_COLUMNS)
     fx.insert(1, "exposure", fx["currency"].map(ccy).astype(float) if len(fx) else [])
     cat = _inst.catalogue(inp.instruments)
     used = [t for t in recs["instrument"].tolist() + recs["micro"].tolist() + fx["instrument"].tolist() if t]

@@ -54,6 +54,7 @@ from xlhedge.engine.prices import check_positive_prices
 
 __all__ = [
     "SIZING_DEFAULTS",
+    "FX_LEG_COLUMNS",
     "hedge_notional",
     "hedge_units",
     "whole_contracts",
@@ -589,6 +590,19 @@ def _codes(currencies: Any, n: int, name: str) -> ObjectArray:
     return codes
 
 
+#: Columns of the FX legs table (:func:`fx_hedges`): one row per currency leg.
+FX_LEG_COLUMNS: list[str] = [
+    "currency",
+    "leg",
+    "instrument",
+    "notional_usd",
+    "contracts_unrounded",
+    "contracts",
+    "residual_usd",
+    "note",
+]
+
+
 def fx_hedges(
     exposures: Mapping[str, float] | pd.Series,
     nav: float,
@@ -664,16 +678,7 @@ def fx_hedges(
             )
     return pd.DataFrame(
         rows,
-        columns=[
-            "currency",
-            "leg",
-            "instrument",
-            "notional_usd",
-            "contracts_unrounded",
-            "contracts",
-            "residual_usd",
-            "note",
-        ],
+        columns=FX_LEG_COLUMNS,
     )
 
 
