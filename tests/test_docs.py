@@ -169,3 +169,15 @@ _PRIVATE_NOTES = re.compile(r"\bseeds? (?:0" + r"0\d|on beta)|\bCONVEN" + r"TION
 def test_no_new_citation_of_private_notes():
     hits = _find(_PRIVATE_NOTES)
     assert not hits, f"citations of notes outside the repository: {hits}"
+
+
+def test_the_workbook_page_lists_every_book_row_of_the_position_schema():
+    """docs/workbook.md's attribute-row table names every Book row of the schema, in order."""
+    from xlhedge.engine.schema import SHEET_FIELDS
+
+    page = (ROOT / "docs" / "workbook.md").read_text()
+    table = page[page.index("### Attribute rows") : page.index("### The other defined names")]
+    names = re.findall(r"`(Book[A-Za-z]+)`", table)
+    assert names == [f.sheet_name for f in SHEET_FIELDS]
+    for f in SHEET_FIELDS:
+        assert f.label.split(" (")[0] in table, f.label
