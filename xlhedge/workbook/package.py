@@ -12,32 +12,35 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import io
 import os
-import posixpath
 import re
-import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 from lxml import etree
+from openpyxl.xml.constants import REL_NS, SHEET_MAIN_NS, WORKBOOK_MACRO, XLSM, XLSX, XLTM, XLTX
 
 from xlhedge.engine.coerce import ExcelError, datetime_to_serial, serial_to_datetime
 from xlhedge.engine.errors import WorkbookError
 from xlhedge.calc.refs import CellRange, col_index, col_letters
+from xlhedge.workbook.opc import OFFICE_DOCUMENT, OpcPackage
 
 __all__ = ["XlsxPackage", "SheetPart", "open_package"]
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_M = "{%s}" % NS_MAIN
+_M = "{%s}" % SHEET_MAIN_NS
 _C, _V, _F, _IS, _T, _ROW, _SHEETDATA = (_M + x for x in ("c", "v", "f", "is", "t", "row", "sheetData"))
 
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+#: Content types of a workbook part xlhedge reads (.xlsx, .xlsm, .xltx, .xltm, .xlam).
+WORKBOOK_TYPES = frozenset((XLSX, XLSM, XLTX, XLTM, WORKBOOK_MACRO % "addin"))
+#: The binary workbook (.xlsb), which xlhedge does not read.
+_XLSB_TYPE = "application/vnd.ms-excel.sheet.binary.macroEnabled.main"
+_DEFAULT_WORKBOOK = "xl/workbook.xml"
+_SHARED_STRINGS_REL = REL_NS + "/sharedStrings"
+_STYLES_REL = REL_NS + "/styles"
 
 # Built-in number formats that display dates/times (ECMA-376 §18.8.30).
 _BUILTIN_DATE_FORMATS = frozenset(list(range(14, 23)) + [45, 46, 47])
@@ -77,22 +80,18 @@ class SheetPart:
 
 
 class XlsxPackage:
-    """An opened workbook package. Use :func:`open_package`."""
+    """An opened workbook package. Use :func:`open_package`.
 
-    def __init__(self, path: Path, data: bytes) -> None:
-        self.path = path
-        self._data = data
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raise WorkbookError("is not a valid .xlsx/.xlsm file (not a zip package)", where=str(path)) from None
-        names = set(self.zip.namelist())
-        if "xl/workbook.xml" not in names:
-            raise WorkbookError(
-                "is not an Excel workbook package (no xl/workbook.xml); save it as .xlsx or .xlsm",
-                where=str(path),
-            )
-        self._names = names
+    ``opc`` is the zip (:class:`~xlhedge.workbook.opc.OpcPackage`); the
+    workbook part is the package's main part (its ``officeDocument``
+    relationship) when that is a SpreadsheetML workbook, else
+    ``xl/workbook.xml`` — never guessed from the file name.
+    """
+
+    def __init__(self, opc: OpcPackage) -> None:
+        self.opc = opc
+        self.where = opc.where
+        self.workbook_part = _workbook_part(opc)
         self.sheets: dict[str, SheetPart] = {}
         self.sheet_order: list[str] = []
         self.defined_names: dict[str, str] = {}
@@ -104,22 +103,26 @@ class XlsxPackage:
 
     # ------------------------------------------------------------------ reading
     def _xml(self, member: str) -> etree._Element:
-        try:
-            return etree.fromstring(self.zip.read(member), parser=_PARSER)
-        except (KeyError, etree.XMLSyntaxError) as exc:
-            raise WorkbookError(f"the part {member} is damaged ({exc})", where=str(self.path)) from None
+        return self.opc.xml(member)
+
+    def _workbook_related(self, rel_type: str, default: str) -> str | None:
+        """The part the workbook relates to with ``rel_type``; else ``default`` if the package has it."""
+        for target in self.opc.related(self.workbook_part, rel_type):
+            if target in self.opc:
+                return target
+        return default if default in self.opc else None
 
     def _read_workbook(self) -> None:
-        wb = self._xml("xl/workbook.xml")
-        rels = self._rels("xl/workbook.xml")
+        wb = self._xml(self.workbook_part)
+        rels = self.opc.rel_targets(self.workbook_part)
         pr = wb.find(_M + "workbookPr")
         self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
         for sh in wb.iterfind(f"{_M}sheets/{_M}sheet"):
             name = sh.get("name")
-            target = rels.get(sh.get(f"{{{NS_REL}}}id"))
+            target = rels.get(sh.get(f"{{{REL_NS}}}id"))
             if not target or target.endswith(("chartsheet.xml",)) or "/chartsheets/" in target:
                 continue
-            if target not in self._names:
+            if target not in self.opc:
                 continue
             self.sheets[name] = SheetPart(name, target)
             self.sheet_order.append(name)
@@ -134,28 +137,11 @@ class XlsxPackage:
             else:
                 self.defined_names[name.upper()] = text
 
-    def _rels(self, member: str) -> dict[str, str]:
-        d, base = posixpath.split(member)
-        rel_member = posixpath.join(d, "_rels", base + ".rels")
-        if rel_member not in self._names:
-            return {}
-        root = self._xml(rel_member)
-        out = {}
-        for r in root:
-            target = r.get("Target", "")
-            if r.get("TargetMode") == "External":
-                continue
-            if target.startswith("/"):
-                path = target.lstrip("/")
-            else:
-                path = posixpath.normpath(posixpath.join(d, target))
-            out[r.get("Id")] = path
-        return out
-
     def _read_shared_strings(self) -> list[str]:
-        if "xl/sharedStrings.xml" not in self._names:
+        member = self._workbook_related(_SHARED_STRINGS_REL, "xl/sharedStrings.xml")
+        if member is None:
             return []
-        root = self._xml("xl/sharedStrings.xml")
+        root = self._xml(member)
         out = []
         for si in root.iterfind(_M + "si"):
             t = si.find(_T)
@@ -167,9 +153,9 @@ class XlsxPackage:
 
     def named_style_index(self, name: str) -> int | None:
         """Index of a cell format (cellXfs) based on the named cell style ``name``, if the file has one."""
-        if "xl/styles.xml" not in self._names:
+        root = self._styles()
+        if root is None:
             return None
-        root = self._xml("xl/styles.xml")
         xf_id = next((cs.get("xfId") for cs in root.iterfind(f"{_M}cellStyles/{_M}cellStyle")
                       if cs.get("name") == name), None)
         if xf_id is None:
@@ -190,10 +176,14 @@ class XlsxPackage:
             el.set("s", str(index))
             part.dirty = True
 
+    def _styles(self) -> etree._Element | None:
+        member = self._workbook_related(_STYLES_REL, "xl/styles.xml")
+        return self._xml(member) if member is not None else None
+
     def _read_date_styles(self) -> frozenset[int]:
-        if "xl/styles.xml" not in self._names:
+        root = self._styles()
+        if root is None:
             return frozenset()
-        root = self._xml("xl/styles.xml")
         custom = {}
         for nf in root.iterfind(f"{_M}numFmts/{_M}numFmt"):
             custom[int(nf.get("numFmtId"))] = nf.get("formatCode", "")
@@ -213,11 +203,9 @@ class XlsxPackage:
                     part = v
                     break
         if part is None:
-            raise WorkbookError(
-                f"has no sheet named {name!r} (sheets: {', '.join(self.sheet_order)})", where=str(self.path)
-            )
+            raise WorkbookError(f"has no sheet named {name!r} (sheets: {', '.join(self.sheet_order)})", where=self.where)
         if not part.loaded:
-            data = self.zip.read(part.member)
+            data = self.opc.read(part.member)
             if not _scan_cells(self, part, data):
                 self._tree(part)
                 _tree_cells(self, part)
@@ -361,39 +349,15 @@ class XlsxPackage:
         part.elements[(row, col)] = el
         return el
 
-    def save(self, out: Path) -> list[str]:
+    def save(self, out: str | os.PathLike[str]) -> list[str]:
         """Write the package to ``out`` atomically; return the members re-serialised."""
-        patched = {p.member: p for p in self.sheets.values() if p.dirty}
-        out = Path(out)
-        folder = out.resolve().parent
-        fd, tmp = tempfile.mkstemp(prefix=".~xlhedge-", suffix=out.suffix, dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                with zipfile.ZipFile(fh, "w") as zout:
-                    for info in self.zip.infolist():
-                        if info.filename in patched:
-                            root = patched[info.filename].root
-                            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                        else:
-                            data = self.zip.read(info)
-                        zout.writestr(info, data, compress_type=info.compress_type)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if out.exists():
-                os.chmod(tmp, out.stat().st_mode & 0o7777)
-            else:
-                os.chmod(tmp, 0o644)
-            os.replace(tmp, out)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        patched = {
+            p.member: etree.tostring(p.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            for p in self.sheets.values()
+            if p.dirty
+        }
+        self.opc.write(Path(out), patched)
         return sorted(patched)
-
-
-_PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -434,40 +398,60 @@ def _write_value(el: etree._Element, value: Any) -> None:
     v.text = text
 
 
-def open_package(path: str | os.PathLike[str]) -> XlsxPackage:
-    """Open a workbook for reading/patching, with a one-line error for every bad file."""
-    p = Path(path)
-    if not p.exists():
-        raise WorkbookError("no such file", where=str(p))
-    if p.is_dir():
-        raise WorkbookError("is a folder, not a workbook", where=str(p))
-    suffix = p.suffix.lower()
-    if suffix == ".xls":
-        raise WorkbookError(
-            "is an Excel 97-2003 .xls file; xlhedge reads .xlsx and .xlsm — open it in Excel and Save As .xlsx",
-            where=str(p),
-        )
-    lock = p.with_name("~$" + p.name)
-    if lock.exists():
-        raise WorkbookError(
-            f"is open in Excel (lock file {lock.name} beside it); close it there first", where=str(p)
-        )
-    try:
-        data = p.read_bytes()
-    except PermissionError:
-        raise WorkbookError("cannot be read (permission denied)", where=str(p)) from None
-    except OSError as exc:
-        raise WorkbookError(f"cannot be read ({exc.strerror})", where=str(p)) from None
+def _workbook_part(opc: OpcPackage) -> str:
+    """The package's workbook part, found through its relationships (``xl/workbook.xml`` failing that)."""
+    for target in opc.related("", OFFICE_DOCUMENT):
+        content_type = opc.content_type(target)
+        if content_type == _XLSB_TYPE:
+            raise WorkbookError("is a binary .xlsb workbook; save it as .xlsx or .xlsm", where=opc.where)
+        if target in opc and content_type in WORKBOOK_TYPES:
+            return target
+    if _DEFAULT_WORKBOOK in opc:
+        return _DEFAULT_WORKBOOK
+    raise WorkbookError(
+        "is not an Excel workbook package (no xl/workbook.xml); save it as .xlsx or .xlsm", where=opc.where
+    )
+
+
+def open_package(source: str | os.PathLike[str] | bytes, *, where: str | None = None) -> XlsxPackage:
+    """Open a workbook (a file, or its bytes) for reading/patching, with a one-line error for every bad file.
+
+    ``where`` names it in errors (default: the path; ``"<bytes>"`` for bytes).
+    """
+    if isinstance(source, bytes):
+        data = source
+        where = where or "<bytes>"
+    else:
+        p = Path(source)
+        where = where or str(p)
+        if not p.exists():
+            raise WorkbookError("no such file", where=where)
+        if p.is_dir():
+            raise WorkbookError("is a folder, not a workbook", where=where)
+        suffix = p.suffix.lower()
+        if suffix == ".xls":
+            raise WorkbookError(
+                "is an Excel 97-2003 .xls file; xlhedge reads .xlsx and .xlsm — open it in Excel and Save As .xlsx",
+                where=where,
+            )
+        lock = p.with_name("~$" + p.name)
+        if lock.exists():
+            raise WorkbookError(f"is open in Excel (lock file {lock.name} beside it); close it there first", where=where)
+        try:
+            data = p.read_bytes()
+        except PermissionError:
+            raise WorkbookError("cannot be read (permission denied)", where=where) from None
+        except OSError as exc:
+            raise WorkbookError(f"cannot be read ({exc.strerror})", where=where) from None
+        if suffix == ".xlsb" and data[:8] != _OLE_MAGIC:
+            raise WorkbookError("is a binary .xlsb workbook; save it as .xlsx or .xlsm", where=where)
     if data[:8] == _OLE_MAGIC:
         raise WorkbookError(
             "is password-protected (encrypted) or an old binary workbook; remove the password / "
             "save it as .xlsx and try again",
-            where=str(p),
+            where=where,
         )
-    if suffix not in (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"):
-        if suffix == ".xlsb":
-            raise WorkbookError("is a binary .xlsb workbook; save it as .xlsx or .xlsm", where=str(p))
-    return XlsxPackage(p, data)
+    return XlsxPackage(OpcPackage(data, where=where, kind=".xlsx/.xlsm file"))
 
 
 # ---------------------------------------------------------------------- cell readers
