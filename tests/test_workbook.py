@@ -351,7 +351,7 @@ def test_array_range_smaller_than_result_warns(tmp_path: Path):
 
 @pytest.mark.parametrize("maker", ["example", "rich", "odd"])
 def test_fast_reader_agrees_with_tree_reader(tmp_path: Path, example_book: Path, maker: str):
-    from xlhedge.workbook.package import _tree_cells, open_package
+    from xlhedge.workbook.package import open_package, reference_cells
 
     if maker == "example":
         p = example_book
@@ -366,12 +366,9 @@ def test_fast_reader_agrees_with_tree_reader(tmp_path: Path, example_book: Path,
     for name in pkg.sheet_order:
         part = pkg.sheet(name)
         fast_values, fast_formulas = dict(part.values), dict(part.formulas)
-        part.values.clear()
-        part.formulas.clear()
-        pkg._tree(part)
-        _tree_cells(pkg, part)
-        assert part.values == fast_values, name
-        assert part.formulas == fast_formulas, name
+        tree_values, tree_formulas = reference_cells(pkg, name)
+        assert tree_values == fast_values, name
+        assert tree_formulas == fast_formulas, name
 
 
 def test_if_evaluates_only_the_branch_it_returns(tmp_path: Path):
@@ -494,3 +491,60 @@ def test_sheet_scoped_names(tmp_path: Path):
     assert not rep.findings, rep.findings
     assert values(p, "Risk", "E1:E1")[0][0] == pytest.approx(0.1 + 0.6)
     assert values(p, "Other", "E1:E2") == [[5.0], [pytest.approx(0.7)]]
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ODD_SHEETS = {
+    # Attributes the common form does not have: vm (data types), t before s, ph, cm; rich inline text.
+    "attributes": (
+        f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+        '<c r="B1" t="e" vm="1"><v>#VALUE!</v></c><c r="C1" t="n" s="0"><v>2.5</v></c><c r="D1" ph="1"><v>7</v></c>'
+        '</row><row r="2"><c r="A2" t="inlineStr"><is><r><t>ri</t></r><r><rPr><b/></rPr><t xml:space="preserve">ch </t>'
+        '</r></is></c><c r="B2" cm="1"><f t="array" ref="B2:B3">A1:A2</f><v>1</v></c></row></sheetData></worksheet>',
+        {(1, 1): "hello", (1, 2): "#VALUE!", (1, 3): 2.5, (1, 4): 7.0, (2, 1): "rich ", (2, 2): 1.0},
+    ),
+    # A prefixed namespace, rows and cells without r, a comment, CDATA, r not first.
+    "prefixed": (
+        f'<x:worksheet xmlns:x="{_MAIN}"><x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c>'
+        '<x:c><x:v>3</x:v></x:c></x:row><x:row><x:c t="str"><x:f>"a"&amp;"b"</x:f><x:v>ab</x:v></x:c></x:row>'
+        '<x:row r="5"><x:c r="C5"><!-- note --><x:v><![CDATA[4.5]]></x:v></x:c><x:c s="0" r="D5" t="b"><x:v>1</x:v>'
+        "</x:c></x:row></x:sheetData></x:worksheet>",
+        {(1, 1): "hello", (1, 2): 3.0, (2, 1): "ab", (5, 3): 4.5, (5, 4): True},
+    ),
+    # The default namespace, but a cell without r and a <v> with an attribute.
+    "no-r": (
+        f'<worksheet xmlns="{_MAIN}"><sheetData><row r="3"><c r="B3"><v xml:space="preserve"> 8 </v></c>'
+        "<c><v>9</v></c></row></sheetData></worksheet>",
+        {(3, 2): 8.0, (3, 3): 9.0},
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_ODD_SHEETS))
+def test_reader_reads_every_well_formed_sheet_as_the_reference_does(tmp_path: Path, kind: str):
+    from xlhedge.engine.coerce import ExcelError
+    from xlhedge.workbook.package import open_package, reference_cells
+
+    xml, expected = _ODD_SHEETS[kind]
+    p = tmp_path / f"{kind}.xlsx"
+    openpyxl.Workbook().save(p)
+    members = zip_members(p)
+    members["xl/worksheets/sheet1.xml"] = xml.encode()
+    members["xl/sharedStrings.xml"] = f'<sst xmlns="{_MAIN}"><si><t>hello</t></si></sst>'.encode()  # string 0
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    with zipfile.ZipFile(p, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    pkg = open_package(p)
+    part = pkg.sheet("Sheet")
+    got = {k: (v.code if isinstance(v, ExcelError) else v) for k, v in part.values.items()}
+    assert got == expected
+    assert (part.values, part.formulas) == reference_cells(pkg, "Sheet")
+    # The sheet can be patched too: a value written into it reads back.
+    pkg.set_cached("Sheet", 4, 2, 42.0)
+    pkg.save(p)
+    assert open_package(p).sheet("Sheet").values[(4, 2)] == 42.0

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from lxml import etree
+from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.xml.constants import REL_NS, SHEET_MAIN_NS, WORKBOOK_MACRO, XLSM, XLSX, XLTM, XLTX
 
 from xlhedge.engine.coerce import ExcelError, datetime_to_serial, serial_to_datetime
@@ -31,7 +33,6 @@ __all__ = ["XlsxPackage", "SheetPart", "open_package"]
 _M = "{%s}" % SHEET_MAIN_NS
 _C, _V, _F, _IS, _T, _ROW, _SHEETDATA = (_M + x for x in ("c", "v", "f", "is", "t", "row", "sheetData"))
 
-_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 #: Content types of a workbook part xlhedge reads (.xlsx, .xlsm, .xltx, .xltm, .xlam).
@@ -205,10 +206,7 @@ class XlsxPackage:
         if part is None:
             raise WorkbookError(f"has no sheet named {name!r} (sheets: {', '.join(self.sheet_order)})", where=self.where)
         if not part.loaded:
-            data = self.opc.read(part.member)
-            if not _scan_cells(self, part, data):
-                self._tree(part)
-                _tree_cells(self, part)
+            _scan_cells(self, part, self.opc.read(part.member))
             part.loaded = True
         return part
 
@@ -216,19 +214,7 @@ class XlsxPackage:
         """The worksheet's XML tree with row/cell element indexes (parsed for writing)."""
         if part.root is None:
             part.root = self._xml(part.member)
-            sd = part.root.find(_SHEETDATA)
-            next_row = 0
-            for row in (sd.iterchildren(_ROW) if sd is not None else ()):
-                r_attr = row.get("r")
-                rnum = int(r_attr) if r_attr else next_row + 1
-                next_row = rnum
-                part.rows[rnum] = row
-                next_col = 0
-                for c in row.iterchildren(_C):
-                    ref = c.get("r")
-                    col = col_index(_CELL_REF.match(ref).group(1)) if ref else next_col + 1
-                    next_col = col
-                    part.elements[(rnum, col)] = c
+            part.rows, part.elements = _index_cells(part.root, self.where, part.member)
         return part.root
 
     def _value(self, t: str | None, v: str | None, style: str | None, has_formula: bool) -> Any:
@@ -331,8 +317,8 @@ class XlsxPackage:
         # keep cells in column order
         after = None
         for c in row_el.iterchildren(_C):
-            m = _CELL_REF.match(c.get("r", ""))
-            if m and col_index(m.group(1)) > col:
+            c_col = _ref_col(c.get("r", ""))
+            if c_col is not None and c_col > col:
                 after = c
                 break
         if after is not None:
@@ -454,12 +440,59 @@ def open_package(source: str | os.PathLike[str] | bytes, *, where: str | None = 
     return XlsxPackage(OpcPackage(data, where=where, kind=".xlsx/.xlsm file"))
 
 
-# ---------------------------------------------------------------------- cell readers
-# Two readers of a worksheet's cells that must agree (tests compare them): a
-# regular-expression scan of the XML text, fast enough for 16,000-column books,
-# and the lxml tree walk, which handles any well-formed part (prefixed
-# namespaces, cells without an r attribute). The scan declines what it cannot
-# read and the tree walk takes over.
+# ---------------------------------------------------------------------- cell positions
+
+
+def _ref_col(ref: str) -> int | None:
+    """The column of a cell's ``r`` attribute ("AB12" -> 28); None when it is no A1 cell reference."""
+    try:
+        return col_index(ref.rstrip("0123456789"))  # what Excel writes; twice as fast as the general parse
+    except ValueError:
+        pass
+    try:
+        return col_index(coordinate_from_string(ref)[0])  # "$A$1", ...
+    except (CellCoordinatesException, ValueError):
+        return None
+
+
+def _index_cells(
+    root: etree._Element, where: str, member: str
+) -> tuple[dict[int, etree._Element], dict[tuple[int, int], etree._Element]]:
+    """Row elements by row number and cell elements by (row, col), in document order.
+
+    A row or cell without an ``r`` attribute follows the one before it (ECMA-376 §18.3.1.73/4).
+    """
+    rows: dict[int, etree._Element] = {}
+    elements: dict[tuple[int, int], etree._Element] = {}
+    sd = root.find(_SHEETDATA)
+    next_row = 0
+    for row in sd.iterchildren(_ROW) if sd is not None else ():
+        r_attr = row.get("r")
+        try:
+            rnum = int(r_attr) if r_attr else next_row + 1
+        except ValueError:
+            raise WorkbookError(f"the part {member} has a row numbered {r_attr!r}", where=where) from None
+        next_row = rnum
+        rows[rnum] = row
+        next_col = 0
+        for c in row.iterchildren(_C):
+            ref = c.get("r")
+            col = _ref_col(ref) if ref else next_col + 1
+            if col is None:
+                raise WorkbookError(f"the part {member} has a cell at {ref!r}, not an A1 reference", where=where)
+            next_col = col
+            elements[(rnum, col)] = c
+    return rows, elements
+
+
+# ---------------------------------------------------------------------- the cell reader
+# One reader of a worksheet's cells: a regular-expression scan of the XML text,
+# fast enough for 16,000-column books. It reads the text Excel, openpyxl and
+# LibreOffice write: SpreadsheetML as the default namespace, every <c> with r
+# as its first attribute, <v> without attributes. Any other well-formed part
+# (prefixed namespace, cells or rows without r, CDATA, comments) is first
+# rewritten into that form by _scannable_cells (lxml), then scanned. The
+# lxml tree walk reference_cells is the reference the tests compare it with.
 # <c r="B5" s="3" t="s" ...>: column, row, s, t, other attributes, then either a lone <v> or the body.
 _SCAN_ROW = re.compile(
     rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?([^>]*?)(?:/>|><v>([^<]+)</v></c>|>(.*?)</c>)', re.S
@@ -468,6 +501,12 @@ _SCAN_F = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _SCAN_F_ATTR = re.compile(rb'\b(t|ref|si)="([^"]*)"')
 _SCAN_V = re.compile(rb"<v>(.*?)</v>|<v/>", re.S)
 _SCAN_T = re.compile(rb"<t\b[^>]*>(.*?)</t>|<t\b[^>]*/>", re.S)
+# What the scan does not read as is: a cell whose r is not its first attribute (or
+# missing, or not "A1" form), a <v> with attributes, CDATA, comments, a DOCTYPE.
+_UNSCANNABLE = re.compile(rb'<(?:c(?! r="[A-Z]{1,3}\d+")[\s/>]|v\s|!)')
+_CANON_PARSER = etree.XMLParser(
+    huge_tree=True, resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True
+)
 
 
 def _text(b: bytes) -> str:
@@ -475,12 +514,42 @@ def _text(b: bytes) -> str:
     return html.unescape(s) if "&" in s else s
 
 
-def _scan_cells(pkg: "XlsxPackage", part: SheetPart, data: bytes) -> bool:
-    """Fill the part's values/formulas by scanning the XML text; False if it needs the tree reader."""
+def _scannable(data: bytes) -> bool:
+    """Whether the scan reads the part's text as it is."""
     if b"<sheetData" not in data:
         return b"sheetData" not in data  # no cells at all, or a prefixed namespace
-    if data.count(b"<c ") + data.count(b"<c>") != data.count(b'<c r="'):
-        return False  # cells without a leading r attribute: let the tree reader number them
+    return _UNSCANNABLE.search(data) is None
+
+
+def _scannable_cells(data: bytes, where: str, member: str) -> bytes:
+    """The part's cells rewritten in the form the scan reads (one <c r="A1"> each, unprefixed)."""
+    try:
+        root = etree.fromstring(data, parser=_CANON_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(f"the part {member} is damaged ({exc})", where=where) from None
+    out = etree.Element("sheetData")
+    for (r, col), c in _index_cells(root, where, member)[1].items():
+        cell = etree.SubElement(out, "c", r=f"{col_letters(col)}{r}")
+        for k, v in c.attrib.items():
+            if k != "r" and not k.startswith("{"):
+                cell.set(k, v)
+        for child in c:
+            if child.tag == _V:
+                etree.SubElement(cell, "v").text = child.text
+            elif child.tag == _F:
+                f = etree.SubElement(cell, "f", {k: v for k, v in child.attrib.items() if not k.startswith("{")})
+                f.text = child.text
+            elif child.tag == _IS:
+                is_ = etree.SubElement(cell, "is")
+                for t in child.iter(_T):
+                    etree.SubElement(is_, "t").text = t.text
+    return etree.tostring(out, encoding="UTF-8")
+
+
+def _scan_cells(pkg: XlsxPackage, part: SheetPart, data: bytes) -> None:
+    """Fill the part's values/formulas from its XML text."""
+    if not _scannable(data):
+        data = _scannable_cells(data, pkg.where, part.member)
     values = part.values
     value = pkg._value
     strings = pkg.shared_strings
@@ -506,8 +575,6 @@ def _scan_cells(pkg: "XlsxPackage", part: SheetPart, data: bytes) -> bool:
             else:
                 values[key] = value(t_b.decode(), _text(raw), s_b.decode() or None, False)
             continue
-        if not body:
-            continue
         t = t_b.decode() if t_b else None
         s_attr = s_b.decode() if s_b else None
         if extra:
@@ -517,6 +584,10 @@ def _scan_cells(pkg: "XlsxPackage", part: SheetPart, data: bytes) -> bool:
             i = extra.find(b' s="')
             if i >= 0:
                 s_attr = extra[i + 4 : extra.index(b'"', i + 4)].decode()
+        if raw:
+            # A lone <v> with more attributes (vm="1" of a data-type cell, s after t, ...).
+            values[key] = value(t, _text(raw), s_attr, False)
+            continue
         fm = _SCAN_F.search(body)
         if fm is not None:
             fa = dict(_SCAN_F_ATTR.findall(fm.group(1)))
@@ -536,12 +607,24 @@ def _scan_cells(pkg: "XlsxPackage", part: SheetPart, data: bytes) -> bool:
             v = None
         if v is not None:
             values[key] = value(t, v, s_attr, fm is not None)
-    return True
 
 
-def _tree_cells(pkg: "XlsxPackage", part: SheetPart) -> None:
-    """Fill the part's values/formulas from the parsed tree (the reference reader)."""
-    for key, c in part.elements.items():
+# ---------------------------------------------------------------------- the reference reader
+
+
+def reference_cells(
+    pkg: XlsxPackage, sheet: str
+) -> tuple[dict[tuple[int, int], Any], dict[tuple[int, int], Formula]]:
+    """A worksheet's (values, formulas) read from its lxml tree: the reference for the scan.
+
+    Not used to read workbooks (:meth:`XlsxPackage.sheet` scans the text);
+    the tests compare the two on every kind of part. It walks the
+    namespace-aware tree, so it reads any well-formed part.
+    """
+    part = pkg.sheet(sheet)
+    values: dict[tuple[int, int], Any] = {}
+    formulas: dict[tuple[int, int], Formula] = {}
+    for key, c in _index_cells(pkg._xml(part.member), pkg.where, part.member)[1].items():
         t = c.get("t")
         v = None
         f = None
@@ -556,6 +639,7 @@ def _tree_cells(pkg: "XlsxPackage", part: SheetPart) -> None:
         if v == "" and t not in ("str", "inlineStr", "s"):
             v = None
         if f is not None:
-            part.formulas[key] = Formula(f.text, f.get("t"), f.get("ref"), f.get("si"), c.get("cm") is not None)
+            formulas[key] = Formula(f.text, f.get("t"), f.get("ref"), f.get("si"), c.get("cm") is not None)
         if v is not None:
-            part.values[key] = pkg._value(t, v, c.get("s"), f is not None)
+            values[key] = pkg._value(t, v, c.get("s"), f is not None)
+    return values, formulas
