@@ -188,8 +188,9 @@ class OpcPackage(Mapping[str, bytes]):
         self.write_to(buf, replace, normalize=normalize)
         return buf.getvalue()
 
-    def write(self, out: str | os.PathLike[str], replace: Mapping[str, bytes] | None = None, *,
-              normalize: bool = False) -> None:
+    def write(
+        self, out: str | os.PathLike[str], replace: Mapping[str, bytes] | None = None, *, normalize: bool = False
+    ) -> None:
         """Write the package to ``out`` atomically (see :func:`atomic_write`)."""
         atomic_write(Path(out), lambda fh: self.write_to(fh, replace, normalize=normalize))
 

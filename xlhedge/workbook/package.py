@@ -14,23 +14,24 @@ import datetime as _dt
 import html
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from lxml import etree
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.xml.constants import REL_NS, SHEET_MAIN_NS, WORKBOOK_MACRO, XLSM, XLSX, XLTM, XLTX
 
+from xlhedge.calc.refs import CellRange, col_index, col_letters
 from xlhedge.engine.coerce import ExcelError, datetime_to_serial, serial_to_datetime
 from xlhedge.engine.errors import WorkbookError
-from xlhedge.calc.refs import CellRange, col_index, col_letters
 from xlhedge.workbook.opc import OFFICE_DOCUMENT, OpcPackage
 
 __all__ = ["XlsxPackage", "SheetPart", "open_package"]
 
-_M = "{%s}" % SHEET_MAIN_NS
+_M = f"{{{SHEET_MAIN_NS}}}"
 _C, _V, _F, _IS, _T, _ROW, _SHEETDATA = (_M + x for x in ("c", "v", "f", "is", "t", "row", "sheetData"))
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -149,7 +150,9 @@ class XlsxPackage:
             if t is not None and len(si) == 1:
                 out.append(t.text or "")
             else:  # rich text runs; phonetic runs (rPh) are not part of the value
-                out.append("".join(x.text or "" for x in si.iterfind(f"{_M}r/{_T}")) or (t.text or "" if t is not None else ""))
+                out.append(
+                    "".join(x.text or "" for x in si.iterfind(f"{_M}r/{_T}")) or (t.text or "" if t is not None else "")
+                )
         return out
 
     def named_style_index(self, name: str) -> int | None:
@@ -157,8 +160,9 @@ class XlsxPackage:
         root = self._styles()
         if root is None:
             return None
-        xf_id = next((cs.get("xfId") for cs in root.iterfind(f"{_M}cellStyles/{_M}cellStyle")
-                      if cs.get("name") == name), None)
+        xf_id = next(
+            (cs.get("xfId") for cs in root.iterfind(f"{_M}cellStyles/{_M}cellStyle") if cs.get("name") == name), None
+        )
         if xf_id is None:
             return None
         for i, xf in enumerate(root.iterfind(f"{_M}cellXfs/{_M}xf")):
@@ -204,7 +208,9 @@ class XlsxPackage:
                     part = v
                     break
         if part is None:
-            raise WorkbookError(f"has no sheet named {name!r} (sheets: {', '.join(self.sheet_order)})", where=self.where)
+            raise WorkbookError(
+                f"has no sheet named {name!r} (sheets: {', '.join(self.sheet_order)})", where=self.where
+            )
         if not part.loaded:
             _scan_cells(self, part, self.opc.read(part.member))
             part.loaded = True
@@ -422,7 +428,9 @@ def open_package(source: str | os.PathLike[str] | bytes, *, where: str | None = 
             )
         lock = p.with_name("~$" + p.name)
         if lock.exists():
-            raise WorkbookError(f"is open in Excel (lock file {lock.name} beside it); close it there first", where=where)
+            raise WorkbookError(
+                f"is open in Excel (lock file {lock.name} beside it); close it there first", where=where
+            )
         try:
             data = p.read_bytes()
         except PermissionError:
@@ -612,9 +620,7 @@ def _scan_cells(pkg: XlsxPackage, part: SheetPart, data: bytes) -> None:
 # ---------------------------------------------------------------------- the reference reader
 
 
-def reference_cells(
-    pkg: XlsxPackage, sheet: str
-) -> tuple[dict[tuple[int, int], Any], dict[tuple[int, int], Formula]]:
+def reference_cells(pkg: XlsxPackage, sheet: str) -> tuple[dict[tuple[int, int], Any], dict[tuple[int, int], Formula]]:
     """A worksheet's (values, formulas) read from its lxml tree: the reference for the scan.
 
     Not used to read workbooks (:meth:`XlsxPackage.sheet` scans the text);
