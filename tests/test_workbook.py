@@ -548,3 +548,21 @@ def test_reader_reads_every_well_formed_sheet_as_the_reference_does(tmp_path: Pa
     pkg.set_cached("Sheet", 4, 2, 42.0)
     pkg.save(p)
     assert open_package(p).sheet("Sheet").values[(4, 2)] == 42.0
+
+
+def test_a1_references_over_openpyxl_helpers():
+    from xlhedge.calc.refs import CellRange, cell_name, col_index, col_letters, parse_ref
+    from xlhedge.engine.errors import FormulaError
+
+    assert [col_letters(i) for i in (1, 26, 27, 702, 703, 16384)] == ["A", "Z", "AA", "ZZ", "AAA", "XFD"]
+    assert [col_index(s) for s in ("A", "z", "AA", "XFD")] == [1, 26, 27, 16384]
+    assert cell_name(12, 28) == "AB12"
+    assert parse_ref("'My ''Book'''!$B$2:A1") == CellRange("My 'Book'", 1, 1, 2, 2)
+    assert parse_ref("C:A", "S") == CellRange("S", 1, 1, 1_048_576, 3)
+    assert parse_ref("$3:$5", "S") == CellRange("S", 3, 1, 5, 16_384)
+    assert parse_ref("b7", "S") == CellRange("S", 7, 2, 7, 2)
+    for bad in ("BLK", "3", "A1:B", "A1:B2:C3", ":", "A 1"):
+        with pytest.raises(FormulaError):
+            parse_ref(bad, "S")
+    with pytest.raises(ValueError):
+        col_index("AAAA")

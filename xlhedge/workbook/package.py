@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.xml.constants import REL_NS, SHEET_MAIN_NS, WORKBOOK_MACRO, XLSM, XLSX, XLTM, XLTX
@@ -44,15 +45,8 @@ _DEFAULT_WORKBOOK = "xl/workbook.xml"
 _SHARED_STRINGS_REL = REL_NS + "/sharedStrings"
 _STYLES_REL = REL_NS + "/styles"
 
-# Built-in number formats that display dates/times (ECMA-376 §18.8.30).
-_BUILTIN_DATE_FORMATS = frozenset(list(range(14, 23)) + [45, 46, 47])
-
-
-def _is_date_format(code: str) -> bool:
-    """A custom number format shows a date when it has d/m/y/h/s outside quotes/brackets."""
-    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.', "", code)
-    code = code.split(";")[0]
-    return bool(re.search(r"[dmyhs]", code, re.IGNORECASE)) and "General" not in code
+#: Built-in number formats (ids without a numFmt element) that display dates/times: 14-22, 45-47.
+_BUILTIN_DATE_FORMATS = frozenset(i for i, code in BUILTIN_FORMATS.items() if is_date_format(code))
 
 
 @dataclass(slots=True)
@@ -195,7 +189,7 @@ class XlsxPackage:
         dates = set()
         for i, xf in enumerate(root.iterfind(f"{_M}cellXfs/{_M}xf")):
             fid = int(xf.get("numFmtId", "0"))
-            if fid in _BUILTIN_DATE_FORMATS or (fid in custom and _is_date_format(custom[fid])):
+            if fid in _BUILTIN_DATE_FORMATS or (fid in custom and is_date_format(custom[fid])):
                 dates.add(i)
         return frozenset(dates)
 
