@@ -566,3 +566,60 @@ def test_a1_references_over_openpyxl_helpers():
             parse_ref(bad, "S")
     with pytest.raises(ValueError):
         col_index("AAAA")
+
+
+# Excel's prefix minus binds tighter than ^: -2^2 = 4, but 0-2^2 = -4.
+_PRECEDENCE = {
+    "=-2^2": 4.0,
+    "=-A1^2": 9.0,
+    "=0-2^2": -4.0,
+    "=1-A1^2": -8.0,
+    "=2^-2": 0.25,
+    "=-A1^-2": 1 / 9,
+    "=--2^2": 4.0,
+    "=-(2^2)": -4.0,
+    "=2*-3^2": 18.0,
+    "=-2^2*3": 12.0,
+    "=-A1^3": -27.0,
+    "=2^3^2": 64.0,  # left to right
+    "=-50%^2": 0.25,
+    "=+-A1^2": 9.0,
+}
+
+
+def _precedence_book(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = 3
+    for i, f in enumerate(_PRECEDENCE, start=1):
+        ws.cell(row=i, column=2, value=f)
+    wb.save(path)
+
+
+def test_prefix_minus_binds_tighter_than_power(tmp_path: Path):
+    from xlhedge.calc.formula import parse
+
+    assert parse("-2^2") == ("bin", "^", ("neg", ("num", 2.0)), ("num", 2.0))
+    assert parse("0-2^2") == ("bin", "-", ("num", 0.0), ("bin", "^", ("num", 2.0), ("num", 2.0)))
+    p = tmp_path / "precedence.xlsx"
+    _precedence_book(p)
+    rep, _ = run(p)
+    assert not rep.findings, rep.findings
+    got = [r[0] for r in values(p, "Sheet", f"B1:B{len(_PRECEDENCE)}")]
+    assert got == pytest.approx(list(_PRECEDENCE.values()), rel=1e-15)
+
+
+def test_prefix_minus_precedence_as_libreoffice_computes_it(tmp_path: Path):
+    from xlhedge.workbook.libreoffice import recalculate
+
+    from .conftest import require_tool
+
+    require_tool("soffice")
+    p = tmp_path / "precedence.xlsx"
+    _precedence_book(p)
+    run(p)
+    lo_path, _ = recalculate(p, tmp_path / "lo")
+    ours = [r[0] for r in values(p, "Sheet", f"B1:B{len(_PRECEDENCE)}")]
+    theirs = [r[0] for r in values(lo_path, "Sheet", f"B1:B{len(_PRECEDENCE)}")]
+    # LibreOffice writes 15 significant digits (1/9 -> 0.111111111111111).
+    assert ours == pytest.approx(theirs, rel=1e-14), dict(zip(_PRECEDENCE, zip(ours, theirs)))
