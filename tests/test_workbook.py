@@ -511,6 +511,13 @@ _ODD_SHEETS = {
         "</x:c></x:row></x:sheetData></x:worksheet>",
         {(1, 1): "hello", (1, 2): 3.0, (2, 1): "ab", (5, 3): 4.5, (5, 4): True},
     ),
+    # Attributes on new lines, after tabs, in single quotes.
+    "spacing": (
+        f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1"><c r="A1"\n t=\'s\'><v>0</v></c>'
+        '<c r="B1"\ts="0"\tt="n"><v>2</v></c><c r="C1" ><f t=\'shared\'\n ref="C1:C2" si = "0">A1</f><v>3</v></c>'
+        "<c r=\"D1\" cm = '1'><f>A1</f><v>4</v></c></row></sheetData></worksheet>",
+        {(1, 1): "hello", (1, 2): 2.0, (1, 3): 3.0, (1, 4): 4.0},
+    ),
     # The default namespace, but a cell without r and a <v> with an attribute.
     "no-r": (
         f'<worksheet xmlns="{_MAIN}"><sheetData><row r="3"><c r="B3"><v xml:space="preserve"> 8 </v></c>'

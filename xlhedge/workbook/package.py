@@ -4,8 +4,9 @@ Reading parses only what the evaluator needs: the sheet list, defined names,
 shared strings, date styles and each worksheet's cells. Writing changes only
 the ``<c>`` elements of cells whose cached values xlhedge computed, re-serialises
 just those worksheet parts and copies every other zip member unchanged (charts,
-images, comments, VBA, external links, styles...). The new file is written to
-a temporary file beside the original and moved over it in one rename.
+images, comments, VBA, external links, styles...). The zip itself is
+:mod:`xlhedge.workbook.opc`'s: the new file is written to a temporary file
+beside the original and moved over it in one rename.
 """
 
 from __future__ import annotations
@@ -462,7 +463,7 @@ def _index_cells(
 ) -> tuple[dict[int, etree._Element], dict[tuple[int, int], etree._Element]]:
     """Row elements by row number and cell elements by (row, col), in document order.
 
-    A row or cell without an ``r`` attribute follows the one before it (ECMA-376 §18.3.1.73/4).
+    A row or cell without an ``r`` attribute follows the one before it.
     """
     rows: dict[int, etree._Element] = {}
     elements: dict[tuple[int, int], etree._Element] = {}
@@ -500,7 +501,8 @@ _SCAN_ROW = re.compile(
     rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?([^>]*?)(?:/>|><v>([^<]+)</v></c>|>(.*?)</c>)', re.S
 )
 _SCAN_F = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
-_SCAN_F_ATTR = re.compile(rb'\b(t|ref|si)="([^"]*)"')
+# Attributes after r (and a leading s/t): any order, spacing or quotes.
+_SCAN_ATTR = re.compile(rb"""(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _SCAN_V = re.compile(rb"<v>(.*?)</v>|<v/>", re.S)
 _SCAN_T = re.compile(rb"<t\b[^>]*>(.*?)</t>|<t\b[^>]*/>", re.S)
 # What the scan does not read as is: a cell whose r is not its first attribute (or
@@ -514,6 +516,10 @@ _CANON_PARSER = etree.XMLParser(
 def _text(b: bytes) -> str:
     s = b.decode("utf-8")
     return html.unescape(s) if "&" in s else s
+
+
+def _attrs(b: bytes) -> dict[bytes, bytes]:
+    return {name: dq or sq for name, dq, sq in _SCAN_ATTR.findall(b)}
 
 
 def _scannable(data: bytes) -> bool:
@@ -579,26 +585,24 @@ def _scan_cells(pkg: XlsxPackage, part: SheetPart, data: bytes) -> None:
             continue
         t = t_b.decode() if t_b else None
         s_attr = s_b.decode() if s_b else None
-        if extra:
-            i = extra.find(b' t="')
-            if i >= 0:
-                t = extra[i + 4 : extra.index(b'"', i + 4)].decode()
-            i = extra.find(b' s="')
-            if i >= 0:
-                s_attr = extra[i + 4 : extra.index(b'"', i + 4)].decode()
+        attrs = _attrs(extra) if extra else {}
+        if b"t" in attrs:
+            t = attrs[b"t"].decode()
+        if b"s" in attrs:
+            s_attr = attrs[b"s"].decode()
         if raw:
             # A lone <v> with more attributes (vm="1" of a data-type cell, s after t, ...).
             values[key] = value(t, _text(raw), s_attr, False)
             continue
         fm = _SCAN_F.search(body)
         if fm is not None:
-            fa = dict(_SCAN_F_ATTR.findall(fm.group(1)))
+            fa = _attrs(fm.group(1))
             part.formulas[key] = Formula(
                 _text(fm.group(2)) if fm.group(2) is not None else None,
                 fa[b"t"].decode() if b"t" in fa else None,
                 fa[b"ref"].decode() if b"ref" in fa else None,
                 fa[b"si"].decode() if b"si" in fa else None,
-                b' cm="' in extra,
+                b"cm" in attrs,
             )
         if t == "inlineStr":
             v = "".join(_text(g.group(1)) for g in _SCAN_T.finditer(body) if g.group(1) is not None)
