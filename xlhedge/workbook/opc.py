@@ -43,6 +43,7 @@ OFFICE_DOCUMENT = REL_NS + "/officeDocument"
 #: The parser for every XML part: no entity expansion, no network, big parts allowed.
 XML_PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False, no_network=True)
 
+_KIND = "OPC package (zip) file"
 _REL = f"{{{PKG_REL_NS}}}Relationship"
 _DEFAULT = f"{{{CONTYPES_NS}}}Default"
 _OVERRIDE = f"{{{CONTYPES_NS}}}Override"
@@ -69,7 +70,7 @@ class OpcPackage(Mapping[str, bytes]):
     ``kind`` is how an unreadable file is described ("is not a valid <kind>").
     """
 
-    def __init__(self, data: bytes, *, where: str, kind: str = "OPC package (zip) file") -> None:
+    def __init__(self, data: bytes, *, where: str, kind: str = _KIND) -> None:
         self.where = where
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
@@ -82,10 +83,10 @@ class OpcPackage(Mapping[str, bytes]):
         self._types: tuple[dict[str, str], dict[str, str]] | None = None
 
     @classmethod
-    def open(cls, source: str | os.PathLike[str] | bytes, *, where: str | None = None, **kw: str) -> OpcPackage:
+    def open(cls, source: str | os.PathLike[str] | bytes, *, where: str | None = None, kind: str = _KIND) -> OpcPackage:
         """A package from a file or from bytes (``where`` defaults to the path)."""
         if isinstance(source, bytes):
-            return cls(source, where=where or "<bytes>", **kw)
+            return cls(source, where=where or "<bytes>", kind=kind)
         path = Path(source)
         try:
             data = path.read_bytes()
@@ -97,7 +98,7 @@ class OpcPackage(Mapping[str, bytes]):
             raise WorkbookError("cannot be read (permission denied)", where=str(path)) from None
         except OSError as exc:
             raise WorkbookError(f"cannot be read ({exc.strerror})", where=str(path)) from None
-        return cls(data, where=where or str(path), **kw)
+        return cls(data, where=where or str(path), kind=kind)
 
     # ------------------------------------------------------------ parts
     def __getitem__(self, name: str) -> bytes:
