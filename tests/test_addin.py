@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import xlwings
 from lxml import etree
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 with warnings.catch_warnings():  # olevba's pyparsing grammar warns on import
     warnings.simplefilter("ignore")
@@ -103,7 +104,7 @@ def test_conf_sheet_is_the_one_the_vba_reads(vba, built):
     m = re.search(r'Public Const PROJECT_NAME As String = "(\w+)"', vba["xlwings"])
     assert m and f"{m.group(1)}.conf" == addin.CONF_SHEET
     wb = etree.fromstring(addin.read_parts(built)["xl/workbook.xml"])
-    names = [s.get("name") for s in wb.iter(f"{{{addin.SHEET_NS}}}sheet")]
+    names = [s.get("name") for s in wb.iter(f"{{{SHEET_MAIN_NS}}}sheet")]
     assert names == [addin.CONF_SHEET]
 
 
@@ -120,14 +121,10 @@ def test_conf_values(built):
 
 def test_conf_keys_are_contiguous_from_a1(built):
     # GetConfigFromSheet reads A1 down to Range("A1").End(xlDown): no gaps allowed.
-    parts = addin.read_parts(built)
-    sheet = etree.fromstring(parts["xl/worksheets/sheet1.xml"])
-    strings = addin._shared_strings(parts)
-    key_rows = [
-        int(c.get("r")[1:])
-        for c in sheet.iter(f"{{{addin.SHEET_NS}}}c")
-        if c.get("r").startswith("A") and addin._cell_text(c, strings)
-    ]
+    from xlhedge.workbook.package import open_package
+
+    cells = open_package(built).sheet(addin.CONF_SHEET).values
+    key_rows = sorted(r for (r, c), v in cells.items() if c == 1 and v)
     assert key_rows == list(range(1, len(addin.conf_values(built)) + 1))
 
 

@@ -351,7 +351,7 @@ def test_array_range_smaller_than_result_warns(tmp_path: Path):
 
 @pytest.mark.parametrize("maker", ["example", "rich", "odd"])
 def test_fast_reader_agrees_with_tree_reader(tmp_path: Path, example_book: Path, maker: str):
-    from xlhedge.workbook.package import _tree_cells, open_package
+    from xlhedge.workbook.package import open_package, reference_cells
 
     if maker == "example":
         p = example_book
@@ -366,12 +366,9 @@ def test_fast_reader_agrees_with_tree_reader(tmp_path: Path, example_book: Path,
     for name in pkg.sheet_order:
         part = pkg.sheet(name)
         fast_values, fast_formulas = dict(part.values), dict(part.formulas)
-        part.values.clear()
-        part.formulas.clear()
-        pkg._tree(part)
-        _tree_cells(pkg, part)
-        assert part.values == fast_values, name
-        assert part.formulas == fast_formulas, name
+        tree_values, tree_formulas = reference_cells(pkg, name)
+        assert tree_values == fast_values, name
+        assert tree_formulas == fast_formulas, name
 
 
 def test_if_evaluates_only_the_branch_it_returns(tmp_path: Path):
@@ -494,3 +491,142 @@ def test_sheet_scoped_names(tmp_path: Path):
     assert not rep.findings, rep.findings
     assert values(p, "Risk", "E1:E1")[0][0] == pytest.approx(0.1 + 0.6)
     assert values(p, "Other", "E1:E2") == [[5.0], [pytest.approx(0.7)]]
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ODD_SHEETS = {
+    # Attributes the common form does not have: vm (data types), t before s, ph, cm; rich inline text.
+    "attributes": (
+        f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+        '<c r="B1" t="e" vm="1"><v>#VALUE!</v></c><c r="C1" t="n" s="0"><v>2.5</v></c><c r="D1" ph="1"><v>7</v></c>'
+        '</row><row r="2"><c r="A2" t="inlineStr"><is><r><t>ri</t></r><r><rPr><b/></rPr><t xml:space="preserve">ch </t>'
+        '</r></is></c><c r="B2" cm="1"><f t="array" ref="B2:B3">A1:A2</f><v>1</v></c></row></sheetData></worksheet>',
+        {(1, 1): "hello", (1, 2): "#VALUE!", (1, 3): 2.5, (1, 4): 7.0, (2, 1): "rich ", (2, 2): 1.0},
+    ),
+    # A prefixed namespace, rows and cells without r, a comment, CDATA, r not first.
+    "prefixed": (
+        f'<x:worksheet xmlns:x="{_MAIN}"><x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c>'
+        '<x:c><x:v>3</x:v></x:c></x:row><x:row><x:c t="str"><x:f>"a"&amp;"b"</x:f><x:v>ab</x:v></x:c></x:row>'
+        '<x:row r="5"><x:c r="C5"><!-- note --><x:v><![CDATA[4.5]]></x:v></x:c><x:c s="0" r="D5" t="b"><x:v>1</x:v>'
+        "</x:c></x:row></x:sheetData></x:worksheet>",
+        {(1, 1): "hello", (1, 2): 3.0, (2, 1): "ab", (5, 3): 4.5, (5, 4): True},
+    ),
+    # Attributes on new lines, after tabs, in single quotes.
+    "spacing": (
+        f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1"><c r="A1"\n t=\'s\'><v>0</v></c>'
+        '<c r="B1"\ts="0"\tt="n"><v>2</v></c><c r="C1" ><f t=\'shared\'\n ref="C1:C2" si = "0">A1</f><v>3</v></c>'
+        "<c r=\"D1\" cm = '1'><f>A1</f><v>4</v></c></row></sheetData></worksheet>",
+        {(1, 1): "hello", (1, 2): 2.0, (1, 3): 3.0, (1, 4): 4.0},
+    ),
+    # The default namespace, but a cell without r and a <v> with an attribute.
+    "no-r": (
+        f'<worksheet xmlns="{_MAIN}"><sheetData><row r="3"><c r="B3"><v xml:space="preserve"> 8 </v></c>'
+        "<c><v>9</v></c></row></sheetData></worksheet>",
+        {(3, 2): 8.0, (3, 3): 9.0},
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_ODD_SHEETS))
+def test_reader_reads_every_well_formed_sheet_as_the_reference_does(tmp_path: Path, kind: str):
+    from xlhedge.engine.coerce import ExcelError
+    from xlhedge.workbook.package import open_package, reference_cells
+
+    xml, expected = _ODD_SHEETS[kind]
+    p = tmp_path / f"{kind}.xlsx"
+    openpyxl.Workbook().save(p)
+    members = zip_members(p)
+    members["xl/worksheets/sheet1.xml"] = xml.encode()
+    members["xl/sharedStrings.xml"] = f'<sst xmlns="{_MAIN}"><si><t>hello</t></si></sst>'.encode()  # string 0
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    with zipfile.ZipFile(p, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    pkg = open_package(p)
+    part = pkg.sheet("Sheet")
+    got = {k: (v.code if isinstance(v, ExcelError) else v) for k, v in part.values.items()}
+    assert got == expected
+    assert (part.values, part.formulas) == reference_cells(pkg, "Sheet")
+    # The sheet can be patched too: a value written into it reads back.
+    pkg.set_cached("Sheet", 4, 2, 42.0)
+    pkg.save(p)
+    assert open_package(p).sheet("Sheet").values[(4, 2)] == 42.0
+
+
+def test_a1_references_over_openpyxl_helpers():
+    from xlhedge.calc.refs import CellRange, cell_name, col_index, col_letters, parse_ref
+    from xlhedge.engine.errors import FormulaError
+
+    assert [col_letters(i) for i in (1, 26, 27, 702, 703, 16384)] == ["A", "Z", "AA", "ZZ", "AAA", "XFD"]
+    assert [col_index(s) for s in ("A", "z", "AA", "XFD")] == [1, 26, 27, 16384]
+    assert cell_name(12, 28) == "AB12"
+    assert parse_ref("'My ''Book'''!$B$2:A1") == CellRange("My 'Book'", 1, 1, 2, 2)
+    assert parse_ref("C:A", "S") == CellRange("S", 1, 1, 1_048_576, 3)
+    assert parse_ref("$3:$5", "S") == CellRange("S", 3, 1, 5, 16_384)
+    assert parse_ref("b7", "S") == CellRange("S", 7, 2, 7, 2)
+    for bad in ("BLK", "3", "A1:B", "A1:B2:C3", ":", "A 1"):
+        with pytest.raises(FormulaError):
+            parse_ref(bad, "S")
+    with pytest.raises(ValueError):
+        col_index("AAAA")
+
+
+# Excel's prefix minus binds tighter than ^: -2^2 = 4, but 0-2^2 = -4.
+_PRECEDENCE = {
+    "=-2^2": 4.0,
+    "=-A1^2": 9.0,
+    "=0-2^2": -4.0,
+    "=1-A1^2": -8.0,
+    "=2^-2": 0.25,
+    "=-A1^-2": 1 / 9,
+    "=--2^2": 4.0,
+    "=-(2^2)": -4.0,
+    "=2*-3^2": 18.0,
+    "=-2^2*3": 12.0,
+    "=-A1^3": -27.0,
+    "=2^3^2": 64.0,  # left to right
+    "=-50%^2": 0.25,
+    "=+-A1^2": 9.0,
+}
+
+
+def _precedence_book(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = 3
+    for i, f in enumerate(_PRECEDENCE, start=1):
+        ws.cell(row=i, column=2, value=f)
+    wb.save(path)
+
+
+def test_prefix_minus_binds_tighter_than_power(tmp_path: Path):
+    from xlhedge.calc.formula import parse
+
+    assert parse("-2^2") == ("bin", "^", ("neg", ("num", 2.0)), ("num", 2.0))
+    assert parse("0-2^2") == ("bin", "-", ("num", 0.0), ("bin", "^", ("num", 2.0), ("num", 2.0)))
+    p = tmp_path / "precedence.xlsx"
+    _precedence_book(p)
+    rep, _ = run(p)
+    assert not rep.findings, rep.findings
+    got = [r[0] for r in values(p, "Sheet", f"B1:B{len(_PRECEDENCE)}")]
+    assert got == pytest.approx(list(_PRECEDENCE.values()), rel=1e-15)
+
+
+def test_prefix_minus_precedence_as_libreoffice_computes_it(tmp_path: Path):
+    from xlhedge.workbook.libreoffice import recalculate
+
+    from .conftest import require_tool
+
+    require_tool("soffice")
+    p = tmp_path / "precedence.xlsx"
+    _precedence_book(p)
+    run(p)
+    lo_path, _ = recalculate(p, tmp_path / "lo")
+    ours = [r[0] for r in values(p, "Sheet", f"B1:B{len(_PRECEDENCE)}")]
+    theirs = [r[0] for r in values(lo_path, "Sheet", f"B1:B{len(_PRECEDENCE)}")]
+    # LibreOffice writes 15 significant digits (1/9 -> 0.111111111111111).
+    assert ours == pytest.approx(theirs, rel=1e-14), dict(zip(_PRECEDENCE, zip(ours, theirs)))

@@ -44,7 +44,9 @@ _INFIX_PRECEDENCE = {
     "/": 4,
     "^": 5,
 }
-_PREFIX_PRECEDENCE = 6  # Excel: unary minus binds tighter than ^ (-2^2 = 4)
+# Excel: a prefix - or + binds tighter than every infix operator, ^ included (-2^2 = 4);
+# % (postfix) tighter still (-50%^2 = 0.25).
+_PREFIX_PRECEDENCE = max(_INFIX_PRECEDENCE.values()) + 1
 
 
 def function_name(token_value: str) -> str:
@@ -106,14 +108,10 @@ class _Parser:
         t = self.peek()
         if t is not None and t.type == Token.OP_PRE:
             self.next()
-            operand = self.unary_operand()
+            # The operand binds tighter than any infix operator: -2^2 = (-2)^2 = 4, 2*-3^2 = 18.
+            operand = self.expr(_PREFIX_PRECEDENCE)
             return ("neg", operand) if t.value == "-" else operand
         return self.postfix(self.primary())
-
-    def unary_operand(self) -> Node:
-        # -x^2 = (-x)^2 in Excel: the prefix applies to the primary before ^.
-        node = self.postfix(self.primary()) if not (self.peek() and self.peek().type == Token.OP_PRE) else self.unary()
-        return node
 
     def postfix(self, node: Node) -> Node:
         while (t := self.peek()) is not None and t.type == Token.OP_POST:

@@ -1,10 +1,16 @@
-"""A1 references: parsing, formatting, ranges (1-based rows and columns)."""
+"""A1 references: parsing, formatting, ranges (1-based rows and columns).
+
+Column letters and A1 ranges are openpyxl's (:mod:`openpyxl.utils.cell`,
+cached there); this module adds sheet names (quoted as Excel quotes them),
+whole-column/row ranges and :class:`CellRange`.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from xlhedge.engine.errors import FormulaError
 
@@ -14,31 +20,20 @@ MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-_COLS = re.compile(r"^\$?([A-Za-z]{1,3})$")
-_ROWS = re.compile(r"^\$?(\d+)$")
 
 
-@lru_cache(maxsize=20_000)
 def col_index(letters: str) -> int:
-    """'A' -> 1, 'XFD' -> 16384."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n
+    """'A' -> 1, 'XFD' -> 16384 (a ValueError for what is no column)."""
+    return column_index_from_string(letters)
 
 
-@lru_cache(maxsize=20_000)
 def col_letters(idx: int) -> str:
     """1 -> 'A', 16384 -> 'XFD'."""
-    s = ""
-    while idx:
-        idx, rem = divmod(idx - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+    return get_column_letter(idx)
 
 
 def cell_name(row: int, col: int) -> str:
-    return f"{col_letters(col)}{row}"
+    return f"{get_column_letter(col)}{row}"
 
 
 def quote_sheet(sheet: str) -> str:
@@ -134,24 +129,14 @@ def parse_ref(ref: str, default_sheet: str | None = None) -> CellRange:
     sheet = sheet if sheet is not None else default_sheet
     if sheet is None:
         raise FormulaError(f"the reference {ref!r} names no sheet")
-    parts = addr.split(":")
-    if len(parts) == 1:
-        if not _CELL.match(addr):  # "BLK" or "3" alone is a name or a number, not a range
-            raise FormulaError(f"cannot read the reference {ref!r}")
-        parts = parts * 2
-    if len(parts) != 2:
+    if ":" not in addr and not _CELL.match(addr):  # "BLK" or "3" alone is a name or a number, not a range
         raise FormulaError(f"cannot read the reference {ref!r}")
-    a, b = parts
-    ma, mb = _CELL.match(a), _CELL.match(b)
-    if ma and mb:
-        r1, c1 = int(ma.group(2)), col_index(ma.group(1))
-        r2, c2 = int(mb.group(2)), col_index(mb.group(1))
-    elif _COLS.match(a) and _COLS.match(b):
-        c1, c2 = col_index(_COLS.match(a).group(1)), col_index(_COLS.match(b).group(1))
+    try:
+        c1, r1, c2, r2 = range_boundaries(addr)
+    except ValueError:
+        raise FormulaError(f"cannot read the reference {ref!r}") from None
+    if r1 is None:  # whole columns, A:C
         r1, r2 = 1, MAX_ROWS
-    elif _ROWS.match(a) and _ROWS.match(b):
-        r1, r2 = int(_ROWS.match(a).group(1)), int(_ROWS.match(b).group(1))
+    if c1 is None:  # whole rows, 3:5
         c1, c2 = 1, MAX_COLS
-    else:
-        raise FormulaError(f"cannot read the reference {ref!r}")
     return CellRange(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))

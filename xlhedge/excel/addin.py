@@ -23,8 +23,10 @@ No Excel is needed to run anything here; Excel only ever loads the results.
   (``python -m xlhedge.excel.addin``); ``tests/test_addin.py`` rebuilds and compares.
 
 Parts are patched in place in the zip (lxml on the XML parts that change,
-every other part copied unchanged, in the template's order), never
-round-tripped through openpyxl, which would drop the VBA project and ribbon.
+every other part copied unchanged, in the template's order, through
+:mod:`xlhedge.workbook.opc`), never round-tripped through openpyxl, which
+would drop the VBA project and ribbon. The configuration sheet is read with
+the workbook reader (:mod:`xlhedge.workbook.package`).
 """
 
 from __future__ import annotations
@@ -33,14 +35,16 @@ import importlib
 import io
 import sys
 import types
-import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from openpyxl.xml.constants import CUSTOMUI_NS, SHEET_MAIN_NS, XML_NS
 
 from xlhedge.engine.errors import WorkbookError
+from xlhedge.workbook.opc import XML_PARSER, OpcPackage, atomic_write_bytes
+from xlhedge.workbook.package import XlsxPackage, open_package
 
 __all__ = [
     "ADDIN_NAME",
@@ -70,15 +74,12 @@ UDF_MODULE = "xlhedge.udfs"
 #: Interpreter written into the committed copy (reproducible; install writes sys.executable).
 PLACEHOLDER_INTERPRETER = "python"
 
+#: Namespaces of the ribbon XML itself (Office 2007 and 2010+ customUI).
 RIBBON_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 RIBBON_NS_2009 = "http://schemas.microsoft.com/office/2009/07/customui"
-SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-UI_REL_TYPES = (
-    "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
-    "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
-)
+#: Package relationship types of the ribbon part (openpyxl ships the first).
+UI_REL_TYPES = (CUSTOMUI_NS, "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility")
+_S = f"{{{SHEET_MAIN_NS}}}"
 
 #: The template's configuration sheet: shipped inactive, read by PROJECT_NAME "myaddin".
 TEMPLATE_CONF_SHEET = "_myaddin.conf"
@@ -137,79 +138,41 @@ def committed_addin_path() -> Path:
 # Reading a package
 
 
-def read_parts(path_or_bytes: str | Path | bytes) -> dict[str, bytes]:
-    """Every part of an OPC package (zip), uncompressed, in the zip's order."""
-    src = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
-    with zipfile.ZipFile(src) as zf:
-        return {info.filename: zf.read(info) for info in zf.infolist()}
+def read_parts(path_or_bytes: str | Path | bytes) -> OpcPackage:
+    """Every part of an OPC package (zip): a read-only mapping name -> uncompressed bytes, in the zip's order."""
+    return OpcPackage.open(path_or_bytes, where=ADDIN_NAME if isinstance(path_or_bytes, bytes) else None)
 
 
 def _xml(data: bytes) -> etree._Element:
-    return etree.fromstring(data, etree.XMLParser(remove_blank_text=False, resolve_entities=False))
+    return etree.fromstring(data, XML_PARSER)
 
 
 def _serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _rels(parts: Mapping[str, bytes], name: str) -> list[etree._Element]:
-    return list(_xml(parts[name]).iter(f"{{{PKG_REL_NS}}}Relationship"))
-
-
-def customui_part(parts: Mapping[str, bytes]) -> str:
+def customui_part(parts: OpcPackage) -> str:
     """Name of the ribbon part, found through the package relationships."""
-    for rel in _rels(parts, "_rels/.rels"):
-        if rel.get("Type") in UI_REL_TYPES:
-            return rel.get("Target").lstrip("/")
-    raise WorkbookError("has no ribbon (customUI) part", where=TEMPLATE_NAME)
+    for rel in parts.relationships(""):
+        if rel.type in UI_REL_TYPES and not rel.external:
+            return rel.target
+    raise WorkbookError("has no ribbon (customUI) part", where=parts.where)
 
 
-def _sheet_part(parts: Mapping[str, bytes], sheet_names: tuple[str, ...]) -> tuple[str, str]:
-    """(sheet name, worksheet part) of the first of ``sheet_names`` the workbook has."""
-    wb = _xml(parts["xl/workbook.xml"])
-    targets = {r.get("Id"): r.get("Target") for r in _rels(parts, "xl/_rels/workbook.xml.rels")}
-    for sheet in wb.iter(f"{{{SHEET_NS}}}sheet"):
-        if sheet.get("name") in sheet_names:
-            target = targets[sheet.get(f"{{{REL_NS}}}id")]
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            return sheet.get("name"), part
-    raise WorkbookError(f"has no sheet named {' or '.join(sheet_names)}", where=TEMPLATE_NAME)
-
-
-def _shared_strings(parts: Mapping[str, bytes]) -> list[str]:
-    if "xl/sharedStrings.xml" not in parts:
-        return []
-    sst = _xml(parts["xl/sharedStrings.xml"])
-    return ["".join(si.itertext()) for si in sst.iter(f"{{{SHEET_NS}}}si")]
-
-
-def _cell_text(c: etree._Element, strings: list[str]) -> Any:
-    t = c.get("t")
-    if t == "inlineStr":
-        return "".join(c.find(f"{{{SHEET_NS}}}is").itertext())
-    v = c.find(f"{{{SHEET_NS}}}v")
-    if v is None:
-        return None
-    if t == "s":
-        return strings[int(v.text)]
-    if t == "b":
-        return v.text == "1"
-    if t in ("str", "e"):
-        return v.text
-    return float(v.text)
+def _conf_sheet(book: XlsxPackage, names: tuple[str, ...]) -> str:
+    """The first sheet of the workbook named one of ``names``."""
+    for name in book.sheet_order:
+        if name in names:
+            return name
+    raise WorkbookError(f"has no sheet named {' or '.join(names)}", where=book.where)
 
 
 def conf_values(path_or_bytes: str | Path | bytes) -> dict[str, Any]:
     """Key -> value of the add-in's configuration sheet (column A -> column B)."""
-    parts = read_parts(path_or_bytes)
-    _, part = _sheet_part(parts, (CONF_SHEET, TEMPLATE_CONF_SHEET))
-    strings = _shared_strings(parts)
-    rows: dict[int, dict[str, Any]] = {}
-    for c in _xml(parts[part]).iter(f"{{{SHEET_NS}}}c"):
-        ref = c.get("r")
-        col, row = ref.rstrip("0123456789"), int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-        rows.setdefault(row, {})[col] = _cell_text(c, strings)
-    return {r["A"]: r.get("B") for _, r in sorted(rows.items()) if r.get("A")}
+    book = open_package(path_or_bytes, where=ADDIN_NAME if isinstance(path_or_bytes, bytes) else None)
+    cells = book.sheet(_conf_sheet(book, (CONF_SHEET, TEMPLATE_CONF_SHEET))).values
+    rows = sorted({r for r, _ in cells})
+    return {cells[(r, 1)]: cells.get((r, 2)) for r in rows if cells.get((r, 1))}
 
 
 # ---------------------------------------------------------------------------
@@ -248,29 +211,32 @@ def _patch_customui(data: bytes) -> bytes:
 
 def _patch_workbook(data: bytes) -> bytes:
     root = _xml(data)
-    sheets = [s for s in root.iter(f"{{{SHEET_NS}}}sheet") if s.get("name") == TEMPLATE_CONF_SHEET]
+    sheets = [s for s in root.iter(f"{_S}sheet") if s.get("name") == TEMPLATE_CONF_SHEET]
     if len(sheets) != 1:
         raise WorkbookError(f"has no sheet {TEMPLATE_CONF_SHEET}", where=TEMPLATE_NAME)
     sheets[0].set("name", CONF_SHEET)
     return _serialize(root)
 
 
-def _patch_conf_sheet(data: bytes, strings: list[str], values: Mapping[str, str]) -> bytes:
-    """Write ``values`` (by key, case-insensitive) into column B next to the keys in column A."""
+def _patch_conf_sheet(data: bytes, keys: Mapping[int, Any], values: Mapping[str, str]) -> bytes:
+    """Write ``values`` (by key, case-insensitive) into column B next to the keys in column A.
+
+    ``keys`` is row -> the value in column A, as the workbook reader reads it.
+    """
     root = _xml(data)
     wanted = {k.upper(): v for k, v in values.items()}
     found: set[str] = set()
-    for row in root.iter(f"{{{SHEET_NS}}}row"):
+    for row in root.iter(f"{_S}row"):
         r = row.get("r")
-        cells = {c.get("r"): c for c in row.iter(f"{{{SHEET_NS}}}c")}
+        cells = {c.get("r"): c for c in row.iter(f"{_S}c")}
         a = cells.get(f"A{r}")
-        key = _cell_text(a, strings) if a is not None else None
+        key = keys.get(int(r)) if a is not None else None
         if not isinstance(key, str) or key.upper() not in wanted:
             continue
         found.add(key.upper())
         b = cells.get(f"B{r}")
         if b is None:
-            b = etree.Element(f"{{{SHEET_NS}}}c", r=f"B{r}")
+            b = etree.Element(f"{_S}c", r=f"B{r}")
             a.addnext(b)
         style = a.get("s")
         for attr in list(b.attrib):
@@ -281,11 +247,11 @@ def _patch_conf_sheet(data: bytes, strings: list[str], values: Mapping[str, str]
         if style is not None:
             b.set("s", style)
         b.set("t", "inlineStr")
-        is_ = etree.SubElement(b, f"{{{SHEET_NS}}}is")
-        t = etree.SubElement(is_, f"{{{SHEET_NS}}}t")
+        is_ = etree.SubElement(b, f"{_S}is")
+        t = etree.SubElement(is_, f"{_S}t")
         t.text = wanted[key.upper()]
         if t.text != t.text.strip():
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.set(f"{{{XML_NS}}}space", "preserve")
         if row.get("spans"):
             lo = row.get("spans").split(":")[0]
             row.set("spans", f"{lo}:{max(2, int(row.get('spans').split(':')[1]))}")
@@ -332,28 +298,21 @@ def build_addin(
             where=str(out),
         )
     src = Path(template) if template is not None else template_path()
-    parts = read_parts(src)
+    parts = OpcPackage.open(src)
+    book = XlsxPackage(parts)
     ui = customui_part(parts)
-    conf_name, conf_part = _sheet_part(parts, (TEMPLATE_CONF_SHEET,))
-    strings = _shared_strings(parts)
+    conf = book.sheet(_conf_sheet(book, (TEMPLATE_CONF_SHEET,)))
+    keys = {r: v for (r, c), v in conf.values.items() if c == 1}
     settings = addin_settings(interpreter or sys.executable)
     changed = {
         ui: _patch_customui(parts[ui]),
-        "xl/workbook.xml": _patch_workbook(parts["xl/workbook.xml"]),
-        conf_part: _patch_conf_sheet(parts[conf_part], strings, settings),
+        book.workbook_part: _patch_workbook(parts[book.workbook_part]),
+        conf.member: _patch_conf_sheet(parts[conf.member], keys, settings),
     }
-    buf = io.BytesIO()
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = info.external_attr
-            zi.create_system = info.create_system
-            zout.writestr(zi, changed.get(info.filename, parts[info.filename]))
-    data = buf.getvalue()
+    data = parts.to_bytes(changed, normalize=True)
     if out is not None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_bytes(data)
+        atomic_write_bytes(out, data)
     return data
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from xlhedge.engine.errors import FormulaError
 from xlhedge.calc import formula as fx
 from xlhedge.calc.bookio import FormulaCell
-from xlhedge.workbook.package import XlsxPackage, open_package
 from xlhedge.calc.refs import CellRange, cell_name, parse_ref
+from xlhedge.engine.errors import FormulaError
+from xlhedge.workbook.package import XlsxPackage, open_package
 
 __all__ = ["FileBook"]
 
@@ -76,8 +77,9 @@ class FileBook:
                 if self.pkg.set_cached(sheet, r0 + i, c0 + j, v):
                     self.changed.append(f"{sheet}!{cell_name(r0 + i, c0 + j)}")
 
-    def write_input(self, rng: CellRange, values: list[list[Any]], *, note: str | None = None,
-                    style: str | None = None) -> None:
+    def write_input(
+        self, rng: CellRange, values: list[list[Any]], *, note: str | None = None, style: str | None = None
+    ) -> None:
         """Write input values; ``style`` applies the named cell style when the file has it.
 
         A ``note`` is not written into the file (comments need parts of their own);

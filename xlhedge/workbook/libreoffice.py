@@ -48,8 +48,9 @@ def _profile(recalc: bool) -> Path:
     return base
 
 
-def convert(path: str | os.PathLike[str], to: str, outdir: str | os.PathLike[str],
-            timeout: float = 300, *, recalc: bool = True) -> tuple[Path, float]:
+def convert(
+    path: str | os.PathLike[str], to: str, outdir: str | os.PathLike[str], timeout: float = 300, *, recalc: bool = True
+) -> tuple[Path, float]:
     """Convert ``path`` with LibreOffice (``to`` = "xlsx", "pdf", ...); return (output, seconds).
 
     With ``recalc`` the workbook is fully recalculated on load, so an ``xlsx``
@@ -67,11 +68,21 @@ def convert(path: str | os.PathLike[str], to: str, outdir: str | os.PathLike[str
     lock_path = profile.with_suffix(".lock")
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", to, "--outdir", str(outdir), str(src)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(outdir),
+            str(src),
+        ]
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "HOME": str(profile)})
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, env={**os.environ, "HOME": str(profile)}
+        )
         seconds = time.perf_counter() - t0
     out = outdir / (src.stem + "." + to.split(":")[0])
     if proc.returncode != 0 or not out.exists():

@@ -4,50 +4,50 @@ Reading parses only what the evaluator needs: the sheet list, defined names,
 shared strings, date styles and each worksheet's cells. Writing changes only
 the ``<c>`` elements of cells whose cached values xlhedge computed, re-serialises
 just those worksheet parts and copies every other zip member unchanged (charts,
-images, comments, VBA, external links, styles...). The new file is written to
-a temporary file beside the original and moved over it in one rename.
+images, comments, VBA, external links, styles...). The zip itself is
+:mod:`xlhedge.workbook.opc`'s: the new file is written to a temporary file
+beside the original and moved over it in one rename.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import html
-import io
 import os
-import posixpath
 import re
-import tempfile
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from lxml import etree
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
+from openpyxl.xml.constants import REL_NS, SHEET_MAIN_NS, WORKBOOK_MACRO, XLSM, XLSX, XLTM, XLTX
 
+from xlhedge.calc.refs import CellRange, col_index, col_letters
 from xlhedge.engine.coerce import ExcelError, datetime_to_serial, serial_to_datetime
 from xlhedge.engine.errors import WorkbookError
-from xlhedge.calc.refs import CellRange, col_index, col_letters
+from xlhedge.workbook.opc import OFFICE_DOCUMENT, OpcPackage
 
 __all__ = ["XlsxPackage", "SheetPart", "open_package"]
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_M = "{%s}" % NS_MAIN
+_M = f"{{{SHEET_MAIN_NS}}}"
 _C, _V, _F, _IS, _T, _ROW, _SHEETDATA = (_M + x for x in ("c", "v", "f", "is", "t", "row", "sheetData"))
 
-_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-# Built-in number formats that display dates/times (ECMA-376 §18.8.30).
-_BUILTIN_DATE_FORMATS = frozenset(list(range(14, 23)) + [45, 46, 47])
+#: Content types of a workbook part xlhedge reads (.xlsx, .xlsm, .xltx, .xltm, .xlam).
+WORKBOOK_TYPES = frozenset((XLSX, XLSM, XLTX, XLTM, WORKBOOK_MACRO % "addin"))
+#: The binary workbook (.xlsb), which xlhedge does not read.
+_XLSB_TYPE = "application/vnd.ms-excel.sheet.binary.macroEnabled.main"
+_DEFAULT_WORKBOOK = "xl/workbook.xml"
+_SHARED_STRINGS_REL = REL_NS + "/sharedStrings"
+_STYLES_REL = REL_NS + "/styles"
 
-
-def _is_date_format(code: str) -> bool:
-    """A custom number format shows a date when it has d/m/y/h/s outside quotes/brackets."""
-    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.', "", code)
-    code = code.split(";")[0]
-    return bool(re.search(r"[dmyhs]", code, re.IGNORECASE)) and "General" not in code
+#: Built-in number formats (ids without a numFmt element) that display dates/times: 14-22, 45-47.
+_BUILTIN_DATE_FORMATS = frozenset(i for i, code in BUILTIN_FORMATS.items() if is_date_format(code))
 
 
 @dataclass(slots=True)
@@ -77,22 +77,18 @@ class SheetPart:
 
 
 class XlsxPackage:
-    """An opened workbook package. Use :func:`open_package`."""
+    """An opened workbook package. Use :func:`open_package`.
 
-    def __init__(self, path: Path, data: bytes) -> None:
-        self.path = path
-        self._data = data
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raise WorkbookError("is not a valid .xlsx/.xlsm file (not a zip package)", where=str(path)) from None
-        names = set(self.zip.namelist())
-        if "xl/workbook.xml" not in names:
-            raise WorkbookError(
-                "is not an Excel workbook package (no xl/workbook.xml); save it as .xlsx or .xlsm",
-                where=str(path),
-            )
-        self._names = names
+    ``opc`` is the zip (:class:`~xlhedge.workbook.opc.OpcPackage`); the
+    workbook part is the package's main part (its ``officeDocument``
+    relationship) when that is a SpreadsheetML workbook, else
+    ``xl/workbook.xml`` — never guessed from the file name.
+    """
+
+    def __init__(self, opc: OpcPackage) -> None:
+        self.opc = opc
+        self.where = opc.where
+        self.workbook_part = _workbook_part(opc)
         self.sheets: dict[str, SheetPart] = {}
         self.sheet_order: list[str] = []
         self.defined_names: dict[str, str] = {}
@@ -104,22 +100,26 @@ class XlsxPackage:
 
     # ------------------------------------------------------------------ reading
     def _xml(self, member: str) -> etree._Element:
-        try:
-            return etree.fromstring(self.zip.read(member), parser=_PARSER)
-        except (KeyError, etree.XMLSyntaxError) as exc:
-            raise WorkbookError(f"the part {member} is damaged ({exc})", where=str(self.path)) from None
+        return self.opc.xml(member)
+
+    def _workbook_related(self, rel_type: str, default: str) -> str | None:
+        """The part the workbook relates to with ``rel_type``; else ``default`` if the package has it."""
+        for target in self.opc.related(self.workbook_part, rel_type):
+            if target in self.opc:
+                return target
+        return default if default in self.opc else None
 
     def _read_workbook(self) -> None:
-        wb = self._xml("xl/workbook.xml")
-        rels = self._rels("xl/workbook.xml")
+        wb = self._xml(self.workbook_part)
+        rels = self.opc.rel_targets(self.workbook_part)
         pr = wb.find(_M + "workbookPr")
         self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
         for sh in wb.iterfind(f"{_M}sheets/{_M}sheet"):
             name = sh.get("name")
-            target = rels.get(sh.get(f"{{{NS_REL}}}id"))
+            target = rels.get(sh.get(f"{{{REL_NS}}}id"))
             if not target or target.endswith(("chartsheet.xml",)) or "/chartsheets/" in target:
                 continue
-            if target not in self._names:
+            if target not in self.opc:
                 continue
             self.sheets[name] = SheetPart(name, target)
             self.sheet_order.append(name)
@@ -134,44 +134,30 @@ class XlsxPackage:
             else:
                 self.defined_names[name.upper()] = text
 
-    def _rels(self, member: str) -> dict[str, str]:
-        d, base = posixpath.split(member)
-        rel_member = posixpath.join(d, "_rels", base + ".rels")
-        if rel_member not in self._names:
-            return {}
-        root = self._xml(rel_member)
-        out = {}
-        for r in root:
-            target = r.get("Target", "")
-            if r.get("TargetMode") == "External":
-                continue
-            if target.startswith("/"):
-                path = target.lstrip("/")
-            else:
-                path = posixpath.normpath(posixpath.join(d, target))
-            out[r.get("Id")] = path
-        return out
-
     def _read_shared_strings(self) -> list[str]:
-        if "xl/sharedStrings.xml" not in self._names:
+        member = self._workbook_related(_SHARED_STRINGS_REL, "xl/sharedStrings.xml")
+        if member is None:
             return []
-        root = self._xml("xl/sharedStrings.xml")
+        root = self._xml(member)
         out = []
         for si in root.iterfind(_M + "si"):
             t = si.find(_T)
             if t is not None and len(si) == 1:
                 out.append(t.text or "")
             else:  # rich text runs; phonetic runs (rPh) are not part of the value
-                out.append("".join(x.text or "" for x in si.iterfind(f"{_M}r/{_T}")) or (t.text or "" if t is not None else ""))
+                out.append(
+                    "".join(x.text or "" for x in si.iterfind(f"{_M}r/{_T}")) or (t.text or "" if t is not None else "")
+                )
         return out
 
     def named_style_index(self, name: str) -> int | None:
         """Index of a cell format (cellXfs) based on the named cell style ``name``, if the file has one."""
-        if "xl/styles.xml" not in self._names:
+        root = self._styles()
+        if root is None:
             return None
-        root = self._xml("xl/styles.xml")
-        xf_id = next((cs.get("xfId") for cs in root.iterfind(f"{_M}cellStyles/{_M}cellStyle")
-                      if cs.get("name") == name), None)
+        xf_id = next(
+            (cs.get("xfId") for cs in root.iterfind(f"{_M}cellStyles/{_M}cellStyle") if cs.get("name") == name), None
+        )
         if xf_id is None:
             return None
         for i, xf in enumerate(root.iterfind(f"{_M}cellXfs/{_M}xf")):
@@ -190,17 +176,21 @@ class XlsxPackage:
             el.set("s", str(index))
             part.dirty = True
 
+    def _styles(self) -> etree._Element | None:
+        member = self._workbook_related(_STYLES_REL, "xl/styles.xml")
+        return self._xml(member) if member is not None else None
+
     def _read_date_styles(self) -> frozenset[int]:
-        if "xl/styles.xml" not in self._names:
+        root = self._styles()
+        if root is None:
             return frozenset()
-        root = self._xml("xl/styles.xml")
         custom = {}
         for nf in root.iterfind(f"{_M}numFmts/{_M}numFmt"):
             custom[int(nf.get("numFmtId"))] = nf.get("formatCode", "")
         dates = set()
         for i, xf in enumerate(root.iterfind(f"{_M}cellXfs/{_M}xf")):
             fid = int(xf.get("numFmtId", "0"))
-            if fid in _BUILTIN_DATE_FORMATS or (fid in custom and _is_date_format(custom[fid])):
+            if fid in _BUILTIN_DATE_FORMATS or (fid in custom and is_date_format(custom[fid])):
                 dates.add(i)
         return frozenset(dates)
 
@@ -214,13 +204,10 @@ class XlsxPackage:
                     break
         if part is None:
             raise WorkbookError(
-                f"has no sheet named {name!r} (sheets: {', '.join(self.sheet_order)})", where=str(self.path)
+                f"has no sheet named {name!r} (sheets: {', '.join(self.sheet_order)})", where=self.where
             )
         if not part.loaded:
-            data = self.zip.read(part.member)
-            if not _scan_cells(self, part, data):
-                self._tree(part)
-                _tree_cells(self, part)
+            _scan_cells(self, part, self.opc.read(part.member))
             part.loaded = True
         return part
 
@@ -228,19 +215,7 @@ class XlsxPackage:
         """The worksheet's XML tree with row/cell element indexes (parsed for writing)."""
         if part.root is None:
             part.root = self._xml(part.member)
-            sd = part.root.find(_SHEETDATA)
-            next_row = 0
-            for row in (sd.iterchildren(_ROW) if sd is not None else ()):
-                r_attr = row.get("r")
-                rnum = int(r_attr) if r_attr else next_row + 1
-                next_row = rnum
-                part.rows[rnum] = row
-                next_col = 0
-                for c in row.iterchildren(_C):
-                    ref = c.get("r")
-                    col = col_index(_CELL_REF.match(ref).group(1)) if ref else next_col + 1
-                    next_col = col
-                    part.elements[(rnum, col)] = c
+            part.rows, part.elements = _index_cells(part.root, self.where, part.member)
         return part.root
 
     def _value(self, t: str | None, v: str | None, style: str | None, has_formula: bool) -> Any:
@@ -343,8 +318,8 @@ class XlsxPackage:
         # keep cells in column order
         after = None
         for c in row_el.iterchildren(_C):
-            m = _CELL_REF.match(c.get("r", ""))
-            if m and col_index(m.group(1)) > col:
+            c_col = _ref_col(c.get("r", ""))
+            if c_col is not None and c_col > col:
                 after = c
                 break
         if after is not None:
@@ -361,39 +336,15 @@ class XlsxPackage:
         part.elements[(row, col)] = el
         return el
 
-    def save(self, out: Path) -> list[str]:
+    def save(self, out: str | os.PathLike[str]) -> list[str]:
         """Write the package to ``out`` atomically; return the members re-serialised."""
-        patched = {p.member: p for p in self.sheets.values() if p.dirty}
-        out = Path(out)
-        folder = out.resolve().parent
-        fd, tmp = tempfile.mkstemp(prefix=".~xlhedge-", suffix=out.suffix, dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                with zipfile.ZipFile(fh, "w") as zout:
-                    for info in self.zip.infolist():
-                        if info.filename in patched:
-                            root = patched[info.filename].root
-                            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                        else:
-                            data = self.zip.read(info)
-                        zout.writestr(info, data, compress_type=info.compress_type)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if out.exists():
-                os.chmod(tmp, out.stat().st_mode & 0o7777)
-            else:
-                os.chmod(tmp, 0o644)
-            os.replace(tmp, out)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        patched = {
+            p.member: etree.tostring(p.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            for p in self.sheets.values()
+            if p.dirty
+        }
+        self.opc.write(Path(out), patched)
         return sorted(patched)
-
-
-_PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -434,56 +385,132 @@ def _write_value(el: etree._Element, value: Any) -> None:
     v.text = text
 
 
-def open_package(path: str | os.PathLike[str]) -> XlsxPackage:
-    """Open a workbook for reading/patching, with a one-line error for every bad file."""
-    p = Path(path)
-    if not p.exists():
-        raise WorkbookError("no such file", where=str(p))
-    if p.is_dir():
-        raise WorkbookError("is a folder, not a workbook", where=str(p))
-    suffix = p.suffix.lower()
-    if suffix == ".xls":
-        raise WorkbookError(
-            "is an Excel 97-2003 .xls file; xlhedge reads .xlsx and .xlsm — open it in Excel and Save As .xlsx",
-            where=str(p),
-        )
-    lock = p.with_name("~$" + p.name)
-    if lock.exists():
-        raise WorkbookError(
-            f"is open in Excel (lock file {lock.name} beside it); close it there first", where=str(p)
-        )
-    try:
-        data = p.read_bytes()
-    except PermissionError:
-        raise WorkbookError("cannot be read (permission denied)", where=str(p)) from None
-    except OSError as exc:
-        raise WorkbookError(f"cannot be read ({exc.strerror})", where=str(p)) from None
+def _workbook_part(opc: OpcPackage) -> str:
+    """The package's workbook part, found through its relationships (``xl/workbook.xml`` failing that)."""
+    for target in opc.related("", OFFICE_DOCUMENT):
+        content_type = opc.content_type(target)
+        if content_type == _XLSB_TYPE:
+            raise WorkbookError("is a binary .xlsb workbook; save it as .xlsx or .xlsm", where=opc.where)
+        if target in opc and content_type in WORKBOOK_TYPES:
+            return target
+    if _DEFAULT_WORKBOOK in opc:
+        return _DEFAULT_WORKBOOK
+    raise WorkbookError(
+        "is not an Excel workbook package (no xl/workbook.xml); save it as .xlsx or .xlsm", where=opc.where
+    )
+
+
+def open_package(source: str | os.PathLike[str] | bytes, *, where: str | None = None) -> XlsxPackage:
+    """Open a workbook (a file, or its bytes) for reading/patching, with a one-line error for every bad file.
+
+    ``where`` names it in errors (default: the path; ``"<bytes>"`` for bytes).
+    """
+    if isinstance(source, bytes):
+        data = source
+        where = where or "<bytes>"
+    else:
+        p = Path(source)
+        where = where or str(p)
+        if not p.exists():
+            raise WorkbookError("no such file", where=where)
+        if p.is_dir():
+            raise WorkbookError("is a folder, not a workbook", where=where)
+        suffix = p.suffix.lower()
+        if suffix == ".xls":
+            raise WorkbookError(
+                "is an Excel 97-2003 .xls file; xlhedge reads .xlsx and .xlsm — open it in Excel and Save As .xlsx",
+                where=where,
+            )
+        lock = p.with_name("~$" + p.name)
+        if lock.exists():
+            raise WorkbookError(
+                f"is open in Excel (lock file {lock.name} beside it); close it there first", where=where
+            )
+        try:
+            data = p.read_bytes()
+        except PermissionError:
+            raise WorkbookError("cannot be read (permission denied)", where=where) from None
+        except OSError as exc:
+            raise WorkbookError(f"cannot be read ({exc.strerror})", where=where) from None
+        if suffix == ".xlsb" and data[:8] != _OLE_MAGIC:
+            raise WorkbookError("is a binary .xlsb workbook; save it as .xlsx or .xlsm", where=where)
     if data[:8] == _OLE_MAGIC:
         raise WorkbookError(
             "is password-protected (encrypted) or an old binary workbook; remove the password / "
             "save it as .xlsx and try again",
-            where=str(p),
+            where=where,
         )
-    if suffix not in (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"):
-        if suffix == ".xlsb":
-            raise WorkbookError("is a binary .xlsb workbook; save it as .xlsx or .xlsm", where=str(p))
-    return XlsxPackage(p, data)
+    return XlsxPackage(OpcPackage(data, where=where, kind=".xlsx/.xlsm file"))
 
 
-# ---------------------------------------------------------------------- cell readers
-# Two readers of a worksheet's cells that must agree (tests compare them): a
-# regular-expression scan of the XML text, fast enough for 16,000-column books,
-# and the lxml tree walk, which handles any well-formed part (prefixed
-# namespaces, cells without an r attribute). The scan declines what it cannot
-# read and the tree walk takes over.
+# ---------------------------------------------------------------------- cell positions
+
+
+def _ref_col(ref: str) -> int | None:
+    """The column of a cell's ``r`` attribute ("AB12" -> 28); None when it is no A1 cell reference."""
+    try:
+        return col_index(ref.rstrip("0123456789"))  # what Excel writes; twice as fast as the general parse
+    except ValueError:
+        pass
+    try:
+        return col_index(coordinate_from_string(ref)[0])  # "$A$1", ...
+    except (CellCoordinatesException, ValueError):
+        return None
+
+
+def _index_cells(
+    root: etree._Element, where: str, member: str
+) -> tuple[dict[int, etree._Element], dict[tuple[int, int], etree._Element]]:
+    """Row elements by row number and cell elements by (row, col), in document order.
+
+    A row or cell without an ``r`` attribute follows the one before it.
+    """
+    rows: dict[int, etree._Element] = {}
+    elements: dict[tuple[int, int], etree._Element] = {}
+    sd = root.find(_SHEETDATA)
+    next_row = 0
+    for row in sd.iterchildren(_ROW) if sd is not None else ():
+        r_attr = row.get("r")
+        try:
+            rnum = int(r_attr) if r_attr else next_row + 1
+        except ValueError:
+            raise WorkbookError(f"the part {member} has a row numbered {r_attr!r}", where=where) from None
+        next_row = rnum
+        rows[rnum] = row
+        next_col = 0
+        for c in row.iterchildren(_C):
+            ref = c.get("r")
+            col = _ref_col(ref) if ref else next_col + 1
+            if col is None:
+                raise WorkbookError(f"the part {member} has a cell at {ref!r}, not an A1 reference", where=where)
+            next_col = col
+            elements[(rnum, col)] = c
+    return rows, elements
+
+
+# ---------------------------------------------------------------------- the cell reader
+# One reader of a worksheet's cells: a regular-expression scan of the XML text,
+# fast enough for 16,000-column books. It reads the text Excel, openpyxl and
+# LibreOffice write: SpreadsheetML as the default namespace, every <c> with r
+# as its first attribute, <v> without attributes. Any other well-formed part
+# (prefixed namespace, cells or rows without r, CDATA, comments) is first
+# rewritten into that form by _scannable_cells (lxml), then scanned. The
+# lxml tree walk reference_cells is the reference the tests compare it with.
 # <c r="B5" s="3" t="s" ...>: column, row, s, t, other attributes, then either a lone <v> or the body.
 _SCAN_ROW = re.compile(
     rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?([^>]*?)(?:/>|><v>([^<]+)</v></c>|>(.*?)</c>)', re.S
 )
 _SCAN_F = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
-_SCAN_F_ATTR = re.compile(rb'\b(t|ref|si)="([^"]*)"')
+# Attributes after r (and a leading s/t): any order, spacing or quotes.
+_SCAN_ATTR = re.compile(rb"""(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _SCAN_V = re.compile(rb"<v>(.*?)</v>|<v/>", re.S)
 _SCAN_T = re.compile(rb"<t\b[^>]*>(.*?)</t>|<t\b[^>]*/>", re.S)
+# What the scan does not read as is: a cell whose r is not its first attribute (or
+# missing, or not "A1" form), a <v> with attributes, CDATA, comments, a DOCTYPE.
+_UNSCANNABLE = re.compile(rb'<(?:c(?! r="[A-Z]{1,3}\d+")[\s/>]|v\s|!)')
+_CANON_PARSER = etree.XMLParser(
+    huge_tree=True, resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True
+)
 
 
 def _text(b: bytes) -> str:
@@ -491,12 +518,46 @@ def _text(b: bytes) -> str:
     return html.unescape(s) if "&" in s else s
 
 
-def _scan_cells(pkg: "XlsxPackage", part: SheetPart, data: bytes) -> bool:
-    """Fill the part's values/formulas by scanning the XML text; False if it needs the tree reader."""
+def _attrs(b: bytes) -> dict[bytes, bytes]:
+    return {name: dq or sq for name, dq, sq in _SCAN_ATTR.findall(b)}
+
+
+def _scannable(data: bytes) -> bool:
+    """Whether the scan reads the part's text as it is."""
     if b"<sheetData" not in data:
         return b"sheetData" not in data  # no cells at all, or a prefixed namespace
-    if data.count(b"<c ") + data.count(b"<c>") != data.count(b'<c r="'):
-        return False  # cells without a leading r attribute: let the tree reader number them
+    return _UNSCANNABLE.search(data) is None
+
+
+def _scannable_cells(data: bytes, where: str, member: str) -> bytes:
+    """The part's cells rewritten in the form the scan reads (one <c r="A1"> each, unprefixed)."""
+    try:
+        root = etree.fromstring(data, parser=_CANON_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(f"the part {member} is damaged ({exc})", where=where) from None
+    out = etree.Element("sheetData")
+    for (r, col), c in _index_cells(root, where, member)[1].items():
+        cell = etree.SubElement(out, "c", r=f"{col_letters(col)}{r}")
+        for k, v in c.attrib.items():
+            if k != "r" and not k.startswith("{"):
+                cell.set(k, v)
+        for child in c:
+            if child.tag == _V:
+                etree.SubElement(cell, "v").text = child.text
+            elif child.tag == _F:
+                f = etree.SubElement(cell, "f", {k: v for k, v in child.attrib.items() if not k.startswith("{")})
+                f.text = child.text
+            elif child.tag == _IS:
+                is_ = etree.SubElement(cell, "is")
+                for t in child.iter(_T):
+                    etree.SubElement(is_, "t").text = t.text
+    return etree.tostring(out, encoding="UTF-8")
+
+
+def _scan_cells(pkg: XlsxPackage, part: SheetPart, data: bytes) -> None:
+    """Fill the part's values/formulas from its XML text."""
+    if not _scannable(data):
+        data = _scannable_cells(data, pkg.where, part.member)
     values = part.values
     value = pkg._value
     strings = pkg.shared_strings
@@ -522,26 +583,26 @@ def _scan_cells(pkg: "XlsxPackage", part: SheetPart, data: bytes) -> bool:
             else:
                 values[key] = value(t_b.decode(), _text(raw), s_b.decode() or None, False)
             continue
-        if not body:
-            continue
         t = t_b.decode() if t_b else None
         s_attr = s_b.decode() if s_b else None
-        if extra:
-            i = extra.find(b' t="')
-            if i >= 0:
-                t = extra[i + 4 : extra.index(b'"', i + 4)].decode()
-            i = extra.find(b' s="')
-            if i >= 0:
-                s_attr = extra[i + 4 : extra.index(b'"', i + 4)].decode()
+        attrs = _attrs(extra) if extra else {}
+        if b"t" in attrs:
+            t = attrs[b"t"].decode()
+        if b"s" in attrs:
+            s_attr = attrs[b"s"].decode()
+        if raw:
+            # A lone <v> with more attributes (vm="1" of a data-type cell, s after t, ...).
+            values[key] = value(t, _text(raw), s_attr, False)
+            continue
         fm = _SCAN_F.search(body)
         if fm is not None:
-            fa = dict(_SCAN_F_ATTR.findall(fm.group(1)))
+            fa = _attrs(fm.group(1))
             part.formulas[key] = Formula(
                 _text(fm.group(2)) if fm.group(2) is not None else None,
                 fa[b"t"].decode() if b"t" in fa else None,
                 fa[b"ref"].decode() if b"ref" in fa else None,
                 fa[b"si"].decode() if b"si" in fa else None,
-                b' cm="' in extra,
+                b"cm" in attrs,
             )
         if t == "inlineStr":
             v = "".join(_text(g.group(1)) for g in _SCAN_T.finditer(body) if g.group(1) is not None)
@@ -552,12 +613,22 @@ def _scan_cells(pkg: "XlsxPackage", part: SheetPart, data: bytes) -> bool:
             v = None
         if v is not None:
             values[key] = value(t, v, s_attr, fm is not None)
-    return True
 
 
-def _tree_cells(pkg: "XlsxPackage", part: SheetPart) -> None:
-    """Fill the part's values/formulas from the parsed tree (the reference reader)."""
-    for key, c in part.elements.items():
+# ---------------------------------------------------------------------- the reference reader
+
+
+def reference_cells(pkg: XlsxPackage, sheet: str) -> tuple[dict[tuple[int, int], Any], dict[tuple[int, int], Formula]]:
+    """A worksheet's (values, formulas) read from its lxml tree: the reference for the scan.
+
+    Not used to read workbooks (:meth:`XlsxPackage.sheet` scans the text);
+    the tests compare the two on every kind of part. It walks the
+    namespace-aware tree, so it reads any well-formed part.
+    """
+    part = pkg.sheet(sheet)
+    values: dict[tuple[int, int], Any] = {}
+    formulas: dict[tuple[int, int], Formula] = {}
+    for key, c in _index_cells(pkg._xml(part.member), pkg.where, part.member)[1].items():
         t = c.get("t")
         v = None
         f = None
@@ -572,6 +643,7 @@ def _tree_cells(pkg: "XlsxPackage", part: SheetPart) -> None:
         if v == "" and t not in ("str", "inlineStr", "s"):
             v = None
         if f is not None:
-            part.formulas[key] = Formula(f.text, f.get("t"), f.get("ref"), f.get("si"), c.get("cm") is not None)
+            formulas[key] = Formula(f.text, f.get("t"), f.get("ref"), f.get("si"), c.get("cm") is not None)
         if v is not None:
-            part.values[key] = pkg._value(t, v, c.get("s"), f is not None)
+            values[key] = pkg._value(t, v, c.get("s"), f is not None)
+    return values, formulas
