@@ -15,6 +15,7 @@ Nodes are tuples: ``("num", x)``, ``("str", s)``, ``("bool", b)``,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -184,7 +185,8 @@ def parse(text: str) -> Node:
     return _Parser(text).parse()
 
 
-def walk(node: Node):
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of the tree, the root first (depth first)."""
     yield node
     if node[0] == "call":
         for a in node[2]:

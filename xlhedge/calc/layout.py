@@ -43,6 +43,14 @@ INSTRUMENT_TABLE = "InstrumentTable"
 FX_CURRENCIES = "FxCurrencies"
 FX_RATIOS = "FxRatios"
 HEDGE_ALPHA = "HedgeAlpha"
+HEDGE_INSTRUMENTS = "HedgeInstruments"
+HEDGE_RATIOS = "HedgeRatios"
+HEDGE_TARGETS = "HedgeTargets"
+OPTION_RATE = "OptionRate"
+OPTION_DIV = "OptionDiv"
+FUNDING_PER_DAY = "FundingPerDay"
+ROLL_DATE = "RollDate"
+ROLL_WARN_DAYS = "RollWarnDays"
 FIRST_POSITION_COL = 2  # column B; column A holds the row labels
 
 #: Book-level inputs: (defined name, label, row, number format).

@@ -67,7 +67,11 @@ def read_hedge_inputs(io: Any) -> HedgeInputs:
         out.source = "the Hedges and Instruments sheets"
     cols = {
         k: read_named(io, n)
-        for k, n in (("instrument", "HedgeInstruments"), ("ratio", "HedgeRatios"), ("target", "HedgeTargets"))
+        for k, n in (
+            ("instrument", layout.HEDGE_INSTRUMENTS),
+            ("ratio", layout.HEDGE_RATIOS),
+            ("target", layout.HEDGE_TARGETS),
+        )
     }
     if cols["instrument"] is not None:
         for f, row in zip(CORE_FACTORS, cols["instrument"]):
@@ -78,18 +82,19 @@ def read_hedge_inputs(io: Any) -> HedgeInputs:
             getattr(out, attr).update(
                 {f: _num(row[0], DEFAULT_RATIO if key == "ratio" else 0.0) for f, row in zip(CORE_FACTORS, cols[key])}
             )
-    single = {
-        n: read_named(io, n)
-        for n in ("HedgeAlpha", "OptionRate", "OptionDiv", "FundingPerDay", "RollDate", "RollWarnDays")
-    }
-    val = {n: (v[0][0] if v else None) for n, v in single.items()}
-    out.alpha = _num(val["HedgeAlpha"], 0.0)
-    out.rate = _num(val["OptionRate"], out.rate)
-    out.div = _num(val["OptionDiv"], out.div)
-    out.funding_per_day = _num(val["FundingPerDay"], out.funding_per_day)
-    out.roll_days = int(_num(val["RollWarnDays"], out.roll_days))
-    if isinstance(val["RollDate"], (_dt.date, _dt.datetime)):
-        out.roll_date = val["RollDate"].date() if isinstance(val["RollDate"], _dt.datetime) else val["RollDate"]
+
+    def one(name: str) -> Any:
+        v = read_named(io, name)
+        return v[0][0] if v else None
+
+    out.alpha = _num(one(layout.HEDGE_ALPHA), 0.0)
+    out.rate = _num(one(layout.OPTION_RATE), out.rate)
+    out.div = _num(one(layout.OPTION_DIV), out.div)
+    out.funding_per_day = _num(one(layout.FUNDING_PER_DAY), out.funding_per_day)
+    out.roll_days = int(_num(one(layout.ROLL_WARN_DAYS), out.roll_days))
+    roll = one(layout.ROLL_DATE)
+    if isinstance(roll, (_dt.date, _dt.datetime)):
+        out.roll_date = roll.date() if isinstance(roll, _dt.datetime) else roll
     fx_c, fx_r = read_named(io, layout.FX_CURRENCIES), read_named(io, layout.FX_RATIOS)
     if fx_c is not None and fx_r is not None:
         out.fx_ratios = {str(c[0]).upper(): _num(r[0], DEFAULT_RATIO) for c, r in zip(fx_c, fx_r) if c[0]}
