@@ -4,7 +4,7 @@
     bucket amount  B_k = s_{k,r} · B       (s: split table, r: the bucket's vol regime)
     remaining      R_k = B_k − premium spent year-to-date in bucket k
 
-Five buckets (§09): long volatility, tail protection, cross-asset diversifiers,
+Five buckets (Cross-Asset Hedging §09): long volatility, tail protection, cross-asset diversifiers,
 FX hedges, rebalance reserve. The split per regime is an *editable* table
 (:data:`DEFAULT_SPLITS`): the source article's normal allocation, a low-vol table
 tilted toward long vol and tail (protection is cheap), a high-vol table tilted
@@ -17,7 +17,7 @@ rebalance reserve takes up the difference, so the split still sums to 100%.
 Money is allocated in whole cents (largest remainder), so the bucket amounts
 add up to the budget exactly, in every regime.
 
-Deployment (§10): low = buying window (deploy most of what is left), normal =
+Deployment (Cross-Asset Hedging §10): low = buying window (deploy most of what is left), normal =
 maintain and roll (add modestly), high = hold, monetise, and move the marginal
 budget to rebalance cash (:data:`DEPLOYMENT_RULES`, editable).
 
@@ -81,7 +81,7 @@ BUCKET_LABELS: dict[str, str] = {
     "rebalance": "Rebalance reserve",
 }
 
-#: Default annual budget as a fraction of NAV, and the range the source article calls normal (§09).
+#: Default annual budget as a fraction of NAV, and the range the source article calls normal (Cross-Asset Hedging §09).
 BUDGET_RATE = 0.03
 BUDGET_RATE_RANGE = (0.02, 0.04)
 
@@ -89,8 +89,8 @@ BUDGET_RATE_RANGE = (0.02, 0.04)
 MAX_NAV = 1e15
 
 #: Budget split per bucket and regime, fractions of the annual budget (*editable*).
-#: ``normal`` is the source article's allocation (§09); ``low`` leans into long vol and tail
-#: (cheap protection), ``high`` into rebalance cash (§09–§10). Each column sums to 1.
+#: ``normal`` is the source article's allocation (Cross-Asset Hedging §09); ``low`` leans into long vol and tail
+#: (cheap protection), ``high`` into rebalance cash (Cross-Asset Hedging §09–§10). Each column sums to 1.
 DEFAULT_SPLITS = pd.DataFrame(
     {
         "low": [0.30, 0.33, 0.15, 0.12, 0.10],
@@ -109,7 +109,7 @@ BUCKET_VOL_INDEX: dict[str, str] = {
     "rebalance": "VIX",
 }
 
-#: What to do with a bucket's remaining budget in each regime (*editable*, §10).
+#: What to do with a bucket's remaining budget in each regime (*editable*, Cross-Asset Hedging §10).
 #: ``deploy``: fraction of the remaining bucket budget to spend now;
 #: ``to_rebalance``: fraction moved to the rebalance reserve.
 DEPLOYMENT_RULES = pd.DataFrame(
@@ -262,7 +262,7 @@ def split_fractions(
     With one regime the table's column is used as is. With a mapping
     ``bucket -> regime`` each bucket takes its own regime's share and the
     rebalance reserve takes ``1 − Σ others`` (the marginal budget moves to or
-    from rebalance cash, §10); a reserve that would go negative is an error.
+    from rebalance cash, Cross-Asset Hedging §10); a reserve that would go negative is an error.
 
     Returns
     -------

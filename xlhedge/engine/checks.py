@@ -1,6 +1,6 @@
 """The common-mistakes checks (docs/methodology/checks.md, Cross-Asset Hedging §11): catch structural hedging errors.
 
-"None of them are about being wrong on direction" (§11). Each check reads the
+"None of them are about being wrong on direction" (Cross-Asset Hedging §11). Each check reads the
 book (:mod:`xlhedge.engine.hedgebook`: positions × fields, positions × factor betas),
 the protection ledger (:func:`xlhedge.engine.budget.ledger_frame`) and a few book-level
 fields, and returns :class:`Finding` objects: a code, a severity (``error``,
@@ -121,13 +121,13 @@ class Finding:
 
 #: The fix each check prescribes (Cross-Asset Hedging §02, §04, §07, §10, §11; docs/methodology/perpetuals.md). *Editable* text.
 FIXES: dict[str, str] = {
-    "OVER_HEDGE": "Hedge factor exposures, not trades (§02): one hedge per factor, sized to the target ratio; cut any hedge larger than its exposure.",
-    "WRONG_FACTOR": "Hedge the dominant factor (§11): e.g. short XLE or WTI against an energy book, not SPX.",
-    "FX_UNDECIDED": "Decide explicitly for each non-record-currency position: hedge it, accept it as thesis, or avoid it, and record the decision (§07, §11).",
-    "LATE_PROTECTION": "Buy protection when vol is low (VIX below 18), not above 28; in a high regime hold, monetise, and move marginal budget to rebalance cash (§10).",
-    "STALE_HEDGE": "Weekly: re-decompose the book, recompute factor exposures and resize the hedges to target (§11; see REBALANCE).",
-    "STRESS_FLIP": "Do not count it as stress protection: size on stress correlations or pair it with a stress-robust hedge such as SPX puts or long vol (§04).",
-    "ROLL_DUE": "Roll the expiring position into the next contract before expiry (§10: maintain and roll).",
+    "OVER_HEDGE": "Hedge factor exposures, not trades (Cross-Asset Hedging §02): one hedge per factor, sized to the target ratio; cut any hedge larger than its exposure.",
+    "WRONG_FACTOR": "Hedge the dominant factor (Cross-Asset Hedging §11): e.g. short XLE or WTI against an energy book, not SPX.",
+    "FX_UNDECIDED": "Decide explicitly for each non-record-currency position: hedge it, accept it as thesis, or avoid it, and record the decision (Cross-Asset Hedging §07, §11).",
+    "LATE_PROTECTION": "Buy protection when vol is low (VIX below 18), not above 28; in a high regime hold, monetise, and move marginal budget to rebalance cash (Cross-Asset Hedging §10).",
+    "STALE_HEDGE": "Weekly: re-decompose the book, recompute factor exposures and resize the hedges to target (Cross-Asset Hedging §11; see REBALANCE).",
+    "STRESS_FLIP": "Do not count it as stress protection: size on stress correlations or pair it with a stress-robust hedge such as SPX puts or long vol (Cross-Asset Hedging §04).",
+    "ROLL_DUE": "Roll the expiring position into the next contract before expiry (Cross-Asset Hedging §10: maintain and roll).",
     "FUNDING_DRAG": "Compare the funding cost with a dated future or puts, or shrink the perp hedge (docs/methodology/perpetuals.md: shorts pay when funding is negative).",
     "LIQUIDATION_NEAR": "Add margin or cut leverage: a hedge liquidated in the move it was meant to cover protects nothing (docs/methodology/perpetuals.md).",
 }
@@ -524,7 +524,7 @@ def check_stress_flip(
     correlations: Mapping[str, tuple[float, float]] = STRESS_CORRELATIONS,
     materiality: float = DEFAULT_TOLERANCES["materiality"],
 ) -> list[Finding]:
-    """STRESS_FLIP: a hedge whose stress correlation with the book has the wrong sign (§04).
+    """STRESS_FLIP: a hedge whose stress correlation with the book has the wrong sign (Cross-Asset Hedging §04).
 
     With s = sign(U_equity) and a hedge of sign σ = sign(w), its correlation with
     the book is σ·s·ρ. A hedge should offset the book (< 0); it is reported when

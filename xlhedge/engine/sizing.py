@@ -110,7 +110,7 @@ def hedge_notional(
     nav : NAV in the currency of record, > 0.
     ratio : h ∈ [0, 1], the fraction of the gap (E − T) to hedge.
     target : T_f, the exposure to keep (NAV fraction); 0 = neutral.
-    alpha : α ∈ [0, 1), alpha estimate; the notional is scaled by 1/(1 − α) (§05).
+    alpha : α ∈ [0, 1), alpha estimate; the notional is scaled by 1/(1 − α) (Cross-Asset Hedging §05).
 
     Returns
     -------

@@ -119,7 +119,7 @@ def _output(c: Cell, fmt: str = "General") -> None:
 
 def _inputs(ws: Worksheet, ctx: TemplateContext) -> None:
     style.header(ws, RATE_ROW - 1, 1, ["Input", "Value"])
-    _label(ws, RATE_ROW, "Hedging budget (% NAV / year)", "2–4% of NAV is the usual range (§09)")
+    _label(ws, RATE_ROW, "Hedging budget (% NAV / year)", "2–4% of NAV is the usual range (Cross-Asset Hedging §09)")
     style.input_cell(ws, RATE_ROW, 2, BUDGET_RATE, "0.0%")
     ctx.define("BudgetRate", f"{SHEET}!$B${RATE_ROW}")
     _label(ws, NAV_ROW, "NAV")
@@ -131,7 +131,7 @@ def _inputs(ws: Worksheet, ctx: TemplateContext) -> None:
     ctx.define("CheckDate", f"{SHEET}!$B${DATE_ROW}")
     levels = EXAMPLE_LEVELS if ctx.example else TEMPLATE_LEVELS
     notes = {
-        "VIX": "SPX implied vol: < 18 low, 18–28 normal, > 28 high (§10)",
+        "VIX": "SPX implied vol: < 18 low, 18–28 normal, > 28 high (Cross-Asset Hedging §10)",
         "MOVE": "rates vol, sets the cross-asset bucket's regime (blank = follow VIX)",
         "DVOL": "crypto vol (map a crypto book's tail bucket to it)",
         "CVIX": "FX vol, sets the FX bucket's regime (blank = follow VIX)",
@@ -193,7 +193,7 @@ def _deployment(ws: Worksheet, ctx: TemplateContext) -> None:
         row=DEPLOY_HEADER - 1,
         column=1,
         value="What to do now: low vol deploys, normal maintains and rolls, high holds and moves budget "
-        "to rebalance cash (§10)",
+        "to rebalance cash (Cross-Asset Hedging §10)",
     ).font = Font(bold=True)
     style.header(ws, DEPLOY_HEADER, 1, DEPLOY_COLUMNS)
     ws[f"A{DEPLOY_ROW0}"] = ArrayFormula(

@@ -180,7 +180,7 @@ def _rebalance(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=REBALANCE_HEADER - 1,
         column=c0,
-        value="Rebalance: hedge ratio per factor against its target, and the orders back to target (weekly, §11)",
+        value="Rebalance: hedge ratio per factor against its target, and the orders back to target (weekly; Cross-Asset Hedging §11)",
     ).font = Font(bold=True)
     style.header(ws, REBALANCE_HEADER, c0, REBALANCE_COLUMNS)
     ws[f"{first}{REBALANCE_ROW0}"] = ArrayFormula(

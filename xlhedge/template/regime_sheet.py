@@ -46,7 +46,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     style.title(
         ws,
         "Vol regimes — low < low threshold ≤ normal ≤ high threshold < high",
-        "VIX 18/28 are from Kaijuka's Cross-Asset Hedging (§10); MOVE, DVOL and CVIX thresholds are starting values: paste their "
+        "VIX 18/28 are from Kaijuka's Cross-Asset Hedging, §10; MOVE, DVOL and CVIX thresholds are starting values: paste their "
         "history below and copy the calibrated values (same percentiles as VIX's 18/28) into the yellow cells.",
     )
     style.header(ws, HEAD_ROW, 1, COLUMNS)
