@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from xlhedge.engine.prices import PriceTable, read_prices, read_prices_csv
+from xlhedge.engine.prices import PriceTable
+from xlhedge.workbook.prices_csv import read_prices, read_prices_csv
 
 from .conftest import ON_CI
 

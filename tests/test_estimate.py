@@ -14,10 +14,10 @@ from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.calc.refs import col_letters, parse_ref
 from xlhedge.cli import app
 from xlhedge.engine.estimation import beta_stats, correlation_matrix, regime_correlation
-from xlhedge.engine.prices import read_prices
 from xlhedge.template import template_path
 from xlhedge.template.correlations_sheet import ILLUSTRATIVE, LEFT_COL, M_ROW1, M_ROW2, RIGHT_COL
 from xlhedge.workbook.filebook import FileBook
+from xlhedge.workbook.prices_csv import read_prices
 
 from ._market_data import skfolio_file
 

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.prices import clean_prices, pair_returns, read_prices, read_prices_csv, returns, validate_prices
+from xlhedge.engine.prices import clean_prices, pair_returns, returns, validate_prices
+from xlhedge.workbook.prices_csv import read_prices, read_prices_csv
 
 from ._market_data import arch_file, skfolio_file, stocks_index_wti, vix
 

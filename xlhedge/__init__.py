@@ -38,7 +38,7 @@ from xlhedge.engine.factors import factor_exposure
 from xlhedge.engine.instruments import Instrument, instrument_table
 from xlhedge.engine.instruments import lookup as instrument
 from xlhedge.engine.perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
-from xlhedge.engine.prices import clean_prices, read_prices, read_prices_csv, returns, validate_prices
+from xlhedge.engine.prices import clean_prices, returns, validate_prices
 from xlhedge.engine.rebalance import rebalance
 from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, vol_regime
 from xlhedge.engine.scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
@@ -54,6 +54,7 @@ from xlhedge.engine.sizing import (
     recommend_hedges,
     size_hedge,
 )
+from xlhedge.workbook.prices_csv import read_prices, read_prices_csv  # file reading: a door, not the engine
 
 __version__ = "0.1.0"
 

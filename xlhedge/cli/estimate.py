@@ -22,8 +22,8 @@ from xlhedge.calc.refs import parse_ref
 from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
 from xlhedge.engine import coerce
 from xlhedge.engine.estimation import METHODS
-from xlhedge.engine.prices import read_prices
 from xlhedge.workbook.filebook import FileBook
+from xlhedge.workbook.prices_csv import read_prices
 
 
 def register(app: typer.Typer) -> None:

@@ -34,7 +34,8 @@ price, and each return runs from the pair's previous common date
 series, never a return of one series set against a zero or a stale price of
 the other.
 
-CSV shapes read by :func:`read_prices_csv` (the ones people download):
+CSV shapes parsed by :func:`prices_from_csv_frame` (the ones people download; the files
+are opened by :mod:`xlhedge.workbook.prices_csv`):
 
 * **wide** — a date column and one column per ticker (skfolio's datasets,
   spreadsheet exports);
@@ -47,9 +48,7 @@ CSV shapes read by :func:`read_prices_csv` (the ones people download):
 
 from __future__ import annotations
 
-import io
-import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,8 +75,8 @@ __all__ = [
     "PriceTable",
     "validate_prices",
     "clean_prices",
-    "read_prices_csv",
-    "read_prices",
+    "prices_from_csv_frame",
+    "join_price_tables",
     "pair_returns",
     "check_positive_prices",
     "simple_or_log_returns",
@@ -438,14 +437,6 @@ def _parse_dates(values: pd.Series, where: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(parsed).tz_localize(None) if parsed.dt.tz is not None else pd.DatetimeIndex(parsed)
 
 
-def _stem(path: Any) -> str:
-    base = os.path.basename(str(path))
-    for ext in (".gz", ".bz2", ".zip", ".xz"):
-        if base.lower().endswith(ext):
-            base = base[: -len(ext)]
-    return os.path.splitext(base)[0]
-
-
 def _detect_shape(columns: list[str]) -> str:
     low = {c.strip().lower() for c in columns}
     if len(_YAHOO_MARKERS & low) >= 3 and any(p in low for p in YAHOO_PRICE_COLUMNS):
@@ -455,44 +446,39 @@ def _detect_shape(columns: list[str]) -> str:
     return "wide"
 
 
-def read_prices_csv(
-    source: Any,
+def prices_from_csv_frame(
+    raw: pd.DataFrame,
     *,
+    name: str | None = None,
     ticker: str | None = None,
     shape: CsvShape = "auto",
     duplicates: Duplicates = "last",
+    source: str = "csv text",
 ) -> PriceTable:
-    """Read one downloaded CSV file into a clean :class:`PriceTable`.
+    """A CSV file's cells (all text, as read) as a clean :class:`PriceTable`.
+
+    The file itself is read by a door (:func:`xlhedge.workbook.prices_csv.read_prices_csv`);
+    this parses what it holds.
 
     Parameters
     ----------
-    source : path, file-like or CSV text
-        A ``.csv`` (optionally ``.gz``-compressed) file in one of the three
-        shapes of the module docstring, detected from the header.
+    raw : DataFrame
+        The file's columns as text (``dtype=str``), the header as column names.
+    name : str, optional
+        The file's name without extension: names the file in messages and the series of a
+        FRED or Yahoo file when ``ticker`` is not given (``None`` for CSV text).
     ticker : str, optional
-        Series name for a FRED or Yahoo file (default: FRED's value column name
-        unless it is ``VALUE``, else the file name without extension).
+        Series name for a FRED or Yahoo file (default: FRED's value column name unless it
+        is ``VALUE``, else ``name``).
     shape : {"auto", "wide", "fred", "yahoo"}
-        Force a shape instead of detecting it.
+        Force a shape instead of detecting it from the header.
     duplicates : {"last", "first", "error"}
         What to do with a date that appears twice (always reported).
-
-    Returns
-    -------
-    PriceTable
-        Prices (sorted dates, float, NaN where missing) and the report of every
-        problem found, with the series and dates concerned.
+    source : str
+        Where the prices came from, kept on the table (``PriceTable.source``).
     """
-    where = _stem(source) if isinstance(source, (str, os.PathLike)) and os.path.exists(str(source)) else "csv"
-    try:
-        if isinstance(source, str) and not os.path.exists(source) and "\n" in source:
-            raw = pd.read_csv(io.StringIO(source), dtype=str, keep_default_na=False, skipinitialspace=True)
-        else:
-            raw = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found", where=str(source)) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"is not a readable CSV file ({exc})", where=where) from None
+    where = name or "csv"
+    raw = raw.copy()
     raw.columns = [str(c).strip().lstrip("\ufeff") for c in raw.columns]
     if raw.shape[1] < 2:
         raise InputError("needs a date column and at least one price column", where=where)
@@ -507,44 +493,29 @@ def read_prices_csv(
         col = next((lower[p] for p in YAHOO_PRICE_COLUMNS if p in lower), None)
         if col is None:
             raise InputError("looks like a Yahoo file but has no Adj Close or Close column", where=where)
-        name = ticker or (_stem(source) if where != "csv" else "series_1")
-        data = data[[col]].rename(columns={col: name})
+        series = ticker or name or "series_1"
+        data = data[[col]].rename(columns={col: series})
     elif kind == "fred":
         (col,) = data.columns
-        name = ticker or (col if col.upper() != "VALUE" else (_stem(source) if where != "csv" else "series_1"))
-        data = data.rename(columns={col: name})
+        series = ticker or (col if col.upper() != "VALUE" else (name or "series_1"))
+        data = data.rename(columns={col: series})
     elif ticker is not None:
         raise InputError("names one series, but a wide file has one column per ticker", where="ticker")
     data.index = dates
     table = clean_prices(data, duplicates=duplicates)
-    table.source = str(source) if where != "csv" else "csv text"
+    table.source = source
     return table
 
 
-def read_prices(
-    sources: Iterable[Any] | Any,
-    *,
-    tickers: Sequence[str] | None = None,
-    duplicates: Duplicates = "last",
-) -> PriceTable:
-    """Read one or several CSV files and join them on the date (outer join).
+def join_price_tables(tables: Sequence[PriceTable], *, duplicates: Duplicates = "last") -> PriceTable:
+    """Join several price tables on the date (outer join), each with its own calendar.
 
-    Each file may have its own shape and calendar (a Yahoo file per ticker, a
-    FRED series, a wide file). The joined table keeps every date of every file;
-    a series without a price on a date is missing there, and the report says so
-    (``calendar`` issues), so estimates align each pair on its common dates.
+    The joined table keeps every date of every table; a series without a price on a date
+    is missing there, and the report says so (``calendar`` issues), so estimates align
+    each pair on its common dates. Two tables with a series of the same name are an error.
     """
-    if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "read"):
-        sources = [sources]
-    sources = list(sources)
-    if not sources:
+    if not tables:
         raise InputError("no files given", where="prices")
-    if tickers is not None and len(tickers) != len(sources):
-        raise InputError(f"has {len(tickers)} names for {len(sources)} files", where="tickers")
-    tables = [
-        read_prices_csv(s, ticker=(tickers[k] if tickers else None), duplicates=duplicates)
-        for k, s in enumerate(sources)
-    ]
     report = PriceReport()
     for t in tables:
         for i in t.report.issues:
