@@ -19,7 +19,7 @@ from xlhedge.calc.refs import CellRange, cell_name, parse_ref
 from xlhedge.engine import coerce
 from xlhedge.engine.book import Book
 from xlhedge.engine.checks import Finding, checks_from_ranges
-from xlhedge.engine.errors import InputError, WorkbookError
+from xlhedge.engine.errors import InputError, WorkbookError, XlhedgeError
 from xlhedge.engine.schema import SHEET_FIELDS, field_key
 
 __all__ = ["book_from_io", "book_from_grid", "book_findings", "attribute_top"]
@@ -48,7 +48,12 @@ def book_from_io(io: BookIO) -> Book:
         )
 
     def ref(name: str) -> CellRange:
-        return parse_ref(names[name.upper()].lstrip("="))
+        try:
+            return parse_ref(names[name.upper()].lstrip("="))
+        except XlhedgeError as exc:
+            raise WorkbookError(
+                f"the defined name {name} does not refer to cells ({exc.message})", where=io.name
+            ) from None
 
     def value(name: str, default: Any) -> Any:
         return io.read(ref(name))[0][0] if name.upper() in names else default
@@ -80,6 +85,7 @@ def book_from_io(io: BookIO) -> Book:
         value(layout.NAV, None),
         value(layout.RECORD_CURRENCY, "USD"),
         place=place,
+        label_place=lambda i: f"{sheet}!{cell_name(top + i, 1)}",
         sheet=sheet,
         as_of=value(layout.AS_OF, None),
     )
@@ -120,7 +126,18 @@ def book_from_grid(
     def place(i: int, j: int) -> str:
         return f"{sheet}!{cell_name(first_row + i, 2 + j)}"
 
-    return Book.from_rows(g, labels, attr_rows, w_row, f_rows, nav, record_currency, place=place, sheet=sheet)
+    return Book.from_rows(
+        g,
+        labels,
+        attr_rows,
+        w_row,
+        f_rows,
+        nav,
+        record_currency,
+        place=place,
+        label_place=lambda i: f"{sheet}!{cell_name(first_row + i, 1)}",
+        sheet=sheet,
+    )
 
 
 def _read(io: BookIO, name: str, fallback: str | None = None) -> Any:
@@ -129,6 +146,10 @@ def _read(io: BookIO, name: str, fallback: str | None = None) -> Any:
     if got is None and fallback is not None:
         got = io.read(parse_ref(fallback.lstrip("=")))
     return got
+
+
+def _first(rows: Any) -> Any:
+    return rows[0][0] if rows else None
 
 
 def book_findings(io: BookIO, *, today: _dt.date | None = None) -> list[Finding]:
@@ -148,7 +169,7 @@ def book_findings(io: BookIO, *, today: _dt.date | None = None) -> list[Finding]
     settings = _read(io, layout.CHECK_SETTINGS)
     if settings is None:
         settings = [
-            [label, _read(io, name)[0][0] if name.upper() in names else None]
+            [label, _first(_read(io, name)) if name.upper() in names else None]
             for label, name in (
                 ("NAV", layout.NAV),
                 ("Currency of record", layout.RECORD_CURRENCY),

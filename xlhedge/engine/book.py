@@ -126,6 +126,7 @@ class Book:
         record_currency: Any = "USD",
         *,
         place: Place,
+        label_place: Callable[[int], str] | None = None,
         sheet: str = "Book",
         as_of: Any = None,
     ) -> Book:
@@ -135,9 +136,21 @@ class Book:
         their row in ``grid``; ``weight_row`` and ``factor_rows`` are the weight row and the
         beta rows. A position column counts when it has a ticker or a weight. ``place(i, j)``
         names row ``i`` of position column ``j`` in errors (the workbook doors pass the
-        cell's address); ``sheet`` names the range in errors about the whole range.
+        cell's address), ``label_place(i)`` the label cell of row ``i``; ``sheet`` names the
+        range in errors about the whole range.
         """
         g = coerce.grid(grid, sheet)
+        rows = list(factor_rows)
+        keys = [factor_key(labels[i]) for i in rows]
+        for k, i in enumerate(rows):
+            if keys[k] in keys[:k]:
+                j = rows[keys.index(keys[k])]
+                here = (lambda r: label_place(r)) if label_place else (lambda r: f"row {r + 1}")
+                raise InputError(
+                    f"{here(j)} ({labels[j]!r}) and {here(i)} ({labels[i]!r}) both name the factor "
+                    f"{keys[k]!r}; rename one (each factor row needs its own name)",
+                    where=sheet,
+                )
         nav_f = coerce.scalar(nav, f"{sheet} NAV", minimum=0.0, strict_min=True)
         data = g[:, 1:]
         tick = data[attribute_rows["ticker"]]
@@ -157,7 +170,6 @@ class Book:
             "weight",
             place=lambda i, j: f"at {place(weight_row, used[j])} ({tickers[j]})",
         )[0]
-        rows = list(factor_rows)
         if rows:
             b = coerce.to_float(
                 sub[rows],
@@ -186,7 +198,9 @@ class Book:
                 )
             else:  # text as read, dates stay dates
                 attributes[key] = [None if coerce.is_blank(v) else v for v in sub[i]]
-        rc = "USD" if coerce.is_blank(record_currency) else str(record_currency)
+        # blank, or 0 from a formula pointing at an empty cell: the default
+        no_rc = coerce.is_blank(record_currency) or (isinstance(record_currency, (int, float)) and not record_currency)
+        rc = "USD" if no_rc else str(record_currency)
         at = as_of if isinstance(as_of, _dt.datetime) else None
         return cls._build(tickers, w, b, [labels[i] for i in rows], attributes, nav_f, rc, at)
 

@@ -445,25 +445,40 @@ _FACTOR_SYNONYMS = {
 }
 
 
+_FACTOR_WORDS = re.compile(r"\b(beta|tilt|factor|exposure)\b")
+#: Words that may follow a core factor's name in its label without making it another factor.
+_UNIT_WORDS = frozenset({"per", "vix", "point", "points", "dxy", "spx", "btc", "year", "years", "equivalent"})
+_CORE_LABELS = {normalize_label(label): key for key, label in FACTOR_LABELS.items()}
+
+
+def _words(text: str) -> str:
+    return re.sub(r"\s+", " ", _FACTOR_WORDS.sub(" ", text)).strip()
+
+
 def factor_key(label: Any) -> str:
     """The canonical key of a factor row label or a ``Hedge factor`` cell.
 
-    ``"Equity beta (SPX)"`` and ``"equity"`` → ``"equity"``; ``"Rate duration (years)"``
-    → ``"duration"``; ``"Energy tilt"`` and ``"energy"`` → ``"energy"`` (a tilt keeps
-    its own name, without the word "tilt").
+    Core factors: their label, key or a synonym, with or without the words beta, tilt,
+    factor, exposure, a bracketed part or unit words (``"Equity beta (SPX)"``, ``"equity"``,
+    ``"SPX"``, ``"Rate duration (years)"``, ``"vol per VIX point"``). Anything else is a
+    tilt keyed by its own words, the word "tilt" dropped and a bracketed qualifier kept:
+    ``"Energy tilt"`` and ``"energy"`` → ``"energy"``, ``"Value (US)"`` → ``"value_us"``,
+    ``"Equity momentum"`` → ``"equity_momentum"``.
     """
     raw = str(label).strip()
-    n = _without_brackets(raw)
-    n = re.sub(r"\b(beta|tilt|factor|exposure)\b", " ", n)
-    n = re.sub(r"\s+", " ", n).strip()
-    if n in _FACTOR_SYNONYMS:
-        return _FACTOR_SYNONYMS[n]
-    if n.replace(" ", "_") in CORE_FACTORS:
-        return n.replace(" ", "_")
-    first = n.split(" ")[0] if n else ""
-    if first in _FACTOR_SYNONYMS and n.startswith(("vol ", "usd ", "crypto ", "commodity ", "equity ")):
+    full = normalize_label(raw)
+    if full in _CORE_LABELS:
+        return _CORE_LABELS[full]
+    core = _words(_without_brackets(raw))
+    if core in _FACTOR_SYNONYMS:
+        return _FACTOR_SYNONYMS[core]
+    if core.replace(" ", "_") in CORE_FACTORS:
+        return core.replace(" ", "_")
+    first, *rest = core.split(" ") if core else [""]
+    if first in _FACTOR_SYNONYMS and rest and all(w in _UNIT_WORDS for w in rest):
         return _FACTOR_SYNONYMS[first]
-    return n.replace(" ", "_") or normalize_label(raw).replace(" ", "_")
+    tilt = _words(full).replace(" ", "_")
+    return tilt or full.replace(" ", "_") or raw
 
 
 def factor_label(key: str) -> str:
