@@ -18,9 +18,10 @@ from xlhedge.calc.bookio import BookIO, read_named
 from xlhedge.calc.refs import CellRange, cell_name, parse_ref
 from xlhedge.engine import coerce
 from xlhedge.engine.book import Book
-from xlhedge.engine.checks import Finding, checks_from_ranges
+from xlhedge.engine.checks import Finding
 from xlhedge.engine.errors import InputError, WorkbookError, XlhedgeError
 from xlhedge.engine.schema import SHEET_FIELDS, field_key
+from xlhedge.functions.checks import checks_from_ranges
 
 __all__ = ["book_from_io", "book_from_grid", "book_findings", "attribute_top"]
 

@@ -14,13 +14,104 @@ import math
 from typing import Any
 
 from xlhedge.engine import coerce
-from xlhedge.engine.checks import checks_from_ranges, pairs
+from xlhedge.engine.budget import VOL_INDEXES, as_date
+from xlhedge.engine.checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS, Finding, run_checks
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.rebalance import DRIFT_TOLERANCE_PP, rebalance
-from xlhedge.engine.schema import factor_key, factor_name
+from xlhedge.engine.schema import factor_key, factor_name, normalize_label
 from xlhedge.functions.registry import worksheet_function
 
-__all__ = ["HEDGE_CHECKS", "REBALANCE", "NO_FINDINGS"]
+__all__ = ["HEDGE_CHECKS", "REBALANCE", "NO_FINDINGS", "checks_from_ranges", "settings_arg", "tolerances_arg", "pairs"]
+
+# The Checks sheet's inputs as worksheet ranges (label | value settings, tolerances): HEDGE_CHECKS
+# and every door that reads a book's Checks inputs (xlhedge.calc.bookread.book_findings) parse
+# them here, so the sheet, the CLI and Python give the same findings.
+
+_SETTINGS = {
+    "nav": "nav",
+    "nav currency of record": "nav",
+    "currency of record": "record_currency",
+    "record currency": "record_currency",
+    "as of": "last_decomposition",
+    "as of last decomposition date": "last_decomposition",
+    "last decomposition": "last_decomposition",
+    "last decomposition date": "last_decomposition",
+    "last decomposed": "last_decomposition",
+    "today": "today",
+    "today blank run date": "today",
+    "check date": "today",
+    "date": "today",
+    **{k.lower(): k for k in VOL_INDEXES},
+}
+
+
+def pairs(x: Any, name: str) -> list[tuple[Any, Any]]:
+    """A two-column label | value range (or two rows) as (label, value) pairs, blank labels skipped."""
+    g = coerce.grid(x, name)
+    if g.shape[1] < 2 and g.shape[0] == 2:
+        g = g.T
+    if g.shape[1] < 2:
+        raise InputError("expected two columns: label, value", where=name)
+    return [(r[0], r[1]) for r in g if not coerce.is_blank(r[0])]
+
+
+def settings_arg(settings: Any) -> dict[str, Any]:
+    """Parse the label | value settings range into run_checks keyword arguments."""
+    out: dict[str, Any] = {"vol_levels": {}}
+    if settings is None:
+        return out
+    for lab, val in pairs(settings, "settings"):
+        n = normalize_label(lab)
+        key = _SETTINGS.get(n) or _SETTINGS.get(normalize_label(str(lab).split("(")[0]))
+        if key is None:
+            raise InputError(
+                f"has an unknown label {lab!r}; expected NAV, Currency of record, Last decomposition, "
+                f"Today, {', '.join(VOL_INDEXES)}",
+                where="settings",
+            )
+        if coerce.is_blank(val):
+            continue
+        if key == "nav":
+            out["nav"] = coerce.scalar(val, "settings NAV", minimum=0.0, strict_min=True)
+        elif key == "record_currency":
+            out["record_currency"] = str(val).strip().upper()
+        elif key in ("last_decomposition", "today"):
+            out[key] = as_date(val, f"settings {lab}")  # 0 (an empty cell via a formula) -> None
+        elif val != 0:  # 0: a formula pointing at an empty cell, i.e. not given
+            out["vol_levels"][key] = coerce.scalar(val, f"settings {key}", minimum=0.0)
+    return out
+
+
+def tolerances_arg(tolerances: Any) -> dict[str, float]:
+    """Parse a label (or key) | value range of tolerances."""
+    if _opt(tolerances) is None:
+        return {}
+    by_label = {normalize_label(lab): k for k, (lab, _, _) in TOLERANCE_DOCS.items()}
+    out = {}
+    for lab, val in pairs(tolerances, "tolerances"):
+        key = str(lab).strip() if str(lab).strip() in DEFAULT_TOLERANCES else by_label.get(normalize_label(lab))
+        if key is None:
+            raise InputError(f"has an unknown tolerance {lab!r}", where="tolerances")
+        if not coerce.is_blank(val):
+            out[key] = coerce.scalar(val, f"tolerance {lab}")
+    return out
+
+
+def _opt(x: Any) -> Any:
+    """``None`` for an omitted worksheet argument (None, a blank, Excel's missing marker)."""
+    return None if coerce.is_omitted(x) else x
+
+
+def checks_from_ranges(
+    positions: Any, betas: Any, settings: Any = None, ledger: Any = None, tolerances: Any = None, **overrides: Any
+) -> list[Finding]:
+    """The findings for worksheet-shaped inputs: HEDGE_CHECKS and ``xlhedge check`` both call this.
+
+    ``overrides`` replace settings (e.g. ``today=``) and are passed to :func:`run_checks`.
+    """
+    s = {**settings_arg(_opt(settings)), **{k: v for k, v in overrides.items() if v is not None}}
+    return run_checks(positions, betas, _opt(ledger), tolerances=tolerances_arg(_opt(tolerances)), **s)
+
 
 #: What HEDGE_CHECKS shows when nothing is found (a spill needs at least one row).
 NO_FINDINGS = ["", "", "No findings.", "", ""]
