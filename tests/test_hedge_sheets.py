@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from xlhedge import read_book
 from xlhedge.calc.bookread import book_from_io
+from xlhedge.calc.hedges import hedge_plan, read_hedge_inputs
 from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.cli import app
-from xlhedge.cli.hedge import hedge_plan, read_hedge_inputs
 from xlhedge.engine import perps, scenarios, sizing
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.functions.registry import registry

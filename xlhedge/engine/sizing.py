@@ -54,6 +54,7 @@ from xlhedge.engine.prices import check_positive_prices
 
 __all__ = [
     "SIZING_DEFAULTS",
+    "DEFAULT_HEDGE_RATIO",
     "FX_LEG_COLUMNS",
     "hedge_notional",
     "hedge_units",
@@ -83,6 +84,10 @@ __all__ = [
 ]
 
 #: Defaults a user may change (shown on the Hedges sheet), docs/methodology/sizing.md, perpetuals.md.
+#: The rule-of-thumb hedge ratio a book starts from (the Hedges sheet's default input, and
+#: what every door uses for a factor the book gives no ratio for): hedge half the exposure.
+DEFAULT_HEDGE_RATIO = 0.5
+
 SIZING_DEFAULTS: dict[str, float] = {
     "ratio": 1.0,  # h: hedge the whole gap
     "target": 0.0,  # T_f: factor-neutral

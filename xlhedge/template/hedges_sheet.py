@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.instruments import DEFAULT_HEDGE_INSTRUMENTS, INSTRUMENTS
 from xlhedge.engine.perps import CONTRACTS, LIQUIDATION_NOTE, SIDES
+from xlhedge.engine.sizing import DEFAULT_HEDGE_RATIO
 from xlhedge.template import exposures_sheet, style
 from xlhedge.template.context import TemplateContext
 
@@ -34,7 +35,7 @@ HEADER_ROW = 6
 ROW0 = HEADER_ROW + 1
 LAST = ROW0 + len(CORE_FACTORS) - 1
 #: Default hedge ratio per factor on the sheet (Cross-Asset Hedging §05's "50% hedge"), an input.
-DEFAULT_RATIO = 0.5
+DEFAULT_RATIO = DEFAULT_HEDGE_RATIO
 
 COLUMNS = [
     "Factor",
