@@ -39,3 +39,21 @@ def test_template_structure():
     chart = ex._charts[0]
     assert chart.title is not None and chart.x_axis.delete is False and chart.y_axis.delete is False
     assert ex.page_setup.orientation == "landscape"
+
+
+def test_every_name_the_code_reads_is_defined_by_the_template():
+    """calc/layout's defined-name constants are the names the readers look up; the template defines each."""
+    import re
+
+    from xlhedge.calc import layout
+
+    wb = openpyxl.load_workbook(template_path("template"))
+    defined = {n.upper() for n in wb.defined_names}
+    constants = {
+        k: v
+        for k, v in vars(layout).items()
+        if k.isupper() and isinstance(v, str) and re.fullmatch(r"[A-Z][A-Za-z]+", v) and k != "BOOK_SHEET"
+    }
+    assert len(constants) >= 20
+    missing = {k: v for k, v in constants.items() if v.upper() not in defined}
+    assert not missing, missing

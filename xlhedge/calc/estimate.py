@@ -358,7 +358,7 @@ def settings_from_book(io: BookIO) -> tuple[int | None, str]:
         window = int(w)
     else:
         raise InputError(f"must be a whole number of returns ≥ 2 or blank, found {w!r}", where=layout.ESTIMATE_WINDOW)
-    return window, coerce.choice(m, "EstimateMethod", METHODS, default="ols")
+    return window, coerce.choice(m, layout.ESTIMATE_METHOD, METHODS, default="ols")
 
 
 def report_outcome(out: EstimateOutcome, report: RecomputeReport, where: str = "Prices") -> None:

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xlhedge.calc import layout
 from xlhedge.calc.estimate import (
     EstimateOutcome,
     benchmark_roles,
@@ -100,7 +101,7 @@ def _record_settings(fb: FileBook, window: int | None, method: str | None) -> No
     """Flags given explicitly (``method`` already normalised) become the book's settings, so a later
     refresh re-estimates the same way."""
     names = fb.defined_names()
-    for name, value in (("ESTIMATEWINDOW", window), ("ESTIMATEMETHOD", method)):
+    for name, value in ((layout.ESTIMATE_WINDOW.upper(), window), (layout.ESTIMATE_METHOD.upper(), method)):
         if value is not None and name in names:
             fb.write_input(parse_ref(names[name].lstrip("=")), [[value]])
 

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xlhedge.calc import layout
 from xlhedge.engine.budget import BUCKET_LABELS, BUCKETS, BUDGET_RATE, DEFAULT_SPLITS, VOL_INDEXES
 from xlhedge.engine.regimes import REGIMES
 from xlhedge.template import style
@@ -247,7 +248,7 @@ def _ledger(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.add_data_validation(indexes)
     buckets.add(f"C{LEDGER_HEADER + 1}:C{LEDGER_LAST}")
     indexes.add(f"E{LEDGER_HEADER + 1}:E{LEDGER_LAST}")
-    ctx.define("HedgeLedger", f"{SHEET}!$A${LEDGER_HEADER}:$F${LEDGER_LAST}")
+    ctx.define(layout.HEDGE_LEDGER, f"{SHEET}!$A${LEDGER_HEADER}:$F${LEDGER_LAST}")
 
 
 def _curve(ws: Worksheet, ctx: TemplateContext) -> None:

@@ -18,6 +18,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xlhedge.calc import layout
 from xlhedge.engine._typing import CORE_FACTORS, FACTOR_LABELS
 from xlhedge.engine.budget import VOL_INDEXES
 from xlhedge.engine.checks import DEFAULT_TOLERANCES, TOLERANCE_DOCS
@@ -111,7 +112,7 @@ def _settings(ws: Worksheet, ctx: TemplateContext) -> None:
         ws.cell(row=r, column=1, value=label)
         c = ws.cell(row=r, column=2, value=formula)
         c.number_format = fmt
-    ctx.define("CheckSettings", f"{SHEET}!$A${SETTINGS_ROW0}:$B${SETTINGS_LAST}")
+    ctx.define(layout.CHECK_SETTINGS, f"{SHEET}!$A${SETTINGS_ROW0}:$B${SETTINGS_LAST}")
 
 
 def _tolerances(ws: Worksheet, ctx: TemplateContext) -> None:
@@ -127,7 +128,7 @@ def _tolerances(ws: Worksheet, ctx: TemplateContext) -> None:
         ws.cell(row=r, column=3, value=f"{doc} ({unit})").font = style.NOTE_FONT
         if key == "drift_pp":
             ctx.define("DriftTolerance", f"{SHEET}!$B${r}")
-    ctx.define("CheckTolerances", f"{SHEET}!$A${TOL_ROW0}:$B${TOL_LAST}")
+    ctx.define(layout.CHECK_TOLERANCES, f"{SHEET}!$A${TOL_ROW0}:$B${TOL_LAST}")
 
 
 def _targets(ws: Worksheet, ctx: TemplateContext) -> None:

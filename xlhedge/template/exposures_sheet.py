@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
+from xlhedge.calc import layout
 from xlhedge.calc.layout import FACTOR_ROW0, N_FACTORS, BookLayout
 from xlhedge.template import style
 from xlhedge.template.context import TemplateContext
@@ -37,7 +38,7 @@ COLUMNS = [
 
 
 def build(wb: Workbook, ctx: TemplateContext) -> None:
-    layout: BookLayout = ctx.layout
+    book_layout: BookLayout = ctx.layout
     ws = wb.create_sheet(SHEET)
     style.title(
         ws,
@@ -50,7 +51,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     for i in range(N_FACTORS):
         r = ROW0 + i
         ws.cell(row=r, column=1, value=f"=Book!$A${FACTOR_ROW0 + i}").font = Font(bold=i < 6)
-        ws.cell(row=r, column=4, value=f"=SUMPRODUCT(BookWeights,{layout.row_ref(FACTOR_ROW0 + i)})")
+        ws.cell(row=r, column=4, value=f"=SUMPRODUCT(BookWeights,{book_layout.row_ref(FACTOR_ROW0 + i)})")
         ws.cell(row=r, column=5, value=f"=B{r}-D{r}")
         for col, fmt in (
             (2, style.FMT_EXPOSURE),
@@ -76,7 +77,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     nav.number_format = style.FMT_MONEY
 
     ws.cell(row=STATUS_ROW, column=1, value="Status").font = Font(bold=True)
-    ctx.define("XlhedgeStatus", f"{SHEET}!$B${STATUS_ROW}:$B${STATUS_ROW + STATUS_ROWS - 1}")
+    ctx.define(layout.STATUS, f"{SHEET}!$B${STATUS_ROW}:$B${STATUS_ROW + STATUS_ROWS - 1}")
     ctx.define("Exposures", f"{SHEET}!$B${ROW0}:$B${last}")
     ctx.define("ExposuresCcy", f"{SHEET}!$C${ROW0}:$C${last}")
     ctx.define("ExposureLabels", f"{SHEET}!$A${ROW0}:$A${last}")

@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xlhedge.calc import layout
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.instruments import DEFAULT_HEDGE_INSTRUMENTS, INSTRUMENTS
 from xlhedge.engine.perps import CONTRACTS, LIQUIDATION_NOTE, SIDES
@@ -99,7 +100,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     )
     ws.cell(row=ALPHA_ROW, column=1, value="Alpha estimate α (0 ≤ α < 1)").font = Font(bold=True)
     style.input_cell(ws, ALPHA_ROW, 2, 0.0, "0%")
-    ctx.define("HedgeAlpha", f"{SHEET}!$B${ALPHA_ROW}")
+    ctx.define(layout.HEDGE_ALPHA, f"{SHEET}!$B${ALPHA_ROW}")
 
     style.header(ws, HEADER_ROW, 1, COLUMNS)
     ex0 = exposures_sheet.ROW0
@@ -210,8 +211,8 @@ def _fx_block(ws: Worksheet, ctx: TemplateContext) -> None:
             ws.cell(row=r, column=col).number_format = fmt
         for col in (2, 4, 5, 6, 7, 8, 9):
             ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
-    ctx.define("FxCurrencies", f"{SHEET}!$A${FX_ROW0}:$A${FX_LAST}")
-    ctx.define("FxRatios", f"{SHEET}!$C${FX_ROW0}:$C${FX_LAST}")
+    ctx.define(layout.FX_CURRENCIES, f"{SHEET}!$A${FX_ROW0}:$A${FX_LAST}")
+    ctx.define(layout.FX_RATIOS, f"{SHEET}!$C${FX_ROW0}:$C${FX_LAST}")
     style.header(ws, FX_HEADER_ROW, FX_LIST_COL, ["Every foreign currency", "Exposure (× NAV)"])
     top = f"K{FX_ROW0}"
     end = f"L{FX_ROW0 + FX_LIST_ROWS - 1}"

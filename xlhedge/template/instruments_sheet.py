@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from xlhedge.calc import layout
 from xlhedge.engine import instruments as _inst
 from xlhedge.engine.instruments import Instrument
 from xlhedge.engine.perps import PERP_DEFAULTS
@@ -131,7 +132,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
             c.border = style.BOX
 
     last_col = ws.cell(row=1, column=len(fields)).column_letter
-    ctx.define("InstrumentTable", f"{SHEET}!$A${HEADER_ROW}:${last_col}${last_row()}")
+    ctx.define(layout.INSTRUMENT_TABLE, f"{SHEET}!$A${HEADER_ROW}:${last_col}${last_row()}")
     ctx.define("InstrumentTickers", f"{SHEET}!$A${ROW0}:$A${last_row()}")
     kinds = DataValidation(
         type="list",

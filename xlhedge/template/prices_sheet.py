@@ -25,6 +25,7 @@ from __future__ import annotations
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
+from xlhedge.calc import layout
 from xlhedge.calc.refs import col_letters
 from xlhedge.template import style
 from xlhedge.template.context import TemplateContext
@@ -48,8 +49,8 @@ BENCHMARK_COLUMNS: tuple[tuple[str, str], ...] = (
 #: The estimation settings the refresh and ``xlhedge estimate`` read (defaults; editable in the sheet).
 SETTINGS_COL = SERIES_COLS + 3  # a column to the right of the series block (BC)
 SETTINGS: tuple[tuple[str, str, object, str], ...] = (
-    ("EstimateWindow", "Window (returns, blank = all)", 252, "0"),
-    ("EstimateMethod", "Method (ols or ewma)", "ols", "@"),
+    (layout.ESTIMATE_WINDOW, "Window (returns, blank = all)", 252, "0"),
+    (layout.ESTIMATE_METHOD, "Method (ols or ewma)", "ols", "@"),
 )
 LOG_HEADER_ROW = HEADER_ROW + len(SETTINGS) + 3
 LOG_COLUMNS = ("Cell", "Ticker", "Factor", "Benchmark", "Beta", "R²", "SE", "Returns", "From", "To", "Window", "Method")
@@ -90,7 +91,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=FIRST_SERIES_COL)
 
     z = last_col()
-    ctx.define("PricesTable", f"{SHEET}!$A${HEADER_ROW}:${z}${LAST_ROW}")
+    ctx.define(layout.PRICES_TABLE, f"{SHEET}!$A${HEADER_ROW}:${z}${LAST_ROW}")
     ctx.define("PricesSeries", f"{SHEET}!$B${HEADER_ROW}:${z}${LAST_ROW}")
     ctx.define("PricesValues", f"{SHEET}!$B${FIRST_ROW}:${z}${LAST_ROW}")
     ctx.define("PricesHeaders", f"{SHEET}!$B${HEADER_ROW}:${z}${HEADER_ROW}")
