@@ -48,7 +48,7 @@ FloatArrayLike: TypeAlias = float | Sequence[Any] | np.ndarray | pd.Series
 ArrayLike: TypeAlias = Sequence[Any] | np.ndarray | pd.Series | pd.DataFrame | float | int | None
 
 AssetClass = Literal["equity", "rates", "fx", "commodity", "crypto", "vol", "cash", "option"]
-ASSET_CLASSES: tuple[str, ...] = ("equity", "rates", "fx", "commodity", "crypto", "vol", "cash", "option")
+ASSET_CLASSES: tuple[AssetClass, ...] = get_args(AssetClass)
 
 InstrumentType = Literal[
     "stock",
@@ -65,25 +65,11 @@ InstrumentType = Literal[
     "cash",
     "other",
 ]
-INSTRUMENT_TYPES: tuple[str, ...] = (
-    "stock",
-    "etf",
-    "inverse_etf",
-    "index",
-    "future",
-    "option",
-    "perp_linear",
-    "perp_inverse",
-    "bond",
-    "fx_spot",
-    "fx_forward",
-    "cash",
-    "other",
-)
+INSTRUMENT_TYPES: tuple[InstrumentType, ...] = get_args(InstrumentType)
 
 #: Six core factors of docs/methodology/factor-model.md, in the order every table shows them.
 CoreFactor = Literal["equity", "duration", "usd", "commodity", "crypto", "vol"]
-CORE_FACTORS: tuple[str, ...] = ("equity", "duration", "usd", "commodity", "crypto", "vol")
+CORE_FACTORS: tuple[CoreFactor, ...] = get_args(CoreFactor)
 
 #: Human labels for the core factors (worksheet row labels and reports).
 FACTOR_LABELS: dict[str, str] = {

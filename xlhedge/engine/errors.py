@@ -73,12 +73,6 @@ class FormulaError(XlhedgeError):
     excel_code = "#NAME?"
 
 
-class SpillError(XlhedgeError):
-    """A result does not fit the cells it was given (Excel's ``#SPILL!``)."""
-
-    excel_code = "#SPILL!"
-
-
 class XlhedgeWarning(UserWarning):
     """A soft issue: the result stands, but the user should look at it.
 

@@ -57,6 +57,8 @@ import pandas as pd
 
 from xlhedge.engine import coerce
 from xlhedge.engine._typing import (
+    CSV_SHAPES,
+    DUPLICATES,
     FREQUENCIES,
     RETURN_KINDS,
     CsvShape,
@@ -267,8 +269,8 @@ def clean_prices(
     InputError
         Duplicate dates with ``duplicates="error"``; an index that is not dates.
     """
-    if duplicates not in ("last", "first", "error"):
-        raise InputError(f"expected one of last, first, error, found {duplicates!r}", where="duplicates")
+    if duplicates not in DUPLICATES:
+        raise InputError(f"expected one of {', '.join(DUPLICATES)}, found {duplicates!r}", where="duplicates")
     df, report = _inspect(prices, fix=True, duplicates=duplicates)
     return PriceTable(df, report)
 
@@ -484,8 +486,8 @@ def prices_from_csv_frame(
         raise InputError("needs a date column and at least one price column", where=where)
     date_col = next((c for c in raw.columns if c.lower() in DATE_COLUMN_NAMES), raw.columns[0])
     kind = _detect_shape(list(raw.columns)) if shape == "auto" else shape
-    if kind not in ("wide", "fred", "yahoo"):
-        raise InputError(f"expected one of auto, wide, fred, yahoo, found {shape!r}", where="shape")
+    if kind not in CSV_SHAPES or kind == "auto":
+        raise InputError(f"expected one of {', '.join(CSV_SHAPES)}, found {shape!r}", where="shape")
     dates = _parse_dates(raw[date_col], where=f"{where} column {date_col}")
     data = raw.drop(columns=[date_col])
     if kind == "yahoo":

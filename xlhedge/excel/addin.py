@@ -68,8 +68,6 @@ __all__ = [
 ADDIN_NAME = "xlhedge.xlam"
 BAS_NAME = "xlhedge_udfs.bas"
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
-#: The module :func:`xlhedge.main` lives in: RunMain imports the add-in's file stem.
-ENTRY_MODULE = "xlhedge"
 UDF_MODULE = "xlhedge.udfs"
 #: Interpreter written into the committed copy (reproducible; install writes sys.executable).
 PLACEHOLDER_INTERPRETER = "python"
