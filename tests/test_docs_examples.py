@@ -1472,3 +1472,100 @@ def test_scenario_scales_and_budget_vix_required():
     with pytest.raises(xlhedge.InputError, match="VIX"):
         xlhedge.deployment(1e6, 0.03, {"MOVE": 100})
     assert "A bucket whose index has no level\nfollows VIX; VIX itself is required." in _text(BG)
+
+
+def test_vol_exposure_unit_matches_the_scenario_scale():
+    """The vol beta is % of NAV per vol point: a vol exposure of E loses E% of NAV per point (scale 0.01)."""
+    from xlhedge.engine.scenarios import FACTOR_SHOCKS
+
+    assert FACTOR_SHOCKS.loc["vol", "scale"] == 0.01
+    pnl = xlhedge.scenario_pnl({"vol": 0.5}, {"vol": 1.0}, 1e6)["book"]["vol"]
+    assert pnl == pytest.approx(0.005 * 1e6)  # 0.5 → 0.5% of NAV for one point
+    for page in (FM, SC, "docs/methodology/index.md", WB):
+        text = _text(page).replace("\n", " ")
+        assert "% of NAV per" in text, page
+        assert "fraction of NAV per vol point" not in text and "fraction of NAV per +1" not in text, page
+
+
+def test_small_claims_of_the_sizing_and_regime_pages():
+    from xlhedge.engine.sizing import whole_contracts
+
+    assert "nearest whole contract, halves away from zero" in _text(SZ)
+    assert whole_contracts(np.array([2.5, -2.5, 0.5, -0.5, 1.49])).tolist() == [3, -3, 1, -1, 1]
+    rng = np.random.default_rng(5)
+    a = 100 * np.cumprod(1 + rng.normal(0, 0.01, 40))
+    b = 100 * np.cumprod(1 + rng.normal(0, 0.01, 40))
+    m = xlhedge.minvar_hedge(a, b)
+    assert "`=MINVAR_HEDGE(spot_prices, hedge_prices)` returns `[h*, ρ², residual vol]`" in _text(SZ)
+    assert call("MINVAR_HEDGE", [[x] for x in a], [[x] for x in b]) == [
+        pytest.approx([m.ratio, m.effectiveness, m.residual_vol])
+    ]
+    assert m.effectiveness == pytest.approx(m.correlation**2)
+    assert m.residual_vol == pytest.approx(m.spot_vol * math.sqrt(1 - m.correlation**2))
+    assert "`=CALIBRATE_THRESHOLDS(history, [reference])` returns `[low, high]`" in _text(RG)
+    t = xlhedge.calibrate_thresholds(a)
+    assert call("CALIBRATE_THRESHOLDS", [[x] for x in a]) == [pytest.approx([t.low, t.high])]
+
+
+# ----------------------------------------------------------------------------- names the pages cite
+
+
+def _resolve(ref: str):
+    import importlib
+
+    parts = ref.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for a in parts[i:]:
+            obj = getattr(obj, a)
+        return obj
+    raise ImportError(ref)
+
+
+def test_every_cited_python_name_exists():
+    refs = set()
+    for page in PAGES:
+        refs |= set(re.findall(r"`(xlhedge(?:\.[A-Za-z_]\w*)+)", _text(page)))
+    bad = []
+    for ref in sorted(refs - {"xlhedge.xlam"}):
+        try:
+            _resolve(ref)
+        except (ImportError, AttributeError):
+            bad.append(ref)
+    assert not bad, f"names the docs cite that do not exist: {bad}"
+    # the editable-defaults table: the bare names beside a module are that module's
+    for what, where in table("docs/python.md", "| What | Where |"):
+        module = None
+        for token in re.findall(r"`([^`]+)`", where):
+            name = token.split("(")[0]
+            if name.startswith("xlhedge."):
+                obj = _resolve(name)
+                module = name if isinstance(obj, type(xlhedge)) else name.rsplit(".", 1)[0]
+            elif name.isidentifier() and name not in ("instruments",):
+                assert module and hasattr(_resolve(module), name), (what, token)
+
+
+def test_status_line_and_check_date_as_documented(tmp_path: Path):
+    import openpyxl
+
+    from xlhedge.calc.recompute import RecomputeOptions, recompute
+    from xlhedge.workbook.filebook import FileBook
+
+    form = re.compile(r"Refreshed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · \d+ positions · OK")
+    for page in (WB, "docs/excel.md"):
+        shown = re.search(r"`(Refreshed [^`]+)`", _text(page))[1]
+        assert form.fullmatch(shown), page
+    book = _example_book(tmp_path / "b.xlsx")
+    fb = FileBook(book)
+    recompute(fb, RecomputeOptions(strict=False))
+    fb.save()
+    wb = openpyxl.load_workbook(book, data_only=True)
+    sheet, rng = wb.defined_names["XlhedgeStatus"].attr_text.replace("$", "").split("!")
+    first = wb[sheet][rng.split(":")[0]].value
+    assert form.fullmatch(first) and " · 6 positions · " in first
+    sheet, cell = wb.defined_names["CheckDate"].attr_text.replace("$", "").split("!")
+    shown = re.search(r"on the example book \(check date (\S+)\)", _text(CK))[1]
+    assert wb[sheet][cell].value.date().isoformat() == shown
