@@ -230,7 +230,9 @@ def test_python_examples_run(page: str, folder: Path):
             test = parser.get_doctest(b.body, ns, b.where, page, b.line - 1)
             report: list[str] = []
             runner = doctest.DocTestRunner(optionflags=flags)
-            runner.run(test, out=report.append, clear_globs=False)
+            # pandas' display defaults (another test or a terminal may have changed them)
+            with pd.option_context("display.width", 80, "display.max_columns", 20, "display.precision", 6):
+                runner.run(test, out=report.append, clear_globs=False)
             ns.update(test.globs)
             assert not runner.failures, "".join(report)
         else:
@@ -1569,3 +1571,25 @@ def test_status_line_and_check_date_as_documented(tmp_path: Path):
     sheet, cell = wb.defined_names["CheckDate"].attr_text.replace("$", "").split("!")
     shown = re.search(r"on the example book \(check date (\S+)\)", _text(CK))[1]
     assert wb[sheet][cell].value.date().isoformat() == shown
+
+
+def test_price_problems_are_handled_as_the_table_says():
+    rules = {plain(r[0]): r[1] for r in table(ES_, "| Problem | Handling |")}
+    assert rules["dates out of order"] == "sorted"
+    assert rules["a date with no price in any series"] == "dropped"
+    csv = (
+        "Date,AAA,BBB\n2025-01-03,101,null\n2025-01-02,100,50\n2025-01-03,102,51\n"
+        "2025-01-06,0,52\n2025-01-07,.,\n2025-01-08,104,-1\n"
+    )
+    t = xlhedge.read_prices_csv(csv)
+    p = t.prices
+    assert list(p.index.strftime("%m-%d")) == ["01-02", "01-03", "01-06", "01-08"]  # sorted; 01-07 dropped
+    assert p.loc["2025-01-03"].tolist() == [102, 51]  # the last row of a date kept
+    assert np.isnan(p.loc["2025-01-06", "AAA"]) and np.isnan(p.loc["2025-01-08", "BBB"])  # ≤ 0 is missing
+    kinds = " ".join(str(i) for i in t.report.issues)
+    assert "more than once" in kinds and "zero or negative" in kinds and "no price in any series" in kinds
+    with pytest.raises(xlhedge.InputError):
+        xlhedge.read_prices_csv(csv, duplicates="error")
+    assert xlhedge.read_prices_csv(csv, duplicates="first").prices.loc["2025-01-03", "AAA"] == 101
+    yahoo = "Date,Open,High,Low,Close,Adj Close,Volume\n2025-01-02,1,1,1,10,9,100\n2025-01-03,1,1,1,11,10,100\n"
+    assert xlhedge.read_prices_csv(yahoo, ticker="X").prices["X"].tolist() == [9, 10]  # Adj Close is used
