@@ -1593,3 +1593,21 @@ def test_price_problems_are_handled_as_the_table_says():
     assert xlhedge.read_prices_csv(csv, duplicates="first").prices.loc["2025-01-03", "AAA"] == 101
     yahoo = "Date,Open,High,Low,Close,Adj Close,Volume\n2025-01-02,1,1,1,10,9,100\n2025-01-03,1,1,1,11,10,100\n"
     assert xlhedge.read_prices_csv(yahoo, ticker="X").prices["X"].tolist() == [9, 10]  # Adj Close is used
+
+
+def test_wrong_factor_compares_with_the_larger_of_book_and_hedge():
+    """checks.md: s_g is the larger of |U_g| and |H_g| in materiality units."""
+    assert "s_g is the larger of g's book exposure and\nits hedge, |U_g| and |H_g|" in _text(CK)
+
+    def codes(hedge: float) -> list[str]:
+        book = pd.DataFrame(
+            [
+                dict(ticker="XOM", weight=0.05, energy=1.0, equity=0.4),  # energy s = 2.5, equity U = 0.02 (s = 1)
+                dict(ticker="SPY_PUT", weight=hedge, is_hedge=True, equity=1.0),
+            ]
+        ).fillna(0.0)
+        fs = xlhedge.run_checks(book, today=dt.date(2026, 11, 21), last_decomposition=dt.date(2026, 11, 20))
+        return [f.code for f in fs if f.code == "WRONG_FACTOR"]
+
+    assert codes(-0.02) == ["WRONG_FACTOR"]  # s_g = max(1, 1) = 1: 2.5 ≥ 0.75
+    assert codes(-0.20) == []  # s_g = max(1, 10) = 10: 2.5 < 7.5
