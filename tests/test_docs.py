@@ -161,8 +161,7 @@ def test_no_reference_to_a_document_outside_the_repository():
 
 
 # Other private working notes the code once cited: the seeds, the conventions note, and section
-# numbers of a one-digit form (the source article numbers its sections §01–§12). These files still
-# cite them (files owned elsewhere); the list may only shrink.
+# numbers of a one-digit form (the source article numbers its sections §01–§12). None is left.
 _PRIVATE_NOTES = re.compile(r"\bseeds? (?:0" + r"0\d|on beta)|\bCONVEN" + r"TIONS\b|§" + r"\d(?!\d)")
 
 
