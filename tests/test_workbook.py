@@ -630,3 +630,20 @@ def test_prefix_minus_precedence_as_libreoffice_computes_it(tmp_path: Path):
     theirs = [r[0] for r in values(lo_path, "Sheet", f"B1:B{len(_PRECEDENCE)}")]
     # LibreOffice writes 15 significant digits (1/9 -> 0.111111111111111).
     assert ours == pytest.approx(theirs, rel=1e-14), dict(zip(_PRECEDENCE, zip(ours, theirs)))
+
+
+def test_a_sheet_part_cut_short_is_refused_not_read_as_a_partial_book(example_book, tmp_path):
+    """A worksheet whose XML stops half way is damaged: the reader says so (the scan alone would
+    read the cells before the cut and silently miss the rest)."""
+    import zipfile
+
+    src = zipfile.ZipFile(example_book)
+    bad = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            out.writestr(info, data)
+    with pytest.raises(WorkbookError, match=r"xl/worksheets/sheet1\.xml is damaged"):
+        read_book(bad)

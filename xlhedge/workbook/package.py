@@ -526,6 +526,8 @@ def _scannable(data: bytes) -> bool:
     """Whether the scan reads the part's text as it is."""
     if b"<sheetData" not in data:
         return b"sheetData" not in data  # no cells at all, or a prefixed namespace
+    if not data.rstrip().endswith(b"</worksheet>") or (b"</sheetData>" not in data and b"<sheetData/>" not in data):
+        return False  # cut short: the XML parse says where the part is damaged
     return _UNSCANNABLE.search(data) is None
 
 
