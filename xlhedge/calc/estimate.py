@@ -331,8 +331,8 @@ def store_prices(io: BookIO, table: PriceTable, roles: Mapping[str, str]) -> boo
     vals = px.reindex(columns=[c for c in order if c is not None]).to_numpy(dtype=np.float64)
     cells = np.full((len(px), len(order)), None, dtype=object)
     have = [k for k, c in enumerate(order) if c is not None]
-    cells[:, have] = np.where(np.isnan(vals), None, vals)
-    body = [[d] + row for d, row in zip(px.index.to_pydatetime(), cells.tolist())]
+    cells[:, have] = np.where(np.isnan(vals), np.array(None, dtype=object), vals)
+    body = [[d] + row for d, row in zip(pd.DatetimeIndex(px.index).to_pydatetime(), cells.tolist())]
     io.write_input(CellRange(rng.sheet, rng.r1, rng.c1, rng.r1 + len(body), rng.c1 + len(order)), [header] + body)
     return True
 

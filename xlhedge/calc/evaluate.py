@@ -238,8 +238,8 @@ class Evaluator:
     def _compute(self, n: Node, todo: set[int]) -> None:
         where = str(n.fc.cell)
         self.report.cells_evaluated += 1
-        if n.parse_error is not None:
-            msg = n.parse_error
+        if n.parse_error is not None or n.tree is None:
+            msg = n.parse_error or "the formula could not be read"
             if n.xlhedge:
                 self.report.error(where, msg)
                 self._write(n, f"#NAME? {msg}")
@@ -267,11 +267,11 @@ class Evaluator:
         except XlhedgeError as exc:
             self.report.error(where, exc.message)
             value = exc.cell_message()
-        for name, exc in self._call_errors:
-            if isinstance(exc, XlhedgeError):
-                self.report.warn(where, exc.cell_message(name))
+        for name, failure in self._call_errors:
+            if isinstance(failure, XlhedgeError):
+                self.report.warn(where, failure.cell_message(name))
             else:
-                self.report.error(where, f"{internal_error(exc, name)}; please report it")
+                self.report.error(where, f"{internal_error(failure, name)}; please report it")
         self._write(n, value)
 
     def _write(self, n: Node, value: Any) -> None:

@@ -85,8 +85,9 @@ class _Parser:
         if not self.tokens:
             raise FormulaError("the formula is empty")
         node = self.expr(0)
-        if self.peek() is not None:
-            raise FormulaError(f"cannot read the formula ={self.text} near {self.peek().value!r}")
+        rest = self.peek()
+        if rest is not None:
+            raise FormulaError(f"cannot read the formula ={self.text} near {rest.value!r}")
         return node
 
     def expr(self, min_prec: int) -> Node:
@@ -127,7 +128,8 @@ class _Parser:
         if t.type == Token.FUNC and t.subtype == Token.OPEN:
             name = function_name(t.value)
             args: list[Node] = []
-            if self.peek() is not None and self.peek().type == Token.FUNC and self.peek().subtype == Token.CLOSE:
+            nxt = self.peek()
+            if nxt is not None and nxt.type == Token.FUNC and nxt.subtype == Token.CLOSE:
                 self.next()
                 return ("call", name, args)
             while True:

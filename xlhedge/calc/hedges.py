@@ -71,9 +71,10 @@ def read_hedge_inputs(io: BookIO) -> HedgeInputs:
             v = row[0]
             out.hedge_instruments[f] = str(v).strip() if isinstance(v, str) and v.strip() else ""
     for key, attr in (("ratio", "ratios"), ("target", "targets")):
-        if cols[key] is not None:
+        rows = cols[key]
+        if rows is not None:
             getattr(out, attr).update(
-                {f: _num(row[0], DEFAULT_RATIO if key == "ratio" else 0.0) for f, row in zip(CORE_FACTORS, cols[key])}
+                {f: _num(row[0], DEFAULT_RATIO if key == "ratio" else 0.0) for f, row in zip(CORE_FACTORS, rows)}
             )
 
     def one(name: str) -> Any:
@@ -130,7 +131,7 @@ def hedge_plan(book: Book, inputs: HedgeInputs | None = None) -> dict[str, pd.Da
     )
     legs = [
         sizing.fx_hedges(
-            {c: v},
+            {str(c): v},
             book.nav,
             record=book.record_currency,
             ratio=inp.fx_ratios.get(str(c).upper(), DEFAULT_RATIO),

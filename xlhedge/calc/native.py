@@ -135,6 +135,8 @@ def _compare(op: str, x: Any, y: Any) -> Any:
     if y is None:
         y = "" if isinstance(x, str) else (False if isinstance(x, bool) else 0.0)
     rx, ry = _rank(x), _rank(y)
+    a: Any
+    b: Any
     if rx != ry:
         a, b = rx, ry
     elif isinstance(x, str):
@@ -144,7 +146,7 @@ def _compare(op: str, x: Any, y: Any) -> Any:
     return {"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
 
 
-def _broadcast(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray] | None:
+def _broadcast(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     ax = x.a if isinstance(x, Grid) else np.array([[x]], dtype=object)
     ay = y.a if isinstance(y, Grid) else np.array([[y]], dtype=object)
     rows = max(ax.shape[0], ay.shape[0])

@@ -135,8 +135,8 @@ def parse_ref(ref: str, default_sheet: str | None = None) -> CellRange:
         c1, r1, c2, r2 = range_boundaries(addr)
     except ValueError:
         raise FormulaError(f"cannot read the reference {ref!r}") from None
-    if r1 is None:  # whole columns, A:C
+    if r1 is None or r2 is None:  # whole columns, A:C
         r1, r2 = 1, MAX_ROWS
-    if c1 is None:  # whole rows, 3:5
+    if c1 is None or c2 is None:  # whole rows, 3:5
         c1, c2 = 1, MAX_COLS
     return CellRange(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))

@@ -32,7 +32,7 @@ def write_status(io: BookIO, report: RecomputeReport, options: RecomputeOptions)
     n_warn, n_err = len(report.warnings), len(report.errors)
     state = "OK" if not (n_warn or n_err) else f"{n_err} errors, {n_warn} warnings"
     head = f"Refreshed {now:%Y-%m-%d %H:%M:%S} · {report.positions or 0} positions · {state}"
-    lines = [head] + [f"{f.level.upper()} {f}" for f in report.findings]
+    lines: list[str | None] = [head, *(f"{f.level.upper()} {f}" for f in report.findings)]
     if len(lines) > rng.rows:
         lines = lines[: rng.rows - 1] + [f"… and {len(lines) - rng.rows + 1} more (see the CLI output)"]
     lines += [None] * (rng.rows - len(lines))

@@ -201,7 +201,7 @@ def REBALANCE(
         flag = "" if math.isnan(x["drift_pp"]) else ("REBALANCE" if x["flag"] else "ok")
         out.append(
             [
-                factor_name(f),
+                factor_name(str(f)),
                 x["exposure"],
                 x["hedge"],
                 x["ratio"],

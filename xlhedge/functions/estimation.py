@@ -348,7 +348,7 @@ def _rolling_cells(fn: Any, asset_prices: Any, benchmark_prices: Any, window: An
     res = table.reindex(a.index).to_numpy(dtype=np.float64)  # back onto the asset's rows
     if ar.reversed:
         res = res[::-1]
-    cells = np.where(np.isnan(res), None, res).astype(object).tolist()
+    cells = np.where(np.isnan(res), np.array(None, dtype=object), res).astype(object).tolist()
     if ar.header:
         labels = ar.labels or [""] * res.shape[1]
         cells.insert(0, list(labels))
