@@ -36,7 +36,18 @@ from xlhedge.engine.errors import FormulaError, InputError, NotEnoughData, Workb
 from xlhedge.engine.estimation import ESTIMATION_DEFAULTS, METHODS, beta_stats
 from xlhedge.engine.prices import PriceReport, PriceTable, clean_prices
 
-__all__ = ["BENCHMARK_NAMES", "EstimateLine", "EstimateOutcome", "estimate_book", "prices_from_sheet", "store_prices"]
+__all__ = [
+    "BENCHMARK_NAMES",
+    "EstimateLine",
+    "EstimateOutcome",
+    "benchmark_roles",
+    "estimate_book",
+    "estimate_step",
+    "prices_from_sheet",
+    "report_outcome",
+    "settings_from_book",
+    "store_prices",
+]
 
 #: Header names recognised as each factor's benchmark in an imported file (case-insensitive).
 #: On the Prices sheet the benchmark columns are fixed by position (B–E) instead.

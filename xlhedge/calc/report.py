@@ -20,7 +20,7 @@ class Notice:
         return f"{self.where}: {self.message}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class RecomputeOptions:
     """Choices a caller can make. ``strict`` turns warnings into a failing exit."""
 

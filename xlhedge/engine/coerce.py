@@ -49,6 +49,7 @@ __all__ = [
     "label_column",
     "serial_to_datetime",
     "datetime_to_serial",
+    "to_datetime",
     "as_date",
 ]
 

@@ -12,6 +12,17 @@ Anything else that escapes is a bug in xlhedge, not a user error.
 
 from __future__ import annotations
 
+__all__ = [
+    "XlhedgeError",
+    "InputError",
+    "NotEnoughData",
+    "WorkbookError",
+    "FormulaError",
+    "XlhedgeWarning",
+    "BudgetRateWarning",
+    "internal_error",
+]
+
 _VERBS = frozenset({"has", "is", "must", "needs", "holds", "names", "contains"})
 
 
