@@ -115,3 +115,38 @@ def test_report_on_empty_template(tmp_path: Path):
     cli("new", str(p))
     r = cli("report", str(p))
     assert r.exit_code == 2 and "has no positions" in r.output
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+@pytest.mark.parametrize("command", ["report", "hedge"])
+def test_tables_fit_the_terminal_and_show_every_value(tmp_path: Path, example_book: Path, command: str, columns: int):
+    """No table cell is cut ('…') and no table line is wider than the terminal; at 80 columns the
+    wide hedge tables become one block per row, holding the same values."""
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "xlhedge", command, str(example_book)], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert not [ln for ln in lines if "…" in ln]
+    assert not [ln for ln in lines if len(ln.rstrip()) > columns]
+    assert "-24,375" in proc.stdout and "-28" in proc.stdout and "6S" in proc.stdout  # ES notional, TLT, CHF leg
+
+
+def test_print_table_records_hold_the_table_s_values():
+    from rich.console import Console
+    from rich.table import Table
+
+    from xlhedge.cli._common import print_table
+
+    t = Table(title="Wide")
+    for c in ("Name", *(f"Column {i}" for i in range(10))):
+        t.add_column(c)
+    t.add_row("first", *(f"value-{i}-long" for i in range(10)))
+    narrow, wide = Console(width=40, record=True), Console(width=400, record=True)
+    print_table(narrow, t)
+    print_table(wide, t)
+    text = narrow.export_text()
+    assert "Name: first" in text and all(f"Column {i}  value-{i}-long" in text for i in range(10))
+    assert max(len(ln.rstrip()) for ln in text.splitlines()) <= 40
+    assert "┃" in wide.export_text() or "│" in wide.export_text()  # fits: printed as the table itself

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
 
 from xlhedge.engine.errors import XlhedgeError, internal_error
 
@@ -19,6 +21,34 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Exit codes: 0 fine, 1 findings (--check differences, errors, --strict warnings), 2 unusable input.
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def print_table(out: Console, table: Table) -> None:
+    """Print a table whole: as it is where it fits the terminal, else one record per row.
+
+    A table wider than the terminal would have rich squeeze its columns until cells read
+    ``Fac…``; instead each row becomes a block of ``column  value`` lines under the row's
+    first cell, so every value is shown in full at any width.
+    """
+    natural = Measurement.get(out, out.options.update(max_width=1_000_000), table).maximum
+    if natural <= out.width:
+        out.print(table)
+        return
+    if table.title:
+        out.print(table.title, style="bold", highlight=False)
+    columns = [(str(c.header).replace("\n", " "), [str(v) for v in c.cells]) for c in table.columns]
+    if not columns:
+        return
+    width = max(len(h) for h, _ in columns[1:]) if len(columns) > 1 else 0
+    for i, first in enumerate(columns[0][1]):
+        block = Table.grid(padding=(0, 2))
+        block.add_column(style="dim", no_wrap=True, min_width=width)
+        block.add_column(overflow="fold")
+        for header, cells in columns[1:]:
+            if cells[i].strip():
+                block.add_row(header, cells[i])
+        out.print(f"{columns[0][0]}: [bold]{first}[/]", highlight=False)
+        out.print(block, highlight=False)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:

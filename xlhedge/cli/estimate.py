@@ -20,7 +20,7 @@ from xlhedge.calc.estimate import (
 )
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.calc.refs import parse_ref
-from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
+from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, print_table
 from xlhedge.engine import coerce
 from xlhedge.engine.estimation import METHODS
 from xlhedge.workbook.filebook import FileBook
@@ -124,7 +124,7 @@ def _print(out: EstimateOutcome, con: Console) -> None:
                 f"{ln.start:%Y-%m-%d}",
                 f"{ln.end:%Y-%m-%d}",
             )
-        con.print(t)
+        print_table(con, t)
     for cell, ticker, factor, value in out.kept_typed:
         con.print(f"kept {cell} ({ticker} {factor} = {value}): typed by you; --overwrite replaces it")
     if out.no_prices:

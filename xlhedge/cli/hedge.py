@@ -20,7 +20,7 @@ from rich.table import Table
 
 from xlhedge.calc.bookread import book_from_io
 from xlhedge.calc.hedges import HedgeInputs, hedge_plan, read_hedge_inputs
-from xlhedge.cli._common import console, handles_errors
+from xlhedge.cli._common import console, handles_errors, print_table
 from xlhedge.cli.report import SECTIONS
 from xlhedge.engine import sizing
 from xlhedge.engine._typing import CORE_FACTORS
@@ -80,7 +80,7 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
             _f(rec.cost, ",.0f") if rec.cost else "",
             style="dim" if not rec.instrument else None,
         )
-    out.print(t)
+    print_table(out, t)
     notes = [f"{rec.instrument}: {rec.cost_note}" for rec in recs if rec.cost_note and rec.instrument]
     for n in notes:
         out.print(f"  cost — {n}", style="dim", highlight=False)
@@ -110,7 +110,7 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
                 _f(r["contracts"], "+.0f"),
                 r["note"],
             )
-        out.print(fx)
+        print_table(out, fx)
     for _, r in plan["roll"].iterrows():
         out.print(f"[yellow]roll[/] {r['message']}", highlight=False)
 
