@@ -344,18 +344,13 @@ def build(directory: str | Path, wheel: str | None = None) -> list[Path]:
 
 
 def committed_dir() -> Path:
-    """Where the committed copies live: the repo's ``lite/`` (or the wheel's ``xlhedge/lite_files``)."""
-    package = Path(__file__).resolve().parents[1]  # xlhedge/
-    for candidate in (package / "lite_files", package.parent / LITE_DIR):
-        if (candidate / MAIN_NAME).is_file():
-            return candidate
-    return package.parent / LITE_DIR
+    """The repo's ``lite/``: the committed copies (an installed xlhedge writes its own with :func:`build`)."""
+    return Path(__file__).resolve().parents[2] / LITE_DIR
 
 
 def regenerate(directory: str | Path | None = None) -> list[Path]:
     """Rewrite the committed ``lite/main.py`` and ``lite/requirements.txt``."""
-    d = Path(directory) if directory is not None else Path(__file__).resolve().parents[2] / LITE_DIR
-    return build(d)
+    return build(Path(directory) if directory is not None else committed_dir())
 
 
 def main(argv: list[str] | None = None) -> int:
