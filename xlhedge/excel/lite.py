@@ -228,9 +228,8 @@ async def refresh(book: Any, options: RecomputeOptions | None = None) -> Recompu
 
 
 def _version() -> str:
-    from xlhedge import __version__
-
-    return __version__
+    """xlhedge's version (the package is loaded: this module is inside it)."""
+    return str(sys.modules["xlhedge"].__version__)
 
 
 def _literal(value: Any) -> str:
