@@ -240,13 +240,12 @@ def test_cli_lite_build(tmp_path: Path):
         app, ["lite", "build", str(tmp_path / "out"), "--wheel", "https://h/x.whl"], env={"COLUMNS": "200"}
     )
     assert r.exit_code == 0, r.output
-    assert "45" not in r.output or len(REG) == 45
-    assert f"{len(REG)} worksheet functions" in r.output
+    assert f"{len(REG)} worksheet functions" in " ".join(r.output.split())  # at any terminal width
     assert (tmp_path / "out" / "main.py").read_text(encoding="utf-8") == lite.main_py()
     assert (tmp_path / "out" / "requirements.txt").read_text(encoding="utf-8").endswith("https://h/x.whl\n")
     (tmp_path / "file").write_text("x")
     r = CliRunner().invoke(app, ["lite", "build", str(tmp_path / "file")], env={"COLUMNS": "200"})
-    assert r.exit_code == 2 and "is a file, not a folder" in r.output
+    assert r.exit_code == 2 and "is a file, not a folder" in " ".join(r.output.split())
 
 
 # ---------------------------------------------------------------------------
