@@ -41,3 +41,10 @@ def build(
         "requirements.txt into its requirements.txt tab (docs/lite.md).",
         highlight=False,
     )
+    if wheel is None:
+        console.print(
+            f"requirements.txt installs xlhedge=={_lite.xlhedge_version()} from PyPI. If that version is not published "
+            "there, build the wheel (python -m pip wheel --no-deps -w dist .), put it where the browser may "
+            "download it, and rebuild with --wheel URL.",
+            highlight=False,
+        )
