@@ -668,6 +668,28 @@ def test_a_failing_refresh_ends_in_the_status_area(main, example_book: Path, mon
     assert "Refresh FAILED" in capsys.readouterr().out
 
 
+def test_formulas_excel_does_not_hand_over_fail_the_refresh_in_the_status_area(main, example_book: Path, capsys):
+    """Without its formulas a refresh would check nothing and report OK: it fails instead, saying why."""
+    fake, _ = main
+    book = LiteBookDouble(example_book)
+
+    async def refused(self):
+        raise RuntimeError("getRangeData failed")
+
+    RangeDouble.get_formula, saved = refused, RangeDouble.get_formula
+    try:
+        script, _ = fake.scripts["refresh_book"]
+        asyncio.run(script(book))
+    finally:
+        RangeDouble.get_formula = saved
+    (status,) = [v for kind, w, v in book.actions if kind == "value"]
+    lines = [r[0] for r in status if r[0]]
+    assert lines[0].startswith("Refresh FAILED")
+    assert "could not read the book's formulas from Excel" in lines[1] and "getRangeData failed" in lines[1]
+    assert not [a for a in book.actions if a[0].startswith("formula")]
+    assert "Refresh FAILED" in capsys.readouterr().out
+
+
 def test_spilling_single_cell_formula_is_evaluated_as_one_cell():
     """Lite reports no spill ranges: a lone formula is a single cell; a block of one text is one array."""
     sheet_formulas = {"S": (1, 1, [["=FACTOR_EXPOSURE(A1:B2)", 1.0], ["=NAV", "=NAV"], ["=NAV", "=NAV"]])}

@@ -50,6 +50,7 @@ from typing import Any
 from xlhedge.calc.bookio import FormulaCell
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport
 from xlhedge.calc.refs import CellRange
+from xlhedge.engine.errors import WorkbookError, internal_error
 from xlhedge.excel.live import (
     LiveBook,
     _as_2d,
@@ -182,6 +183,20 @@ class LiteBook(LiveBook):
         return []
 
 
+def _failed(io: LiteBook, exc: BaseException, options: RecomputeOptions | None) -> None:
+    """Write a failed refresh into the Status area (and Lite's output pane), as the Windows button does."""
+    logger.error("Refresh book failed on %s", io.name, exc_info=exc)
+    now = ((options.now if options else None) or _dt.datetime.now()).replace(microsecond=0)
+    lines = [line.replace("the xlwings log", "xlwings Lite's output pane") for line in _failure_lines(exc, now)]
+    try:
+        rng = _status_range(io)
+        padded: list[str | None] = [*lines[: rng.rows], *([None] * max(0, rng.rows - len(lines)))]
+        io.write_input(rng, [[x] for x in padded], style="status_warn")
+    except Exception:
+        logger.exception("could not write the failure into the book")
+    print("\n".join(lines))  # Lite's output pane
+
+
 def refresh_loaded(
     book: Any, formulas: Mapping[str, SheetFormulas], options: RecomputeOptions | None = None
 ) -> RecomputeReport | None:
@@ -194,28 +209,22 @@ def refresh_loaded(
     try:
         return run_refresh(io, options)
     except Exception as exc:  # everything: the script must end in the book, not in a traceback
-        logger.exception("Refresh book failed on %s", io.name)
-        now = ((options.now if options else None) or _dt.datetime.now()).replace(microsecond=0)
-        lines = _failure_lines(exc, now)
-        lines = [line.replace("the xlwings log", "xlwings Lite's output pane") for line in lines]
-        try:
-            rng = _status_range(io)
-            padded: list[str | None] = [*lines[: rng.rows], *([None] * max(0, rng.rows - len(lines)))]
-            io.write_input(rng, [[x] for x in padded], style="status_warn")
-        except Exception:
-            logger.exception("could not write the failure into the book")
-        print("\n".join(lines))  # Lite's output pane
+        _failed(io, exc, options)
         return None
 
 
 async def refresh(book: Any, options: RecomputeOptions | None = None) -> RecomputeReport | None:
-    """**Refresh book** in xlwings Lite: load the formulas, then the same recompute as every door."""
+    """**Refresh book** in xlwings Lite: load the formulas, then the same recompute as every door.
+
+    If Excel does not hand over the formulas, nothing is recomputed and the Status area says
+    why (a refresh without its formulas would report a clean book it has not checked).
+    """
     try:
         formulas = await load_formulas(book)
     except Exception as exc:
-        logger.exception("could not read the formulas of %s", getattr(book, "name", "the book"))
-        formulas = {}
-        print(f"xlhedge: could not read the book's formulas ({exc}); only betas and the status are refreshed")
+        error = WorkbookError(f"could not read the book's formulas from Excel ({internal_error(exc)})")
+        _failed(LiteBook(book, {}), error, options)
+        return None
     report = refresh_loaded(book, formulas, options)
     if report is not None:
         for notice in report.findings:
