@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from xlhedge.cli import addin, book, checks, estimate, hedge
+from xlhedge.cli import addin, book, checks, estimate, hedge, lite
 
 app = typer.Typer(
     name="xlhedge",
@@ -15,7 +15,7 @@ app = typer.Typer(
 )
 
 #: Command modules, in help order. A feature adds its module here.
-COMMAND_MODULES = [book, addin, hedge, checks, estimate]
+COMMAND_MODULES = [book, addin, lite, hedge, checks, estimate]
 
 for _module in COMMAND_MODULES:
     _module.register(app)

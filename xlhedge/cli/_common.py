@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
@@ -52,7 +53,7 @@ def print_table(out: Console, table: Table) -> None:
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    err_console.print(f"[bold red]xlhedge:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]xlhedge:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
