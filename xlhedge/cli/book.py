@@ -13,7 +13,6 @@ from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, progress
 from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import render_book_view
-from xlhedge.template import build_workbook, template_path
 from xlhedge.workbook.filebook import FileBook
 from xlhedge.workbook.read import read_book
 
@@ -32,6 +31,8 @@ def new(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Write a fresh book from the template."""
+    from xlhedge.template import build_workbook, template_path  # openpyxl and PIL: only for `new`/`demo`
+
     _refuse_overwrite(book, force)
     if book.suffix.lower() != ".xlsx":
         fail(f"{book}: the new book must be an .xlsx file")
@@ -49,6 +50,8 @@ def demo(
 ) -> None:
     """Write the bundled example book (the source article's Figure 01), recompute it and print its book view
     and its check findings."""
+    from xlhedge.template import template_path
+
     if out.exists() and not force:
         console.print(f"{out} exists; recomputing it (use --force to start again from the bundled copy).")
     else:
@@ -69,7 +72,7 @@ def demo(
 @handles_errors
 def recompute_cmd(
     books: list[Path] = typer.Argument(
-        ..., metavar="BOOK...", help="Saved workbooks (.xlsx or .xlsm), or folders of them."
+        ..., metavar="BOOK", help="Saved workbooks (.xlsx or .xlsm), or folders of them."
     ),
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write here instead of in place (a folder, with several books)."
