@@ -173,3 +173,25 @@ def test_estimate_bad_method_is_one_line_naming_the_flag(book: Path, prices_csv:
     assert res.exit_code == 0, res.output
     fb = FileBook(book)
     assert fb.read(parse_ref(fb.defined_names()["ESTIMATEMETHOD"]))[0][0] == "ewma"
+
+
+def test_factor_stats_vectorised_equals_one_call_per_column(prices_csv: Path):
+    """estimate_book's one beta_stats call per factor gives, column for column, what one call per
+    position gives (the reference), including a column with gaps and one with too little data."""
+    import pandas as pd
+
+    from xlhedge.calc.estimate import factor_stats, factor_stats_each
+
+    px = read_prices([prices_csv]).prices.copy()
+    px.loc[px.index[100:140], "CVX"] = np.nan  # a gap: aligned pairwise, one multi-day return
+    px["NEW"] = np.nan
+    px.loc[px.index[-20:], "NEW"] = 50.0 + np.arange(20.0)  # 19 returns < the window
+    cols = ["XOM", "CVX", "AAPL", "XOM", "JPM"]
+    fast = factor_stats(px, cols, "SP500", 252)
+    ref = factor_stats_each(px, cols, "SP500", 252)
+    assert list(fast) == list(ref) == ["XOM", "CVX", "AAPL", "JPM"]
+    for c in fast:
+        pd.testing.assert_series_equal(fast[c], ref[c], rtol=1e-12)
+    both = factor_stats(px, [*cols, "NEW"], "SP500", 252)  # the short column: the others still estimated
+    assert isinstance(both["NEW"], str) and "need at least 252" in both["NEW"]
+    pd.testing.assert_series_equal(both["CVX"], ref["CVX"], rtol=1e-12)
