@@ -195,3 +195,36 @@ def test_factor_stats_vectorised_equals_one_call_per_column(prices_csv: Path):
     both = factor_stats(px, [*cols, "NEW"], "SP500", 252)  # the short column: the others still estimated
     assert isinstance(both["NEW"], str) and "need at least 252" in both["NEW"]
     pd.testing.assert_series_equal(both["CVX"], ref["CVX"], rtol=1e-12)
+
+
+def test_a_prices_range_is_parsed_once_per_recompute(book: Path, prices_csv: Path, monkeypatch):
+    """Every formula reading the Prices table (SERIES_NAMES, CORRELATION_MATRIX…) gets the same parse;
+    the numbers are those of a recompute that parses on every call."""
+    from xlhedge.functions import estimation as fe
+
+    assert runner.invoke(app, ["estimate", str(book), "--prices", str(prices_csv), "-q"]).exit_code == 0
+    copy = book.with_name("copy.xlsx")
+    shutil.copyfile(book, copy)
+    parsed: list[int] = []
+    calls: list[int] = []
+    real_parse, real_cached = fe._parse_prices, fe.parse_prices
+
+    def spy_parse(x, name):
+        parsed.append(id(x))
+        return real_parse(x, name)
+
+    def spy_cached(x, name):
+        calls.append(id(x))
+        return real_cached(x, name)
+
+    monkeypatch.setattr(fe, "_parse_prices", spy_parse)
+    monkeypatch.setattr(fe, "parse_prices", spy_cached)
+    fb = FileBook(book)
+    recompute(fb, RecomputeOptions(estimate=False))
+    assert len(calls) > len(set(calls)) and len(parsed) == len(set(calls))  # each range once
+    assert fe._PARSED == {}  # forgotten when the recompute ends
+    monkeypatch.setattr(fe, "parse_prices", real_parse)  # the reference: parse on every call
+    ref = FileBook(copy)
+    recompute(ref, RecomputeOptions(estimate=False))
+    cells = [fc.cell for fc in fb.formula_cells()]
+    assert [fb.read(c) for c in cells] == [ref.read(c) for c in cells]
