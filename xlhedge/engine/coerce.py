@@ -20,6 +20,7 @@ Rules, the same whichever door the value came in by:
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -214,6 +215,13 @@ def to_float(
         if not np.isnan(blank):
             out[np.isnan(out)] = blank
         return out
+    if type(x) is list and x and all(type(r) is list for r in x) and len(set(map(len, x))) == 1:
+        # Fast path for Excel's 2-D list: only numbers and blanks, straight to float64.
+        if set(map(type, itertools.chain.from_iterable(x))) <= _PLAIN and x[0]:
+            out = np.array(x, dtype=np.float64)
+            if not np.isnan(blank):
+                out[np.isnan(out)] = blank
+            return out
     obj = grid(x, name)
     if set(map(type, obj.ravel().tolist())) <= _PLAIN:
         # Fast path: only numbers and blanks (numpy reads None as NaN).
