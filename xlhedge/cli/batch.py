@@ -15,6 +15,10 @@ from xlhedge.cli._common import console, err_console, fail, print_table, progres
 from xlhedge.workbook.batch import BookResult, collect_books, default_jobs, run_books, write_summary
 
 
+def _books(n: int) -> str:
+    return f"{n} book{'' if n == 1 else 's'}"
+
+
 def _findings(r: BookResult) -> str:
     parts = [f"{n} {s[:4]}" for s, n in r.findings.items() if n]
     return ", ".join(parts) or "—"
@@ -22,7 +26,7 @@ def _findings(r: BookResult) -> str:
 
 def results_table(results: list[BookResult]) -> Table:
     """Book, status, positions, seconds, findings: one row per book (fits 80 columns for usual names)."""
-    t = Table(title=f"{len(results)} books", title_justify="left", header_style="bold")
+    t = Table(title=_books(len(results)), title_justify="left", header_style="bold")
     for col, justify in (("Book", "left"), ("Status", "left"), ("Positions", "right"), ("Seconds", "right")):
         t.add_column(col, justify=justify, no_wrap=col != "Book")
     t.add_column("Findings", justify="left")
@@ -62,7 +66,7 @@ def recompute_many(
             fail(f"{missing[0]}: no such file")
     n_jobs = jobs if jobs is not None else default_jobs(paths)
     where = f"on {cluster}" if cluster else f"{n_jobs} job{'s' if n_jobs > 1 else ''}"
-    with progress(f"Recomputing {len(paths)} books ({where})", total=len(paths), quiet=quiet) as bar:
+    with progress(f"Recomputing {_books(len(paths))} ({where})", total=len(paths), quiet=quiet) as bar:
 
         def done(res: BookResult) -> None:
             bar.advance()
