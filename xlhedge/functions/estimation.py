@@ -153,7 +153,7 @@ def _parse_prices(x: Any, name: str) -> PriceRange:
         named = [j for j, lab in enumerate(labels) if lab]
         cols_used = max(cols_used, named[-1] + 1 if named else 0)
         labels = labels[:cols_used]
-    g = g[:rows_used, :cols_used]
+    g, blank = g[:rows_used, :cols_used], blank[:rows_used, :cols_used]
     dates = None
     col0 = g[:, 0]
     nonblank0 = [v for v in col0 if not coerce.is_blank(v)]
@@ -161,7 +161,7 @@ def _parse_prices(x: Any, name: str) -> PriceRange:
     if nonblank0 and (all(_is_date(v) for v in nonblank0) or named_date):
         if g.shape[1] < 2:
             raise InputError("has a date column but no price column", where=name)
-        empty = _blank_u(g).astype(bool).all(axis=1)
+        empty = blank.all(axis=1)
         g, col0 = g[~empty], col0[~empty]  # rows with neither a date nor a price
         for i, v in enumerate(col0):
             if coerce.is_blank(v):
