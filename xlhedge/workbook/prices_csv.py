@@ -43,29 +43,24 @@ _NA_VALUES = sorted({v for t in MISSING_TOKENS for v in (t, t.upper(), t.capital
 
 
 def _read_numeric(path: str | os.PathLike[str]) -> pd.DataFrame | None:
-    """The file through pandas' C parser with the prices parsed as numbers (the date column as
-    text), or None when a price column holds anything but numbers and missing-value tokens.
+    """The file through pandas' C parser in one read, the prices parsed as numbers, or None when
+    a price column holds anything but numbers and missing-value tokens, or the date column
+    anything but text (a blank date, numbers).
 
     The fast path of :func:`read_prices_csv`: the table equals the one read cell by cell as
     text (the reference path, which a file with any other cell takes, to report each such
     cell); tests/test_prices.py pins it, bit for bit, on real files.
     """
-    head = pd.read_csv(path, nrows=0, skipinitialspace=True, encoding="utf-8-sig")
-    names = [str(c).strip().lstrip("\ufeff").lower() for c in head.columns]
+    raw = pd.read_csv(path, keep_default_na=False, na_values=_NA_VALUES, skipinitialspace=True, encoding="utf-8-sig")
+    names = [str(c).strip().lstrip("\ufeff").lower() for c in raw.columns]
     if len(names) < 2:
         return None
-    date = head.columns[next((i for i, c in enumerate(names) if c in DATE_COLUMN_NAMES), 0)]
-    raw = pd.read_csv(
-        path,
-        dtype={date: str},
-        keep_default_na=False,
-        na_values=_NA_VALUES,
-        skipinitialspace=True,
-        encoding="utf-8-sig",
-    )
+    date = raw.columns[next((i for i, c in enumerate(names) if c in DATE_COLUMN_NAMES), 0)]
+    # the date column must have come out as text, every cell of it (else: the text path)
+    if not pd.api.types.is_string_dtype(raw[date]) or raw[date].isna().any():
+        return None
     if not all(raw[c].dtype.kind in "fi" for c in raw.columns if c != date):
         return None
-    raw[date] = raw[date].fillna("")  # as the text path reads an empty date cell
     return raw
 
 
