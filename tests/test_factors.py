@@ -180,6 +180,7 @@ def _reference_split(block):
     return split_block(coerce.grid(block, "block"), "block")
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 @settings(max_examples=200, deadline=None)
 @given(
     st.integers(2, 5).flatmap(
