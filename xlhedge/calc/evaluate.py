@@ -33,6 +33,7 @@ from xlhedge.calc.refs import CellRange, parse_ref, split_sheet
 from xlhedge.calc.report import RecomputeOptions, RecomputeReport
 from xlhedge.engine.coerce import ExcelError
 from xlhedge.engine.errors import FormulaError, XlhedgeError, internal_error
+from xlhedge.functions.estimation import RangeValues, clear_parse_cache
 from xlhedge.functions.registry import WorksheetFunction, registry
 
 __all__ = ["evaluate_book", "Node"]
@@ -108,6 +109,9 @@ class Evaluator:
         self._name_stack: list[str] = []
         # Ranges already read, as object arrays; dropped when a result is written over them.
         self._cache: dict[CellRange, np.ndarray] = {}
+        # Multi-cell range arguments of xlhedge functions, one object per range (parsed once, see
+        # RangeValues); dropped with the cache entry.
+        self._lists: dict[CellRange, RangeValues] = {}
         # Errors raised by worksheet functions while computing the current cell.
         self._call_errors: list[tuple[str, Exception]] = []
 
@@ -310,6 +314,8 @@ class Evaluator:
         written = fc.cell.resized(len(out), len(out[0]))
         for rng in [r for r in self._cache if r.intersects(written)]:
             del self._cache[rng]
+        for rng in [r for r in self._lists if r.intersects(written)]:
+            del self._lists[rng]
 
     def _spill_blocker(self, fc: FormulaCell, rows: int, cols: int) -> str | None:
         """The first non-empty cell (outside the formula's own previous spill) where a result would spill."""
@@ -404,8 +410,14 @@ class Evaluator:
         if len(args) < fn.min_args or len(args) > fn.max_args:
             need = f"{fn.min_args}" if fn.min_args == fn.max_args else f"{fn.min_args} to {fn.max_args}"
             raise FormulaError(f"{fn.name} takes {need} arguments, the formula gives {len(args)}")
-        values = []
+        values: list[Any] = []
         for spec, a in zip(fn.args, args):
+            target = self.resolve_ref(a[1], sheet) if a[0] == "ref" else None
+            if isinstance(target, CellRange) and target.size > 1:
+                if target not in self._lists:
+                    self._lists[target] = RangeValues(self.eval(a, sheet).tolist())
+                values.append(self._lists[target])
+                continue
             v = self.eval(a, sheet)
             if isinstance(v, Grid):
                 v = v.tolist()
@@ -447,3 +459,5 @@ def evaluate_book(io: BookIO, report: RecomputeReport, options: RecomputeOptions
         Evaluator(io, report, options).run()
     except FormulaError as exc:
         report.error(io.name, exc.message)
+    finally:
+        clear_parse_cache()

@@ -152,6 +152,8 @@ def grid(x: Any, name: str) -> ObjectArray2D:
 
 _NUMERIC_TYPES = frozenset({int, float, np.float64, np.float32, np.int64, np.int32})
 _PLAIN = frozenset({float, int, type(None)})
+#: What pandas' infer_dtype calls an array of numbers (blanks skipped): no bool, text, date or error.
+_NUMBERS_ONLY = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
 
 def _kind(v: Any) -> int:
@@ -214,6 +216,15 @@ def to_float(
         if not np.isnan(blank):
             out[np.isnan(out)] = blank
         return out
+    if type(x) is list and x and all(type(r) is list for r in x) and len(set(map(len, x))) == 1 and x[0]:
+        # Fast path for Excel's 2-D list: one object array, its element types found in one C pass
+        # (pandas' infer_dtype, blanks skipped); only numbers and blanks go straight to float64.
+        obj = np.array(x, dtype=object)
+        if obj.ndim == 2 and pd.api.types.infer_dtype(obj.ravel(), skipna=True) in _NUMBERS_ONLY:
+            out = obj.astype(np.float64)
+            if not np.isnan(blank):
+                out[np.isnan(out)] = blank
+            return out
     obj = grid(x, name)
     if set(map(type, obj.ravel().tolist())) <= _PLAIN:
         # Fast path: only numbers and blanks (numpy reads None as NaN).

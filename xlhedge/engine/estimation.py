@@ -245,6 +245,25 @@ def _lam_arg(lam: Any) -> float:
     return v
 
 
+def _window_start(pa: Float64Array2D, pb: Float64Array1D, w: int | None) -> int:
+    """First price row that the last ``w`` common returns of every column can use (0: all rows).
+
+    A column's last ``w`` returns need its last ``w + 1`` rows where it and the benchmark both
+    have a price; rows before the earliest such row of any column change no estimate. When some
+    column has fewer, every row is kept (its error message counts them all).
+    """
+    t, need = pa.shape[0], (w or 0) + 1
+    if w is None or t <= need:
+        return 0
+    if not (np.isnan(pa[t - need :]).any() or np.isnan(pb[t - need :]).any()):
+        return t - need  # no gap in the last w + 1 rows (the usual case): no full-length pass
+    ok = ~np.isnan(pa) & ~np.isnan(pb)[:, None]
+    from_end = np.cumsum(ok[::-1], axis=0)[::-1]  # rows with both prices, from t to the end
+    if (from_end[0] < need).any():
+        return 0
+    return int(((from_end >= need).sum(axis=0) - 1).min())
+
+
 def beta_stats(
     asset_prices: Any,
     benchmark_prices: Any,
@@ -287,6 +306,9 @@ def beta_stats(
     w = _window_arg(window)
     lam = _lam_arg(lam)
     index, pa, pb, names, _ = _align(asset_prices, benchmark_prices, frequency)
+    start = _window_start(pa, pb, None if w is None else max(MIN_OBSERVATIONS, w))
+    if start:  # only the rows the window can use
+        index, pa, pb = index[start:], pa[start:], pb[start:]
     ra, rb = pair_returns(pa, pb, k)
     valid = ~np.isnan(ra)
     found = valid.sum(axis=0)

@@ -217,6 +217,9 @@ def _as_frame(prices: Any, name: str = "prices") -> pd.DataFrame:
 
 def _numeric(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Index]]:
     """Columns as float; cells that are not numbers become NaN, returned by column."""
+    kinds = [dt.kind for dt in df.dtypes]
+    if all(k in "fiu" for k in kinds):  # every column numbers already: one conversion
+        return (df if all(dt == np.float64 for dt in df.dtypes) else df.astype(np.float64)), {}
     out = {}
     bad: dict[str, pd.Index] = {}
     for c in df.columns:
@@ -225,8 +228,10 @@ def _numeric(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Index]]:
             out[c] = col.astype(np.float64)
             continue
         num = pd.to_numeric(col, errors="coerce")
-        text = col.astype(str).str.strip().str.lower()
-        flagged = num.isna() & col.notna() & ~text.isin(MISSING_TOKENS)
+        flagged = num.isna() & col.notna()
+        if flagged.any():  # the text of the cells that are not numbers only (most cells are)
+            text = col[flagged].astype(str).str.strip().str.lower()
+            flagged[flagged] = ~text.isin(MISSING_TOKENS).to_numpy()
         if flagged.any():
             bad[str(c)] = df.index[flagged.to_numpy()]
         out[c] = num.astype(np.float64)
@@ -364,7 +369,8 @@ def _inspect(prices: Any, *, fix: bool, duplicates: Duplicates = "last") -> tupl
         inside = np.zeros_like(p)
         inside[first : last + 1] = True
         gap = inside & ~p
-        nonpos_or_text = gap & (nonpos[:, j] | df.index.isin(bad.get(col, pd.Index([]))))
+        text_cells = df.index.isin(bad[col]) if col in bad else False
+        nonpos_or_text = gap & (nonpos[:, j] | text_cells)
         # a gap on a date when no series has a price is reported once below (an empty date)
         own = gap & ~nonpos_or_text & any_present
         if own.any():

@@ -94,7 +94,43 @@ def _na_to_blank(v: Any) -> Any:
 _na_to_blank_u = np.frompyfunc(_na_to_blank, 1, 1)
 
 
+class RangeValues(list[list[Any]]):
+    """A range's values (a 2-D list) that the caller will not change while it is in use.
+
+    The headless evaluator hands the same ``RangeValues`` object to every function reading the
+    same range during one recompute, and makes a new one when a result is written over it;
+    :func:`parse_prices` parses such an object once (``SERIES_NAMES``, ``BETA``, ``ROLLING_BETA``…
+    over one Prices table). Any other argument (a list from Excel, a DataFrame) is parsed on
+    every call.
+    """
+
+
+#: id(range) -> (the range, its parse): at most a few, cleared by the evaluator at the end of a recompute.
+_PARSED: dict[int, tuple[RangeValues, PriceRange]] = {}
+_PARSED_MAX = 8
+
+
+def clear_parse_cache() -> None:
+    """Forget the parsed ranges (the evaluator calls it when a recompute ends)."""
+    _PARSED.clear()
+
+
 def parse_prices(x: Any, name: str) -> PriceRange:
+    """Parse one pasted price range (see the module docstring); a :class:`RangeValues` once."""
+    if not isinstance(x, RangeValues):
+        return _parse_prices(x, name)
+    hit = _PARSED.get(id(x))
+    if hit is not None and hit[0] is x:
+        return hit[1]
+    pr = _parse_prices(x, name)
+    pr.values.flags.writeable = False  # shared by every caller: a write would be a bug, so it raises
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.pop(next(iter(_PARSED)))
+    _PARSED[id(x)] = (x, pr)
+    return pr
+
+
+def _parse_prices(x: Any, name: str) -> PriceRange:
     """Parse one pasted price range (see the module docstring)."""
     g = coerce.grid(x, name)
     header = False
@@ -117,7 +153,7 @@ def parse_prices(x: Any, name: str) -> PriceRange:
         named = [j for j, lab in enumerate(labels) if lab]
         cols_used = max(cols_used, named[-1] + 1 if named else 0)
         labels = labels[:cols_used]
-    g = g[:rows_used, :cols_used]
+    g, blank = g[:rows_used, :cols_used], blank[:rows_used, :cols_used]
     dates = None
     col0 = g[:, 0]
     nonblank0 = [v for v in col0 if not coerce.is_blank(v)]
@@ -125,7 +161,7 @@ def parse_prices(x: Any, name: str) -> PriceRange:
     if nonblank0 and (all(_is_date(v) for v in nonblank0) or named_date):
         if g.shape[1] < 2:
             raise InputError("has a date column but no price column", where=name)
-        empty = _blank_u(g).astype(bool).all(axis=1)
+        empty = blank.all(axis=1)
         g, col0 = g[~empty], col0[~empty]  # rows with neither a date nor a price
         for i, v in enumerate(col0):
             if coerce.is_blank(v):
