@@ -91,6 +91,10 @@ def recompute_cmd(
             )
             _print_findings(rep)
             raise typer.Exit(EXIT_FINDINGS)
+        if rep.errors:  # a book whose formulas end in errors is never "up to date"
+            err_console.print(f"{book}: not up to date: {len(rep.errors)} errors in its formulas")
+            _print_findings(rep)
+            raise typer.Exit(EXIT_FINDINGS)
         if not quiet:
             console.print(f"{book}: up to date ({rep.cells_evaluated} formulas checked).")
         _print_findings(rep)

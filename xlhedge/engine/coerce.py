@@ -41,6 +41,8 @@ __all__ = [
     "vector",
     "scalar",
     "optional_scalar",
+    "whole_number",
+    "optional_whole_number",
     "choice",
     "float_array",
     "bounded_array",
@@ -206,21 +208,24 @@ def to_float(
         out = arr.astype(np.float64, copy=True)
         if not np.isnan(blank):
             out[np.isnan(out)] = blank
-        return out
+        return _finite(out, name, place)
     if isinstance(x, np.ndarray) and x.dtype.kind in "fiu":
         out = np.array(x, dtype=np.float64, ndmin=2)
         if out.ndim > 2:
             raise InputError(f"has {out.ndim} dimensions, expected a range", where=name)
         if not np.isnan(blank):
             out[np.isnan(out)] = blank
-        return out
+        return _finite(out, name, place)
     obj = grid(x, name)
     if set(map(type, obj.ravel().tolist())) <= _PLAIN:
         # Fast path: only numbers and blanks (numpy reads None as NaN).
-        out = np.array(obj, dtype=np.float64)
+        try:
+            out = np.array(obj, dtype=np.float64)
+        except OverflowError:  # a Python int beyond float range
+            out = np.array([[_big_int(v) for v in row] for row in obj.tolist()], dtype=np.float64)
         if not np.isnan(blank):
             out[np.isnan(out)] = blank
-        return out
+        return _finite(out, name, place)
     kind = _classify(obj).astype(np.int8)
     numeric = kind == 0
     empty = kind == 1
@@ -229,11 +234,38 @@ def to_float(
         i, j = (int(k[0]) for k in np.nonzero(bad))
         v = obj[i, j]
         where = f"{name} {place(i, j) if place else _default_place(i, j, obj.shape)}".strip()
-        raise InputError(f"expected a number, found {_describe(v)}", where=where)
+        raise InputError(f"expected a number, found {_describe(v)}", where=where, found=v)
     out = np.full(obj.shape, blank, dtype=np.float64)
-    out[numeric] = obj[numeric].astype(np.float64)
+    try:
+        out[numeric] = obj[numeric].astype(np.float64)
+    except OverflowError:
+        out[numeric] = [_big_int(v) for v in obj[numeric].tolist()]
     if not np.isnan(blank):
         out[np.isnan(out)] = blank
+    return _finite(out, name, place)
+
+
+def _big_int(v: Any) -> float:
+    try:
+        return float(v) if v is not None else math.nan
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
+def _finite(out: Float64Array2D, name: str, place: Callable[[int, int], str] | None) -> Float64Array2D:
+    """``out`` itself when it holds no ±inf; else an :class:`InputError` at the first one.
+
+    A non-finite number is never an input (NaN is a blank, handled by the caller's rule).
+    """
+    inf = np.isinf(out)
+    if inf.any():
+        i, j = (int(k[0]) for k in np.nonzero(inf))
+        where = f"{name} {place(i, j) if place else _default_place(i, j, out.shape)}".strip()
+        raise InputError(
+            f"expected a finite number, found {'-' if out[i, j] < 0 else ''}inf (a value too large for a number)",
+            where=where,
+            found=float(out[i, j]),
+        )
     return out
 
 
@@ -292,6 +324,41 @@ def scalar(
     return float(f)
 
 
+def whole_number(
+    x: Any,
+    name: str,
+    *,
+    default: int | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    what: str = "a whole number",
+) -> int:
+    """One whole number (a window, a row count, a column number): the one integer coercion.
+
+    The value must be finite, integral and within ``minimum``..``maximum``; anything else —
+    ``1E+309``, ``2.5``, text — is an :class:`InputError` naming ``name``, never an
+    ``OverflowError`` from ``int(inf)``. Blank -> ``default`` (an error when none is given).
+    """
+    f = scalar(x, name, default=None if default is None else float(default))
+    if not f.is_integer():
+        raise InputError(f"must be {what}, got {f:g}", where=name)
+    if minimum is not None and f < minimum:
+        raise InputError(f"must be {what} ≥ {minimum}, got {f:g}", where=name)
+    if maximum is not None and f > maximum:
+        raise InputError(f"must be {what} ≤ {maximum}, got {f:g}", where=name)
+    return int(f)
+
+
+def optional_whole_number(x: Any, name: str, **kw: Any) -> int | None:
+    """Like :func:`whole_number` but an omitted argument or a blank -> ``None``."""
+    if x is None:
+        return None
+    a = grid(x, name)
+    if a.size == 1 and is_blank(a[0, 0]):
+        return None
+    return whole_number(a, name, **kw)
+
+
 def optional_scalar(x: Any, name: str, **kw: Any) -> float | None:
     """Like :func:`scalar` but blank -> ``None``."""
     a = grid(x, name)
@@ -314,12 +381,12 @@ def choice(x: Any, name: str, choices: Sequence[_S], *, default: _S | None = Non
             raise InputError(f"is required; one of {', '.join(choices)}", where=name)
         return default
     if not isinstance(v, str):
-        raise InputError(f"expected one of {', '.join(choices)}, found {_describe(v)}", where=name)
+        raise InputError(f"expected one of {', '.join(choices)}, found {_describe(v)}", where=name, found=v)
     norm = v.strip().lower()
     for c in choices:
         if c == norm:
             return c
-    raise InputError(f"expected one of {', '.join(choices)}, found {v!r}", where=name)
+    raise InputError(f"expected one of {', '.join(choices)}, found {v!r}", where=name, found=v)
 
 
 # ----------------------------------------------------------------------------- numeric arrays
@@ -336,11 +403,13 @@ def float_array(x: Any, name: str) -> Float64Array:
     Raises
     ------
     InputError
-        ``"NAME is missing (blank/NaN)"`` when any element is NaN.
+        ``"NAME is missing (blank/NaN)"`` when any element is NaN; ``"... found inf"`` for ±inf.
     """
     a = np.asarray(x, dtype=np.float64)
     if np.isnan(a).any():
         raise InputError("is missing (blank/NaN)", where=name)
+    if np.isinf(a).any():
+        raise InputError("expected a finite number, found inf (a value too large for a number)", where=name)
     return a
 
 
@@ -475,4 +544,4 @@ def as_date(v: Any, where: object) -> _dt.date | None:
             return _dt.date.fromisoformat(v.strip()[:10])
         except ValueError:
             pass
-    raise InputError(f"expected a date, found {v!r}", where=where)
+    raise InputError(f"expected a date, found {v!r}", where=where, found=v)

@@ -178,15 +178,7 @@ def _last_n(valid: BoolArray2D, window: int | None) -> BoolArray2D:
 
 
 def _window_arg(window: Any, name: str = "window") -> int | None:
-    if window is None:
-        return None
-    try:
-        w = float(window)
-    except (TypeError, ValueError):
-        raise InputError(f"expected a whole number of returns, found {window!r}", where=name) from None
-    if not np.isfinite(w) or w != int(w) or w < 2:
-        raise InputError(f"must be a whole number ≥ 2 (returns), got {window!r}", where=name)
-    return int(w)
+    return coerce.optional_whole_number(window, name, minimum=2, what="a whole number of returns")
 
 
 def _need(n: AnyArray | int, needed: int, names: Sequence[Any], what: str, where: str) -> None:

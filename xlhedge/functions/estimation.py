@@ -209,12 +209,7 @@ def _pair_frames(asset: PriceRange, bench: PriceRange) -> tuple[pd.DataFrame, pd
 
 
 def _window(window: Any, name: str = "window") -> int | None:
-    w = coerce.optional_scalar(window, name, minimum=2)
-    if w is None:
-        return None
-    if w != int(w):
-        raise InputError(f"must be a whole number of returns, got {w:g}", where=name)
-    return int(w)
+    return coerce.optional_whole_number(window, name, minimum=2, what="a whole number of returns")
 
 
 def _kind(returns: Any) -> ReturnKind:
@@ -454,9 +449,7 @@ def REGIME_CORRELATION(
     adj = _bool(adjusted, "adjusted")
     pr = parse_prices(prices, "prices")
     df = pr.frame()
-    mk = coerce.scalar(market, "market", default=1, minimum=1, maximum=df.shape[1])
-    if mk != int(mk):
-        raise InputError(f"must be a whole column number, got {mk:g}", where="market")
+    mk = coerce.whole_number(market, "market", default=1, minimum=1, maximum=df.shape[1], what="a column number")
     v: pd.Series | Float64Array | None
     if all_blank(vol_index):
         v = None
@@ -478,7 +471,7 @@ def REGIME_CORRELATION(
                     where="vol_index",
                 )
             v = vr.values[:, 0]
-    rc = regime_correlation(df, v, low=lo, high=hi, regimes=(reg,), market=int(mk) - 1, kind="simple")
+    rc = regime_correlation(df, v, low=lo, high=hi, regimes=(reg,), market=mk - 1, kind="simple")
     return (rc.adjusted if adj else rc.raw)[reg].to_numpy()
 
 
