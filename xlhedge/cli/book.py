@@ -15,7 +15,6 @@ from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import render_book_view
 from xlhedge.template import build_workbook, template_path
 from xlhedge.workbook.filebook import FileBook
-from xlhedge.workbook.read import read_book
 
 
 def register(app: typer.Typer) -> None:
@@ -56,7 +55,7 @@ def demo(
     fb = FileBook(out)
     rep = recompute(fb, RecomputeOptions())
     fb.save()
-    render_book_view(book_from_io(fb), console)
+    render_book_view(book_from_io(fb), console, io=fb)
     _print_findings(rep)
     console.print(
         f"\nChecks (common hedging mistakes, docs/methodology/checks.md; `xlhedge check {out}`):", highlight=False
@@ -111,7 +110,9 @@ def recompute_cmd(
 @handles_errors
 def report(book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm).")) -> None:
     """Print the trades view beside the book view (the file is not changed)."""
-    render_book_view(read_book(book), console)
+    fb = FileBook(book)
+    recompute(fb, RecomputeOptions(write_status=False, estimate=False))
+    render_book_view(book_from_io(fb), console, io=fb)
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:

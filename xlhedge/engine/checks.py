@@ -207,7 +207,7 @@ def _expo(f: str, x: float) -> str:
     if f == "duration":
         return f"{x:+.2f} years"
     if f == "vol":
-        return f"{x:+.3f} (NAV per vol point)"
+        return f"{x:+.3f}% of NAV per vol point"
     return f"{_pct(x)} of NAV"
 
 

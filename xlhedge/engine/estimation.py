@@ -217,6 +217,14 @@ def _ols(x: Float64Array2D, y: Float64Array2D, keep: BoolArray2D) -> dict[str, F
     return {"beta": b, "alpha": mx - b * my, "r2": r2, "se": se, "n": n, "correlation": corr}
 
 
+def _t_stat(b: Float64Array1D, se: Float64Array1D) -> Float64Array1D:
+    """β / SE(β); NaN for a perfect fit (SE = 0: the residual variance is zero and t is undefined)."""
+    out = np.full_like(b, np.nan)
+    ok = se > 0
+    out[ok] = b[ok] / se[ok]
+    return out
+
+
 def _ewma(x: Float64Array2D, y: Float64Array2D, keep: BoolArray2D, lam: float) -> Float64Array1D:
     """RiskMetrics EWMA beta: Σ λ^k x y / Σ λ^k y², k = 0 for each column's newest return."""
     k = np.cumsum(keep[::-1], axis=0)[::-1] - 1  # 0 at the newest kept row
@@ -265,7 +273,7 @@ def beta_stats(
     -------
     DataFrame, one row per asset, columns ``beta`` (unitless: asset return per
     unit benchmark return), ``alpha`` (per period), ``r2``, ``se`` (standard
-    error of β), ``t`` (β / se), ``correlation``, ``ewma_beta``, ``adjusted_beta``,
+    error of β), ``t`` (β / se; NaN for a perfect fit, where se = 0 and t is undefined), ``correlation``, ``ewma_beta``, ``adjusted_beta``,
     ``n`` (returns used), ``start``/``end`` (first and last return date).
 
     Raises
@@ -302,7 +310,7 @@ def beta_stats(
             "alpha": s["alpha"],
             "r2": s["r2"],
             "se": s["se"],
-            "t": s["beta"] / s["se"],
+            "t": _t_stat(s["beta"], s["se"]),
             "correlation": s["correlation"],
             "ewma_beta": s["ewma_beta"],
             "adjusted_beta": adjusted_beta(s["beta"]),

@@ -127,14 +127,20 @@ def parse_prices(x: Any, name: str) -> PriceRange:
             raise InputError("has a date column but no price column", where=name)
         empty = _blank_u(g).astype(bool).all(axis=1)
         g, col0 = g[~empty], col0[~empty]  # rows with neither a date nor a price
+        stamps = []
         for i, v in enumerate(col0):
             if coerce.is_blank(v):
                 raise InputError(f"row {int(np.nonzero(~empty)[0][i]) + 1 + header} has prices but no date", where=name)
-            if not (_is_date(v) or isinstance(v, (int, float)) and not isinstance(v, bool)):
-                raise InputError(f"expected a date in row {i + 1 + header}, found {v!r}", where=name)
-        dates = pd.DatetimeIndex(
-            [pd.Timestamp(v) if _is_date(v) else pd.Timestamp(coerce.serial_to_datetime(float(v))) for v in col0]
-        )
+            d = coerce.to_datetime(v)  # a date, or a serial in Excel's range; a huge serial is not a date
+            if d is None:
+                raise InputError(f"expected a date in row {i + 1 + header}, found {v!r}", where=name, found=v)
+            try:
+                stamps.append(pd.Timestamp(d))
+            except (OverflowError, ValueError):  # pandas' dates end in 2262
+                raise InputError(
+                    f"the date in row {i + 1 + header} ({d:%Y-%m-%d}) is outside 1677–2262", where=name, found=v
+                ) from None
+        dates = pd.DatetimeIndex(stamps)
         g = g[:, 1:]
         if labels is not None:
             labels = labels[1:]
@@ -309,6 +315,14 @@ def BETA_STATS(asset_prices: Any, benchmark_prices: Any, window: Any = None, ret
     """Rows: beta, alpha (per period), R², standard error of beta, t = beta/SE, n returns."""
     a, b = _pair_frames(parse_prices(asset_prices, "asset_prices"), parse_prices(benchmark_prices, "benchmark_prices"))
     st = beta_stats(a, b, _window(window), kind=_kind(returns))
+    perfect = st.index[st["t"].isna()]
+    if len(perfect):
+        who = f" for {perfect[0]}" if len(st) > 1 else ""
+        raise InputError(
+            f"perfect fit{who}: the residual variance is zero, so SE(β) = 0 and the t-statistic is undefined "
+            "(is the asset the benchmark itself?); BETA gives the beta",
+            where="asset_prices",
+        )
     return st[["beta", "alpha", "r2", "se", "t", "n"]].to_numpy(dtype=np.float64).T
 
 
