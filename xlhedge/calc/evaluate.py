@@ -262,6 +262,12 @@ class Evaluator:
 
     # ------------------------------------------------------------ evaluation
     def run(self) -> None:
+        # Native formulas compute the Python way (an overflow is caught as #NUM! on the result);
+        # each worksheet function call sets its own checks (the registry's numeric guard).
+        with np.errstate(all="ignore"):
+            self._run()
+
+    def _run(self) -> None:
         self.build()
         todo = self.dirty()
         sorter = graphlib.TopologicalSorter({i: self.nodes[i].deps & todo for i in todo})
@@ -550,7 +556,7 @@ class Evaluator:
 
 
 def _no_infinity(value: Any) -> Any:
-    """A native result that overflowed shows #NUM!, as in Excel, never an infinite number."""
+    """A native result that overflowed (or is NaN) shows #NUM!, as in Excel, never a non-finite number."""
     if type(value) is float and not math.isfinite(value):
         return ExcelError("#NUM!")
     if isinstance(value, Grid) and value.a.size:

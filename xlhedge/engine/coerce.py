@@ -48,6 +48,7 @@ __all__ = [
     "bounded_array",
     "float_or_array",
     "text_vector",
+    "object_map",
     "label_column",
     "serial_to_datetime",
     "datetime_to_serial",
@@ -166,7 +167,23 @@ def _kind(v: Any) -> int:
     return 2
 
 
-_classify = np.frompyfunc(_kind, 1, 1)
+def object_map(f: Callable[..., Any], nin: int = 1) -> Callable[..., Any]:
+    """``np.frompyfunc(f, nin, 1)`` run with numpy's floating-point checks off.
+
+    The per-element Python code compares floats (NaN included) the Python way; the CPU
+    flags such comparisons leave are not numpy errors, and under
+    :func:`~xlhedge.engine.errors.numeric_guard` they would otherwise raise.
+    """
+    u = np.frompyfunc(f, nin, 1)
+
+    def call(*args: Any) -> Any:
+        with np.errstate(all="ignore"):
+            return u(*args)
+
+    return call
+
+
+_classify = object_map(_kind)
 
 
 def _default_place(i: int, j: int, shape: tuple[int, int]) -> str:

@@ -91,7 +91,7 @@ def _na_to_blank(v: Any) -> Any:
     return v
 
 
-_na_to_blank_u = np.frompyfunc(_na_to_blank, 1, 1)
+_na_to_blank_u = coerce.object_map(_na_to_blank)
 
 
 def parse_prices(x: Any, name: str) -> PriceRange:
@@ -167,7 +167,7 @@ def parse_prices(x: Any, name: str) -> PriceRange:
     return PriceRange(vals, dates, labels, header, rev, raw_rows)
 
 
-_blank_u = np.frompyfunc(coerce.is_blank, 1, 1)
+_blank_u = coerce.object_map(coerce.is_blank)
 
 
 def all_blank(x: Any) -> bool:
