@@ -207,6 +207,7 @@ def _book_findings(
         raise WorkbookError(f"has no {layout.BOOK_SHEET} sheet: not an xlhedge book", where=io.name)
     blocks = (layout.BOOK_ATTRIBUTE_BLOCK, layout.BOOK_FACTOR_BLOCK)
     fallback = {} if all(n.upper() in names for n in blocks) else _blocks(io, names)
+
     def _read(name: str, fallback: str | None = None) -> Any:
         rng = named_range(io, name)
         if (rng is None or rng.sheet not in io.sheet_names()) and fallback is not None:

@@ -537,7 +537,6 @@ class Evaluator:
             return Grid.of(result)
         return result
 
-
     def _source(self, fn: WorksheetFunction, ranges: list[list[CellRange]], exc: XlhedgeError) -> CellRange | None:
         """The input cell behind a function's error: the cell holding the value it names, or the
         single cell passed as the argument it names; ``None`` when the fault is not in a cell."""

@@ -49,7 +49,6 @@ are opened by :mod:`xlhedge.workbook.prices_csv`):
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -329,9 +328,10 @@ def _inspect(prices: Any, *, fix: bool, duplicates: Duplicates = "last") -> tupl
     inf = np.isinf(df.to_numpy())
     if inf.any():  # a number too large for a price is never "missing": an error naming the cell
         i, j = (int(k[0]) for k in np.nonzero(inf))
+        value, column = float(df.to_numpy()[i, j]), str(df.columns[j])
         raise InputError(
-            f"has an infinite price ({df.iat[i, j]:g}) on {_fmt_dates([df.index[i]])}; a price must be a finite number > 0",
-            where=f"prices column {df.columns[j]}",
+            f"has an infinite price ({value:g}) on {_fmt_dates([df.index[i]])}; a price must be a finite number > 0",
+            where=f"prices column {column}",
         )
     for col, cells in bad.items():
         report.add(

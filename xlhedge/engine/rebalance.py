@@ -22,7 +22,6 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
