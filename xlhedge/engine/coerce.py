@@ -535,7 +535,7 @@ def to_datetime(v: Any) -> _dt.datetime | None:
     if isinstance(v, np.datetime64):
         return None if np.isnat(v) else pd.Timestamp(v).to_pydatetime()
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
-        x = float(v)
+        x = _big_int(v)
         if math.isfinite(x) and 1 <= x < 2_958_466:
             return serial_to_datetime(x)
     return None
@@ -551,7 +551,7 @@ def as_date(v: Any, where: object) -> _dt.date | None:
         return None
     if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
         return v
-    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and float(v) == 0.0:
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and _big_int(v) == 0.0:
         return None  # what a formula pointing at an empty date cell returns
     d = to_datetime(v)
     if d is not None:
