@@ -332,3 +332,21 @@ def test_hedge_instruments_are_merged_over_the_defaults():
 
 def test_vol_exposure_is_printed_in_its_unit():
     assert _expo("vol", 0.5) == "+0.500% of NAV per vol point"
+
+
+def test_origin_helpers_find_the_cell_behind_a_value():
+    from xlhedge.calc.origin import huge_cell, is_error_result, locate, non_finite
+    from xlhedge.calc.refs import CellRange
+    from xlhedge.engine.coerce import ExcelError
+
+    rng = CellRange("Book", 28, 2, 29, 4)
+    rows = [["IPX", "XOM", "SPY"], [0.1, "abc", ExcelError("#N/A")]]
+    assert str(locate(InputError("x", found="abc"), [(rng, rows)])) == "Book!C29"
+    assert str(locate(InputError("x", found="#N/A"), [(rng, rows)])) == "Book!D29"
+    assert locate(InputError("x"), [(rng, rows)]) is None and locate(InputError("x", found=None), [(rng, rows)]) is None
+    assert non_finite(rng, rows) is None
+    cell, v = non_finite(rng, [[1.0, 2.0, 3.0], [1e308, 1e308, math.nan]])
+    assert str(cell) == "Book!D29" and math.isnan(v)
+    assert str(huge_cell([(rng, [[1.0, 2.0, 3.0], [1e308, 0.0, 0.0]])])) == "Book!B29"
+    assert is_error_result("#VALUE! FACTOR_EXPOSURE: x") and is_error_result(ExcelError("#N/A"))
+    assert not is_error_result("#hashtag") and not is_error_result(0.0)

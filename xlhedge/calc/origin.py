@@ -64,7 +64,10 @@ def locate(exc: XlhedgeError, blocks: Iterable[tuple[CellRange, Sequence[Sequenc
 def non_finite(rng: CellRange, rows: Sequence[Sequence[Any]]) -> tuple[CellRange, float] | None:
     """The first cell of a block holding NaN or ±inf as a number (no valid cell does), and its value."""
     for i, row in enumerate(rows):
-        for j, v in enumerate(row):
+        floats = [v for v in row if type(v) is float]
+        if not floats or math.isfinite(sum(floats)):  # one sum per row: NaN/inf make it non-finite
+            continue
+        for j, v in enumerate(row):  # (or finite numbers whose sum overflows: look cell by cell)
             if type(v) is float and not math.isfinite(v):
                 return CellRange(rng.sheet, rng.r1 + i, rng.c1 + j, rng.r1 + i, rng.c1 + j), v
     return None
