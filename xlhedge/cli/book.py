@@ -69,7 +69,9 @@ def demo(
 def recompute_cmd(
     book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm)."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of in place."),
-    check: bool = typer.Option(False, "--check", help="Recompute in memory; exit 1 if any stored value differs."),
+    check: bool = typer.Option(
+        False, "--check", help="Recompute in memory; exit 1 if any stored value differs or a formula ends in an error."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too (e.g. inputs with no stored value)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but problems."),
 ) -> None:
