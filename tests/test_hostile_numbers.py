@@ -350,3 +350,12 @@ def test_origin_helpers_find_the_cell_behind_a_value():
     assert str(huge_cell([(rng, [[1.0, 2.0, 3.0], [1e308, 0.0, 0.0]])])) == "Book!B29"
     assert is_error_result("#VALUE! FACTOR_EXPOSURE: x") and is_error_result(ExcelError("#N/A"))
     assert not is_error_result("#hashtag") and not is_error_result(0.0)
+
+
+def test_text_in_a_hedge_ratio_is_an_error_naming_its_cell_not_the_default(book: Path):
+    wb = openpyxl.load_workbook(book)
+    wb["Hedges"]["D7"] = "abc"  # the equity hedge ratio
+    wb.save(book)
+    code, out = cli("hedge", str(book))
+    assert code == 2
+    assert error_lines(out) == ["xlhedge: book.xlsx: Hedges!D7: expected a number, found 'abc'"]
