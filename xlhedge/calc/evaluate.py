@@ -39,7 +39,7 @@ import numpy as np
 from xlhedge.calc import formula as fx
 from xlhedge.calc.bookio import BookIO, FormulaCell
 from xlhedge.calc.native import NATIVE, ExcelValueError, Grid, as_number, binary, negate, percent
-from xlhedge.calc.origin import huge_cell, is_error_result, locate, non_finite
+from xlhedge.calc.origin import HUGE, huge_cell, is_error_result, locate, non_finite
 from xlhedge.calc.refs import CellRange, parse_ref, split_sheet
 from xlhedge.calc.report import Notice, RecomputeOptions, RecomputeReport
 from xlhedge.engine.coerce import ExcelError
@@ -529,7 +529,10 @@ class Evaluator:
             if cell is None:
                 self._origin = self._origin or self._root(self._where, error.cell_message(fn.name))
             else:
-                self._origin = self._origin or self._root(str(cell), error.message)
+                v = self.io.read(cell)[0][0]
+                huge = isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) >= HUGE
+                text = f"holds {v:.6g}, too large to compute with: {error.message}" if huge else error.message
+                self._origin = self._origin or self._root(str(cell), text)
                 result = f"{error.cell_message(fn.name)} (cell {cell})"
         elif error is not None:
             self._call_errors.append((fn.name, error))
@@ -546,7 +549,8 @@ class Evaluator:
         cell = locate(exc, ((r, self.io.read(r)) for k in order for r in ranges[k]))
         if cell is not None:
             return cell
-        if isinstance(exc, NumericalError):  # an overflow: the input of absurd size, if one is
+        overflowed = exc.found is not None and isinstance(exc.found[0], float) and math.isinf(exc.found[0])
+        if isinstance(exc, NumericalError) or overflowed:  # an overflow: the input of absurd size, if one is
             return huge_cell((r, self.io.read(r)) for rs in ranges for r in rs)
         for k in named:
             if len(ranges[k]) == 1 and ranges[k][0].size == 1:

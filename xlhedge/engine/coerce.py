@@ -425,8 +425,14 @@ def float_array(x: Any, name: str) -> Float64Array:
     a = np.asarray(x, dtype=np.float64)
     if np.isnan(a).any():
         raise InputError("is missing (blank/NaN)", where=name)
-    if np.isinf(a).any():
-        raise InputError("expected a finite number, found inf (a value too large for a number)", where=name)
+    inf = np.isinf(a)
+    if inf.any():
+        v = float(a[inf].ravel()[0])
+        raise InputError(
+            f"expected a finite number, found {'-' if v < 0 else ''}inf (a value too large for a number)",
+            where=name,
+            found=v,
+        )
     return a
 
 
