@@ -847,9 +847,7 @@ def regime_correlation(
             raise InputError(f"expected one of {', '.join(names)}, found {market!r}", where="market")
         mi = names.index(market)
     else:
-        mi = int(market)
-        if mi != market or not 0 <= mi < len(names):
-            raise InputError(f"must be between 0 and {len(names) - 1}, got {market}", where="market")
+        mi = coerce.whole_number(market, "market", minimum=0, maximum=len(names) - 1, what="a column index")
     if isinstance(regimes, str):
         regimes = (regimes,)
     wanted = [coerce.choice(r, "regime", REGIME_CHOICES) for r in regimes]
