@@ -76,6 +76,9 @@ def check_call(fn: Any, args: list[Any], *, finite_inputs: bool) -> None:
         assert isinstance(error, XlhedgeError), f"{fn.name}{tuple(args)!r}: {result}"
         assert isinstance(result, str) and "internal error" not in result and "\n" not in result
         return
+    if finite_inputs and not any(v is None for a in args for v in _values(a)):
+        # numbers in, no blank: a single answer is never a blank (a NaN turned into one)
+        assert result is not None, f"{fn.name}{tuple(args)!r} returned a blank"
     for v in _values(result):
         if isinstance(v, float):
             assert not math.isinf(v), f"{fn.name}{tuple(args)!r} returned {v}"
