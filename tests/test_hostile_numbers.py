@@ -361,3 +361,12 @@ def test_text_in_a_hedge_ratio_is_an_error_naming_its_cell_not_the_default(book:
     code, out = cli("hedge", str(book))
     assert code == 2
     assert error_lines(out) == ["xlhedge: book.xlsx: Hedges!D7: expected a number, found 'abc'"]
+
+
+def test_a_book_level_error_names_the_file_once(tmp_path: Path):
+    p = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(p)
+    for command in ("report", "check"):
+        code, out = cli(command, str(p))
+        (line,) = error_lines(out)
+        assert code == 2 and line.count("plain.xlsx") == 1, line

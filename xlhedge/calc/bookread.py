@@ -47,9 +47,13 @@ def _finite_cells(io: BookIO, rng: CellRange, rows: Sequence[Sequence[Any]]) -> 
         raise InputError(f"holds {what}; enter a finite number or clear the cell", where=f"{io.name}: {cell}")
 
 
+def _names_file(io: BookIO, exc: XlhedgeError) -> bool:
+    return bool(exc.where) and (exc.where == io.name or str(exc.where).startswith(f"{io.name}:"))
+
+
 def _name_file(io: BookIO, exc: XlhedgeError, blocks: Sequence[tuple[CellRange, Sequence[Sequence[Any]]]]) -> None:
     """Put the file (and the cell holding the offending value, when it can be found) in ``exc.where``."""
-    if exc.where and exc.where.startswith(f"{io.name}:"):
+    if _names_file(io, exc):
         return
     cell = locate(exc, blocks)
     if cell is not None:
@@ -68,7 +72,7 @@ def book_from_io(io: BookIO) -> Book:
     try:
         return _book_from_io(io)
     except XlhedgeError as exc:
-        if exc.where is None or not exc.where.startswith(f"{io.name}:"):
+        if not _names_file(io, exc):
             exc.where = f"{io.name}: {exc.where}" if exc.where else io.name
         raise
 
