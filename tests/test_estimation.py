@@ -404,8 +404,12 @@ def test_regime_correlation_accepts_one_regime_name(regime_inputs):
     one = regime_correlation(sub, v, regimes="Stress")
     assert list(one.raw) == ["stress"]
     pd.testing.assert_frame_equal(one.raw["stress"], regime_correlation(sub, v).raw["stress"])
-    with pytest.raises(InputError, match="market must be between 0 and 3, got 1.5"):
+    with pytest.raises(InputError, match="market must be a column index, got 1.5"):
         regime_correlation(sub, v, market=1.5)
+    with pytest.raises(InputError, match="market must be a column index ≤ 3, got 4"):
+        regime_correlation(sub, v, market=4)
+    with pytest.raises(InputError, match="market: expected a finite number, found inf"):
+        regime_correlation(sub, v, market=float("inf"))
 
 
 # ------------------------------------------------------------- a window uses only its own rows

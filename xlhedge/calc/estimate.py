@@ -132,7 +132,7 @@ def prices_from_sheet(io: BookIO) -> tuple[PriceTable, dict[str, str], str] | No
     rows = io.read(rng)
     g = coerce.grid(rows, rng.sheet)
     head, body = g[0], g[1:]
-    blank = np.frompyfunc(coerce.is_blank, 1, 1)(body).astype(bool)
+    blank = coerce.object_map(coerce.is_blank)(body).astype(bool)
     if blank[:, 1:].all():
         return None
     used = ~blank.all(axis=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, TypeVar
@@ -14,7 +15,7 @@ from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
-from xlhedge.engine.errors import XlhedgeError, internal_error
+from xlhedge.engine.errors import XlhedgeError, internal_error, numeric_guard
 
 console = Console()
 err_console = Console(stderr=True)
@@ -133,12 +134,21 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
 
 
 def handles_errors(fn: F) -> F:
-    """Turn xlhedge errors into one line on stderr and a non-zero exit, never a traceback."""
+    """Turn xlhedge errors into one line on stderr and a non-zero exit, never a traceback.
+
+    The command runs under :func:`~xlhedge.engine.errors.numeric_guard`, so a numpy or
+    pandas warning never reaches the terminal (it is an error naming the operation).
+    ``XLHEDGE_DEBUG=1`` shows the tracebacks: a bug is raised, and the ``xlhedge`` logger
+    (where a worksheet function's internal error is logged) prints at DEBUG level.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if os.environ.get("XLHEDGE_DEBUG"):
+            _debug_logging()
         try:
-            return fn(*args, **kwargs)
+            with numeric_guard():
+                return fn(*args, **kwargs)
         except typer.Exit:
             raise
         except XlhedgeError as exc:
@@ -151,3 +161,10 @@ def handles_errors(fn: F) -> F:
             fail(f"{internal_error(exc)}; rerun with XLHEDGE_DEBUG=1 for details and report it", 3)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _debug_logging() -> None:
+    log = logging.getLogger("xlhedge")
+    if not log.handlers:
+        log.addHandler(logging.StreamHandler())
+    log.setLevel(logging.DEBUG)

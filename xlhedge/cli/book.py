@@ -14,7 +14,6 @@ from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handl
 from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import render_book_view
 from xlhedge.workbook.filebook import FileBook
-from xlhedge.workbook.read import read_book
 
 
 def register(app: typer.Typer) -> None:
@@ -59,7 +58,7 @@ def demo(
     fb = FileBook(out)
     rep = recompute(fb, RecomputeOptions())
     fb.save()
-    render_book_view(book_from_io(fb), console)
+    render_book_view(book_from_io(fb), console, io=fb)
     _print_findings(rep)
     console.print(
         f"\nChecks (common hedging mistakes, docs/methodology/checks.md; `xlhedge check {out}`):", highlight=False
@@ -77,7 +76,9 @@ def recompute_cmd(
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write here instead of in place (a folder, with several books)."
     ),
-    check: bool = typer.Option(False, "--check", help="Recompute in memory; exit 1 if any stored value differs."),
+    check: bool = typer.Option(
+        False, "--check", help="Recompute in memory; exit 1 if any stored value differs or a formula ends in an error."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too (e.g. inputs with no stored value)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but problems."),
     jobs: int | None = typer.Option(
@@ -121,6 +122,10 @@ def recompute_cmd(
             )
             _print_findings(rep)
             raise typer.Exit(EXIT_FINDINGS)
+        if rep.errors:  # a book whose formulas end in errors is never "up to date"
+            err_console.print(f"{book}: not up to date: {len(rep.errors)} errors in its formulas")
+            _print_findings(rep)
+            raise typer.Exit(EXIT_FINDINGS)
         if not quiet:
             console.print(f"{book}: up to date ({rep.cells_evaluated} formulas checked).")
         _print_findings(rep)
@@ -136,7 +141,9 @@ def recompute_cmd(
 @handles_errors
 def report(book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm).")) -> None:
     """Print the trades view beside the book view (the file is not changed)."""
-    render_book_view(read_book(book), console)
+    fb = FileBook(book)
+    recompute(fb, RecomputeOptions(write_status=False, estimate=False))
+    render_book_view(book_from_io(fb), console, io=fb)
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:

@@ -178,15 +178,7 @@ def _last_n(valid: BoolArray2D, window: int | None) -> BoolArray2D:
 
 
 def _window_arg(window: Any, name: str = "window") -> int | None:
-    if window is None:
-        return None
-    try:
-        w = float(window)
-    except (TypeError, ValueError):
-        raise InputError(f"expected a whole number of returns, found {window!r}", where=name) from None
-    if not np.isfinite(w) or w != int(w) or w < 2:
-        raise InputError(f"must be a whole number ≥ 2 (returns), got {window!r}", where=name)
-    return int(w)
+    return coerce.optional_whole_number(window, name, minimum=2, what="a whole number of returns")
 
 
 def _need(n: AnyArray | int, needed: int, names: Sequence[Any], what: str, where: str) -> None:
@@ -223,6 +215,14 @@ def _ols(x: Float64Array2D, y: Float64Array2D, keep: BoolArray2D) -> dict[str, F
         se = np.sqrt(ssr / (n - 2) / syy)
         corr = sxy / np.sqrt(sxx * syy)
     return {"beta": b, "alpha": mx - b * my, "r2": r2, "se": se, "n": n, "correlation": corr}
+
+
+def _t_stat(b: Float64Array1D, se: Float64Array1D) -> Float64Array1D:
+    """β / SE(β); NaN for a perfect fit (SE = 0: the residual variance is zero and t is undefined)."""
+    out = np.full_like(b, np.nan)
+    ok = se > 0
+    out[ok] = b[ok] / se[ok]
+    return out
 
 
 def _ewma(x: Float64Array2D, y: Float64Array2D, keep: BoolArray2D, lam: float) -> Float64Array1D:
@@ -292,7 +292,7 @@ def beta_stats(
     -------
     DataFrame, one row per asset, columns ``beta`` (unitless: asset return per
     unit benchmark return), ``alpha`` (per period), ``r2``, ``se`` (standard
-    error of β), ``t`` (β / se), ``correlation``, ``ewma_beta``, ``adjusted_beta``,
+    error of β), ``t`` (β / se; NaN for a perfect fit, where se = 0 and t is undefined), ``correlation``, ``ewma_beta``, ``adjusted_beta``,
     ``n`` (returns used), ``start``/``end`` (first and last return date).
 
     Raises
@@ -332,7 +332,7 @@ def beta_stats(
             "alpha": s["alpha"],
             "r2": s["r2"],
             "se": s["se"],
-            "t": s["beta"] / s["se"],
+            "t": _t_stat(s["beta"], s["se"]),
             "correlation": s["correlation"],
             "ewma_beta": s["ewma_beta"],
             "adjusted_beta": adjusted_beta(s["beta"]),
@@ -869,9 +869,7 @@ def regime_correlation(
             raise InputError(f"expected one of {', '.join(names)}, found {market!r}", where="market")
         mi = names.index(market)
     else:
-        mi = int(market)
-        if mi != market or not 0 <= mi < len(names):
-            raise InputError(f"must be between 0 and {len(names) - 1}, got {market}", where="market")
+        mi = coerce.whole_number(market, "market", minimum=0, maximum=len(names) - 1, what="a column index")
     if isinstance(regimes, str):
         regimes = (regimes,)
     wanted = [coerce.choice(r, "regime", REGIME_CHOICES) for r in regimes]

@@ -48,6 +48,7 @@ are opened by :mod:`xlhedge.workbook.prices_csv`):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -329,6 +330,14 @@ def _inspect(prices: Any, *, fix: bool, duplicates: Duplicates = "last") -> tupl
             df = df[~df.index.duplicated(keep="first" if duplicates == "first" else "last")]  # "error" raised above
 
     df, bad = _numeric(df)
+    inf = np.isinf(df.to_numpy())
+    if inf.any():  # a number too large for a price is never "missing": an error naming the cell
+        i, j = (int(k[0]) for k in np.nonzero(inf))
+        value, column = float(df.to_numpy()[i, j]), str(df.columns[j])
+        raise InputError(
+            f"has an infinite price ({value:g}) on {_fmt_dates([df.index[i]])}; a price must be a finite number > 0",
+            where=f"prices column {column}",
+        )
     for col, cells in bad.items():
         report.add(
             PriceIssue(
@@ -510,7 +519,12 @@ def prices_from_csv_frame(
     elif ticker is not None:
         raise InputError("names one series, but a wide file has one column per ticker", where="ticker")
     data.index = dates
-    table = clean_prices(data, duplicates=duplicates)
+    try:
+        table = clean_prices(data, duplicates=duplicates)
+    except InputError as exc:  # name the file: "SPY column SPY has an infinite price ... on 2024-01-03"
+        if exc.where and exc.where.startswith("prices "):
+            exc.where = f"{where} {exc.where.removeprefix('prices ')}"
+        raise
     table.source = source
     return table
 
@@ -578,7 +592,7 @@ def check_positive_prices(
         return prices
     grid = a.reshape(a.shape[0], -1) if a.ndim else a.reshape(1, 1)  # rows = dates
     with np.errstate(invalid="ignore"):
-        bad = grid <= 0
+        bad = (grid <= 0) | np.isinf(grid)
     if not bad.any():
         return prices
     i, j = (int(k[0]) for k in np.nonzero(bad))
@@ -592,6 +606,8 @@ def check_positive_prices(
         else:
             at = f" in row {i + 1}" if a.size > 1 else ""
     tail = f"; {hint}" if hint else ""
+    if math.isinf(value):
+        raise InputError(f"has an infinite price ({value:g}){at}; prices must be finite and > 0{tail}", where=where)
     raise InputError(f"has a zero or negative price ({value:g}){at}; prices must be > 0{tail}", where=where)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from xlhedge.calc.bookio import BookIO
-from xlhedge.engine.errors import InputError, XlhedgeError, internal_error
+from xlhedge.engine.errors import InputError, XlhedgeError, internal_error, numeric_guard
 
 __all__ = [
     "BOOK_SUFFIXES",
@@ -102,7 +102,8 @@ def recompute_one(
     res = BookResult(path=str(path))
     try:
         fb = FileBook(path)
-        rep = recompute(fb, RecomputeOptions(strict=strict, write_status=not check))
+        with numeric_guard():  # as in the CLI: no numpy warning from a worker reaches the terminal
+            rep = recompute(fb, RecomputeOptions(strict=strict, write_status=not check))
         res.formulas, res.changed = rep.cells_evaluated, len(fb.changed)
         for n in rep.findings:
             res.findings[n.level] = res.findings.get(n.level, 0) + 1
