@@ -52,6 +52,7 @@ __all__ = [
     "option_price",
     "option_exposure",
     "intrinsic_value",
+    "option_scenario",
     "put_price",
     "put_delta",
     "check_option_inputs",
@@ -297,6 +298,51 @@ def option_exposure(
         premium=np.asarray(units * g.price, dtype=np.float64),
         theta=np.asarray(units * g.theta, dtype=np.float64),
     )
+
+
+def option_scenario(
+    kind: OptionKind | Any,
+    contracts: float,
+    multiplier: float,
+    spot: float,
+    strike: float,
+    vol: float,
+    years: float,
+    spot_moves: Any,
+    vol_moves: Any,
+    rate: float = 0.0,
+    div: float = 0.0,
+    model: OptionModel | Any = "bs",
+    horizon_days: float = 0.0,
+) -> Float64Array:
+    """P&L grid of one option holding by full revaluation (rows: spot moves, columns: vol moves).
+
+    Cell (i, j) = n·m·(V(S·(1 + m_i), σ + v_j/100, T − h/365) − V(S, σ, T)) with spot moves
+    ``m_i`` relative (−0.2 = −20%) and vol moves ``v_j`` in vol points (+10 = σ + 0.10); a
+    horizon of ``h`` calendar days at or past expiry values the option at intrinsic. A vol
+    move that takes σ to 0 or below, or a spot move of −100% or below, is an
+    :class:`InputError` naming that move.
+    """
+    m_s = np.atleast_1d(_finite("spot_moves", spot_moves)).ravel()
+    m_v = np.atleast_1d(_finite("vol_moves", vol_moves)).ravel()
+    h = float(_finite("horizon_days", horizon_days))
+    if h < 0:
+        raise InputError(f"must be ≥ 0, got {h:g}", where="horizon_days")
+    base = option_greeks(kind, spot, strike, vol, years, rate, div, model).price
+    for v in m_v:
+        if vol + v / 100.0 <= 0:
+            raise InputError(
+                f"vol move {v:+g} points takes vol {vol:g} to {vol + v / 100.0:.4g}; it must stay > 0",
+                where="vol_moves",
+            )
+    for m in m_s:
+        if m <= -1.0:
+            raise InputError(f"spot move {m:g} takes spot to {spot * (1 + m):g}; it must stay > −1", where="spot_moves")
+    t_h = max(float(years) - h / DAYS_PER_YEAR, 0.0)
+    s_grid = spot * (1.0 + m_s)[:, None]
+    v_grid = vol + m_v[None, :] / 100.0
+    after = option_greeks(kind, s_grid, strike, v_grid, t_h, rate, div, model).price
+    return np.asarray(float(contracts) * float(multiplier) * (after - base), dtype=np.float64)
 
 
 def put_price(spot: Any, strike: Any, vol: Any, years: Any, rate: float = 0.0, div: float = 0.0) -> FloatOrArray:
