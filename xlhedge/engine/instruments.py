@@ -151,6 +151,19 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         vol=0.18,
         years=0.25,
     ),
+    # Vol (docs/methodology/options.md): the VIX future, underlying of VIX options (Black-76). Its beta
+    # is the vol factor's unit per unit weight, % of NAV per VIX point: 100 / price (the future is
+    # taken to move point for point with the index).
+    Instrument(
+        "VX",
+        "Cboe VIX future (1,000 x index)",
+        "vol",
+        "future",
+        18.0,
+        1000.0,
+        beta=100.0 / 18.0,
+        expiry=_D(2026, 12, 16),
+    ),
     Instrument("XLE", "Energy Select Sector SPDR", "equity", "etf", 90.0, 1.0, beta=0.9, tilt="energy"),
     Instrument("XLK", "Technology Select Sector SPDR", "equity", "etf", 230.0, 1.0, beta=1.2, tilt="technology"),
     Instrument("XLF", "Financial Select Sector SPDR", "equity", "etf", 50.0, 1.0, beta=1.1, tilt="financials"),

@@ -210,3 +210,212 @@ def OPTION_SCENARIO(
         coerce.scalar(horizon_days, "horizon_days", default=0.0),
     )
     return grid
+
+
+# ----------------------------------------------------------------------------- the book's options
+#: Columns of BOOK_GREEKS, in order.
+BOOK_GREEKS_COLUMNS: tuple[str, ...] = (
+    "Position",
+    "Underlying",
+    "Type",
+    "Delta exposure (× NAV)",
+    "Vol exposure (× NAV per vol point)",
+    "Gamma exposure (× NAV, 1% move)",
+    "Premium (currency)",
+    "Theta per day (currency)",
+    "Theta per year (× NAV)",
+)
+
+
+def book_option_table(
+    attributes: Any,
+    nav: Any,
+    as_of: Any = None,
+    rate: Any = 0.0,
+    div: Any = 0.0,
+    instruments: Any = None,
+) -> tuple[Any, float]:
+    """The Greeks table of a Book attribute block (labels in column A) and the NAV."""
+    from xlhedge.engine import instruments as _inst
+    from xlhedge.engine.optionbook import resolve_options
+    from xlhedge.engine.schema import FIELD, field_key
+
+    g = coerce.grid(attributes, "attributes")
+    n = coerce.scalar(nav, "nav", minimum=0, strict_min=True)
+    rows: dict[str, list[Any]] = {}
+    for r in range(g.shape[0]):
+        lab = g[r, 0]
+        key = field_key(lab) if isinstance(lab, str) and lab.strip() else None
+        if key in FIELD and key not in rows:
+            rows[key] = [None if coerce.is_blank(v) else v for v in g[r, 1:]]
+    if "ticker" not in rows:
+        raise InputError("has no row labelled 'Ticker' (pass BookAttributeBlock)", where="attributes")
+    used = [j for j, t in enumerate(rows["ticker"]) if t is not None]
+    tickers = [str(rows["ticker"][j]).strip() for j in used]
+    attrs = {k: [v[j] for j in used] for k, v in rows.items() if k != "ticker"}
+    for key in ("price", "strike", "implied_vol", "contracts", "multiplier", "option_vol_beta"):
+        if key in attrs:
+            attrs[key] = [coerce.to_float([[v]], FIELD[key].label, blank=np.nan)[0, 0] for v in attrs[key]]
+    val = coerce.as_date(coerce.grid(as_of, "as_of")[0, 0], "as_of") if not coerce.is_omitted(as_of) else None
+    cat = None if coerce.is_omitted(instruments) else _inst.from_grid(instruments)
+    ob = resolve_options(
+        tickers,
+        np.zeros(len(tickers)),
+        np.zeros((0, len(tickers))),
+        [],
+        attrs,
+        n,
+        valuation_date=val,
+        rate=coerce.scalar(rate, "rate", default=0.0),
+        div=coerce.scalar(div, "div", default=0.0),
+        instruments=cat,
+        place=lambda key, j: f"{FIELD[key].label} of {tickers[j]}",
+    )
+    return ob.greeks, n
+
+
+@worksheet_function(
+    "BOOK_GREEKS",
+    "Greeks table of the book's option positions, one row per option then the book total: delta, vol and "
+    "gamma exposure, premium, theta per day and per year (docs/methodology/options.md).",
+    docs={
+        "attributes": "The Book's attribute block with its labels (BookAttributeBlock).",
+        "nav": "NAV in the currency of record (> 0).",
+        "as_of": "Valuation date: years to expiry count from it (blank = today).",
+        "rate": "Risk-free rate for the bs options, annual continuously compounded (default 0).",
+        "div": "Dividend yield for the bs options, annual continuously compounded (default 0).",
+        "instruments": "The Instruments table (InstrumentTable) an underlying outside the book is looked up in "
+        "(blank = the shipped catalogue).",
+        "rows": "Rows to fill (default: as many as needed); the rest are blank.",
+    },
+    ranges=("attributes", "instruments"),
+)
+def BOOK_GREEKS(
+    attributes: Any,
+    nav: Any,
+    as_of: Any = None,
+    rate: Any = 0.0,
+    div: Any = 0.0,
+    instruments: Any = None,
+    rows: Any = None,
+) -> list[list[Any]]:
+    """Rows [position, underlying, type, delta exp, vol exp, gamma exp, premium, theta/day, theta/yr × NAV]."""
+    t, n = book_option_table(attributes, nav, as_of, rate, div, instruments)
+    out: list[list[Any]] = [
+        [
+            str(tk),
+            r.underlying,
+            r.option_type,
+            r.delta_exposure,
+            r.vol_exposure,
+            r.gamma_exposure,
+            r.premium,
+            r.theta_day,
+            r.theta_year_nav,
+        ]
+        for tk, r in t.iterrows()
+    ]
+    sums = t[["delta_exposure", "vol_exposure", "gamma_exposure", "premium", "theta_day", "theta_year_nav"]].sum()
+    out.append(["Book (options)", None, None, *(float(v) for v in sums)])
+    if not coerce.is_omitted(rows):
+        k = int(coerce.scalar(rows, "rows", minimum=1))
+        if len(out) > k:
+            raise InputError(f"the book has {len(out) - 1} options: the table needs {len(out)} rows", where="rows")
+        out += [[None] * len(BOOK_GREEKS_COLUMNS) for _ in range(k - len(out))]
+    return out
+
+
+def book_from_blocks(
+    attributes: Any,
+    factors: Any,
+    nav: Any,
+    as_of: Any = None,
+    rate: Any = 0.0,
+    div: Any = 0.0,
+    instruments: Any = None,
+) -> Any:
+    """A :class:`~xlhedge.engine.book.Book` from the Book sheet's labelled blocks
+    (``BookAttributeBlock``: the attribute rows and the weight row; ``BookFactorBlock``: the
+    factor rows), its option positions valued as of ``as_of`` with ``rate`` and ``div``."""
+    from xlhedge.engine import instruments as _inst
+    from xlhedge.engine.book import Book, OptionInputs
+    from xlhedge.engine.schema import SHEET_FIELDS, field_key
+
+    a, f = coerce.grid(attributes, "attributes"), coerce.grid(factors, "factors")
+    if a.shape[1] != f.shape[1]:
+        raise InputError(f"has {f.shape[1]} columns, attributes {a.shape[1]}", where="factors")
+    g = np.vstack([a, f])
+    labels = [("" if coerce.is_blank(v) else str(v).strip()) for v in g[:, 0]]
+    low = [x.lower() for x in labels]
+    w_row = next((i for i, x in enumerate(low[: a.shape[0]]) if x.startswith("weight")), None)
+    if w_row is None:
+        raise InputError("has no row labelled 'Weight' (pass BookAttributeBlock)", where="attributes")
+    on_sheet = {fl.key for fl in SHEET_FIELDS}
+    attr_rows = {str(k): i for i, lab in enumerate(labels[:w_row]) if lab and (k := field_key(lab)) in on_sheet}
+    if "ticker" not in attr_rows:
+        raise InputError("has no row labelled 'Ticker' (pass BookAttributeBlock)", where="attributes")
+    f_rows = [i for i in range(a.shape[0], g.shape[0]) if labels[i]]
+    val = None if coerce.is_omitted(as_of) else coerce.as_date(coerce.grid(as_of, "as_of")[0, 0], "as_of")
+    opts = OptionInputs(
+        rate=coerce.scalar(rate, "rate", default=0.0),
+        div=coerce.scalar(div, "div", default=0.0),
+        valuation_date=val,
+        instruments=None if coerce.is_omitted(instruments) else _inst.from_grid(instruments),
+    )
+    return Book.from_rows(
+        g,
+        labels,
+        attr_rows,
+        w_row,
+        f_rows,
+        coerce.scalar(nav, "nav", minimum=0, strict_min=True),
+        place=lambda i, j: f"row {i + 1}, position {j + 1}",
+        options=opts,
+    )
+
+
+@worksheet_function(
+    "OPTION_BOOK_SCENARIOS",
+    "Joint SPX / VIX scenarios of the book: unhedged (without its options), its options by full revaluation "
+    "and by delta only, hedged, and the convexity (docs/methodology/options.md).",
+    docs={
+        "attributes": "The Book's attribute block with its labels (BookAttributeBlock).",
+        "factors": "The Book's factor block with its labels (BookFactorBlock).",
+        "nav": "NAV in the currency of record (> 0).",
+        "as_of": "Valuation date: years to expiry count from it (blank = today).",
+        "rate": "Risk-free rate for the bs options, annual continuously compounded (default 0).",
+        "div": "Dividend yield for the bs options, annual continuously compounded (default 0).",
+        "instruments": "The Instruments table (InstrumentTable); blank = the shipped catalogue.",
+        "scenarios": "One row per scenario: name, SPX move (decimal, −0.20), VIX move (points, +25).",
+    },
+    ranges=("attributes", "factors", "instruments", "scenarios"),
+)
+def OPTION_BOOK_SCENARIOS(
+    attributes: Any,
+    factors: Any,
+    nav: Any,
+    as_of: Any,
+    rate: Any,
+    div: Any,
+    instruments: Any,
+    scenarios: Any,
+) -> list[list[Any]]:
+    """Rows [name, SPX move, VIX move, unhedged, options, options delta-only, hedged, hedged delta-only,
+    convexity] in currency."""
+    import pandas as pd
+
+    book = book_from_blocks(attributes, factors, nav, as_of, rate, div, instruments)
+    g = coerce.grid(scenarios, "scenarios")
+    if g.shape[1] != 3:
+        raise InputError(f"needs 3 columns (name, SPX move, VIX move), found {g.shape[1]}", where="scenarios")
+    keep = [i for i in range(g.shape[0]) if not coerce.is_blank(g[i, 0])]
+    names = [str(g[i, 0]).strip() for i in keep]
+    moves = coerce.to_float(g[keep][:, 1:], "scenarios")
+    sc = pd.DataFrame({"spx_move": moves[:, 0], "vix_move": moves[:, 1]}, index=pd.Index(names, name="scenario"))
+    out = book.joint_scenarios(sc)
+    rows = [[str(n), *(float(v) for v in r)] for n, r in zip(out.index, out.to_numpy())]
+    # one output row per input row: a blank input row gives a blank row
+    full: list[list[Any]] = [[None] * 9 for _ in range(g.shape[0])]
+    for i, r in zip(keep, rows):
+        full[i] = r
+    return full
