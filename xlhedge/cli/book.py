@@ -12,7 +12,7 @@ from xlhedge.calc.layout import DEFAULT_POSITIONS
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
 from xlhedge.cli.checks import print_findings
-from xlhedge.cli.report import render_book_view
+from xlhedge.cli.report import print_book_json, render_book_view
 from xlhedge.template import build_workbook, template_path
 from xlhedge.workbook.filebook import FileBook
 from xlhedge.workbook.read import read_book
@@ -105,8 +105,16 @@ def recompute_cmd(
 
 
 @handles_errors
-def report(book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm).")) -> None:
+def report(
+    book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm)."),
+    json_out: bool = typer.Option(
+        False, "--json", help="Print the book view as JSON for scripts: exposures, Greeks, positions."
+    ),
+) -> None:
     """Print the trades view beside the book view (the file is not changed)."""
+    if json_out:
+        print_book_json(read_book(book), console)
+        return
     render_book_view(read_book(book), console)
 
 

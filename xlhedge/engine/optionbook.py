@@ -226,7 +226,10 @@ def resolve_options(
         m = DEFAULT_OPTION_MULTIPLIER if np.isnan(m) else m
         if not m > 0:
             raise InputError(f"must be > 0, got {m:g}", where=where("multiplier", j))
-        expiry = coerce.as_date(_attr(attributes, "expiry", j), where("expiry", j))
+        raw = _attr(attributes, "expiry", j)
+        if isinstance(raw, np.datetime64):  # a DataFrame's date column
+            raw = None if np.isnat(raw) else pd.Timestamp(raw).to_pydatetime()
+        expiry = coerce.as_date(raw, where("expiry", j))
         if expiry is None:
             raise InputError("is blank (an option position needs its expiry date)", where=where("expiry", j))
         years = max((expiry - today).days / DAYS_PER_YEAR, 0.0)

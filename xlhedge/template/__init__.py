@@ -69,6 +69,7 @@ def build_workbook(
     positions: int = DEFAULT_POSITIONS,
     book: tuple[dict, ...] | None = None,
     nav: float | None = None,
+    as_of: _dt.datetime | None = None,
 ) -> Path:
     """Write the template (or the example book) to ``path``, recomputed.
 
@@ -90,7 +91,7 @@ def build_workbook(
         data,
         nav=nav if nav is not None else (EXAMPLE_NAV if (example or book) else 1_000_000.0),
         currency=EXAMPLE_CURRENCY,
-        as_of=EXAMPLE_AS_OF if example else None,
+        as_of=as_of if as_of is not None else (EXAMPLE_AS_OF if example else None),
     )
     for _, build in SHEETS:
         build(wb, ctx)
