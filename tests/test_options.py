@@ -204,3 +204,43 @@ def test_option_scenario_horizon_past_expiry_and_bad_vol_move() -> None:
     assert out[:, 0].tolist() == pytest.approx([200 * (10 - base), 200 * (0 - base)])
     msg, err = registry()["OPTION_SCENARIO"].evaluate("put", 1, 100, 100, 100, 0.2, 1, [[0]], [[5, -20]])
     assert err is not None and "vol move -20" in msg
+
+
+def test_option_instruments_per_contract_against_quantlib() -> None:
+    """Calls, put spreads and VIX calls (Black-76 on VX) of the catalogue: premium, delta and vega
+    per contract from QuantLib's BlackCalculator; a put hedge reports the vol exposure it adds."""
+    from xlhedge.engine import sizing
+    from xlhedge.engine.instruments import lookup, option_unit
+
+    def black(kind: str, f: float, k: float, vol: float, t: float, r: float) -> tuple[float, float, float]:
+        bc = ql.BlackCalculator(
+            ql.PlainVanillaPayoff(ql.Option.Call if kind == "call" else ql.Option.Put, k),
+            f,
+            vol * math.sqrt(t),
+            math.exp(-r * t),
+        )
+        return bc.value(), bc.delta(f), 0.01 * bc.vega(t)
+
+    r = 0.04
+    vix = lookup("VIX_CALL")
+    assert (vix.option_type, vix.model, vix.multiplier, vix.factor) == ("call", "black76", 100.0, "vol")
+    p, d, v = option_unit(vix, rate=r)
+    assert (p, d, v) == pytest.approx(black("call", 18.0, 25.0, 0.85, vix.years, r), rel=1e-9)
+    ps = lookup("SPX_PS")
+    p, d, v = option_unit(ps, rate=r, div=0.013)
+    g1 = opt.option_greeks("put", 6000.0, 5700.0, 0.18, 0.25, r, 0.013)
+    g2 = opt.option_greeks("put", 6000.0, 5100.0, 0.18, 0.25, r, 0.013)
+    assert (p, d, v) == pytest.approx(
+        (float(g1.price - g2.price), float(g1.delta - g2.delta), float(g1.vega - g2.vega)), rel=1e-12
+    )
+    assert 0 < p < float(g1.price) and -float(g1.delta) > -d > 0  # cheaper, less delta than the put alone
+    rec = sizing.size_hedge(0.3, 10_000_000, "SPX_PUT", rate=r, div=0.013)
+    _, _, vega = option_unit(lookup("SPX_PUT"), rate=r, div=0.013)
+    assert rec.side == "buy" and rec.vol_added == pytest.approx(100 * rec.contracts * 100 * vega / 10_000_000)
+    assert rec.vol_added > 0 and "adds" in rec.cost_note and "vega" in rec.cost_note
+    call = sizing.size_hedge(0.3, 10_000_000, "SPX_CALL")
+    assert call.side == "sell" and call.cost < 0 and call.vol_added < 0  # selling calls: premium in, short vol
+    vol_hedge = sizing.size_hedge(-0.5, 10_000_000, "VIX_CALL", rate=r)
+    _, dv, _ = option_unit(vix, rate=r)
+    assert vol_hedge.contracts * dv * 100 * vix.beta * 18.0 / 10_000_000 == pytest.approx(0.5, abs=0.01)
+    assert vol_hedge.vol_added == 0.0  # a VIX option's vega is to the vol of vol, not the vol factor
