@@ -312,3 +312,32 @@ def test_report_json(saved_book: Path) -> None:
     assert doc["greeks"]["book"]["premium"] == pytest.approx(float(book.greeks["premium"].sum()))
     assert {p["ticker"] for p in doc["greeks"]["options"]} == {"P570", "ESC", "VIXC"}
     assert [p["ticker"] for p in doc["positions"]] == list(book.positions.index)
+
+
+def test_theta_of_the_protection_against_its_budget_bucket(saved_book: Path, tmp_path: Path) -> None:
+    from xlhedge.calc.recompute import RecomputeOptions, recompute
+    from xlhedge.engine.budget import hedge_budget
+
+    book = _option_book()
+    g = book.greeks
+    assert g["bucket"].to_dict() == {"P570": "tail", "ESC": "cross_asset", "VIXC": "long_vol"}
+    t = book.theta_budget(rate=0.03)
+    budget = hedge_budget(NAV, 0.03)["amount"]
+    for bucket, tk in (("tail", "P570"), ("long_vol", "VIXC"), ("cross_asset", "ESC")):
+        assert t.loc[bucket, "theta_year"] == pytest.approx(-365 * g.loc[tk, "theta_day"])
+        assert t.loc[bucket, "used"] == pytest.approx(t.loc[bucket, "theta_year"] / budget[bucket])
+    assert t.loc["tail", "theta_year"] > 0 > t.loc["cross_asset", "theta_year"]  # a short call earns theta
+    # the Options sheet's block, against the Budget sheet's budget column
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(saved_book.read_bytes())
+    fb = FileBook(path)
+    recompute(fb, RecomputeOptions(write_status=False))  # the rate and dividend yield the fixture typed
+    names = fb.defined_names()
+    status = fb.read(parse_ref(names["BUDGETSTATUS"].lstrip("=")))
+    sheet = fb.read(parse_ref(names["OPTIONTHETABUDGET"].lstrip("=")))
+    py = xlhedge.read_book(saved_book).greeks
+    by_label = {r[0]: r for r in sheet}
+    tail = by_label["Tail protection"]
+    assert tail[1] == pytest.approx(-365 * py.loc["P570", "theta_day"], rel=1e-12)
+    assert tail[2] == next(r[2] for r in status if r[0] == "Tail protection")
+    assert tail[3] == pytest.approx(tail[1] / tail[2], rel=1e-12)

@@ -22,7 +22,7 @@ from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.factors import contributions, dv01, exposures, top_contributors
-from xlhedge.engine.optionbook import GREEKS_COLUMNS, is_option, joint_scenarios, resolve_options
+from xlhedge.engine.optionbook import GREEKS_COLUMNS, is_option, joint_scenarios, resolve_options, theta_budget
 from xlhedge.engine.schema import ATTRIBUTE_COLUMNS, FIELD, factor_key, factor_label
 
 __all__ = ["Book", "Place", "OptionInputs"]
@@ -349,6 +349,15 @@ class Book:
         linear = [t for t in self.betas.columns if t not in self.greeks.index]
         c = self.contributions()[linear].sum(axis=1)
         return joint_scenarios(self.greeks, float(c.get("equity", 0.0)), float(c.get("vol", 0.0)), self.nav, scenarios)
+
+    def theta_budget(self, rate: float | None = None, regime: str = "normal") -> pd.DataFrame:
+        """Annualised theta of the options held against their budget buckets (long puts: tail,
+        VIX calls: long vol; :func:`~xlhedge.engine.optionbook.theta_budget`), the budget being
+        :func:`~xlhedge.engine.budget.hedge_budget` at ``rate`` (default 3% of NAV) in ``regime``."""
+        from xlhedge.engine.budget import BUDGET_RATE, hedge_budget
+
+        b = hedge_budget(self.nav, BUDGET_RATE if rate is None else rate, regime)["amount"]
+        return theta_budget(self.greeks, b, self.nav)
 
     def dv01(self) -> float:
         """Book DV01 in currency per +1bp (docs/methodology/factor-model.md); 0 when the book has no duration row."""

@@ -41,6 +41,8 @@ __all__ = [
     "joint_scenarios",
     "OptionBook",
     "resolve_options",
+    "option_bucket",
+    "theta_budget",
     "is_option",
     "GREEKS_COLUMNS",
     "DEFAULT_OPTION_MULTIPLIER",
@@ -73,6 +75,7 @@ GREEKS_COLUMNS: tuple[str, ...] = (
     "div",
     "under_equity_beta",
     "under_vol_beta",
+    "bucket",
 )
 
 #: Joint SPX / VIX scenarios (*editable*): an SPX move (decimal) with the VIX move that comes
@@ -91,6 +94,49 @@ JOINT_COLUMNS: tuple[str, ...] = (
     "hedged_delta_only",
     "convexity",
 )
+
+
+def option_bucket(kind: str, contracts: float, on_vol: bool) -> str:
+    """The budget bucket (docs/methodology/budget.md) an option held counts against: ``long_vol``
+    for an option on a vol instrument (VIX calls), ``tail`` for a long put, else ``cross_asset``."""
+    if on_vol:
+        return "long_vol"
+    return "tail" if kind == "put" and contracts > 0 else "cross_asset"
+
+
+def theta_budget(greeks: pd.DataFrame, budget: pd.Series, nav: float) -> pd.DataFrame:
+    """Annualised theta of the options held against their budget buckets.
+
+    Parameters
+    ----------
+    greeks : the option table (``Book.greeks``); each option counts against its ``bucket``.
+    budget : the annual budget per bucket in currency (``hedge_budget(...)["amount"]`` or the
+        Budget sheet's budget column), indexed by bucket key.
+    nav : NAV (> 0).
+
+    Returns
+    -------
+    DataFrame indexed by bucket: ``theta_year`` = −365 × Σ theta per day (currency a year the
+    options bleed at today's Greeks; > 0 is a cost), ``budget``, ``used`` = theta_year / budget
+    (NaN for an empty bucket), ``theta_year_nav`` = theta_year / NAV.
+    """
+    theta = greeks.groupby("bucket")["theta_day"].sum() if len(greeks) else pd.Series(dtype=float)
+    b = pd.Series(budget, dtype=np.float64)
+    idx = list(b.index) + [k for k in theta.index if k not in b.index]
+    bleed = -DAYS_PER_YEAR * theta.reindex(idx).fillna(0.0) + 0.0  # no −0
+    bud = b.reindex(idx)
+    used = np.divide(
+        bleed.to_numpy(), bud.to_numpy(), out=np.full(len(idx), np.nan), where=bud.fillna(0).to_numpy() > 0
+    )
+    return pd.DataFrame(
+        {
+            "theta_year": bleed.to_numpy(),
+            "budget": bud.to_numpy(),
+            "used": used,
+            "theta_year_nav": bleed.to_numpy() / nav,
+        },
+        index=pd.Index(idx, name="bucket"),
+    )
 
 
 def is_option(v: Any) -> bool:
@@ -268,6 +314,7 @@ def resolve_options(
                 "div": float(div),
                 "under_equity_beta": float(b_u[keys.index("equity")]) if "equity" in keys else 0.0,
                 "under_vol_beta": float(b_u[vol_row]),
+                "bucket": option_bucket(kind, n, on_vol),
             }
         )
     greeks = pd.DataFrame(rows).set_index("ticker")[list(GREEKS_COLUMNS)]

@@ -419,3 +419,49 @@ def OPTION_BOOK_SCENARIOS(
     for i, r in zip(keep, rows):
         full[i] = r
     return full
+
+
+@worksheet_function(
+    "OPTION_THETA_BUDGET",
+    "Annualised theta of the options held against their budget buckets (long puts: tail protection, "
+    "options on a vol instrument: long volatility), one row per bucket (docs/methodology/options.md).",
+    docs={
+        "attributes": "The Book's attribute block with its labels (BookAttributeBlock).",
+        "nav": "NAV in the currency of record (> 0).",
+        "as_of": "Valuation date: years to expiry count from it (blank = today).",
+        "rate": "Risk-free rate for the bs options, annual continuously compounded (default 0).",
+        "div": "Dividend yield for the bs options, annual continuously compounded (default 0).",
+        "instruments": "The Instruments table (InstrumentTable); blank = the shipped catalogue.",
+        "budget_status": "The Budget sheet's BUDGET_STATUS table (BudgetStatus): bucket label, fraction, budget, …",
+    },
+    ranges=("attributes", "instruments", "budget_status"),
+)
+def OPTION_THETA_BUDGET(
+    attributes: Any, nav: Any, as_of: Any, rate: Any, div: Any, instruments: Any, budget_status: Any
+) -> list[list[Any]]:
+    """Rows [bucket, theta per year (currency, > 0 = cost), the bucket's budget, theta / budget]."""
+    import pandas as pd
+
+    from xlhedge.engine.budget import BUCKET_LABELS, normalise_bucket
+    from xlhedge.engine.optionbook import theta_budget
+
+    t, n = book_option_table(attributes, nav, as_of, rate, div, instruments)
+    g = coerce.grid(budget_status, "budget_status")
+    if g.shape[1] < 3:
+        raise InputError("needs the BUDGET_STATUS columns (label, fraction, budget, …)", where="budget_status")
+    budget: dict[str, float] = {}
+    for i in range(g.shape[0]):
+        if coerce.is_blank(g[i, 0]):
+            continue
+        key = normalise_bucket(g[i, 0], f"budget_status row {i + 1}")
+        budget[key] = float(coerce.to_float(g[i : i + 1, 2:3], "budget_status", blank=0.0)[0, 0])
+    out = theta_budget(t, pd.Series(budget, dtype=float), n)
+    return [
+        [
+            BUCKET_LABELS.get(str(k), str(k)),
+            float(r.theta_year),
+            float(r.budget),
+            None if r.used != r.used else float(r.used),
+        ]
+        for k, r in out.iterrows()
+    ]

@@ -38,6 +38,9 @@ SCEN_OUT_HEADER = SCEN_INPUT_LAST + 2
 SCEN_OUT_ROW0 = SCEN_OUT_HEADER + 1
 SCEN_OUT_LAST = SCEN_OUT_ROW0 + SCEN_ROWS - 1
 JOINT_SCENARIOS_NAME = "JointScenarios"
+THETA_TITLE = SCEN_TITLE
+THETA_ROW0 = THETA_TITLE + 2
+THETA_ROWS = 5  # one per budget bucket
 
 SCENARIO_COLUMNS = [
     "Scenario",
@@ -62,6 +65,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         "convexity P&L of a 1% move, × NAV.",
     )
     style.header(ws, GREEKS_HEADER, 1, list(BOOK_GREEKS_COLUMNS))
+    ws.row_dimensions[GREEKS_HEADER].height = 45  # the wrapped unit labels
     ws[f"A{GREEKS_ROW0}"] = ArrayFormula(
         f"A{GREEKS_ROW0}:I{GREEKS_LAST}",
         f"=BOOK_GREEKS(BookAttributeBlock,NAV,AsOf,OptionRate,OptionDiv,InstrumentTable,{GREEKS_ROWS})",
@@ -122,6 +126,20 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     style.chart_axes(chart, "#,##0", height=8, width=16)
     ws.add_chart(chart, f"A{SCEN_OUT_LAST + 2}")
 
-    for col, width in zip("ABCDEFGHI", (16, 12, 12, 16, 16, 16, 14, 16, 16)):
+    # theta of the protection held against its budget bucket (the Budget sheet's BUDGET_STATUS)
+    ws.cell(row=THETA_TITLE, column=11, value="Theta of the options held vs their budget bucket").font = Font(bold=True)
+    style.header(ws, THETA_TITLE + 1, 11, ["Bucket", "Theta per year", "Budget", "Theta / budget"])
+    ws[f"K{THETA_ROW0}"] = ArrayFormula(
+        f"K{THETA_ROW0}:N{THETA_ROW0 + THETA_ROWS - 1}",
+        "=OPTION_THETA_BUDGET(BookAttributeBlock,NAV,AsOf,OptionRate,OptionDiv,InstrumentTable,BudgetStatus)",
+    )
+    for r in range(THETA_ROW0, THETA_ROW0 + THETA_ROWS):
+        for col, fmt in ((12, style.FMT_MONEY), (13, style.FMT_MONEY), (14, style.FMT_PCT)):
+            c = ws.cell(row=r, column=col)
+            c.number_format = fmt
+            c.fill = style.OUTPUT_FILL
+    ctx.define("OptionThetaBudget", f"{SHEET}!$K${THETA_ROW0}:$N${THETA_ROW0 + THETA_ROWS - 1}")
+
+    for col, width in zip("ABCDEFGHIJKLMN", (16, 12, 12, 16, 16, 16, 14, 16, 16, 3, 24, 14, 12, 13)):
         ws.column_dimensions[col].width = width
     style.print_setup(ws)
