@@ -45,7 +45,7 @@ def write_option_columns(io: BookIO) -> int:
         if not is_option(kind) or t not in book.greeks.index:
             continue
         c = w_rng.c1 + j
-        weight = float(book.positions.loc[t, "weight"])
+        weight = float(book.weights[t])
         io.write_input(
             CellRange(w_rng.sheet, w_rng.r1, c, w_rng.r1, c),
             [[weight]],

@@ -338,7 +338,8 @@ class Book:
         cols += ["premium", "theta_day", "theta_year_nav"]
         t = self.greeks[cols].copy()
         total = t[cols[2:]].astype(float).sum()
-        t.loc["Book"] = ["", "", *(float(x) for x in total)]
+        row: list[Any] = ["", "", *(float(x) for x in total)]
+        t.loc["Book"] = pd.Series(row, index=cols)
         return t
 
     def joint_scenarios(self, scenarios: pd.DataFrame | None = None) -> pd.DataFrame:
