@@ -36,7 +36,7 @@ class OptionInputs:
     """What the option positions of a book are valued with (docs/methodology/options.md).
 
     rate, div : risk-free rate and dividend yield, annual continuously compounded decimals
-        (the Hedges sheet's option rate and dividend yield); ``div`` is ignored by Black-76.
+        (the Instruments sheet's option rate and dividend yield); ``div`` is ignored by Black-76.
     valuation_date : the date years to expiry count from (blank = the book's as-of date,
         else today).
     instruments : the catalogue an underlying that is not a position is looked up in

@@ -408,7 +408,7 @@ FIELDS: tuple[Field, ...] = (
         "bs (Black–Scholes–Merton on spot) or black76 (Black-76 on a futures price)",
         choices=OPTION_MODELS,
         sheet_name="BookOptionModels",
-        note="bs: Black–Scholes–Merton on spot (rate and dividend yield from the Hedges sheet); "
+        note="bs: Black–Scholes–Merton on spot (rate and dividend yield from the Instruments sheet); "
         "black76: Black-76 on a futures price (VIX, ES, CL options). Blank = bs.",
         aliases=("model",),
     ),

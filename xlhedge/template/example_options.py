@@ -5,7 +5,7 @@ Self-contained so the example book's other positions can change without touching
 options are on instruments of the catalogue (Instruments sheet), so their spot and factor
 betas come from there; their weight (delta exposure) and betas are computed from their
 Greeks by the recompute, never typed. Valued at the example book's as-of date
-(2026-11-13) with the Hedges sheet's option rate and dividend yield.
+(2026-11-13) with the Instruments sheet's option rate and dividend yield.
 
 * ``SPY_P570`` — 1 long SPY put, strike 570 (5% below the catalogue's SPY at 600),
   expiring 2027-03-19 (about 4 months), implied vol 19%, Black–Scholes–Merton, 100 shares

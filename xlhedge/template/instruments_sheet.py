@@ -38,8 +38,8 @@ SETTINGS: tuple[tuple[str, str, int, object, str], ...] = (
     ("RollWarnDays", "Roll warning, days before expiry", 5, PERP_DEFAULTS["roll_warning_days"], "0"),
     ("FundingPerDay", "Perpetual funding periods per day", 6, SIZING_DEFAULTS["funding_periods_per_day"], "0"),
     ("MMR", "Maintenance margin rate (liquidation)", 7, PERP_DEFAULTS["mmr"], "0.00%"),
-    ("OptionRate", "Risk-free rate r for Black–Scholes puts", 8, SIZING_DEFAULTS["rate"], "0.00%"),
-    ("OptionDiv", "Dividend yield q for Black–Scholes puts", 9, SIZING_DEFAULTS["div"], "0.00%"),
+    ("OptionRate", "Risk-free rate r for option pricing", 8, SIZING_DEFAULTS["rate"], "0.00%"),
+    ("OptionDiv", "Dividend yield q for option pricing (bs)", 9, SIZING_DEFAULTS["div"], "0.00%"),
 )
 
 EXTRA_COLUMNS = ("Unit exposure (currency)", "DV01 per unit", "Days to expiry", "Roll status")
