@@ -404,7 +404,6 @@ def OPTION_BOOK_SCENARIOS(
     convexity] in currency."""
     import pandas as pd
 
-    book = book_from_blocks(attributes, factors, nav, as_of, rate, div, instruments)
     g = coerce.grid(scenarios, "scenarios")
     if g.shape[1] != 3:
         raise InputError(f"needs 3 columns (name, SPX move, VIX move), found {g.shape[1]}", where="scenarios")
@@ -412,7 +411,13 @@ def OPTION_BOOK_SCENARIOS(
     names = [str(g[i, 0]).strip() for i in keep]
     moves = coerce.to_float(g[keep][:, 1:], "scenarios")
     sc = pd.DataFrame({"spx_move": moves[:, 0], "vix_move": moves[:, 1]}, index=pd.Index(names, name="scenario"))
-    out = book.joint_scenarios(sc)
+    a = coerce.grid(attributes, "attributes")
+    if all(coerce.is_blank(v) for v in a[:, 1:].ravel()):  # an empty book (the template): nothing moves
+        out = pd.DataFrame(0.0, index=sc.index, columns=["unhedged", "options", "d", "hedged", "hd", "convexity"])
+        out.insert(0, "vix_move", sc["vix_move"])
+        out.insert(0, "spx_move", sc["spx_move"])
+    else:
+        out = book_from_blocks(attributes, factors, nav, as_of, rate, div, instruments).joint_scenarios(sc)
     rows = [[str(n), *(float(v) for v in r)] for n, r in zip(out.index, out.to_numpy())]
     # one output row per input row: a blank input row gives a blank row
     full: list[list[Any]] = [[None] * 9 for _ in range(g.shape[0])]
