@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from xlhedge.calc import layout
-from xlhedge.calc.bookio import BookIO, named_range
+from xlhedge.calc.bookio import BookIO, named_range, read_named
 from xlhedge.calc.origin import locate, non_finite
 from xlhedge.calc.refs import CellRange, cell_name, parse_ref
 from xlhedge.engine import coerce
