@@ -563,7 +563,7 @@ EXAMPLE_FINDINGS = [
 
 @pytest.fixture(scope="module")
 def example_book(tmp_path_factory):
-    return build_workbook(tmp_path_factory.mktemp("ex") / "example.xlsx", example=True)
+    return build_workbook(tmp_path_factory.mktemp("ex") / "example.xlsx", example="figure01")
 
 
 @pytest.fixture(scope="module")

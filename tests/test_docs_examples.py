@@ -183,7 +183,7 @@ def _write_price_files(folder: Path) -> None:
 
 
 def _example_book(path: Path) -> Path:
-    shutil.copyfile(template_path("example"), path)
+    shutil.copyfile(template_path("figure01"), path)
     return path
 
 
@@ -409,7 +409,7 @@ def call(name: str, *args):
 
 @pytest.fixture(scope="module")
 def example() -> xlhedge.Book:
-    return xlhedge.read_book(template_path("example"))
+    return xlhedge.read_book(template_path("figure01"))
 
 
 # ----------------------------------------------------------------------------- factor-model.md
@@ -452,7 +452,7 @@ def test_factor_model_worked_numbers(example):
 def test_book_dv01_cell_is_the_documented_formula():
     import openpyxl
 
-    wb = openpyxl.load_workbook(template_path("example"))
+    wb = openpyxl.load_workbook(template_path("figure01"))
     sheet, cell = wb.defined_names["BookDV01"].attr_text.replace("$", "").split("!")
     formula = wb[sheet][cell].value
     for page in (FM, "docs/workbook.md"):
@@ -572,7 +572,7 @@ def test_sizing_rates_dv01():
 def test_sizing_fx():
     e = xlhedge.currency_exposures([0.1, 0.2, 0.05], ["EUR", "USD", "CHF"], [1, None, 0.5])
     assert printed(SZ, r"record USD → EUR ([\d.]+), CHF ([\d.]+)\.") == [e["EUR"], e["CHF"]]
-    p = xlhedge.read_book(template_path("example")).positions
+    p = xlhedge.read_book(template_path("figure01")).positions
     ex = xlhedge.currency_exposures(p["weight"], p["fx_currency"], p["fx_share"], listing=p["currency"])
     assert_printed(SZ, r"AMRZ \(1% of NAV, CHF share 0\.6\) → CHF (\+[\d.]+)", ex["CHF"], 4)
     assert_printed(SZ, r"IPX \(1\.5%, AUD share 0\.3\) → AUD\s+(\+\d[\d.]*\d)", ex["AUD"], 5)
@@ -850,7 +850,7 @@ def test_regime_worked_examples_and_calibration():
     assert len(re.findall(r"`=VOL_REGIME\(", text)) == 4  # three scalar examples and the range one
     import openpyxl
 
-    wb = openpyxl.load_workbook(template_path("example"), data_only=True)
+    wb = openpyxl.load_workbook(template_path("figure01"), data_only=True)
 
     def level(name: str) -> float:
         sheet, cell = wb.defined_names[name].attr_text.replace("$", "").split("!")

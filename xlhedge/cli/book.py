@@ -13,7 +13,7 @@ from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
 from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import render_book_view
-from xlhedge.template import build_workbook, template_path
+from xlhedge.template import EXAMPLES, build_workbook, template_path
 from xlhedge.workbook.filebook import FileBook
 from xlhedge.workbook.read import read_book
 
@@ -45,14 +45,24 @@ def new(
 @handles_errors
 def demo(
     out: Path = typer.Argument(Path("xlhedge_example.xlsx"), help="Where to write the example book."),
+    example: str = typer.Option(
+        "default",
+        "--example",
+        help="Which example: 'default' (a 28-position cross-asset book with real price history) or "
+        "'figure01' (the source article's six-position Figure 01 book).",
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Write the bundled example book (the source article's Figure 01), recompute it and print its book view
-    and its check findings."""
+    """Write a bundled example book, recompute it and print its book view, hedges and check findings.
+
+    Example: xlhedge demo --example figure01 figure01.xlsx
+    """
+    if example not in EXAMPLES:
+        fail(f"--example {example}: the examples are {', '.join(EXAMPLES)}")
     if out.exists() and not force:
         console.print(f"{out} exists; recomputing it (use --force to start again from the bundled copy).")
     else:
-        shutil.copyfile(template_path("example"), out)
+        shutil.copyfile(template_path("figure01" if example == "figure01" else "example"), out)
     fb = FileBook(out)
     rep = recompute(fb, RecomputeOptions())
     fb.save()

@@ -22,8 +22,13 @@ empty: nothing is estimated until prices are pasted (or imported with
 
 from __future__ import annotations
 
+import csv
+import datetime as _dt
+from pathlib import Path
+
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlhedge.calc import layout
 from xlhedge.calc.refs import col_letters
@@ -61,6 +66,34 @@ def last_col() -> str:
     return col_letters(FIRST_SERIES_COL + SERIES_COLS - 1)
 
 
+def _fill(ws: Worksheet, path: Path) -> None:
+    """Write a shipped price file (the example book's): benchmarks by header into B–E, the rest from F.
+
+    The file's first column is the date; a benchmark it names replaces the default header
+    (``WTI`` stands in for the commodity composite), one it lacks stays an empty column.
+    """
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    head, body = rows[0], rows[1:]
+    roles = {"equity": "SPX", "usd": "DXY", "commodity": "WTI", "crypto": "BTC"}
+    order: list[int | None] = []
+    for factor, _ in BENCHMARK_COLUMNS:
+        order.append(head.index(roles[factor]) if roles[factor] in head else None)
+    rest = [j for j in range(1, len(head)) if j not in order]
+    cols = order + rest
+    for k, j in enumerate(cols):
+        c = FIRST_SERIES_COL + k
+        if j is None:
+            continue
+        ws.cell(row=HEADER_ROW, column=c, value=head[j])
+        for i, row in enumerate(body):
+            if row[j] != "":
+                ws.cell(row=FIRST_ROW + i, column=c, value=float(row[j]))
+    for i, row in enumerate(body):
+        cell = ws.cell(row=FIRST_ROW + i, column=1, value=_dt.datetime.strptime(row[0], "%Y-%m-%d"))
+        cell.number_format = "yyyy-mm-dd"
+
+
 def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
@@ -87,6 +120,8 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         h.border = style.BOX
     for r in range(FIRST_ROW, FIRST_ROW + 260):  # a year of formatted rows; more paste in as they are
         ws.cell(row=r, column=1).number_format = "yyyy-mm-dd"
+    if ctx.extra.get("prices"):
+        _fill(ws, ctx.extra["prices"])
     ws.column_dimensions["A"].width = 12
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=FIRST_SERIES_COL)
 
