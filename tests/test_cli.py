@@ -33,7 +33,8 @@ def test_demo_in_an_empty_folder(tmp_path: Path):
     r = cli("demo", cwd=tmp_path)
     assert r.exit_code == 0, r.output
     assert (tmp_path / "xlhedge_example.xlsx").exists()
-    for text in ("Trades view", "Book view", "AAPL", "Equity beta (SPX)", "+1.1991", "DV01", "Recommended hedges"):
+    equity = read_book(tmp_path / "xlhedge_example.xlsx").exposures().loc["equity", "exposure"]
+    for text in ("Trades view", "Book view", "AAPL", "Equity beta (SPX)", f"{equity:+.4f}", "DV01", "Recommended"):
         assert text in r.output
     assert "Checks (common hedging mistakes" in r.output
 

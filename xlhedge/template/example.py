@@ -1,6 +1,6 @@
 """The bundled example book: a cross-asset book shaped like the source article's Figure 02.
 
-``xlhedge demo`` writes it (docs/example.md documents every figure). Twenty-eight positions on
+``xlhedge demo`` writes it (docs/example.md documents every figure). Twenty-two positions on
 a 10,000,000 USD NAV: US equities with sector tilts (technology, financials, healthcare, energy),
 three non-USD listings (EUR, JPY, CHF), a Treasury ETF against a short 10-year note future,
 short oil and copper futures against long gold, a Bitcoin future and a short VIX future.
@@ -83,20 +83,14 @@ BASE_POSITIONS: list[dict] = [
     _stock("MSFT", "Technology", 0.18, "Technology tilt"),
     _stock("JPM", "Financials", 0.13, "Financials tilt"),
     _stock("BAC", "Financials", 0.07, "Financials tilt"),
-    _stock("UNH", "Healthcare", 0.08, "Healthcare tilt"),
-    _stock("LLY", "Healthcare", 0.06, "Healthcare tilt"),
-    _stock("JNJ", "Healthcare", 0.05, "Healthcare tilt"),
-    _stock("MRK", "Healthcare", 0.04, "Healthcare tilt"),
+    _stock("UNH", "Healthcare", 0.10, "Healthcare tilt"),
+    _stock("JNJ", "Healthcare", 0.08, "Healthcare tilt"),
     _stock("PFE", "Healthcare", -0.04, "Healthcare tilt"),  # pair short inside the sector
     _stock("XOM", "Energy", 0.05, "Energy tilt"),
     _stock("CVX", "Energy", 0.05, "Energy tilt"),
-    _stock("RRC", "Energy", -0.02, "Energy tilt"),  # short the weaker upstream name
-    _stock("GE", "Industrials", -0.03, "Industrials tilt"),
-    _stock("HD", "Consumer discretionary", 0.10),
-    _stock("WMT", "Consumer staples", 0.05),
-    _stock("KO", "Consumer staples", 0.04),
-    _stock("PG", "Consumer staples", -0.03),
-    _stock("MTUM", "Momentum factor ETF", 0.18, "Momentum tilt"),
+    _stock("GE", "Industrials", -0.03, "Industrials tilt"),  # a short in a weak industrial
+    _stock("HD", "Consumer discretionary", 0.12),
+    _stock("MTUM", "Momentum factor ETF", 0.20, "Momentum tilt"),
     # Non-USD listings: no series in the example's prices, betas typed
     _foreign("SAP", "Technology", "EUR", 0.06, {"equity": 1.10, "usd": -0.90, "Technology tilt": 1.0}),
     _foreign("7203", "Consumer discretionary", "JPY", 0.04, {"equity": 0.80, "usd": -0.60}),
@@ -105,7 +99,7 @@ BASE_POSITIONS: list[dict] = [
     _other("TLT", "rates", "etf", "Treasuries", 0.04, {"equity": -0.20, "duration": 17.0}),
     _other("ZN", "rates", "future", "Treasuries", -0.15, {"equity": -0.10, "duration": 6.5}),
     # Commodities: short oil and copper, long gold
-    _other("CL", "commodity", "future", "Energy", -0.44, {"equity": 0.30, "commodity": 1.0, "usd": -0.20}),
+    _other("CL", "commodity", "future", "Energy", -0.45, {"equity": 0.30, "commodity": 1.0, "usd": -0.20}),
     _other("HG", "commodity", "future", "Metals", -0.20, {"equity": 0.40, "commodity": 0.80, "usd": -0.30}),
     _other("GC", "commodity", "future", "Metals", 0.08, {"commodity": 0.50, "usd": -0.50}),
     # Crypto: a CME Bitcoin future

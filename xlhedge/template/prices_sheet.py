@@ -66,20 +66,29 @@ def last_col() -> str:
     return col_letters(FIRST_SERIES_COL + SERIES_COLS - 1)
 
 
+#: Columns of a shipped price file that go to the Regime sheet's vol history, not to Prices.
+VOL_INDEX_COLUMNS = ("VIX", "MOVE", "DVOL", "CVIX")
+
+
+def read_shipped_prices(path: Path) -> tuple[list[str], list[list[str]]]:
+    """A shipped price CSV (dates in the first column) as its header and rows of text."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
 def _fill(ws: Worksheet, path: Path) -> None:
     """Write a shipped price file (the example book's): benchmarks by header into B–E, the rest from F.
 
     The file's first column is the date; a benchmark it names replaces the default header
     (``WTI`` stands in for the commodity composite), one it lacks stays an empty column.
     """
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    head, body = rows[0], rows[1:]
+    head, body = read_shipped_prices(path)
     roles = {"equity": "SPX", "usd": "DXY", "commodity": "WTI", "crypto": "BTC"}
     order: list[int | None] = []
     for factor, _ in BENCHMARK_COLUMNS:
         order.append(head.index(roles[factor]) if roles[factor] in head else None)
-    rest = [j for j in range(1, len(head)) if j not in order]
+    rest = [j for j in range(1, len(head)) if j not in order and head[j] not in VOL_INDEX_COLUMNS]
     cols = order + rest
     for k, j in enumerate(cols):
         c = FIRST_SERIES_COL + k
