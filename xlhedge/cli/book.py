@@ -6,11 +6,12 @@ import shutil
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from xlhedge.calc.bookread import book_findings, book_from_io
 from xlhedge.calc.layout import DEFAULT_POSITIONS
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
-from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
+from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, print_hanging
 from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import render_book_view
 from xlhedge.template import EXAMPLES, build_workbook, template_path
@@ -128,7 +129,7 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 def _print_findings(rep: RecomputeReport) -> None:
     for f in rep.findings:
         colour = "red" if f.level == "error" else "yellow"
-        err_console.print(f"[{colour}]{f.level}[/] {rep.book}: {f}", highlight=False, soft_wrap=True)
+        print_hanging(err_console, f"[{colour}]{f.level}[/]", escape(f"{rep.book}: {f}"))
 
 
 def _exit_on_findings(rep: RecomputeReport, strict: bool) -> None:

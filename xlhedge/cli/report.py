@@ -13,6 +13,7 @@ from rich.columns import Columns
 from rich.console import Console
 from rich.table import Table
 
+from xlhedge.cli._common import signed, small
 from xlhedge.engine.book import Book
 
 __all__ = ["render_book_view", "SECTIONS"]
@@ -37,7 +38,7 @@ def trades_table(book: Book) -> Table:
         t.add_row(
             f"{ticker}{hedge}",
             row["side"],
-            f"{row['weight']:+.2%}",
+            signed(row["weight"], "+.2%"),
             _money(row["notional"]),
             str(row.get("asset_class") or ""),
             style=style,
@@ -57,7 +58,7 @@ def book_table(book: Book) -> Table:
         top = row.get("top_contributor") or ""
         who = f"{top} ({row['top_share']:.0%})" if top else "–"
         style = "dim" if row["exposure"] == 0 else None
-        t.add_row(label, f"{row['exposure']:+.4f}", _money(row["exposure_ccy"]), who, style=style)
+        t.add_row(label, signed(row["exposure"]), _money(row["exposure_ccy"]), who, style=style)
     return t
 
 
@@ -67,7 +68,7 @@ def render_book_view(book: Book, console: Console | None = None, *, sections: bo
     console.print(Columns([trades_table(book), book_table(book)], padding=(0, 4)))
     console.print(
         f"NAV {_money(book.nav)} {book.record_currency} · {len(book.positions)} positions · "
-        f"book DV01 {book.dv01():+,.2f} {book.record_currency} per +1bp"
+        f"book DV01 {small(book.dv01())} {book.record_currency} per +1bp"
     )
     if sections:
         for title, render in SECTIONS:
