@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from xlhedge.cli import addin, book, checks, estimate, hedge
+from xlhedge.cli import _help, addin, book, checks, estimate, hedge
+
+_help.install()
 
 app = typer.Typer(
     name="xlhedge",
-    help="Cross-asset book → factor exposures → hedges, for Excel books, without Excel.",
+    help="Cross-asset book → factor exposures → hedges, for Excel books, without Excel.\n\n"
+    "Example: xlhedge demo, then xlhedge report xlhedge_example.xlsx",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

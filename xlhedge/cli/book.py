@@ -32,7 +32,10 @@ def new(
     positions: int = typer.Option(DEFAULT_POSITIONS, min=1, max=16383, help="Position columns in the Book sheet."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Write a fresh book from the template."""
+    """Write a fresh book from the template.
+
+    Example: xlhedge new mybook.xlsx --positions 50
+    """
     _refuse_overwrite(book, force)
     if book.suffix.lower() != ".xlsx":
         fail(f"{book}: the new book must be an .xlsx file")
@@ -49,7 +52,8 @@ def demo(
     example: str = typer.Option(
         "default",
         "--example",
-        help="Which example: 'default' (a 28-position cross-asset book with real price history) or "
+        metavar="NAME",
+        help="Which example: 'default' (a 22-position cross-asset book with real price history) or "
         "'figure01' (the source article's six-position Figure 01 book).",
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
@@ -87,8 +91,11 @@ def recompute_cmd(
 ) -> None:
     """Recompute every xlhedge formula of a saved workbook without Excel.
 
-    Formulas stay; their results are stored as the cells' values, so any viewer
-    shows the numbers. Everything else in the file is left byte for byte.
+    Formulas stay; their results are stored as the cells' values. Everything else in the file is left
+    byte for byte. (A viewer without xlhedge that recalculates shows #NAME?; share a static copy made
+    with `xlhedge export`.)
+
+    Example: xlhedge recompute book.xlsx --check
     """
     fb = FileBook(book)
     rep = recompute(fb, RecomputeOptions(strict=strict, write_status=not check))
@@ -117,7 +124,10 @@ def recompute_cmd(
 
 @handles_errors
 def report(book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm).")) -> None:
-    """Print the trades view beside the book view (the file is not changed)."""
+    """Print the trades view beside the book view (the file is not changed).
+
+    Example: xlhedge report xlhedge_example.xlsx
+    """
     render_book_view(read_book(book), console)
 
 

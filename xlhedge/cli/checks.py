@@ -48,6 +48,8 @@ def check(
     Over-hedging, the wrong factor, undecided FX, late protection, stale hedges,
     stress flips, rolls due, funding drag and liquidation risk (docs/methodology/checks.md). The
     file is not changed.
+
+    Example: xlhedge check book.xlsx --strict
     """
     day = None
     if today is not None:

@@ -59,6 +59,8 @@ def estimate(
     Each position whose ticker heads a price column gets its beta to each
     benchmark (equity SPX, USD DXY, commodity composite, BTC), marked as
     estimated. Betas you typed are kept unless --overwrite.
+
+    Example: xlhedge estimate book.xlsx --prices prices.csv
     """
     fb = FileBook(book)
     sheet_window, sheet_method = settings_from_book(fb)

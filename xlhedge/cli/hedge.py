@@ -142,7 +142,10 @@ def hedge(
     target: list[str] = typer.Option([], "--target", help="FACTOR=EXPOSURE to keep (× NAV); repeatable."),
     alpha: float | None = typer.Option(None, "--alpha", help="Alpha estimate α in [0, 1)."),
 ) -> None:
-    """Print the recommended hedges of a saved book (the file is not changed)."""
+    """Print the recommended hedges of a saved book (the file is not changed).
+
+    Example: xlhedge hedge book.xlsx --ratio equity=0.5 --instrument equity=MES
+    """
     from xlhedge.calc.recompute import RecomputeOptions, recompute
     from xlhedge.workbook.filebook import FileBook
 
