@@ -11,6 +11,7 @@ Python API (the same engine the worksheet functions and the CLI use)::
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from xlhedge.engine.book import Book
 from xlhedge.engine.budget import budget_status, deployment, hedge_budget, ytd_spend
@@ -70,6 +71,19 @@ def read_book(path: str | os.PathLike[str]) -> Book:
     return _read(path)
 
 
+def export_book(path: str | os.PathLike[str], out: str | os.PathLike[str]) -> Path:
+    """Write a copy of a book anyone can open; return its path (the book is not changed).
+
+    ``out`` ending in ``.xlsx``: a static copy, every xlhedge formula replaced by its recomputed
+    value (formats, charts, names and native formulas kept), which shows its numbers in Excel
+    without the add-in, LibreOffice and Google Sheets. ``.pdf``: the sheets rendered through
+    LibreOffice, one page each (:mod:`xlhedge.workbook.export`).
+    """
+    from xlhedge.workbook.export import export_book as _export
+
+    return _export(path, out).out
+
+
 def main() -> None:
     """The "Refresh book" ribbon button (``xlhedge.xlam`` runs ``import xlhedge; xlhedge.main()``).
 
@@ -83,6 +97,7 @@ def main() -> None:
 __all__ = [
     "Book",
     "read_book",
+    "export_book",
     "factor_exposure",
     "XlhedgeError",
     "InputError",

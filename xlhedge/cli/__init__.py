@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from xlhedge.cli import _help, addin, book, checks, estimate, hedge
+from xlhedge.cli import _help, addin, book, checks, estimate, export, hedge
 
 _help.install()
 
@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 #: Command modules, in help order. A feature adds its module here.
-COMMAND_MODULES = [book, addin, hedge, checks, estimate]
+COMMAND_MODULES = [book, addin, hedge, checks, estimate, export]
 
 for _module in COMMAND_MODULES:
     _module.register(app)
