@@ -89,12 +89,12 @@ BASE_POSITIONS: list[dict] = [
     _stock("XOM", "Energy", 0.05, "Energy tilt"),
     _stock("CVX", "Energy", 0.05, "Energy tilt"),
     _stock("GE", "Industrials", -0.03, "Industrials tilt"),  # a short in a weak industrial
-    _stock("HD", "Consumer discretionary", 0.12),
-    _stock("MTUM", "Momentum factor ETF", 0.20, "Momentum tilt"),
+    _stock("HD", "Discretionary", 0.12),
+    _stock("MTUM", "Momentum ETF", 0.20, "Momentum tilt"),
     # Non-USD listings: no series in the example's prices, betas typed
     _foreign("SAP", "Technology", "EUR", 0.06, {"equity": 1.10, "usd": -0.90, "Technology tilt": 1.0}),
-    _foreign("7203", "Consumer discretionary", "JPY", 0.04, {"equity": 0.80, "usd": -0.60}),
-    _foreign("NESN", "Consumer staples", "CHF", 0.03, {"equity": 0.60, "usd": -0.80}),
+    _foreign("7203", "Discretionary", "JPY", 0.04, {"equity": 0.80, "usd": -0.60}),
+    _foreign("NESN", "Staples", "CHF", 0.03, {"equity": 0.60, "usd": -0.80}),
     # Rates: a long-bond ETF against a short 10-year note future
     _other("TLT", "rates", "etf", "Treasuries", 0.04, {"equity": -0.20, "duration": 17.0}),
     _other("ZN", "rates", "future", "Treasuries", -0.15, {"equity": -0.10, "duration": 6.5}),

@@ -36,7 +36,7 @@ from xlhedge.template import style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Prices"
-ROLE_ROW = 3  # "equity benchmark" ... above the headers
+ROLE_ROW = 3  # "benchmark of" | equity | usd ... above the headers
 HEADER_ROW = 4
 FIRST_ROW = 5
 #: Rows the defined names cover: about 20 years of daily closes.
@@ -116,12 +116,13 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     style.header(ws, HEADER_ROW, 1, ["Date"])
     for j, (factor, label) in enumerate(BENCHMARK_COLUMNS):
         col = FIRST_SERIES_COL + j
-        role = ws.cell(row=ROLE_ROW, column=col, value=f"{factor} benchmark")
+        role = ws.cell(row=ROLE_ROW, column=col, value=factor)
         role.font = style.NOTE_FONT
         h = ws.cell(row=HEADER_ROW, column=col, value=label)
         h.fill = style.INPUT_FILL
         h.font = Font(bold=True)
         h.border = style.BOX
+    ws.cell(row=ROLE_ROW, column=1, value="benchmark of").font = style.NOTE_FONT
     ws.cell(row=ROLE_ROW, column=FIRST_SERIES_COL + len(BENCHMARK_COLUMNS), value="positions →").font = style.NOTE_FONT
     for j in range(len(BENCHMARK_COLUMNS), SERIES_COLS):
         h = ws.cell(row=HEADER_ROW, column=FIRST_SERIES_COL + j)
@@ -163,4 +164,10 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         f"${col_letters(sc + len(LOG_COLUMNS) - 1)}${LOG_HEADER_ROW + LOG_ROWS}",
     )
     ws.column_dimensions[col_letters(sc)].width = 28
+    # the log's columns wide enough for their values (dates as text, betas to 3 places)
+    for k, width in enumerate((10, 11, 10, 8, 7, 7, 8, 11, 11, 8, 8), start=1):
+        ws.column_dimensions[col_letters(sc + k)].width = width
+    for r in range(LOG_HEADER_ROW + 1, LOG_HEADER_ROW + LOG_ROWS + 1):
+        for k, fmt in ((4, "0.000"), (5, "0.00"), (6, "0.000")):
+            ws.cell(row=r, column=sc + k).number_format = fmt
     style.print_setup(ws)

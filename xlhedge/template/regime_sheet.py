@@ -110,7 +110,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
             ws.cell(row=r, column=1, value=_dt.datetime.strptime(row[0], "%Y-%m-%d")).number_format = "yyyy-mm-dd"
             for c, j in cols:
                 if row[j]:
-                    ws.cell(row=r, column=c, value=float(row[j]))
+                    ws.cell(row=r, column=c, value=float(row[j])).number_format = "0.00"
             r += 1
     ctx.define("VolHistory", f"{SHEET}!$A${HIST_HEAD}:${chr(ord('A') + len(INDEXES))}${HIST_LAST}")
     ctx.define("VolHistoryVIX", f"{SHEET}!$A${HIST_HEAD}:$B${HIST_LAST}")

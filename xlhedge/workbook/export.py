@@ -29,6 +29,7 @@ from pathlib import Path
 from lxml import etree
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from xlhedge.calc.layout import BOOK_SHEET
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.calc.refs import col_letters
 from xlhedge.engine.errors import InputError, XlhedgeError
@@ -169,7 +170,8 @@ def export_static(
 
 
 def _print_setup(pkg: XlsxPackage) -> dict[str, bytes]:
-    """Each sheet fits one landscape page; a long history prints its first :data:`PDF_MAX_ROWS` rows."""
+    """Each sheet fits one landscape page; a long history prints its first :data:`PDF_MAX_ROWS` rows
+    and a sheet without charts the cells in use."""
     out: dict[str, bytes] = {}
     wb = pkg.opc.xml(pkg.workbook_part)
     names = wb.find(_M + "definedNames")
@@ -208,8 +210,19 @@ def _print_setup(pkg: XlsxPackage) -> dict[str, bytes]:
         ps.set("fitToHeight", "1")
         out[part.member] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         rows = max((r for r, _ in part.values), default=0)
-        if name in _LONG_SHEETS and rows > PDF_MAX_ROWS and name in sheets:
-            cols = max((c for _, c in part.values if _ <= PDF_MAX_ROWS), default=1)
+        area = None
+        if name in _LONG_SHEETS and rows > PDF_MAX_ROWS:
+            area = (PDF_MAX_ROWS, max((c for r, c in part.values if r <= PDF_MAX_ROWS), default=1))
+        elif root.find(_M + "drawing") is None and part.values:
+            # no chart: print the cells in use
+            cols = [c for _, c in part.values]
+            if name == BOOK_SHEET:  # its spare position columns hold only "Position N" labels
+                cols = [
+                    c for (_, c), v in part.values.items() if isinstance(v, int | float) and not isinstance(v, bool)
+                ]
+            area = (rows, max(cols or [c for _, c in part.values]))
+        if area is not None and name in sheets:
+            last_row, cols = area
             if names is None:
                 names = etree.Element(_M + "definedNames")
                 after = wb.find(_M + "sheets")
@@ -220,7 +233,7 @@ def _print_setup(pkg: XlsxPackage) -> dict[str, bytes]:
                     names.remove(dn)
             quoted = "'" + name.replace("'", "''") + "'"
             dn = etree.SubElement(names, _M + "definedName", name="_xlnm.Print_Area", localSheetId=idx)
-            dn.text = f"{quoted}!$A$1:${col_letters(cols)}${PDF_MAX_ROWS}"
+            dn.text = f"{quoted}!$A$1:${col_letters(cols)}${last_row}"
     out[pkg.workbook_part] = etree.tostring(wb, xml_declaration=True, encoding="UTF-8", standalone=True)
     return out
 
