@@ -50,7 +50,7 @@ import pytest
 import xlhedge
 import xlhedge.engine.factors
 from xlhedge.functions.registry import registry
-from xlhedge.template import template_path
+from xlhedge.template import example_prices_path, template_path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md"))]
@@ -182,9 +182,17 @@ def _write_price_files(folder: Path) -> None:
     pd.DataFrame({"Date": day, "MOVE": np.round(move, 2)}).to_csv(folder / "MOVE.csv", index=False)
 
 
-def _example_book(path: Path) -> Path:
-    shutil.copyfile(template_path("figure01"), path)
+def _example_book(path: Path, kind: str = "figure01") -> Path:
+    """A copy of a shipped book: the Figure 01 book stands in for "your book" (its numbers are
+    hand-worked in the methodology pages); ``kind="example"`` is what ``xlhedge demo`` writes."""
+    shutil.copyfile(template_path(kind), path)
     return path
+
+
+def _sample_prices(folder: Path) -> None:
+    """The shipped sample price file at the path a clone's top folder has it (README's estimate)."""
+    (folder / "xlhedge" / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(example_prices_path(), folder / "xlhedge" / "data" / "example_prices.csv")
 
 
 @pytest.fixture
@@ -216,7 +224,8 @@ def test_every_python_block_is_run_or_marked():
 
 @pytest.mark.parametrize("page", _pages_with("python"))
 def test_python_examples_run(page: str, folder: Path):
-    _example_book(folder / "xlhedge_example.xlsx")
+    _example_book(folder / "xlhedge_example.xlsx", "example")
+    _example_book(folder / "figure01.xlsx")
     _example_book(folder / "mybook.xlsx")
     ns: dict = {"__name__": "__docs__"}
     parser = doctest.DocTestParser()
@@ -347,6 +356,8 @@ _AS_TYPED_PAGES = frozenset({"README.md"})
 def test_shell_examples_run(page: str, folder: Path):
     as_typed = page in _AS_TYPED_PAGES
     _example_book(folder / "book.xlsx")
+    _example_book(folder / "xlhedge_example.xlsx", "example")  # as `xlhedge demo` left it
+    _sample_prices(folder)
     env = _shell_env(folder)
     ran = 0
     for b in blocks(page, "bash", "console"):
@@ -1155,7 +1166,7 @@ def test_rebalance_worked_example():
 def test_the_example_books_findings(tmp_path: Path):
     import json
 
-    book = _example_book(tmp_path / "xlhedge_example.xlsx")
+    book = _example_book(tmp_path / "figure01.xlsx")
     proc = subprocess.run(
         [sys.executable, "-m", "xlhedge", "check", str(book), "--json"],
         capture_output=True,
@@ -1605,7 +1616,7 @@ def test_status_line_and_check_date_as_documented(tmp_path: Path):
     first = wb[sheet][rng.split(":")[0]].value
     assert form.fullmatch(first) and " · 6 positions · " in first
     sheet, cell = wb.defined_names["CheckDate"].attr_text.replace("$", "").split("!")
-    shown = re.search(r"on the example book \(check date (\S+)\)", _text(CK))[1]
+    shown = re.search(r"on the Figure 01 book \(check date (\S+)\)", _text(CK))[1]
     assert wb[sheet][cell].value.date().isoformat() == shown
 
 

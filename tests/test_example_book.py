@@ -119,3 +119,26 @@ def test_fx_hedges_are_whole_nonzero_contracts(tmp_path):
     assert r.exit_code == 0, r.output
     for fut, n in (("6E", -2), ("6J", -2), ("6S", -1)):
         assert re.search(rf"\b{fut}\b.*\s{n:+d}\s", r.output), (fut, r.output)
+
+
+def test_docs_example_page_lists_the_book(sheet):
+    """docs/example.md's positions table is the shipped book: weights and every beta (2 places)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "example.md").read_text()
+    tickers, w, b = sheet
+    rows = [ln.strip("|").split("|") for ln in text.splitlines() if re.match(r"\| [A-Z0-9]+ \| [a-z]+ \|", ln)]
+    assert [r[0].strip() for r in rows] == tickers
+
+    def num(s: str) -> float:
+        s = s.strip().strip("*").replace("−", "-").rstrip("%")
+        return float(s) if s else 0.0
+
+    for k, r in enumerate(rows):
+        assert num(r[4]) / 100 == pytest.approx(w[k]), tickers[k]
+        for j in range(len(CORE)):
+            assert num(r[5 + j]) == pytest.approx(b[j, k], abs=0.005 if j < 5 else 1e-4), (tickers[k], CORE[j])
+    e = dict(zip(CORE, b @ w, strict=True))
+    for label, f in (("Equity beta (SPX)", "equity"), ("Commodity beta", "commodity"), ("USD beta (DXY)", "usd")):
+        shown = re.search(rf"\| {re.escape(label)} \| ([−+\d.]+) \|", text)[1]
+        assert num(shown) == pytest.approx(e[f], abs=5e-5), label
