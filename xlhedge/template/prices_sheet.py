@@ -97,7 +97,7 @@ def _fill(ws: Worksheet, path: Path) -> None:
         ws.cell(row=HEADER_ROW, column=c, value=head[j])
         for i, row in enumerate(body):
             if row[j] != "":
-                ws.cell(row=FIRST_ROW + i, column=c, value=float(row[j]))
+                ws.cell(row=FIRST_ROW + i, column=c, value=float(row[j])).number_format = "#,##0.00"
     for i, row in enumerate(body):
         cell = ws.cell(row=FIRST_ROW + i, column=1, value=_dt.datetime.strptime(row[0], "%Y-%m-%d"))
         cell.number_format = "yyyy-mm-dd"

@@ -212,7 +212,13 @@ def _print_setup(pkg: XlsxPackage) -> dict[str, bytes]:
         rows = max((r for r, _ in part.values), default=0)
         area = None
         if name in _LONG_SHEETS and rows > PDF_MAX_ROWS:
-            area = (PDF_MAX_ROWS, max((c for r, c in part.values if r <= PDF_MAX_ROWS), default=1))
+            # the history's first rows and its block of columns (up to the first empty column:
+            # the Prices sheet's spare series columns and its estimate log stay off the page)
+            used = {c for r, c in part.values if r <= PDF_MAX_ROWS}
+            last = 1
+            while last + 1 in used:
+                last += 1
+            area = (PDF_MAX_ROWS, last)
         elif root.find(_M + "drawing") is None and part.values:
             # no chart: print the cells in use
             cols = [c for _, c in part.values]
