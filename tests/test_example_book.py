@@ -8,17 +8,18 @@ price file for the estimated betas.
 from __future__ import annotations
 
 import csv
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 import xlhedge
 from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, HEADER_ROW, WEIGHT_ROW, attribute_row
-from xlhedge.cli import app
 from xlhedge.template import example_prices_path, template_path
 from xlhedge.template.example import EXAMPLE_NAV, EXAMPLE_POSITIONS
 
@@ -114,11 +115,16 @@ def test_futures_hedges_are_whole_nonzero_contracts(sheet):
 
 def test_fx_hedges_are_whole_nonzero_contracts(tmp_path):
     """The non-USD listings give EUR, JPY and CHF futures hedges of at least one contract."""
-    runner = CliRunner()
-    r = runner.invoke(app, ["hedge", str(template_path("example"))], env={"COLUMNS": "200"})
-    assert r.exit_code == 0, r.output
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}  # a fresh process: the console reads its width
+    r = subprocess.run(
+        [sys.executable, "-m", "xlhedge", "hedge", str(template_path("example"))],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert r.returncode == 0, r.stderr
     for fut, n in (("6E", -2), ("6J", -2), ("6S", -1)):
-        assert re.search(rf"\b{fut}\b.*\s{n:+d}\s", r.output), (fut, r.output)
+        assert re.search(rf"\b{fut}\b.*\s{n:+d}\s", r.stdout), (fut, r.stdout)
 
 
 def test_docs_example_page_lists_the_book(sheet):

@@ -17,6 +17,7 @@ by the output's suffix; it is ``xlhedge.export_book`` and ``xlhedge export BOOK 
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -61,6 +62,7 @@ class ExportReport:
     recompute: RecomputeReport | None = None
 
 
+@functools.cache
 def _pattern() -> re.Pattern[str]:
     names = sorted(registry(), key=len, reverse=True)
     # a call of a registered function, bare or as Excel stores an unknown UDF (_xludf.NAME)
