@@ -6,11 +6,12 @@ import shutil
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from xlhedge.calc.bookread import book_findings, book_from_io
 from xlhedge.calc.layout import DEFAULT_POSITIONS
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
-from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, progress
+from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, print_hanging, progress
 from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import print_book_json, render_book_view
 from xlhedge.workbook.filebook import FileBook
@@ -29,7 +30,10 @@ def new(
     positions: int = typer.Option(DEFAULT_POSITIONS, min=1, max=16383, help="Position columns in the Book sheet."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Write a fresh book from the template."""
+    """Write a fresh book from the template.
+
+    Example: xlhedge new mybook.xlsx --positions 50
+    """
     from xlhedge.template import build_workbook, template_path  # openpyxl and PIL: only for `new`/`demo`
 
     _refuse_overwrite(book, force)
@@ -45,16 +49,28 @@ def new(
 @handles_errors
 def demo(
     out: Path = typer.Argument(Path("xlhedge_example.xlsx"), help="Where to write the example book."),
+    example: str = typer.Option(
+        "default",
+        "--example",
+        metavar="NAME",
+        help="Which example: 'default' (a 22-position cross-asset book with real price history) or "
+        "'figure01' (the source article's six-position Figure 01 book).",
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Write the bundled example book (the source article's Figure 01), recompute it and print its book view
-    and its check findings."""
-    from xlhedge.template import template_path
+    """Write a bundled example book, recompute it and print its book view, hedges and check findings.
+
+    Example: xlhedge demo --example figure01 figure01.xlsx
+    """
+    from xlhedge.template import EXAMPLES, template_path  # openpyxl and PIL: only for `new`/`demo`
+
+    if example not in EXAMPLES:
+        fail(f"--example {example}: the examples are {', '.join(EXAMPLES)}")
 
     if out.exists() and not force:
         console.print(f"{out} exists; recomputing it (use --force to start again from the bundled copy).")
     else:
-        shutil.copyfile(template_path("example"), out)
+        shutil.copyfile(template_path("figure01" if example == "figure01" else "example"), out)
     fb = FileBook(out)
     rep = recompute(fb, RecomputeOptions())
     fb.save()
@@ -93,9 +109,13 @@ def recompute_cmd(
 ) -> None:
     """Recompute every xlhedge formula of saved workbooks without Excel.
 
-    Formulas stay; their results are stored as the cells' values, so any viewer
-    shows the numbers. Everything else in the file is left byte for byte.
+    Formulas stay; their results are stored as the cells' values. Everything else in the file is left
+    byte for byte. (A viewer without xlhedge that recalculates shows #NAME?; share a static copy made
+    with `xlhedge export`.)
+
     Several books (or a folder) run in parallel, with a closing table (docs/batch.md).
+
+    Example: xlhedge recompute book.xlsx --check
     """
     if len(books) > 1 or books[0].is_dir() or jobs or summary or cluster:
         from xlhedge.cli.batch import recompute_many
@@ -145,7 +165,10 @@ def report(
         False, "--json", help="Print the book view as JSON for scripts: exposures, Greeks, positions."
     ),
 ) -> None:
-    """Print the trades view beside the book view (the file is not changed)."""
+    """Print the trades view beside the book view (the file is not changed).
+
+    Example: xlhedge report xlhedge_example.xlsx
+    """
     fb = FileBook(book)
     recompute(fb, RecomputeOptions(write_status=False, estimate=False))
     if json_out:
@@ -162,7 +185,7 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 def _print_findings(rep: RecomputeReport) -> None:
     for f in rep.findings:
         colour = "red" if f.level == "error" else "yellow"
-        err_console.print(f"[{colour}]{f.level}[/] {rep.book}: {f}", highlight=False, soft_wrap=True)
+        print_hanging(err_console, f"[{colour}]{f.level}[/]", escape(f"{rep.book}: {f}"))
 
 
 def _exit_on_findings(rep: RecomputeReport, strict: bool) -> None:
