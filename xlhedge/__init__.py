@@ -37,6 +37,8 @@ from xlhedge.engine.estimation import (
 from xlhedge.engine.factors import factor_exposure
 from xlhedge.engine.instruments import Instrument, instrument_table
 from xlhedge.engine.instruments import lookup as instrument
+from xlhedge.engine.optimize import HedgeOptimum, optimize_hedge
+from xlhedge.engine.covariance import factor_covariance, nearest_correlation
 from xlhedge.engine.perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
 from xlhedge.engine.prices import clean_prices, returns, validate_prices
 from xlhedge.engine.rebalance import rebalance
@@ -139,4 +141,8 @@ __all__ = [
     "run_checks",
     "findings_frame",
     "rebalance",
+    "optimize_hedge",
+    "HedgeOptimum",
+    "factor_covariance",
+    "nearest_correlation",
 ]
