@@ -15,6 +15,7 @@ import os
 from xlhedge.engine.book import Book
 from xlhedge.engine.budget import budget_status, deployment, hedge_budget, ytd_spend
 from xlhedge.engine.checks import Finding, findings_frame, run_checks
+from xlhedge.engine.covariance import factor_covariance, nearest_correlation
 from xlhedge.engine.errors import (
     FormulaError,
     InputError,
@@ -38,7 +39,6 @@ from xlhedge.engine.factors import factor_exposure
 from xlhedge.engine.instruments import Instrument, instrument_table
 from xlhedge.engine.instruments import lookup as instrument
 from xlhedge.engine.optimize import HedgeOptimum, optimize_hedge
-from xlhedge.engine.covariance import factor_covariance, nearest_correlation
 from xlhedge.engine.perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
 from xlhedge.engine.prices import clean_prices, returns, validate_prices
 from xlhedge.engine.rebalance import rebalance

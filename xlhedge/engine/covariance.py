@@ -122,7 +122,7 @@ def nearest_correlation(
         ds = x - r
         y_new = x.copy()
         np.fill_diagonal(y_new, 1.0)
-        done = np.linalg.norm(y_new - y, "fro") <= tol * max(1.0, np.linalg.norm(y, "fro"))
+        done = float(np.linalg.norm(y_new - y, "fro")) <= tol * max(1.0, float(np.linalg.norm(y, "fro")))
         y = y_new
         if done:
             break

@@ -58,7 +58,7 @@ __all__ = [
 #: Up to this many instruments the whole-contract answer is the proven optimum (no node limit).
 EXACT_MAX_INSTRUMENTS = 5
 #: Node limit of the branch and bound beyond :data:`EXACT_MAX_INSTRUMENTS` instruments.
-DEFAULT_MAX_NODES = 200
+DEFAULT_MAX_NODES = 100
 #: Safety limit up to :data:`EXACT_MAX_INSTRUMENTS` instruments: reached only by collinear instruments
 #: without bounds (e.g. TLT and ZN alone on the duration factor, whose combinations approach any
 #: target ever more finely with ever larger positions); the status then says "node limit".
@@ -265,8 +265,8 @@ class _Conic:
 
         ``caps`` bounds the earlier levels (objective ≤ F, cost ≤ C, Σ|x| ≤ S). None = infeasible.
         """
-        import clarabel
-        from scipy import sparse
+        import clarabel  # type: ignore[import-untyped]
+        from scipy import sparse  # type: ignore[import-untyped]
 
         if not hasattr(self, "_abs"):
             self._blocks()
@@ -490,10 +490,13 @@ def optimize_hedge(
     if scale <= 0:
         scale = max(max(_sigma(cn, a[:, j]) for j in range(m)) if m else 0.0, 1.0)
     covs = [cn] if cs is None else [cn, cs]
+    live = (e != 0) | (a != 0).any(axis=1)  # a factor no one is exposed to leaves every residual at 0 there
+    if not live.any():
+        live[:] = True
     prob = _Conic(
-        e / scale,
-        a / scale,
-        [_root(s) for s in covs],
+        e[live] / scale,
+        a[live] / scale,
+        [_root(s[np.ix_(live, live)]) for s in covs],
         c / scale,
         None if budget is None else float(budget) / scale,
         w,
@@ -503,7 +506,9 @@ def optimize_hedge(
     gap = 0.0
     status = "optimal"
     if not integer:
-        if all(np.linalg.matrix_rank(lt @ a, tol=1e-10 * max(1.0, float(np.abs(lt @ a).max()))) == m for lt in prob.roots):
+        if all(
+            np.linalg.matrix_rank(lt @ a, tol=1e-10 * max(1.0, float(np.abs(lt @ a).max()))) == m for lt in prob.roots
+        ):
             r0 = prob.solve(0, lo, hi)  # strictly convex: the minimiser is unique, no tie to break
             x = None if r0 is None else r0[1]
         else:
@@ -514,9 +519,8 @@ def optimize_hedge(
     else:
         x, nodes, gap, status = _branch_and_bound(prob, *_multiples(a, c, lo, hi), m, max_nodes)
         gap *= scale
-        method = (
-            "whole contracts: branch and bound on the SOCP relaxation (Clarabel), "
-            + ("searched to the end (proven optimum)" if status == "optimal" else f"stopped at {nodes} nodes")
+        method = "whole contracts: branch and bound on the SOCP relaxation (Clarabel), " + (
+            "searched to the end (proven optimum)" if status == "optimal" else f"stopped at {nodes} nodes"
         )
     x = np.where(x == 0, 0.0, x)
     r = e + a @ x
@@ -645,9 +649,7 @@ def _branch_and_bound(
     return best_x, nodes, 0.0, "optimal"
 
 
-def _polish(
-    prob: _Conic, x: Float64Array1D, lo: Float64Array1D, hi: Float64Array1D, feasible: Any
-) -> Float64Array1D:
+def _polish(prob: _Conic, x: Float64Array1D, lo: Float64Array1D, hi: Float64Array1D, feasible: Any) -> Float64Array1D:
     """Local search from a rounded point: the best ±1-contract step on one instrument while it improves."""
     if not feasible(x):
         return x
