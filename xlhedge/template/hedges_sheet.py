@@ -536,3 +536,5 @@ def _optimised_block(ws: Worksheet, ctx: TemplateContext) -> None:
     chart.set_categories(Reference(ws, min_col=1, min_row=SUMMARY_ROW0, max_row=SUMMARY_ROW0 + 1))
     style.chart_axes(chart, "#,##0")
     ws.add_chart(chart, f"G{CAND_HEADER}")
+    for r in (OPT_FACTOR_HEADER, CAND_HEADER, SUMMARY_HEADER):
+        ws.row_dimensions[r].height = 45
