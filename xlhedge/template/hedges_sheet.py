@@ -531,6 +531,7 @@ def _optimised_block(ws: Worksheet, ctx: TemplateContext) -> None:
     chart.grouping = "clustered"
     chart.title = "Residual σ over the horizon: before, rule of thumb, optimised"
     chart.y_axis.title = "σ of P&L (currency)"
+    chart.x_axis.title = "Regime"
     data = Reference(ws, min_col=2, max_col=4, min_row=SUMMARY_HEADER, max_row=SUMMARY_ROW0 + 1)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=SUMMARY_ROW0, max_row=SUMMARY_ROW0 + 1))
