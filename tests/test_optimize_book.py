@@ -129,7 +129,7 @@ def test_rule_of_thumb_is_never_better_in_the_worse_regime(example) -> None:
     base = book_from_io(fb)
     rng = np.random.default_rng(8)
     inputs = read_hedge_inputs(fb)
-    for _ in range(3):
+    for _ in range(2):
         pos = base.positions.copy()
         pos["weight"] = pos["weight"] * rng.uniform(-2, 3, size=len(pos))
         book = dataclasses.replace(base, positions=pos)

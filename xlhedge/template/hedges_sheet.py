@@ -467,6 +467,16 @@ def _optimised_block(ws: Worksheet, ctx: TemplateContext) -> None:
     for k, ticker in enumerate((*cand.DEFAULT_CANDIDATES, "=TILT_ETF(Exposures,ExposureLabels,InstrumentTable)")):
         style.input_cell(ws, CAND_ROW0 + k, 1, ticker, "@")
     ctx.define(layout.OPT_CANDIDATES, f"{SHEET}!{cands}")
+    pick = DataValidation(
+        type="list",
+        formula1="InstrumentTickers",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Candidate",
+        error="Pick a ticker listed on the Instruments sheet (or leave blank: a blank candidate never trades).",
+    )
+    pick.add(f"A{CAND_ROW0}:A{CAND_LAST}")
+    ws.add_data_validation(pick)
     c1, cz = f"B{CAND_ROW0}", f"B{CAND_LAST}"
     ws[c1] = ArrayFormula(
         f"{c1}:{cz}", f"=HEDGE_COSTS({cands},InstrumentTable,OptHorizon,OptionRate,OptionDiv,FundingPerDay)"
