@@ -40,14 +40,15 @@ def _expected(path: Path) -> pd.Series:
 def test_one_book_result_matches_the_book_view(folder: Path):
     res = batch.recompute_one(folder / "a.xlsx")
     assert (res.status, res.exit_code, res.error) == ("ok", 0, "")
-    assert res.positions == 6 and res.nav == 1_000_000.0 and res.currency == "USD"
+    assert res.positions == 24 and res.nav == 10_000_000.0 and res.currency == "USD"
     exp = _expected(folder / "a.xlsx")
     assert list(res.exposures) == list(exp.index)
     assert np.allclose(list(res.exposures.values()), exp.to_numpy())
-    # the equity hedge: ratio 50% of an exposure of +0.04875 on a NAV of 1m, sold
-    assert res.hedges["equity"]["notional"] == pytest.approx(-0.5 * 0.04875 * 1e6)
+    # the equity hedge: ratio 50% of an exposure of +1.16204 (Σ weight × beta by numpy on the Book's
+    # cells, tests/test_example_book.py; the SPY put's delta included) on a NAV of 10m, sold
+    assert res.hedges["equity"]["notional"] == pytest.approx(-0.5 * 1.1620425659772575 * 1e7, rel=1e-12)
     assert res.hedges["equity"]["instrument"] == "ES"
-    assert res.findings == {"error": 0, "warning": 2, "info": 2}  # what `xlhedge check` finds in the example
+    assert res.findings == {"error": 0, "warning": 5, "info": 0}  # what `xlhedge check` finds in the example
 
 
 def test_failures_are_results_not_exceptions(folder: Path):
@@ -83,7 +84,7 @@ def test_cli_folder_pool_table_summary_and_worst_exit_code(folder: Path, tmp_pat
     out = tmp_path / "summary.csv"
     r = runner.invoke(app, ["recompute", str(folder), "--jobs", "2", "--summary", str(out)], catch_exceptions=False)
     assert r.exit_code == 2, r.output  # the broken book's code; the others still ran
-    for text in ("4 books", "a.xlsx", "broken.xlsx", "failed", "2 warn, 2 info"):
+    for text in ("4 books", "a.xlsx", "broken.xlsx", "failed", "5 warn"):
         assert text in r.output
     s = pd.read_csv(out)
     assert list(s["path"].map(lambda p: Path(p).name)) == ["a.xlsx", "b.xlsx", "broken.xlsx", "empty.xlsx"]
@@ -92,7 +93,7 @@ def test_cli_folder_pool_table_summary_and_worst_exit_code(folder: Path, tmp_pat
     for f, v in exp.items():
         assert s.loc[0, f"exposure_{f}"] == pytest.approx(v)
     assert s.loc[0, "hedge_instrument_equity"] == "ES"
-    assert (s.loc[0, "findings_warning"], s.loc[0, "findings_info"], s.loc[2, "findings_error"]) == (2, 2, 0)
+    assert (s.loc[0, "findings_warning"], s.loc[0, "findings_info"], s.loc[2, "findings_error"]) == (5, 0, 0)
     assert {"nav", "error", "seconds", "hedge_notional_duration", "hedge_contracts_equity"} <= set(s.columns)
 
 
@@ -107,7 +108,7 @@ def test_cli_many_files_fit_80_columns_and_json_summary(folder: Path, tmp_path: 
     assert r.exit_code == 0, r.output
     assert max(len(line) for line in r.output.splitlines()) <= 80
     rows = json.loads(out.read_text())
-    assert [row["status"] for row in rows] == ["ok", "ok"] and rows[1]["nav"] == 1_000_000.0
+    assert [row["status"] for row in rows] == ["ok", "ok"] and rows[1]["nav"] == 10_000_000.0
 
 
 def test_summary_format_is_checked(folder: Path, tmp_path: Path):

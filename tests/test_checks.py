@@ -543,8 +543,9 @@ EXAMPLE_FINDINGS = [
     (
         "STALE_HEDGE",
         "warning",
-        # the example book holds a hedge (the SPY put of template/example_options.py)
-        "The book was last decomposed on 2026-11-13, 8 days ago (limit 7 days): the hedges are sized on "
+        # Figure 01's book flags no position as a hedge (the example book, whose SPY put is one, says
+        # "the hedges are sized")
+        "The book was last decomposed on 2026-11-13, 8 days ago (limit 7 days): any hedge would be sized on "
         "stale exposures.",
     ),
     (

@@ -395,7 +395,13 @@ def test_livebook_reads_what_filebook_reads(example_book: Path):
     assert not any(v is not None for r in got[60:] for v in r)
 
 
-def test_refresh_equals_headless_recompute(example_book: Path, book_copy: Path):
+def test_refresh_equals_headless_recompute(tmp_path: Path):
+    # the example book: its option columns' weights and betas are written by a step (Figure 01's book has none)
+    from xlhedge.template import template_path
+
+    example_book, book_copy = tmp_path / "example.xlsx", tmp_path / "live.xlsx"
+    shutil.copyfile(template_path("example"), example_book)
+    shutil.copyfile(template_path("example"), book_copy)
     fb, rep, cells = headless(book_copy)
     fake = FakeBook.from_xlsx(example_book)
     formulas_before = {s.name: dict(s.formulas) for s in fake.sheets}
