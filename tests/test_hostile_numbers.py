@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from xlhedge.calc.layout import FIRST_POSITION_COL, WEIGHT_ROW
+from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW, attribute_row
 from xlhedge.calc.refs import cell_name
 from xlhedge.cli import app
 from xlhedge.engine import coerce, sizing
@@ -33,12 +33,14 @@ from xlhedge.engine.rebalance import rebalance
 from xlhedge.functions import registry as registry_module
 from xlhedge.functions.registry import Arg, WorksheetFunction, registry
 from xlhedge.template import template_path
+from xlhedge.template.example import EXAMPLE_NAV, EXAMPLE_POSITIONS
 
 from .test_checks import frame, pos
 
 R = registry()
+FIRST_TICKER = EXAMPLE_POSITIONS[0]["ticker"]  # the example book's first position (AAPL)
 runner = CliRunner()
-WEIGHT_CELL = f"Book!{cell_name(WEIGHT_ROW, FIRST_POSITION_COL)}"  # the first position's weight (IPX)
+WEIGHT_CELL = f"Book!{cell_name(WEIGHT_ROW, FIRST_POSITION_COL)}"  # the first position's weight (AAPL)
 
 
 def cli(*args: str) -> tuple[int, str]:
@@ -53,7 +55,23 @@ def cli(*args: str) -> tuple[int, str]:
 
 
 def error_lines(out: str) -> list[str]:
-    return [line for line in out.splitlines() if line.startswith(("error ", "xlhedge:"))]
+    """The error messages in the output, each as one line.
+
+    An error is one message; the CLI wraps a long one to the terminal's width with its continuation
+    lines indented under the message (``cli._common.print_hanging``), so a message is its first line
+    joined with the indented lines that follow, whitespace runs read as one space.
+    """
+    blocks: list[list[str]] = []
+    inside = False
+    for line in out.splitlines():
+        if line.startswith(("error ", "xlhedge:")):
+            blocks.append([line])
+            inside = True
+        elif inside and line.startswith(" ") and line.strip():
+            blocks[-1].append(line)
+        else:
+            inside = False
+    return [" ".join(" ".join(b).split()) for b in blocks]
 
 
 def patch_cell(book: Path, ref: str, value_xml: str) -> None:
@@ -182,15 +200,49 @@ def test_a_huge_weight_overflows_into_an_error_not_inf(book: Path):
     code, out = cli("recompute", str(book))
     assert code == 1
     errs = error_lines(out)
-    assert any(
-        e.startswith(f"error book.xlsx: {WEIGHT_CELL}: holds 1e+308, too large to compute with: overflow") for e in errs
-    ), out
-    assert not [e for e in errs if e.startswith("error book.xlsx: Hedges!D")], out  # no formula cell blamed
+    # one error, at the root: the overflows downstream of a huge but finite result (Exposures!B5 =
+    # 1.26e308, copied to Hedges!B7, overflowing in HEDGE_NOTIONAL) are traced back to the weight
+    (err,) = errs
+    assert err.startswith(f"error book.xlsx: {WEIGHT_CELL}: holds 1e+308, too large to compute with: overflow"), out
+    assert "fail because of it: " in err and "Hedges!" in err.split("fail because of it: ")[1], err
     assert "units is missing" not in out
     wb = openpyxl.load_workbook(book, data_only=True)
+    shown = []
     for ws in wb.worksheets:
         for row in ws.iter_rows(values_only=True):
             assert not any(isinstance(v, float) and not math.isfinite(v) for v in row), ws.title
+            shown += [v for v in row if isinstance(v, str) and v.startswith("#")]
+    assert [v for v in shown if v.endswith(f": depends on {WEIGHT_CELL}")]
+    blamed = {v.rsplit("(cell ", 1)[1] for v in shown if "(cell " in v}
+    assert blamed == {f"{WEIGHT_CELL})"}, blamed  # no intermediate formula cell named as the cause
+
+
+def test_an_overflow_downstream_of_a_huge_result_names_the_input_it_came_from(tmp_path: Path):
+    """A huge but finite result (A2 = 2e200) is no cause: the overflow it leads to is reported at A1."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = 1e200  # the input of absurd size
+    ws["A2"] = "=A1*2"  # a native copy, huge but finite
+    ws["B2"] = "=HEDGE_NOTIONAL(A2,1E+200,1,0,0)"  # overflows in the function
+    ws["A4"] = "=A2*1E+300"  # a native that overflows: #NUM!
+    ws["B4"] = "=HEDGE_NOTIONAL(A4,1,1,0,0)"  # fails because its input failed
+    ws["C1"] = "=1/1E-300"  # a formula that makes a huge number from ordinary inputs is its own source
+    ws["D1"] = "=HEDGE_NOTIONAL(C1,1E+10,1,0,0)"
+    ws["E1"] = "=HEDGE_NOTIONAL(1,1,1,0,0)"
+    p = tmp_path / "chain.xlsx"
+    wb.save(p)
+    code, out = cli("recompute", str(p))
+    assert code == 1
+    assert sorted(error_lines(out)) == [
+        "error chain.xlsx: Sheet!A1: holds 1e+200, too large to compute with: overflow in multiply; the numbers are "
+        "too large; check the inputs for huge values; 2 xlhedge formulas fail because of it: Sheet!B2, Sheet!B4",
+        "error chain.xlsx: Sheet!C1: holds 1e+300, too large to compute with: overflow in multiply; the numbers are "
+        "too large; check the inputs for huge values; 1 xlhedge formula fails because of it: Sheet!D1",
+    ], out
+    ws = openpyxl.load_workbook(p, data_only=True).active
+    assert ws["B2"].value == "#NUM! HEDGE_NOTIONAL: depends on Sheet!A1"
+    assert ws["A4"].value == "#NUM!" and ws["B4"].value == "#VALUE! HEDGE_NOTIONAL: depends on Sheet!A1"
+    assert ws["D1"].value.endswith("(cell Sheet!C1)") and ws["E1"].value == -1
 
 
 def test_a_csv_with_an_infinite_price_is_refused_naming_file_column_and_date(tmp_path: Path):
@@ -268,7 +320,7 @@ def test_text_in_a_weight_is_reported_once_at_its_cell(book: Path):
     code, out = cli("check", str(book))
     assert code == 2
     assert error_lines(out) == [
-        f"xlhedge: book.xlsx: {WEIGHT_CELL}: expected a number, found text 'abc' (Weight of IPX)"
+        f"xlhedge: book.xlsx: {WEIGHT_CELL}: expected a number, found text 'abc' (Weight of {FIRST_TICKER})"
     ]
 
 
@@ -311,6 +363,19 @@ def test_no_bankers_rounding_of_contracts_in_the_engine_or_the_functions():
             assert "np.round(" not in text or f.name == "budget.py", f
 
 
+def _equity_exposure(book: Path) -> tuple[float, float]:
+    """Σ weight × equity beta over the example's Book cells (read by openpyxl, not xlhedge), and its NAV."""
+    ws = openpyxl.load_workbook(book, data_only=True)["Book"]
+    total, col = 0.0, FIRST_POSITION_COL
+    while ws.cell(row=attribute_row("ticker"), column=col).value not in (None, ""):
+        total += float(ws.cell(row=WEIGHT_ROW, column=col).value) * float(
+            ws.cell(row=FACTOR_ROW0, column=col).value or 0
+        )
+        col += 1
+    assert ws.cell(row=FACTOR_ROW0, column=1).value.lower().startswith("equity")
+    return total, EXAMPLE_NAV
+
+
 def test_report_and_hedge_give_one_answer_per_file(book: Path):
     wb = openpyxl.load_workbook(book)
     wb["Hedges"]["D7"] = 1.0  # the equity hedge ratio: 100% instead of the default 50%
@@ -319,7 +384,9 @@ def test_report_and_hedge_give_one_answer_per_file(book: Path):
     code_h, hedge = cli("hedge", str(book))
     assert code_r == code_h == 0
     assert "inputs: defaults" not in report
-    assert "-48,750" in report and "-48,750" in hedge and "-24,375" not in report
+    exposure, nav = _equity_exposure(book)
+    full, half = f"{-1.0 * exposure * nav:,.0f}", f"{-0.5 * exposure * nav:,.0f}"  # H = −h·E·NAV (target 0, α 0)
+    assert full in report and full in hedge and half not in report, (full, half)
 
 
 def test_hedge_instruments_are_merged_over_the_defaults():

@@ -222,7 +222,9 @@ def test_requirements_pin_nothing_pyodide_builds(built: Path):
     names = [re.match(r"[A-Za-z0-9._-]+", ln).group(0).lower() for ln in lines]
     assert names[-1] == "xlhedge"
     deps = [n for n in names[:-1]]
-    assert sorted(deps) == sorted({"numpy", "pandas", "lxml", "openpyxl", "typer", "rich"})
+    # the runtime dependencies (pyproject.toml): scipy and clarabel are the hedge optimiser's solver
+    assert sorted(deps) == sorted({"numpy", "pandas", "lxml", "openpyxl", "typer", "rich", "scipy", "clarabel"})
+    assert {"numpy", "pandas", "lxml", "scipy", "clarabel"} <= lite.PYODIDE_BUILT
     for ln, n in zip(lines, names):
         if n in lite.PYODIDE_BUILT:
             assert ln == n, f"{ln!r}: Pyodide's own build must not be pinned"
@@ -300,6 +302,9 @@ def _samples() -> dict[str, tuple[Any, ...]]:
         "MINVAR_HEDGE": (col(a), col(spx)),
         "PAIR_NEUTRAL": (1.0, 1.2, 0.8),
         "PERP_CARRY": ([[0.0001], [0.0002], [-0.0001]],),
+        "OPTION_EXPOSURE": ("put", 20.0, 100.0, 600.0, 570.0, 0.2, 0.25, 1e7),
+        "OPTION_SCENARIO": ("put", 20.0, 100.0, 600.0, 570.0, 0.2, 0.25, [[-0.1], [0.0], [0.1]], [[0.1, 0.0, -0.05]]),
+        "PUT_DELTA": (100.0, 95.0, 0.2, 0.25),
         "PUT_PRICE": (100.0, 95.0, 0.2, 0.25),
         "REGIME_CORRELATION": (table, col(vix), "high", 16.0, 20.0),
         "ROLLING_BETA": (col(a), col(spx), 20.0),
@@ -718,6 +723,17 @@ def _pyodide_packages() -> dict[str, set[str]]:
     return out
 
 
+def _pyodide_versions() -> dict[str, str]:
+    """Pyodide's packages (name -> version) from the shipped pyodide-lock.json list."""
+    out = {}
+    for line in PYODIDE_LIST.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, version, *_ = line.split()
+        out[_canonical(name)] = version
+    return out
+
+
 def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -779,11 +795,18 @@ def test_wheel_is_pure_python_and_its_dependencies_are_in_pyodide(tmp_path: Path
     required = [r for r in requires if "extra ==" not in r]
     pyodide = _pyodide_packages()
     names_required = {_canonical(re.match(r"[A-Za-z0-9._-]+", r).group(0)) for r in required}
-    assert names_required == {"numpy", "pandas", "lxml", "openpyxl", "typer", "rich"}
+    assert names_required == {"numpy", "pandas", "lxml", "openpyxl", "typer", "rich", "scipy", "clarabel"}
     assert not any("xlwings" in r for r in required)  # desktop xlwings is the excel extra
     assert any(re.match(r"xlwings\b.*;\s*extra\s*==\s*['\"]excel['\"]", r) for r in requires), requires
-    compiled = {"numpy", "pandas", "lxml"}
-    assert compiled <= set(pyodide), "numpy, pandas and lxml must be Pyodide builds"
+    compiled = {"numpy", "pandas", "lxml", "scipy", "clarabel"}
+    assert compiled <= set(pyodide), "numpy, pandas, lxml, scipy and clarabel must be Pyodide builds"
+    from packaging.requirements import Requirement
+
+    versions = _pyodide_versions()
+    for r in required:  # Pyodide's own build of each compiled dependency satisfies the wheel's range
+        req = Requirement(r)
+        if _canonical(req.name) in compiled:
+            assert req.specifier.contains(versions[_canonical(req.name)], prereleases=True), (r, versions)
     pure = _pure_python_closure(required, pyodide)
     assert {"openpyxl", "typer", "et-xmlfile"} <= set(pure), pure
 

@@ -24,6 +24,12 @@ the formula itself when no input cell is at fault. A formula whose input is a ce
 ended in an error in this recompute is not called: its cell says ``depends on Book!B29``,
 and the root's report line counts and lists the formulas that fail because of it. Every
 xlhedge formula that ends in an error is therefore covered by an error in the report.
+
+A number of absurd size (|x| ≥ :data:`~xlhedge.calc.origin.HUGE`) is followed the same way: a
+formula whose result holds one records, for each such cell, the input cell it came from (the
+huge input among its own inputs, or a huge formula result's own source), so an overflow three
+formulas downstream (``Exposures!B5`` → ``Hedges!B7`` → ``HEDGE_NOTIONAL``) is reported at
+``Book!B36``, the weight of 1e308, and the failing formula says ``depends on Book!B36``.
 """
 
 from __future__ import annotations
@@ -148,6 +154,9 @@ class Evaluator:
         # Areas written with an error result in this recompute, per sheet, with their root cause.
         self._failed: dict[str, list[tuple[CellRange, str]]] = {}
         self._roots: dict[str, _Root] = {}
+        # Cells written with a number of absurd size in this recompute, per sheet, with the input
+        # cell that number came from (the root an overflow downstream is reported at).
+        self._huge: dict[str, dict[tuple[int, int], CellRange]] = {}
         # The root cause of the current cell's error, once one is known.
         self._origin: str | None = None
         self._where = ""
@@ -299,6 +308,36 @@ class Evaluator:
                     return origin
         return None
 
+    def _huge_origin(self, ranges: list[CellRange]) -> CellRange | None:
+        """The input cell behind a number of absurd size among ``ranges``: a huge formula result's
+        recorded source, else the first huge cell read; ``None`` when the ranges hold none."""
+        for rng in ranges:
+            for (r, c), origin in self._huge.get(rng.sheet, {}).items():
+                if rng.contains(r, c):
+                    return origin
+        return huge_cell((r, self.io.read(r)) for r in ranges)
+
+    def _huge_root(self, cell: CellRange, reason: str) -> str:
+        """Report an overflow once at the input cell of absurd size it comes from."""
+        v = self.io.read(cell)[0][0]
+        held = f"holds {v:.6g}, " if _is_huge(v) else ""
+        return self._root(str(cell), f"{held}too large to compute with: {reason}")
+
+    def _note_huge(self, n: Node, value: Any, written: CellRange) -> None:
+        """Record the cells of a result that hold a number of absurd size, with where it came from."""
+        if not any(_is_huge(v) for row in _as_rows(value) for v in row):
+            return
+        cells = [
+            (written.r1 + i, written.c1 + j)
+            for i, row in enumerate(self.io.read(written))
+            for j, v in enumerate(row)
+            if _is_huge(v)
+        ]
+        if not cells:
+            return
+        src = self._huge_origin(n.inputs) or CellRange(written.sheet, *cells[0], *cells[0])
+        self._huge.setdefault(written.sheet, {}).update(dict.fromkeys(cells, src))
+
     def _finish_roots(self) -> None:
         for where, root in self._roots.items():
             deps = [d for d in dict.fromkeys(root.dependents) if d != where]
@@ -354,12 +393,17 @@ class Evaluator:
         if not n.xlhedge:
             value = _no_infinity(value)
         written = self._write(n, value)
+        self._note_huge(n, value, written)
         first = _as_rows(value)[0][0]
         if not is_error_result(first):
             return
         origin = self._origin
         if origin is None:
             origin = self._failed_origin(n.inputs)
+        if origin is None and not n.xlhedge and isinstance(first, ExcelError) and str(first).upper() == "#NUM!":
+            huge = self._huge_origin(n.inputs)  # a native that overflowed on a number of absurd size
+            if huge is not None:
+                origin = self._huge_root(huge, f"{where} overflows (#NUM!)")
         if origin is None and n.xlhedge:
             origin = self._root(where, f"ends in the error {first}")
         if origin is None:
@@ -539,11 +583,18 @@ class Evaluator:
             if cell is None:
                 self._origin = self._origin or self._root(self._where, error.cell_message(fn.name))
             else:
-                v = self.io.read(cell)[0][0]
-                huge = isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) >= HUGE
-                text = f"holds {v:.6g}, too large to compute with: {error.message}" if huge else error.message
-                self._origin = self._origin or self._root(str(cell), text)
-                result = f"{error.cell_message(fn.name)} (cell {cell})"
+                source = self._huge.get(cell.sheet, {}).get((cell.r1, cell.c1))
+                if source is not None and source != cell:
+                    # the cell holds a formula's huge result: the overflow's cause is the input it came from
+                    self._origin = self._origin or self._huge_root(source, error.message)
+                    result = f"{error.excel_code} {fn.name}: depends on {source}"
+                else:
+                    v = self.io.read(cell)[0][0]
+                    text = (
+                        f"holds {v:.6g}, too large to compute with: {error.message}" if _is_huge(v) else error.message
+                    )
+                    self._origin = self._origin or self._root(str(cell), text)
+                    result = f"{error.cell_message(fn.name)} (cell {cell})"
         elif error is not None:
             self._call_errors.append((fn.name, error))
         if isinstance(result, list):
@@ -566,6 +617,11 @@ class Evaluator:
             if len(ranges[k]) == 1 and ranges[k][0].size == 1:
                 return ranges[k][0]
         return None
+
+
+def _is_huge(v: Any) -> bool:
+    """A number of absurd size (|x| ≥ HUGE, finite or not): what overflows downstream."""
+    return type(v) in (int, float) and abs(v) >= HUGE
 
 
 def _no_infinity(value: Any) -> Any:

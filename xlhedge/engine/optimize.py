@@ -45,6 +45,7 @@ import pandas as pd
 
 from xlhedge.engine._typing import Float64Array1D, Float64Array2D
 from xlhedge.engine.errors import InputError
+from xlhedge.engine.sizing import whole_contracts
 
 __all__ = [
     "EXACT_MAX_INSTRUMENTS",
@@ -621,19 +622,19 @@ def _branch_and_bound(
         f0, x = prob.quick(nlo, nhi)
         if x is None or f0 > best.f + TIE_TOL:
             continue
-        if abs(f0 - best.f) <= TIE_TOL or np.abs(x - np.round(x)).max() <= _INTEGRAL_TOL:
+        if abs(f0 - best.f) <= TIE_TOL or np.abs(x - _nearest(x)).max() <= _INTEGRAL_TOL:
             # the node may hold the answer: its lexicographic minimiser decides
             f0, x = prob._levels(f0, x, nlo, nhi, best)
             if x is None:
                 continue
-            if np.abs(x - np.round(x)).max() <= _INTEGRAL_TOL:
-                offer(np.clip(np.round(x), nlo, nhi))
+            if np.abs(x - _nearest(x)).max() <= _INTEGRAL_TOL:
+                offer(np.clip(_nearest(x), nlo, nhi))
                 continue
-        xr = np.clip(np.round(x), nlo, nhi)
+        xr = np.clip(_nearest(x), nlo, nhi)
         if nodes == 1 or (feasible(xr) and prob.key(xr).f < best.f + 0.05 * max(best.f, TIE_TOL)):
             offer(_polish(prob, xr, nlo, nhi, feasible))
         frac = np.abs(x - np.floor(x) - 0.5)
-        frac[np.abs(x - np.round(x)) <= _INTEGRAL_TOL] = math.inf
+        frac[np.abs(x - _nearest(x)) <= _INTEGRAL_TOL] = math.inf
         j = int(np.argmin(frac))
         down_hi = nhi.copy()
         down_hi[j] = math.floor(x[j])
@@ -647,6 +648,11 @@ def _branch_and_bound(
     if open_bounds:
         return best_x, nodes, max(best.f - min(open_bounds), 0.0), "node limit"
     return best_x, nodes, 0.0, "optimal"
+
+
+def _nearest(x: Float64Array1D) -> Float64Array1D:
+    """The nearest whole contracts of a relaxation, halves away from zero (the one rounding, sizing's)."""
+    return np.asarray(whole_contracts(x), dtype=np.float64)
 
 
 def _polish(prob: _Conic, x: Float64Array1D, lo: Float64Array1D, hi: Float64Array1D, feasible: Any) -> Float64Array1D:
