@@ -73,10 +73,30 @@ def _section(path: Path) -> dict:
     }
 
 
+def _largest_tilt(path: Path) -> str:
+    """The tilt factor with the largest |Σ weight × beta| over the Book sheet's cells (openpyxl, numpy)."""
+    from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, LAST_FACTOR_ROW, WEIGHT_ROW, attribute_row
+
+    ws = openpyxl.load_workbook(path, data_only=True)["Book"]
+    cols = range(FIRST_POSITION_COL, ws.max_column + 1)
+    cols = [c for c in cols if ws.cell(row=attribute_row("ticker"), column=c).value not in (None, "")]
+    w = np.array([float(ws.cell(row=WEIGHT_ROW, column=c).value) for c in cols])
+    rows = range(FACTOR_ROW0 + len(cand.FACTOR_MOVES), LAST_FACTOR_ROW + 1)  # the tilt rows, after the six core
+    names = [str(ws.cell(row=r, column=1).value) for r in rows]
+    b = np.array([[float(ws.cell(row=r, column=c).value or 0.0) for c in cols] for r in rows])
+    label = names[int(np.argmax(np.abs(b @ w)))]
+    return label.split()[0].lower()  # "Technology tilt" -> technology
+
+
 def test_sheet_python_recompute_and_cli_agree(example, tmp_path) -> None:
     built = _section(example)
-    # the default candidates and the sector ETF of the example book's largest tilt (industrials)
-    assert built["tickers"] == [*cand.DEFAULT_CANDIDATES, "XLI"]
+    # the default candidates and the sector ETF of the example book's largest tilt (technology: XLK),
+    # the tilt found by numpy on the Book sheet's cells
+    tilt = _largest_tilt(example)
+    assert tilt == "technology"
+    assert (
+        built["tickers"] == [*cand.DEFAULT_CANDIDATES, cand.tilt_instrument(tilt)] == [*cand.DEFAULT_CANDIDATES, "XLK"]
+    )
     fb = FileBook(example)
     recompute(fb, RecomputeOptions(write_status=False, estimate=False))
     out = tmp_path / "re.xlsx"
@@ -123,7 +143,7 @@ def test_rule_of_thumb_is_never_better_in_the_worse_regime(example) -> None:
     """Random books over candidates holding the rule of thumb's legs: the optimum's worse σ ≤ the rule of thumb's."""
     import dataclasses
 
-    from xlhedge.calc.optimize import OptimiserInputs
+    from xlhedge.calc.optimize import OptimiserInputs, rule_of_thumb_contracts
 
     fb = FileBook(example)
     base = book_from_io(fb)
@@ -133,7 +153,11 @@ def test_rule_of_thumb_is_never_better_in_the_worse_regime(example) -> None:
         pos = base.positions.copy()
         pos["weight"] = pos["weight"] * rng.uniform(-2, 3, size=len(pos))
         book = dataclasses.replace(base, positions=pos)
-        opts = OptimiserInputs(candidates=["ES", "MES", "TLT", "UUP", "MCL"], budget=0.0)
+        # the candidates hold every leg of the rule of thumb (the example's: ES/MES, TLT, UUP, CL/MCL, BTC/MBT),
+        # so its hedge is one the optimiser may choose
+        legs = list(rule_of_thumb_contracts(book, inputs).index)
+        assert {"ES", "TLT", "UUP"} <= set(legs)
+        opts = OptimiserInputs(candidates=list(dict.fromkeys(["ES", "MES", "TLT", "UUP", *legs])), budget=0.0)
         plan = optimised_plan(book, inputs, opts)
         assert set(plan.rule_of_thumb.index) <= set(plan.optimum.contracts.index)
         assert plan.rule_of_thumb_risk.total_cost == 0.0  # futures and ETFs: within the zero budget

@@ -15,7 +15,8 @@ rises.
   ``Δ × S × multiplier`` on its underlying's factor and, for an equity option, its vega
   ``ν × multiplier`` (per vol point) on the vol factor (implied vol taken to move point for point
   with VIX); a VIX option loads ``Δ × multiplier`` per VIX point (Black-76 on the VIX future).
-  Options are puts unless their ticker or name says call.
+  Delta, vega and premium are the catalogue's own per unit (:func:`xlhedge.engine.instruments.option_unit`:
+  its option type, model and second strike, blank = a Black–Scholes put), as in the rule-of-thumb sizing.
 * Costs per contract over the horizon (:func:`candidate_costs`): an option's premium, a perpetual's
   |funding rate| × periods per day × days × notional (the sign of the hedge is not known in
   advance, so funding is charged either way), 0 for futures and ETFs (edit them on the sheet).
@@ -38,7 +39,6 @@ from xlhedge.engine import instruments as _inst
 from xlhedge.engine._typing import CORE_FACTORS, Float64Array1D, Float64Array2D
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.factors import BASIS_POINT
-from xlhedge.engine.options import option_greeks
 
 __all__ = [
     "FACTOR_MOVES",
@@ -50,7 +50,6 @@ __all__ = [
     "exposure_per_move",
     "tilt_instrument",
     "default_candidates",
-    "option_right",
     "candidate_loadings",
     "candidate_costs",
     "candidate_bounds",
@@ -127,16 +126,6 @@ def default_candidates(exposures: Mapping[str, float] | pd.Series, instruments: 
     return out
 
 
-def option_right(inst: _inst.Instrument) -> str:
-    """``"call"`` when the ticker or the name says call, else ``"put"``."""
-    return "call" if "call" in f"{inst.ticker} {inst.name}".lower() else "put"
-
-
-def _greeks(inst: _inst.Instrument, rate: float, div: float) -> Any:
-    model = "black76" if inst.factor == "vol" else "bs"
-    return option_greeks(option_right(inst), inst.price, inst.strike, inst.vol, inst.years, rate, div, model)
-
-
 def candidate_loadings(
     tickers: Sequence[str],
     factors: Sequence[str],
@@ -156,13 +145,13 @@ def candidate_loadings(
         col: dict[str, float] = {}
         uv = _inst.unit_value(inst)
         if inst.kind == "option":
-            g = _greeks(inst, rate, div)
+            _, delta, vega = _inst.option_unit(inst, rate=rate, div=div)
             if inst.factor == "vol":
-                col["vol"] = float(g.delta) * inst.multiplier
+                col["vol"] = delta * inst.multiplier
             else:
-                col[inst.factor] = float(g.delta) * inst.price * inst.multiplier * (inst.beta or 1.0)
+                col[inst.factor] = delta * inst.price * inst.multiplier * (inst.beta or 1.0)
                 if inst.factor == "equity":
-                    col["vol"] = float(g.vega) * inst.multiplier
+                    col["vol"] = vega * inst.multiplier
         elif inst.factor == "duration":
             col["duration"] = -uv * inst.beta * BASIS_POINT
         elif inst.factor == "fx":
@@ -192,7 +181,7 @@ def candidate_costs(
     for t in tickers:
         inst = _inst.lookup(t, instruments)
         if inst.kind == "option":
-            cost = float(_greeks(inst, rate, div).price) * inst.multiplier
+            cost = _inst.option_unit(inst, rate=rate, div=div)[0] * inst.multiplier
         elif inst.kind in ("perp_linear", "perp_inverse"):
             cost = abs(inst.funding_rate or 0.0) * funding_periods_per_day * horizon_days * _inst.unit_value(inst)
         else:

@@ -231,19 +231,6 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         beta=1.15,
         tilt="consumer_discretionary",
     ),
-    # Vol (docs/methodology/hedge-optimizer.md): a VIX call, priced Black-76 on the VIX future given as price.
-    Instrument(
-        "VIX_CALL",
-        "VIX call, strike 25, 3 months",
-        "vol",
-        "option",
-        17.0,
-        100.0,
-        expiry=_D(2027, 2, 17),
-        strike=25.0,
-        vol=0.9,
-        years=0.25,
-    ),
     # Rates (docs/methodology/sizing.md rates): beta = effective duration; futures price in points per 100 face.
     Instrument("TLT", "iShares 20+ Year Treasury Bond ETF", "duration", "etf", 90.0, 1.0, beta=17.0),
     Instrument("IEF", "iShares 7-10 Year Treasury Bond ETF", "duration", "etf", 95.0, 1.0, beta=7.5),
