@@ -29,8 +29,7 @@ COMMAND_MODULES = ["book", "addin", "lite", "hedge", "checks", "estimate", "expo
 #: Command -> its one-line summary in ``xlhedge --help``, in help order.
 COMMANDS: dict[str, str] = {
     "new": "Write a fresh book from the template.",
-    "demo": "Write the bundled example book (the source article's Figure 01), recompute it and print its book view\n"
-    "and its check findings.",
+    "demo": "Write a bundled example book, recompute it and print its book view, hedges and check findings.",
     "recompute": "Recompute every xlhedge formula of saved workbooks without Excel.",
     "report": "Print the trades view beside the book view (the file is not changed).",
     "hedge": "Print the recommended hedges of a saved book (the file is not changed).",

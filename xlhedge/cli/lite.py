@@ -10,7 +10,8 @@ from xlhedge.cli._common import console, fail, handles_errors
 from xlhedge.excel import lite as _lite
 
 group = typer.Typer(
-    help="xlwings Lite (Excel on Mac, Windows and the web, no local Python): main.py and requirements.txt.",
+    help="xlwings Lite (Excel on Mac, Windows and the web, no local Python): main.py and requirements.txt.\n\n"
+    "Example: xlhedge lite build xlhedge-lite",
     no_args_is_help=True,
 )
 
@@ -30,7 +31,10 @@ def build(
         "default: xlhedge==VERSION from PyPI.",
     ),
 ) -> None:
-    """Write main.py (every worksheet function, and the Refresh book script) and requirements.txt."""
+    """Write main.py (every worksheet function, and the Refresh book script) and requirements.txt.
+
+    Example: xlhedge lite build xlhedge-lite
+    """
     if directory.exists() and not directory.is_dir():
         fail(f"{directory} is a file, not a folder: give the folder to write main.py and requirements.txt into")
     main, req = _lite.build(directory, wheel=wheel)
