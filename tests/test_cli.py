@@ -141,7 +141,8 @@ def test_tables_fit_the_terminal_and_show_every_value(tmp_path: Path, example_bo
     lines = proc.stdout.splitlines()
     assert not [ln for ln in lines if "…" in ln]
     assert not [ln for ln in lines if len(ln.rstrip()) > columns]
-    assert "-15,280" in proc.stdout and "-28" in proc.stdout and "6S" in proc.stdout  # ES notional, TLT, CHF leg
+    # the fixture is the Figure 01 book (six positions, no options): ES notional -24,375, TLT -28, the CHF leg
+    assert "-24,375" in proc.stdout and "-28" in proc.stdout and "6S" in proc.stdout
 
 
 def test_print_table_records_hold_the_table_s_values():
