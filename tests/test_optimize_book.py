@@ -17,7 +17,7 @@ from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.cli import app
 from xlhedge.engine import candidates as cand
 from xlhedge.engine.covariance import factor_covariance
-from xlhedge.engine.optimize import hedge_risk
+from xlhedge.engine.optimize import DEFAULT_MAX_NODES, hedge_risk
 from xlhedge.functions.registry import registry
 from xlhedge.template import build_workbook
 from xlhedge.template import hedges_sheet as hs
@@ -107,15 +107,23 @@ def test_sheet_python_recompute_and_cli_agree(example, tmp_path) -> None:
 
     book = book_from_io(fb)
     plan = optimised_plan(book, read_hedge_inputs(fb), read_optimiser_inputs(fb))
-    assert plan.optimum.contracts.tolist() == built["contracts"]
-    np.testing.assert_allclose(
-        [plan.optimum.sigma_normal, plan.optimum.sigma_stress, plan.optimum.total_cost], built["sigma"], rtol=1e-9
-    )
+    if plan.optimum.status == "optimal":
+        assert plan.optimum.contracts.tolist() == built["contracts"]
+        np.testing.assert_allclose(
+            [plan.optimum.sigma_normal, plan.optimum.sigma_stress, plan.optimum.total_cost], built["sigma"], rtol=1e-9
+        )
+    else:
+        # eleven candidates: the search stops at its node limit, and inputs equal to 1e-9 (the sheet's
+        # EXPOSURE_PER_MOVE against Python's sum) may stop at another whole-contract answer of the
+        # same objective, to the optimality gap both state
+        assert plan.optimum.status == "node limit" and plan.optimum.nodes == DEFAULT_MAX_NODES
+        obj_sheet, obj_py = max(built["sigma"][:2]), plan.optimum.objective
+        assert abs(obj_py - obj_sheet) <= plan.optimum.gap + 1e-7 * obj_sheet, (obj_py, obj_sheet, plan.optimum.gap)
     before, thumb, best = zip(*built["summary"][:2])
     np.testing.assert_allclose(before, [plan.optimum.sigma_normal_before, plan.optimum.sigma_stress_before])
     np.testing.assert_allclose(thumb, [plan.rule_of_thumb_risk.sigma_normal, plan.rule_of_thumb_risk.sigma_stress])
-    # the optimum's worse regime is never above the rule of thumb's (its legs are candidates, within budget)
-    assert set(plan.rule_of_thumb.index) <= set(plan.optimum.contracts.index)
+    # the optimum's worse regime is below the rule of thumb's (whose CL/MCL, BTC/MBT legs are not all
+    # candidates here: test_rule_of_thumb_is_never_better_in_the_worse_regime pins the property)
     assert plan.rule_of_thumb_risk.total_cost <= (plan.budget or np.inf)
     assert max(best) <= max(thumb)
     assert plan.optimum.total_cost <= plan.budget
