@@ -22,6 +22,7 @@ import xlhedge
 from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, HEADER_ROW, WEIGHT_ROW, attribute_row
 from xlhedge.template import example_prices_path, template_path
 from xlhedge.template.example import EXAMPLE_NAV, EXAMPLE_POSITIONS
+from xlhedge.template.example_options import EXAMPLE_OPTIONS
 
 CORE = ("equity", "duration", "usd", "commodity", "crypto", "vol")
 
@@ -54,17 +55,61 @@ def test_positions_and_nav(sheet):
 
 
 def test_exposures_are_figure_02_shaped(sheet):
-    """Σ weight × beta by numpy on the cells, equal to the book view and near Figure 02's bars."""
-    _, w, b = sheet
+    """Σ weight × beta by numpy on the cells, equal to the book view and near Figure 02's bars.
+
+    The linear positions alone give net equity +1.20; the SPY put's delta (−3.6% of NAV) takes the
+    book to +1.16. The vol row is in % of NAV per VIX point: short 5% of NAV of the VIX future at 18
+    (−0.278), less the protection's long vol (+0.027)."""
+    tickers, w, b = sheet
     by_hand = dict(zip(CORE, b @ w, strict=True))
     e = xlhedge.read_book(template_path("example")).exposures()["exposure"]
     for f in CORE:
         assert e[f] == pytest.approx(by_hand[f], abs=1e-12), f
-    assert by_hand["equity"] == pytest.approx(1.20, abs=0.02)
+    linear = [k for k, t in enumerate(tickers) if t not in {o["ticker"] for o in EXAMPLE_OPTIONS}]
+    assert len(linear) == len(tickers) - 2
+    assert float(b[0, linear] @ w[linear]) == pytest.approx(1.20, abs=0.005)
+    assert by_hand["equity"] == pytest.approx(1.16, abs=0.005)
     assert by_hand["duration"] == pytest.approx(-0.30, abs=0.01)
     assert by_hand["commodity"] == pytest.approx(-0.45, abs=0.01)
     assert -0.30 < by_hand["usd"] < 0 and 0 < by_hand["crypto"] <= 0.10
-    assert -0.01 < by_hand["vol"] < 0  # a small short-vol position
+    assert float(b[5, linear] @ w[linear]) == pytest.approx(-0.05 * 100 / 18, rel=1e-12)  # the VX future alone
+    assert -0.30 < by_hand["vol"] < -0.20  # a small short-vol position, net of the protection's long vol
+
+
+def _ql_option(kind: str, spot: float, strike: float, vol: float, expiry: tuple[int, int, int]) -> tuple:
+    """QuantLib's analytic European engine at the book's as-of date (r = q = 0, Actual/365): with
+    r = q, Black–Scholes–Merton on a futures price is Black-76. Price, delta and vega per vol point."""
+    ql = pytest.importorskip("QuantLib")
+    today = ql.Date(13, 11, 2026)
+    ql.Settings.instance().evaluationDate = today
+    dc = ql.Actual365Fixed()
+    flat = ql.YieldTermStructureHandle(ql.FlatForward(today, 0.0, dc))
+    sigma = ql.BlackVolTermStructureHandle(ql.BlackConstantVol(today, ql.NullCalendar(), vol, dc))
+    proc = ql.BlackScholesMertonProcess(ql.QuoteHandle(ql.SimpleQuote(spot)), flat, flat, sigma)
+    opt = ql.VanillaOption(
+        ql.PlainVanillaPayoff(ql.Option.Put if kind == "put" else ql.Option.Call, strike),
+        ql.EuropeanExercise(ql.Date(*expiry)),
+    )
+    opt.setPricingEngine(ql.AnalyticEuropeanEngine(proc))
+    return opt.NPV(), opt.delta(), opt.vega() / 100, opt.thetaPerDay()
+
+
+def test_options_weights_and_betas_are_quantlib_greeks(sheet):
+    """The two option columns: weight = n·m·Δ·S/NAV and the vol cell β_vol(underlying) + 100·n·m·vega·β_σ/(NAV·D),
+    with Δ and vega from QuantLib; the other betas are the underlying's (SPY from the catalogue, VX the book's)."""
+    tickers, w, b = sheet
+    put, call = tickers.index("SPY_P570"), tickers.index("VIX_C25")
+    price, delta, vega, theta = _ql_option("put", 600.0, 570.0, 0.19, (19, 3, 2027))
+    d_put = 20 * 100 * delta * 600.0 / EXAMPLE_NAV
+    assert w[put] == pytest.approx(d_put, rel=1e-9) and w[put] == pytest.approx(-0.03638, abs=1e-5)
+    assert b[0, put] == 1.0 and b[5, put] == pytest.approx(100 * 20 * 100 * vega / (EXAMPLE_NAV * d_put), rel=1e-9)
+    assert 20 * 100 * price == pytest.approx(27_475, abs=1) and 20 * 100 * theta == pytest.approx(-186, abs=1)
+    price, delta, _, theta = _ql_option("call", 18.0, 25.0, 0.85, (20, 1, 2027))
+    d_call = 10 * 100 * delta * 18.0 / EXAMPLE_NAV
+    assert w[call] == pytest.approx(d_call, rel=1e-9)
+    vx = tickers.index("VX")
+    np.testing.assert_array_equal(b[:, call], b[:, vx])  # a VIX option's own vega is to the vol of VIX
+    assert 10 * 100 * price == pytest.approx(780, abs=1) and 10 * 100 * theta == pytest.approx(-15, abs=1)
 
 
 def _prices() -> dict[str, np.ndarray]:
@@ -133,7 +178,7 @@ def test_docs_example_page_lists_the_book(sheet):
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "example.md").read_text()
     tickers, w, b = sheet
-    rows = [ln.strip("|").split("|") for ln in text.splitlines() if re.match(r"\| [A-Z0-9]+ \| [a-z]+ \|", ln)]
+    rows = [ln.strip("|").split("|") for ln in text.splitlines() if re.match(r"\| [A-Z0-9_]+ \| [a-z]+ \|", ln)]
     assert [r[0].strip() for r in rows] == tickers
 
     def num(s: str) -> float:
@@ -141,7 +186,7 @@ def test_docs_example_page_lists_the_book(sheet):
         return float(s) if s else 0.0
 
     for k, r in enumerate(rows):
-        assert num(r[4]) / 100 == pytest.approx(w[k]), tickers[k]
+        assert num(r[4]) / 100 == pytest.approx(w[k], abs=5e-7), tickers[k]  # 4 places of %
         for j in range(len(CORE)):
             assert num(r[5 + j]) == pytest.approx(b[j, k], abs=0.005 if j < 5 else 1e-4), (tickers[k], CORE[j])
     e = dict(zip(CORE, b @ w, strict=True))

@@ -1,9 +1,10 @@
 """The bundled example book: a cross-asset book shaped like the source article's Figure 02.
 
-``xlhedge demo`` writes it (docs/example.md documents every figure). Twenty-two positions on
+``xlhedge demo`` writes it (docs/example.md documents every figure). Twenty-four positions on
 a 10,000,000 USD NAV: US equities with sector tilts (technology, financials, healthcare, energy),
 three non-USD listings (EUR, JPY, CHF), a Treasury ETF against a short 10-year note future,
-short oil and copper futures against long gold, a Bitcoin future and a short VIX future.
+short oil and copper futures against long gold, a Bitcoin future, a short VIX future, and
+the protection: 20 SPY puts and 10 VIX calls.
 
 The equity names' equity, USD and commodity betas are **not** typed here: the book ships with
 a Prices sheet of real 2016–2018 closes (:mod:`xlhedge.data`, ``example_prices.csv``) and the
@@ -11,11 +12,12 @@ build estimates them from the last 252 returns (the Prices sheet's default windo
 ``xlhedge estimate`` would. Betas that cannot be estimated from those series (durations, vol,
 the tilts, the futures and the non-USD listings, which have no series) are typed, with the
 reasoning beside each. The weights are chosen so the book view lands near Figure 02: net
-equity beta ≈ +1.2, duration ≈ −0.3 years, commodity ≈ −0.45, modest USD and crypto, and a
-small short-vol position.
+equity beta ≈ +1.2 from the linear positions (+1.16 with the put's delta), duration ≈ −0.3
+years, commodity ≈ −0.45, modest USD and crypto, and a small short-vol position (−0.25% of NAV
+per VIX point, net of the options' long vol).
 
-Option positions (an SPX put, a VIX call) live in :mod:`xlhedge.template.example_options`
-when that module exists; :func:`example_positions` appends them.
+The option positions (an SPY put, VIX calls) live in :mod:`xlhedge.template.example_options`;
+:func:`example_positions` appends them.
 """
 
 from __future__ import annotations
@@ -108,8 +110,7 @@ BASE_POSITIONS: list[dict] = [
     _other("GC", "commodity", "future", "Metals", 0.08, {"commodity": 0.50, "usd": -0.50}),
     # Crypto: a CME Bitcoin future
     _other("BTC", "crypto", "future", "Crypto", 0.06, {"equity": 0.50, "crypto": 1.0}),
-    # Vol: short a VIX future (+1 VIX point ≈ +1/16 on a future near 16)
-    # the VIX future at 18: a VIX point is 1/18 of its price, 100/18 % of NAV per unit weight (the
+    # Vol: short the VIX future at 18: a VIX point is 1/18 of its price, 100/18 % of NAV per unit weight (the
     # vol row's unit, % of NAV per VIX point); its price is the VIX calls' underlying price too
     _other("VX", "vol", "future", "Volatility", -0.05, {"equity": -0.20, "vol": 100.0 / 18.0}, price=18.0),
 ]
