@@ -1,6 +1,6 @@
 """Every command's output fits the terminal: at 80 and 200 columns no cell is cut ('…') and no line
-(stdout or stderr) is longer than the terminal, on the bundled example book (22 positions, real prices,
-estimates) and on the Figure 01 book."""
+(stdout or stderr) is longer than the terminal, on the bundled example book (24 positions with two
+options, real prices, estimates) and on the Figure 01 book."""
 
 from __future__ import annotations
 
@@ -66,3 +66,35 @@ def test_negative_zero_and_tiny_values():
     assert signed(-1.5) == "-1.5000"
     assert small(-0.0) == "0.00" and small(1e-15) == "0.00"
     assert small(-0.0031) == "-0.0031" and small(-8.5) == "-8.50" and small(2950) == "+2,950.00"
+
+
+def test_print_table_wraps_long_headers_before_it_gives_up_the_table():
+    """Values that fit with their headers wrapped stay a table (headers broken at word boundaries,
+    every value whole); values wider than the terminal become records; a long title wraps to the
+    terminal, not to the table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from xlhedge.cli._common import print_table
+
+    def table() -> Table:
+        t = Table(title="A title longer than the table it names, which is narrow")
+        for h in ("Name", "Delta exposure (× NAV)", "Vol exposure (× NAV per point)", "Theta per year"):
+            t.add_column(h)
+        t.add_row("SPY_P570", "-0.0364", "+0.000246", "-0.68%")
+        return t
+
+    out = Console(width=50, record=True, color_system=None)
+    print_table(out, table())
+    text = out.export_text()
+    lines = text.splitlines()
+    assert "│ SPY_P570 │" in text and all(v in text for v in ("-0.0364", "+0.000246", "-0.68%"))
+    assert max(len(ln.rstrip()) for ln in lines) <= 50
+    assert lines[0].startswith("A title longer than the table it names, which")  # not wrapped at the table
+    words = {w for ln in lines for w in ln.replace("┃", " ").split()}
+    assert {"Delta", "exposure", "(×", "NAV)", "point)"} <= words  # header words whole
+    narrow = Console(width=30, record=True, color_system=None)
+    print_table(narrow, table())
+    text = narrow.export_text()
+    assert "Name: SPY_P570" in text and "Theta per year" in text and "-0.68%" in text
+    assert max(len(ln.rstrip()) for ln in text.splitlines()) <= 30

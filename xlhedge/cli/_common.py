@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Protocol, TypeVar
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.measure import Measurement
@@ -50,14 +51,21 @@ def small(x: float, decimals: int = 2) -> str:
 
 
 def print_table(out: Console, table: Table) -> None:
-    """Print a table whole: as it is where it fits the terminal, else one record per row.
+    """Print a table whole: as it is where it fits the terminal (its headers wrapped if need be),
+    else one record per row.
 
     A table wider than the terminal would have rich squeeze its columns until cells read
-    ``Fac…``; instead each row becomes a block of ``column  value`` lines under the row's
-    first cell, so every value is shown in full at any width.
+    ``Fac…``; instead, when the values fit and only the headers are too wide, the headers wrap
+    at word boundaries; otherwise each row becomes a block of ``column  value`` lines under the
+    row's first cell, so every value is shown in full at any width.
     """
     natural = Measurement.get(out, out.options.update(max_width=1_000_000), table).maximum
-    if natural <= out.width:
+    if natural <= out.width or _fit_wrapping_headers(out, table, natural):
+        title = table.title
+        if isinstance(title, str) and cell_len(_plain(out, title)) > min(natural, out.width):
+            # rich would wrap a long title to the table's width: wrap it to the terminal's instead
+            out.print(title, style=table.title_style or "table.title", highlight=False)
+            table.title = None
         out.print(table)
         return
     if table.title:
@@ -65,16 +73,59 @@ def print_table(out: Console, table: Table) -> None:
     columns = [(str(c.header).replace("\n", " "), [str(v) for v in c.cells]) for c in table.columns]
     if not columns:
         return
-    width = max(len(h) for h, _ in columns[1:]) if len(columns) > 1 else 0
+    width = max(cell_len(h) for h, _ in columns[1:]) if len(columns) > 1 else 0
+    value = max((cell_len(_plain(out, v)) for _, cells in columns[1:] for v in cells), default=0)
+    # the labels wrap (at word boundaries) rather than leave the values less than half the line
+    # (a long value folds in the room it has)
+    width = min(width, max(8, out.width - 2 - min(value, out.width // 2)))
     for i, first in enumerate(columns[0][1]):
         block = Table.grid(padding=(0, 2))
-        block.add_column(style="dim", no_wrap=True, min_width=width)
+        block.add_column(style="dim", width=width)
         block.add_column(overflow="fold")
         for header, cells in columns[1:]:
             if cells[i].strip():
                 block.add_row(header, cells[i])
         out.print(f"{columns[0][0]}: [bold]{first}[/]", highlight=False)
         out.print(block, highlight=False)
+
+
+def _plain(out: Console, cell: object) -> str:
+    return out.render_str(cell).plain if isinstance(cell, str) else str(cell)
+
+
+def _fit_wrapping_headers(out: Console, table: Table, natural: int) -> bool:
+    """Fix the table's column widths so that it fits the terminal with only its headers wrapped.
+
+    Each column is at least as wide as its widest value and its longest header word; the room
+    left goes to the headers that would wrap, the cheapest first. False (the table unchanged)
+    when the values alone are wider than the terminal, or the printed table would cut a value.
+    """
+    if not table.columns or any(c.footer for c in table.columns):
+        return False
+    body = [max((cell_len(_plain(out, v)) for v in c.cells), default=0) for c in table.columns]
+    heads = [[cell_len(ln) for ln in _plain(out, c.header).split("\n")] for c in table.columns]
+    words = [max((cell_len(w) for w in _plain(out, c.header).split()), default=0) for c in table.columns]
+    full = [max(max(h, default=0), b) for h, b in zip(heads, body, strict=True)]
+    overhead = natural - sum(full)
+    widths = [max(b, w) for b, w in zip(body, words, strict=True)]
+    spare = out.width - overhead - sum(widths)
+    if spare < 0:
+        return False
+    for i in sorted(range(len(widths)), key=lambda i: full[i] - widths[i]):
+        give = min(spare, full[i] - widths[i])
+        widths[i] += give
+        spare -= give
+    saved = [(c.width, c.min_width) for c in table.columns]
+    for c, w in zip(table.columns, widths, strict=True):
+        c.width, c.min_width = w, None
+    lines = ["".join(seg.text for seg in line) for line in out.render_lines(table, out.options, pad=False)]
+    fits = all(cell_len(ln.rstrip()) <= out.width for ln in lines) and all(
+        any(text in ln for ln in lines) for c in table.columns for v in c.cells if (text := _plain(out, v).strip())
+    )
+    if not fits:
+        for c, (w, m) in zip(table.columns, saved, strict=True):
+            c.width, c.min_width = w, m
+    return fits
 
 
 class Progress(Protocol):

@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from xlhedge.calc.bookio import BookIO
 from xlhedge.calc.bookread import book_from_io
 from xlhedge.calc.hedges import HedgeInputs, hedge_plan, read_hedge_inputs
-from xlhedge.cli._common import console, handles_errors, print_table, signed
+from xlhedge.cli._common import console, handles_errors, print_hanging, print_table, signed
 from xlhedge.cli.report import SECTIONS
 from xlhedge.engine import sizing
 from xlhedge.engine._typing import CORE_FACTORS
@@ -84,7 +85,7 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
     print_table(out, t)
     notes = [f"{rec.instrument}: {rec.cost_note}" for rec in recs if rec.cost_note and rec.instrument]
     for n in notes:
-        out.print(f"  cost — {n}", style="dim", highlight=False)
+        print_hanging(out, "", f"cost — {escape(n)}", indent=2, body_style="dim")
     if len(plan["fx"]):
         fx = Table(
             title=f"FX hedges (currency of record {book.record_currency})", title_justify="left", header_style="bold"
@@ -113,7 +114,7 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
             )
         print_table(out, fx)
     for _, r in plan["roll"].iterrows():
-        out.print(f"[yellow]roll[/] {r['message']}", highlight=False)
+        print_hanging(out, "[yellow]roll[/]", escape(str(r["message"])), indent=5)
 
 
 def render_optimised(book: Book, out: Console, inputs: HedgeInputs | None = None, options: Any = None) -> None:
@@ -150,7 +151,7 @@ def render_optimised(book: Book, out: Console, inputs: HedgeInputs | None = None
         r.add_row(label, f"{before:,.0f}", f"{thumb:,.0f}", f"{best:,.0f}")
     print_table(out, r)
     gap = "proven optimum" if opt.gap == 0 else f"optimality gap ≤ {opt.gap:,.2f}"
-    out.print(f"  {opt.method}; {gap}. {plan.note}", style="dim", highlight=False)
+    print_hanging(out, "", escape(f"{opt.method}; {gap}. {plan.note}"), indent=2, body_style="dim")
 
 
 def _pairs(values: list[str], option: str, number: bool = True) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from xlhedge.calc.bookio import BookIO
-from xlhedge.cli._common import signed, small
+from xlhedge.cli._common import print_table, signed, small
 from xlhedge.engine.book import Book
 
 __all__ = ["render_book_view", "SECTIONS"]
@@ -171,7 +171,7 @@ def _options_section(book: Book, console: Console, io: BookIO | None = None) -> 
             f"{r['theta_day']:+,.0f}",
             f"{r['theta_year_nav']:+.2%}",
         )
-    console.print(t)
+    print_table(console, t)
     s = book.joint_scenarios()
     t = Table(title=f"Joint scenarios ({book.record_currency})", title_justify="left", header_style="bold")
     for col in ("Scenario", "SPX", "VIX", "Unhedged", "Options", "Delta only", "Hedged"):
@@ -186,7 +186,7 @@ def _options_section(book: Book, console: Console, io: BookIO | None = None) -> 
             _money(r["options_delta_only"]),
             _money(r["hedged"]),
         )
-    console.print(t)
+    print_table(console, t)
 
 
 SECTIONS.append(("Options", _options_section))
