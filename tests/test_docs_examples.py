@@ -1351,6 +1351,39 @@ def test_cli_defaults_as_documented(folder: Path):
     assert "`--window` (returns, ≥ 2, default the book's setting, 252)" in text
 
 
+def test_cli_report_json_example_is_the_example_book(tmp_path: Path):
+    """cli.md's shortened ``report --json`` block: every key it shows is in the real output of the
+    example book, with the value it shows (rounded as printed: 3 significant figures or better)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from xlhedge.cli import app
+
+    (block,) = [b for b in blocks(CL, "json") if '"greeks"' in b.body]
+    shown = json.loads(block.body)
+    r = CliRunner().invoke(app, ["report", str(_example_book(tmp_path / "ex.xlsx", "example")), "--json"])
+    assert r.exit_code == 0, r.output
+    real = json.loads(r.stdout)
+
+    def same(doc, got, where):
+        if isinstance(doc, dict):
+            for k, v in doc.items():
+                assert k in got, f"{where}.{k}"
+                same(v, got[k], f"{where}.{k}")
+        elif isinstance(doc, list):
+            key = "factor" if doc and "factor" in doc[0] else "ticker"
+            by = {g[key]: g for g in got}
+            for d in doc:
+                same(d, by[d[key]], f"{where}[{d[key]}]")
+        elif isinstance(doc, float) and not isinstance(doc, bool):
+            assert doc == pytest.approx(got, rel=5e-3, abs=1e-9), where
+        else:
+            assert doc == got, where
+
+    same(shown, real, "report")
+
+
 def test_cli_exit_codes_as_documented(tmp_path: Path):
     """The exit-code table: 1 for findings, 2 with the one-line message the page shows."""
     import openpyxl

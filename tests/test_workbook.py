@@ -19,8 +19,8 @@ from openpyxl.worksheet.formula import ArrayFormula
 from xlhedge import WorkbookError, factor_exposure, read_book
 from xlhedge.calc.layout import FACTOR_ROW0, LAST_FACTOR_ROW, WEIGHT_ROW
 from xlhedge.calc.recompute import RecomputeOptions, recompute
-from xlhedge.template.figure01 import FIGURE01_POSITIONS
 from xlhedge.template.exposures_sheet import ROW0, STATUS_ROW
+from xlhedge.template.figure01 import FIGURE01_POSITIONS
 from xlhedge.workbook.filebook import FileBook
 
 from .conftest import zip_members
