@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -38,6 +38,9 @@ from xlhedge.template import budget_sheet, correlations_sheet, exposures_sheet, 
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Hedges"
+#: A label that wraps in its cell (its row made tall enough by geometry.fit_wrapped_rows), its last line
+#: beside its input.
+WRAP = Alignment(wrap_text=True)
 ALPHA_ROW = 4
 HEADER_ROW = 6
 ROW0 = HEADER_ROW + 1
@@ -190,10 +193,16 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     chart.x_axis.scaling.orientation = "maxMin"
     geometry.add_chart(ws, chart, f"P{HEADER_ROW}")
 
-    # A holds the longest label ("Alpha estimate α (0 ≤ α < 1)"), G the liquidation price, K/L the FX list
-    for col, width in zip("ABCDEFGHIJKLMN", (32, 13, 11, 9, 12, 14, 12, 12, 10, 13, 12, 11, 13, 18)):
+    # A holds the longest label ("Alpha estimate α (0 ≤ α < 1)"), G the liquidation price, K/L the FX list;
+    # C/D the optimiser's bounds and D its P&L per unit move (up to -2,500,000,000 on a 2.5 bn book)
+    for col, width in zip("ABCDEFGHIJKLMN", (32, 13, 12, 14, 12, 14, 12, 12, 10, 13, 12, 11, 13, 18)):
         ws.column_dimensions[col].width = width
+    # B: the optimiser's move units on one line ("sector return relative to SPX"), so the correlation
+    # matrices beside them keep even rows
+    units = [*cand.FACTOR_MOVES["unit"], cand.TILT_MOVE["unit"]]
+    geometry.fit_column(ws, 2, units)
     ws.row_dimensions[HEADER_ROW].height = 45
+    geometry.fit_wrapped_rows(ws)
     style.print_setup(ws)
 
 
@@ -345,7 +354,7 @@ def _optimised_block(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(row=OPT_TITLE_ROW + 1, column=1, value=cand.ILLUSTRATIVE_NOTE).font = style.NOTE_FONT
     for k, (name, label, value, fmt) in enumerate(_OPT_INPUTS):
         r = OPT_INPUT_ROW0 + k
-        ws.cell(row=r, column=1, value=label)
+        ws.cell(row=r, column=1, value=label).alignment = WRAP  # its row is made tall enough
         if value is None:  # the budget: the Budget sheet's remaining long vol, tail, cross-asset and FX buckets
             r0 = budget_sheet.STATUS_ROW0
             value = f"=SUM(Budget!$E${r0}:$E${r0 + 3})"
@@ -402,6 +411,7 @@ def _optimised_block(ws: Worksheet, ctx: TemplateContext) -> None:
         for j in range(N_OPT):
             hdr = ws.cell(row=OPT_FACTOR_HEADER, column=col0 + j, value=f"=A{OPT_F0 + j}")
             hdr.font = Font(bold=True, size=8)
+            hdr.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)  # 3 lines: 45 pt
         eq_col = get_column_letter(col0)
         for i in range(N_OPT):
             r = OPT_F0 + i
@@ -458,8 +468,9 @@ def _optimised_block(ws: Worksheet, ctx: TemplateContext) -> None:
             c = ws.cell(row=LOAD_ROW0 + i, column=2 + j)
             c.fill = style.OUTPUT_FILL
             c.number_format = "#,##0.00;[Red]-#,##0.00" if i else "@"
-            if not i:
+            if not i:  # the tickers, over their right-aligned numbers
                 c.font = Font(bold=True)
+                c.alignment = Alignment(horizontal="right")
     ctx.define(layout.OPT_LOADINGS, f"{SHEET}!$B${LOAD_ROW0}:${get_column_letter(1 + N_CAND)}${LOAD_ROW0 + N_OPT}")
 
     ws.cell(row=CAND_HEADER - 1, column=1, value="Candidates (edit the list) and the optimised orders").font = Font(
@@ -498,7 +509,12 @@ def _optimised_block(ws: Worksheet, ctx: TemplateContext) -> None:
     ctx.define(layout.OPT_RESULT, f"{SHEET}!$E${CAND_ROW0}:$E${CAND_LAST + 3}")
     for k in range(N_CAND + 3):
         r = CAND_ROW0 + k
-        for col, fmt in ((2, style.FMT_MONEY), (3, "0;[Red]-0"), (4, "0;[Red]-0"), (5, "#,##0.##;[Red]-#,##0.##")):
+        for col, fmt in (
+            (2, style.FMT_MONEY),
+            (3, style.FMT_MONEY),
+            (4, style.FMT_MONEY),
+            (5, "#,##0.##;[Red]-#,##0.##"),
+        ):
             if k < N_CAND or col == 5:
                 ws.cell(row=r, column=col).number_format = fmt
                 ws.cell(row=r, column=col).fill = style.OUTPUT_FILL

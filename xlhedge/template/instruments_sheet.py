@@ -24,7 +24,7 @@ from xlhedge.engine import instruments as _inst
 from xlhedge.engine.instruments import Instrument
 from xlhedge.engine.perps import PERP_DEFAULTS
 from xlhedge.engine.sizing import SIZING_DEFAULTS
-from xlhedge.template import style
+from xlhedge.template import geometry, style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Instruments"
@@ -154,5 +154,8 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws.add_data_validation(kinds)
     for i, w in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = w
+    # the name column shows the longest shipped name on one line (its neighbour is filled)
+    geometry.fit_column(ws, col["name"], (i.name for i in _inst.INSTRUMENTS))
+    geometry.fit_wrapped_rows(ws)
     ws.freeze_panes = ws.cell(row=ROW0, column=2)
     style.print_setup(ws)

@@ -21,7 +21,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from xlhedge.calc import layout
 from xlhedge.engine.optionbook import JOINT_SCENARIOS
 from xlhedge.functions.options import BOOK_GREEKS_COLUMNS
-from xlhedge.template import style
+from xlhedge.template import geometry, style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Options"
@@ -142,4 +142,5 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
 
     for col, width in zip("ABCDEFGHIJKLMN", (16, 12, 12, 16, 16, 16, 14, 16, 16, 3, 24, 14, 12, 13)):
         ws.column_dimensions[col].width = width
+    geometry.fit_wrapped_rows(ws)  # e.g. "Hedged, delta-only estimate" on three lines
     style.print_setup(ws)

@@ -118,6 +118,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     _outcomes(ws, ctx)
     for col, width in zip("ABCDEFGHI", (38, 13, 13, 15, 15, 14, 14, 14, 14)):
         ws.column_dimensions[col].width = width
+    geometry.fit_wrapped_rows(ws)  # e.g. "Exposure unhedged (× NAV)" on three lines
     style.print_setup(ws)
 
 
