@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import typer
@@ -15,6 +14,7 @@ from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import render_book_view
 from xlhedge.template import build_workbook, template_path
 from xlhedge.workbook.filebook import FileBook
+from xlhedge.workbook.opc import atomic_write_bytes, check_writable
 from xlhedge.workbook.read import read_book
 
 
@@ -35,8 +35,9 @@ def new(
     _refuse_overwrite(book, force)
     if book.suffix.lower() != ".xlsx":
         fail(f"{book}: the new book must be an .xlsx file")
+    check_writable(book)
     if positions == DEFAULT_POSITIONS:
-        shutil.copyfile(template_path("template"), book)
+        atomic_write_bytes(book, template_path("template").read_bytes())
     else:
         build_workbook(book, positions=positions)
     console.print(f"Wrote {book} — fill the Book sheet, then `xlhedge recompute {book}`.")
@@ -49,10 +50,11 @@ def demo(
 ) -> None:
     """Write the bundled example book (the source article's Figure 01), recompute it and print its book view
     and its check findings."""
+    check_writable(out)
     if out.exists() and not force:
         console.print(f"{out} exists; recomputing it (use --force to start again from the bundled copy).")
     else:
-        shutil.copyfile(template_path("example"), out)
+        atomic_write_bytes(out, template_path("example").read_bytes())
     fb = FileBook(out)
     rep = recompute(fb, RecomputeOptions())
     fb.save()
@@ -77,8 +79,13 @@ def recompute_cmd(
     """Recompute every xlhedge formula of a saved workbook without Excel.
 
     Formulas stay; their results are stored as the cells' values, so any viewer
-    shows the numbers. Everything else in the file is left byte for byte.
+    shows the numbers. Everything else in the file is left byte for byte; a
+    file with no xlhedge formula, or whose values are all up to date, is not
+    rewritten at all.
     """
+    target = output or book
+    if not check:
+        check_writable(target)  # before any work: a read-only book or a missing folder is refused up front
     fb = FileBook(book)
     rep = recompute(fb, RecomputeOptions(strict=strict, write_status=not check))
     rep.cells_changed = len(fb.changed)
@@ -96,10 +103,14 @@ def recompute_cmd(
         _print_findings(rep)
         _exit_on_findings(rep, strict)
         return
-    target = output or book
     fb.save(target)
     if not quiet:
-        console.print(f"{target}: {rep.cells_evaluated} formulas recomputed, {rep.cells_changed} values updated.")
+        if not rep.cells_evaluated and not fb.changed:
+            console.print(f"{target}: no xlhedge formula; nothing to recompute, the file was not changed.")
+        elif not fb.pkg.dirty and target == book:
+            console.print(f"{target}: {rep.cells_evaluated} formulas recomputed, all up to date; file not rewritten.")
+        else:
+            console.print(f"{target}: {rep.cells_evaluated} formulas recomputed, {rep.cells_changed} values updated.")
     _print_findings(rep)
     _exit_on_findings(rep, strict)
 
