@@ -165,7 +165,10 @@ class XlsxPackage:
             if not target or target.endswith(("chartsheet.xml",)) or "/chartsheets/" in target:
                 continue
             if target not in self.opc:
-                continue
+                raise WorkbookError(
+                    f"{part}: the sheet {name!r} points to {target}, which the package does not have",
+                    where=self.where,
+                )
             self.sheets[name] = SheetPart(name, self.opc.part_name(target) or target)
             self.sheet_order.append(name)
         all_sheets = [sh.get("name") for sh in wb.iterfind(f"{_M}sheets/{_M}sheet")]
@@ -504,13 +507,13 @@ class XlsxPackage:
         bad = next(
             (
                 k
-                for k in part.values.keys() | again.values.keys()
+                for k in sorted(part.values.keys() | again.values.keys())
                 if not _same_stored(part.values.get(k), again.values.get(k), self)
             ),
             None,
         )
         if bad is None and again.formulas.keys() != part.formulas.keys():
-            bad = next(iter(again.formulas.keys() ^ part.formulas.keys()))
+            bad = min(again.formulas.keys() ^ part.formulas.keys())
         if bad is not None:
             cell = f"{part.name}!{col_letters(bad[1])}{bad[0]}"
             raise WorkbookError(
@@ -679,7 +682,7 @@ def _index_cells(
         try:
             rnum = int(r_attr) if r_attr else next_row + 1
         except ValueError:
-            raise WorkbookError(f"the part {member} has a row numbered {r_attr!r}", where=where) from None
+            raise WorkbookError(f"{member}: expected a row number, found r={r_attr!r}", where=where) from None
         next_row = rnum
         rows[rnum] = row
         next_col = 0
@@ -687,7 +690,7 @@ def _index_cells(
             ref = c.get("r")
             col = _ref_col(ref) if ref else next_col + 1
             if col is None:
-                raise WorkbookError(f"the part {member} has a cell at {ref!r}, not an A1 reference", where=where)
+                raise WorkbookError(f"{member}: expected an A1 cell reference, found r={ref!r}", where=where)
             next_col = col
             elements[(rnum, col)] = c
     return rows, elements
@@ -742,9 +745,13 @@ def _scannable(data: bytes) -> bool:
 
 def _rich_text(el: etree._Element) -> str:
     """The text of an ``<si>`` or ``<is>``: its ``<t>``, or its runs' ``<r><t>``; phonetic runs (``<rPh>``) skipped."""
-    return "".join(
-        x.text or "" for x in el.iterchildren(_T, _M + "r") for x in ([x] if x.tag == _T else x.iterchildren(_T))
-    )
+    out = []
+    for child in el.iterchildren(_T, _M + "r"):
+        if child.tag == _T:
+            out.append(child.text or "")
+        else:
+            out.extend(t.text or "" for t in child.iterchildren(_T))
+    return "".join(out)
 
 
 def _check_root(root: etree._Element, where: str, member: str) -> None:
@@ -865,7 +872,9 @@ def _scan(pkg: XlsxPackage, part: SheetPart, data: bytes) -> tuple[int, int]:
                 v = None
             if v is not None:
                 values[key] = value(t, v, s_attr, fm is not None)
-    except _BadCell:
+    except _BadCell as bad:
+        if not hasattr(bad, "key"):
+            bad.key = key  # type: ignore[attr-defined]
         raise
     except (ValueError, IndexError, OverflowError, UnicodeDecodeError):
         # Re-read the cell through _value, which says what was expected and what was found.
@@ -876,8 +885,11 @@ def _scan(pkg: XlsxPackage, part: SheetPart, data: bytes) -> tuple[int, int]:
             bad.key = key  # type: ignore[attr-defined]
             raise bad from None
         except (ValueError, IndexError, OverflowError) as exc:
-            raise _BadCell(f"cannot read the stored value ({exc})") from None
-        raise _BadCell("cannot read the stored value") from None
+            bad = _BadCell(f"cannot read the stored value ({exc})")
+        else:
+            bad = _BadCell("cannot read the stored value")
+        bad.key = key  # type: ignore[attr-defined]
+        raise bad from None
     return key
 
 
