@@ -861,7 +861,7 @@ def _scan(pkg: XlsxPackage, part: SheetPart, data: bytes) -> tuple[int, int]:
                     fa[b"si"].decode() if b"si" in fa else None,
                     b"cm" in attrs,
                 )
-            if t == "inlineStr":
+            if t == "inlineStr" and b"<is" in body:
                 if b"<rPh" in body:
                     body = _SCAN_RPH.sub(b"", body)
                 v = "".join(_text(g.group(1)) for g in _SCAN_T.finditer(body) if g.group(1) is not None)
@@ -927,14 +927,17 @@ def reference_cells(pkg: XlsxPackage, sheet: str) -> tuple[dict[tuple[int, int],
         t = c.get("t")
         v = None
         f = None
+        inline = None
         for child in c:
             tag = child.tag
-            if tag == _V:
+            if tag == _V and v is None:
                 v = child.text if child.text is not None else ""
             elif tag == _F:
                 f = child
             elif tag == _IS:
-                v = _rich_text(child)
+                inline = _rich_text(child)
+        if t == "inlineStr" and inline is not None:
+            v = inline
         if v == "" and t not in ("str", "inlineStr"):
             v = None
         if f is not None:
