@@ -851,3 +851,14 @@ def test_xml_mutations_of_a_real_book_give_exit_0_or_2(tmp_path: Path, member, e
 def test_open_package_errors_are_workbook_errors(book: Path):
     with pytest.raises(WorkbookError):
         open_package(b"PK\x03\x04")
+
+
+def test_a_full_disk_while_writing_is_one_line_and_the_book_untouched(book: Path, monkeypatch):
+    import errno
+
+    def full(self, fh, replace=None, normalize=False):
+        fh.write(b"PK")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(opc.OpcPackage, "write_to", full)
+    assert_refused(book, "cannot be written (No space left on device)")

@@ -57,16 +57,17 @@ def _has_status(io: BookIO) -> bool:
 def recompute(io: BookIO, options: RecomputeOptions | None = None) -> RecomputeReport:
     """Estimate, evaluate every formula, write the status; return what happened.
 
-    Nothing at all happens to a book with no xlhedge formula. A saved file
-    (a :class:`BookIO` with a ``changed`` list) gets no new status line when
-    nothing else changed, so an up-to-date file is not rewritten.
+    Nothing at all happens to a saved file (a :class:`BookIO` with a ``changed``
+    list) with no xlhedge formula, and one gets no new status line when nothing
+    else changed, so an up-to-date file is not rewritten. (An open book in Excel
+    recalculates its own native formulas, so the Refresh button skips the check.)
     """
     options = options or RecomputeOptions()
     report = RecomputeReport(book=io.name)
-    if not has_xlhedge_formulas(io):
-        return report
     changed = getattr(io, "changed", None)
     before = len(changed) if isinstance(changed, list) else None
+    if before is not None and not has_xlhedge_formulas(io):
+        return report  # a saved file with nothing of xlhedge's: not a cell is touched
     estimate_step(io, report, options)
     evaluate_book(io, report, options)
     if before is not None and isinstance(changed, list) and len(changed) == before and _has_status(io):

@@ -438,13 +438,16 @@ def atomic_write(out: Path, write: Callable[[BinaryIO], None]) -> None:
         else:
             _write_named(tmp, write, mode)
         os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         if fd is not None:
             os.close(fd)
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError) and not isinstance(exc, WorkbookError):
+            reason = exc.strerror or str(exc)
+            raise WorkbookError(f"cannot be written ({reason}); the file was left as it was", where=str(out)) from None
         raise
     try:
         dfd = os.open(folder, os.O_RDONLY)
