@@ -283,7 +283,7 @@ def test_failed_write_leaves_the_original_untouched(tmp_path: Path, monkeypatch:
         raise OSError("disk full")
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(WorkbookError, match=r"book\.xlsx: cannot be written \(disk full\)"):
         fb.save()
     assert p.read_bytes() == original
     assert sorted(x.name for x in tmp_path.iterdir()) == ["book.xlsx"]

@@ -13,7 +13,8 @@ file ``.~xlhedge-<pid>-<random>`` is used and the next write in that folder
 removes any left by a process that no longer runs.
 
 Part names are case-insensitive (as the standard says): ``read("xl/SharedStrings.xml")``
-finds ``xl/sharedStrings.xml``. Relationship targets are percent-decoded.
+finds ``xl/sharedStrings.xml``; a member stored with backslashes (``xl\\workbook.xml``,
+written by some Windows tools) is found by its part name too. Relationship targets are percent-decoded.
 Every member is inflated with limits (:data:`MAX_PART_BYTES`, :data:`MAX_RATIO`),
 checked on the declared size and while streaming, so a zip bomb is refused
 before it fills memory. An XML part with a ``<!DOCTYPE>`` (which Excel never
@@ -118,7 +119,7 @@ class OpcPackage(Mapping[str, bytes]):
         self._names = {info.filename for info in infos}
         self._lower: dict[str, str] = {}
         for info in infos:
-            key = info.filename.lower()
+            key = info.filename.replace("\\", "/").lower()  # some writers store xl\workbook.xml
             if key in self._lower:
                 raise WorkbookError(
                     f"{info.filename}: the zip holds two members of that name (a damaged or tampered file)",
@@ -155,7 +156,7 @@ class OpcPackage(Mapping[str, bytes]):
     # ------------------------------------------------------------ parts
     def part_name(self, name: str) -> str | None:
         """The member's name as stored, found case-insensitively; None when the package has no such part."""
-        return name if name in self._names else self._lower.get(name.lower())
+        return name if name in self._names else self._lower.get(name.replace("\\", "/").lower())
 
     def __getitem__(self, name: str) -> bytes:
         if self.part_name(name) is None:
@@ -220,10 +221,11 @@ class OpcPackage(Mapping[str, bytes]):
         """The relationships of part ``source`` ("" = the package's own, ``_rels/.rels``); [] when none."""
         rels = self._rels.get(source)
         if rels is None:
-            rels_part = self.part_name(get_rels_path(source)) if source else self.part_name("_rels/.rels")
+            name = source.replace("\\", "/")
+            rels_part = self.part_name(get_rels_path(name)) if name else self.part_name("_rels/.rels")
             rels = []
             if rels_part is not None:
-                base = posixpath.dirname(source)
+                base = posixpath.dirname(name)
                 for r in self.xml(rels_part).iter(_REL):
                     target = r.get("Target", "")
                     external = r.get("TargetMode") == "External"

@@ -161,8 +161,14 @@ class XlsxPackage:
             name = sh.get("name")
             if not name:
                 raise WorkbookError(f"{part}: a <sheet> has no name", where=self.where)
-            target = rels.get(sh.get(f"{{{REL_NS}}}id"))
-            if not target or target.endswith(("chartsheet.xml",)) or "/chartsheets/" in target:
+            rid = sh.get(f"{{{REL_NS}}}id")
+            target = rels.get(rid)
+            if not target:
+                raise WorkbookError(
+                    f"{part}: the sheet {name!r} has no relationship {rid!r} in the workbook's relationships",
+                    where=self.where,
+                )
+            if target.endswith(("chartsheet.xml",)) or "/chartsheets/" in target:
                 continue
             if target not in self.opc:
                 raise WorkbookError(
