@@ -162,6 +162,8 @@ class XlsxPackage:
             if not name:
                 raise WorkbookError(f"{part}: a <sheet> has no name", where=self.where)
             rid = sh.get(f"{{{REL_NS}}}id")
+            if not rid:
+                continue  # a sheet with no part at all (an old macro module sheet): no cells to read
             target = rels.get(rid)
             if not target:
                 raise WorkbookError(
