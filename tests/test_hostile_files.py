@@ -629,9 +629,18 @@ def test_kill_9_leaves_the_original_intact_and_no_debris(book: Path, moment: str
             proc.kill()
     assert book.read_bytes() == before
     debris = list(book.parent.glob(".~xlhedge-*"))
-    if opc._unnamed_file(book.parent) is None or moment == "renaming":
-        # Named temporary files (no O_TMPFILE; or the instant between link and rename): the next write removes them.
+    fd = opc._unnamed_file(book.parent)
+    if fd is not None:
+        os.close(fd)
+    if fd is None or moment == "renaming":
+        # Named temporary files (no O_TMPFILE; or the instant between link and rename): the next run that
+        # means to write in the folder removes them, even when it then has nothing to write.
         assert cli("recompute", book)[0] == 0
+        assert not list(book.parent.glob(".~xlhedge-*"))
+        gone = subprocess.Popen([sys.executable, "-c", "pass"])
+        gone.wait()  # a process that no longer runs
+        (book.parent / f".~xlhedge-{gone.pid}-0badf00d.xlsx").write_bytes(b"debris")
+        assert cli("recompute", book)[0] == 0  # up to date: nothing written, the debris still removed
         assert not list(book.parent.glob(".~xlhedge-*"))
     else:
         assert not debris, debris  # an unnamed file vanishes with the process

@@ -343,6 +343,8 @@ def check_writable(out: str | os.PathLike[str]) -> None:
 
     Refuses, as Excel does, a read-only file (no write permission bit, even for
     root), a folder, and a path whose folder does not exist or is read-only.
+    Removes the temporary files of killed xlhedge runs in that folder
+    (:func:`clean_stale_temporaries`).
     """
     out = Path(out)
     folder = out.absolute().parent
@@ -358,6 +360,7 @@ def check_writable(out: str | os.PathLike[str]) -> None:
         raise WorkbookError(f"cannot be written: {folder} is not a folder", where=str(out))
     if not os.access(folder, os.W_OK | os.X_OK):
         raise WorkbookError(f"cannot be written: the folder {folder} is read-only", where=str(out))
+    clean_stale_temporaries(folder)  # a killed run's debris goes on the next run that means to write here
 
 
 def _pid_alive(pid: int) -> bool:
@@ -420,7 +423,6 @@ def atomic_write(out: Path, write: Callable[[BinaryIO], None]) -> None:
     out = Path(out)
     check_writable(out)
     folder = out.resolve().parent
-    clean_stale_temporaries(folder)
     mode = (out.stat().st_mode & 0o7777) if out.exists() else 0o644
     tmp = folder / f"{_TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{out.suffix}"
     fd = _unnamed_file(folder)
