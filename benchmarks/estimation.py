@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from _common import Row
 from statsmodels.regression.rolling import RollingOLS
 
 import xlhedge
@@ -66,6 +67,54 @@ def data() -> tuple[pd.DataFrame, pd.Series]:
         columns=[f"A{i:03d}" for i in range(ASSETS)],
     )
     return prices, bench
+
+
+def window_floor(p: np.ndarray, b: np.ndarray, w: int) -> np.ndarray:
+    """The numpy floor of a beta over the last ``w`` returns: slice, returns, centre, one product."""
+    pa, pb = p[-w - 1 :], b[-w - 1 :]
+    ra = pa[1:] / pa[:-1] - 1.0
+    rb = pb[1:] / pb[:-1] - 1.0
+    rb = rb - rb.mean()
+    return (ra - ra.mean(axis=0)).T @ rb / (rb @ rb)
+
+
+def collect(repeat: int = REPEAT) -> list[Row]:
+    """The issue-13 targets of this file: rolling_beta vs one cumsum; BETA/EWMA_BETA with a window vs
+    the numpy floor on the window (medians)."""
+    import statistics
+
+    def med(f: Callable[[], Any]) -> float:
+        f()
+        ts = []
+        for _ in range(repeat):
+            s = time.perf_counter()
+            f()
+            ts.append(time.perf_counter() - s)
+        return statistics.median(ts)
+
+    prices, bench = data()
+    x = prices.pct_change().iloc[1:].to_numpy()
+    p, b = prices.to_numpy(), bench.to_numpy()
+    got = xlhedge.beta(prices, bench, WINDOW).to_numpy()
+    assert np.allclose(got, window_floor(p, b, WINDOW), rtol=1e-10, atol=1e-12), "beta and the floor disagree"
+    t_roll = med(lambda: xlhedge.rolling_beta(prices, bench, WINDOW))
+    t_cum = med(lambda: np.cumsum(x, axis=0))
+    t_beta = med(lambda: xlhedge.beta(prices, bench, WINDOW))
+    t_ewma = med(lambda: xlhedge.ewma_beta(prices, bench, WINDOW))
+    t_floor = med(lambda: window_floor(p, b, WINDOW))
+    t_full = med(lambda: xlhedge.beta(prices, bench))
+    return [
+        Row(f"`rolling_beta` {ASSETS} × {DAYS:,}, window {WINDOW}", t_roll, "one `np.cumsum` (floor)", t_cum, 5.0),
+        Row(
+            f"`beta` {ASSETS} × {DAYS:,}, window {WINDOW}",
+            t_beta,
+            "`beta` over all rows",
+            t_full,
+            None,
+            note=f"numpy on the window alone: {t_floor * 1e3:.1f} ms",
+        ),
+        Row(f"`ewma_beta` {ASSETS} × {DAYS:,}, window {WINDOW}", t_ewma, "`beta` over all rows", t_full, None),
+    ]
 
 
 def main() -> None:

@@ -150,3 +150,33 @@ def test_print_table_records_hold_the_table_s_values():
     assert "Name: first" in text and all(f"Column {i}  value-{i}-long" in text for i in range(10))
     assert max(len(ln.rstrip()) for ln in text.splitlines()) <= 40
     assert "┃" in wide.export_text() or "│" in wide.export_text()  # fits: printed as the table itself
+
+
+def test_progress_bar_on_a_terminal_only_and_never_under_quiet(monkeypatch, example_book: Path):
+    import io
+
+    from rich.console import Console
+
+    from xlhedge.cli import _common
+
+    assert _common.progress_enabled() is False  # pytest's stderr is not a terminal
+    with _common.progress("x", total=3) as bar:
+        assert bar is _common.NO_PROGRESS
+    tty = io.StringIO()
+    monkeypatch.setattr(_common, "err_console", Console(file=tty, force_terminal=True, width=80))
+    assert _common.progress_enabled() and not _common.progress_enabled(quiet=True)
+    with _common.progress("book.xlsx", total=2) as bar:
+        bar.step("recomputing")
+        bar.advance()
+    assert "book.xlsx: recomputing" in tty.getvalue()
+    for args in (["recompute", str(example_book)], ["recompute", str(example_book), str(example_book), "-j", "1"]):
+        tty.seek(0)
+        tty.truncate()
+        assert cli(*args).exit_code == 0
+        assert ("Recomputing" if len(args) > 2 else "example.xlsx: ") in tty.getvalue()
+        tty.seek(0)
+        tty.truncate()
+        assert cli(*args, "-q").exit_code == 0
+        assert tty.getvalue() == ""
+    monkeypatch.setenv("XLHEDGE_NO_PROGRESS", "1")
+    assert not _common.progress_enabled()

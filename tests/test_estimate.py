@@ -173,3 +173,58 @@ def test_estimate_bad_method_is_one_line_naming_the_flag(book: Path, prices_csv:
     assert res.exit_code == 0, res.output
     fb = FileBook(book)
     assert fb.read(parse_ref(fb.defined_names()["ESTIMATEMETHOD"]))[0][0] == "ewma"
+
+
+def test_factor_stats_vectorised_equals_one_call_per_column(prices_csv: Path):
+    """estimate_book's one beta_stats call per factor gives, column for column, what one call per
+    position gives (the reference), including a column with gaps and one with too little data."""
+    import pandas as pd
+
+    from xlhedge.calc.estimate import factor_stats, factor_stats_each
+
+    px = read_prices([prices_csv]).prices.copy()
+    px.loc[px.index[100:140], "CVX"] = np.nan  # a gap: aligned pairwise, one multi-day return
+    px["NEW"] = np.nan
+    px.loc[px.index[-20:], "NEW"] = 50.0 + np.arange(20.0)  # 19 returns < the window
+    cols = ["XOM", "CVX", "AAPL", "XOM", "JPM"]
+    fast = factor_stats(px, cols, "SP500", 252)
+    ref = factor_stats_each(px, cols, "SP500", 252)
+    assert list(fast) == list(ref) == ["XOM", "CVX", "AAPL", "JPM"]
+    for c in fast:
+        pd.testing.assert_series_equal(fast[c], ref[c], rtol=1e-12)
+    both = factor_stats(px, [*cols, "NEW"], "SP500", 252)  # the short column: the others still estimated
+    assert isinstance(both["NEW"], str) and "need at least 252" in both["NEW"]
+    pd.testing.assert_series_equal(both["CVX"], ref["CVX"], rtol=1e-12)
+
+
+def test_a_prices_range_is_parsed_once_per_recompute(book: Path, prices_csv: Path, monkeypatch):
+    """Every formula reading the Prices table (SERIES_NAMES, CORRELATION_MATRIX…) gets the same parse;
+    the numbers are those of a recompute that parses on every call."""
+    from xlhedge.functions import estimation as fe
+
+    assert runner.invoke(app, ["estimate", str(book), "--prices", str(prices_csv), "-q"]).exit_code == 0
+    copy = book.with_name("copy.xlsx")
+    shutil.copyfile(book, copy)
+    parsed: list[int] = []
+    calls: list[int] = []
+    real_parse, real_cached = fe._parse_prices, fe.parse_prices
+
+    def spy_parse(x, name):
+        parsed.append(id(x))
+        return real_parse(x, name)
+
+    def spy_cached(x, name):
+        calls.append(id(x))
+        return real_cached(x, name)
+
+    monkeypatch.setattr(fe, "_parse_prices", spy_parse)
+    monkeypatch.setattr(fe, "parse_prices", spy_cached)
+    fb = FileBook(book)
+    recompute(fb, RecomputeOptions(estimate=False))
+    assert len(calls) > len(set(calls)) and len(parsed) == len(set(calls))  # each range once
+    assert fe._PARSED == {}  # forgotten when the recompute ends
+    monkeypatch.setattr(fe, "parse_prices", real_parse)  # the reference: parse on every call
+    ref = FileBook(copy)
+    recompute(ref, RecomputeOptions(estimate=False))
+    cells = [fc.cell for fc in fb.formula_cells()]
+    assert [fb.read(c) for c in cells] == [ref.read(c) for c in cells]

@@ -404,5 +404,56 @@ def test_regime_correlation_accepts_one_regime_name(regime_inputs):
     one = regime_correlation(sub, v, regimes="Stress")
     assert list(one.raw) == ["stress"]
     pd.testing.assert_frame_equal(one.raw["stress"], regime_correlation(sub, v).raw["stress"])
-    with pytest.raises(InputError, match="market must be between 0 and 3, got 1.5"):
+    with pytest.raises(InputError, match="market must be a column index, got 1.5"):
         regime_correlation(sub, v, market=1.5)
+    with pytest.raises(InputError, match="market must be a column index ≤ 3, got 4"):
+        regime_correlation(sub, v, market=4)
+    with pytest.raises(InputError, match="market: expected a finite number, found inf"):
+        regime_correlation(sub, v, market=float("inf"))
+
+
+# ------------------------------------------------------------- a window uses only its own rows
+
+
+def _trim_cases():
+    rng = np.random.default_rng(11)
+    dates = pd.bdate_range("2018-01-01", periods=900)
+    rm = rng.normal(0, 0.01, dates.size)
+    bench = pd.Series(100 * np.cumprod(1 + rm), index=dates, name="SPX")
+    px = pd.DataFrame(
+        100 * np.cumprod(1 + rm[:, None] * [0.5, 1.0, 1.5, 2.0] + rng.normal(0, 0.01, (dates.size, 4)), axis=0),
+        index=dates,
+        columns=list("ABCD"),
+    )
+    gappy = px.copy()
+    gappy.iloc[-30:-10, 1] = np.nan  # a gap inside the window
+    gappy.iloc[-400:, 2] = np.nan  # a series that stopped: its last returns are far back
+    other_cal = bench.drop(bench.index[-60::7])  # the benchmark misses some days
+    return [(px, bench), (gappy, bench), (px, other_cal), (gappy.iloc[:, [1, 3]], other_cal)]
+
+
+@pytest.mark.parametrize("case", range(4))
+@pytest.mark.parametrize("window", [2, 3, 60, 252])
+def test_window_estimates_equal_the_full_length_computation(case, window, monkeypatch):
+    from xlhedge.engine import estimation as est
+
+    a, b = _trim_cases()[case]
+    fast = est.beta_stats(a, b, window)
+    with monkeypatch.context() as m:
+        m.setattr(est, "_window_start", lambda pa, pb, w: 0)  # the reference: every row
+        ref = est.beta_stats(a, b, window)
+        ref_weekly = est.beta_stats(a, b, min(window, 40), frequency="weekly")
+    pd.testing.assert_frame_equal(fast, ref, rtol=1e-12)
+    pd.testing.assert_frame_equal(est.beta_stats(a, b, min(window, 40), frequency="weekly"), ref_weekly, rtol=1e-12)
+
+
+def test_window_too_long_for_one_series_keeps_the_full_message(monkeypatch):
+    from xlhedge.engine import estimation as est
+
+    a, b = _trim_cases()[1]
+    with pytest.raises(NotEnoughData) as fast:
+        est.beta_stats(a, b, 600)
+    monkeypatch.setattr(est, "_window_start", lambda pa, pb, w: 0)
+    with pytest.raises(NotEnoughData) as ref:
+        est.beta_stats(a, b, 600)
+    assert str(fast.value) == str(ref.value) and " for C" in str(fast.value)

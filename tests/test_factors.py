@@ -164,3 +164,55 @@ def test_largest_contributor_by_hand():
     book = book_from_grid([["Ticker"] + names[0], ["Weight"] + block[0], ["equity"] + block[1]], nav=1e6)
     row = book.exposures().loc["equity"]
     assert (row["top_contributor"], row["top_contribution"], row["top_share"]) == tuple(out[0])
+
+
+# ------------------------------------------------------------- the fast path for Excel's 2-D list
+
+cells = st.one_of(st.floats(allow_nan=True, allow_infinity=False, width=64), st.integers(-(10**6), 10**6), st.none())
+odd_cells = st.one_of(cells, st.booleans(), st.text(max_size=3), st.sampled_from(["#N/A", "1.5", ""]))
+
+
+def _reference_split(block):
+    """split_block through the general path (object grid, then to_float): the fast path's reference."""
+    from xlhedge.engine import coerce
+    from xlhedge.engine.factors import split_block
+
+    return split_block(coerce.grid(block, "block"), "block")
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(2, 5).flatmap(
+        lambda k: st.integers(1, 6).flatmap(
+            lambda n: st.lists(st.lists(odd_cells, min_size=n, max_size=n), min_size=k, max_size=k)
+        )
+    )
+)
+def test_split_block_fast_path_equals_the_general_path(block):
+    from xlhedge.engine.factors import split_block
+
+    try:
+        ref = _reference_split(block)
+    except InputError as exc:
+        with pytest.raises(InputError) as got:
+            split_block(block, "block")
+        assert str(got.value) == str(exc)
+        return
+    fast = split_block(block, "block")
+    np.testing.assert_array_equal(fast[0], ref[0])
+    np.testing.assert_array_equal(fast[1], ref[1])
+    assert fast[2] == ref[2]
+
+
+def test_to_float_fast_path_reports_what_the_general_path_reports():
+    from xlhedge.engine import coerce
+
+    for bad in ([[1.0, True]], [[1.0, "1.5"]], [[1.0], [2.0, 3.0]], [[None, coerce.ExcelError("#N/A")]]):
+        with pytest.raises(InputError) as fast:
+            coerce.to_float(bad, "x")
+        with pytest.raises(InputError) as ref:
+            coerce.to_float(coerce.grid(bad, "x") if len({len(r) for r in bad}) == 1 else bad, "x")
+        assert str(fast.value) == str(ref.value)
+    got = coerce.to_float([[1, None, 2.5], [float("nan"), -3, 0.0]], "x")
+    np.testing.assert_array_equal(got, [[1.0, 0.0, 2.5], [0.0, -3.0, 0.0]])

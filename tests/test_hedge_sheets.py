@@ -207,7 +207,9 @@ def test_same_numbers_python_worksheet_and_recompute(tmp_path):
     wb.save(path)
     runner = CliRunner()
     res = runner.invoke(app, ["recompute", str(path)])
-    assert res.exit_code == 0, res.output
+    # A8 (leverage 0) ends in an error: the results are written and the exit code says so
+    assert res.exit_code == 1, res.output
+    assert "Calc!A8" in res.output and "leverage must be > 0" in res.output
     v = _values(path, "Calc")
     python = [
         sizing.hedge_notional(0.92, 100_000, 0.5),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -240,3 +242,65 @@ def test_report_summary_groups_series_with_the_same_problem():
     grouped = [ln for ln in lines if ln.startswith("AAPL, AMD")]
     assert grouped and "14 more" in grouped[0] and "no price on 19 dates" in grouped[0]
     assert len(lines) < len(t.report.issues)
+
+
+# ----------------------------------------------------------------------- the fast CSV path
+
+
+def _both_paths(path, monkeypatch):
+    """A file read through the numeric fast path and through the text path (the reference)."""
+    from xlhedge.workbook import prices_csv
+
+    fast = read_prices_csv(path)
+    with monkeypatch.context() as m:
+        m.setattr(prices_csv, "_read_numeric", lambda _path: None)
+        ref = read_prices_csv(path)
+    return fast, ref
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        WIDE,
+        FRED,
+        YAHOO,
+        "Date,A,B\n2024-01-02,1.1,TRUE\n2024-01-03,1.2,2\n",  # a boolean: the text path reports it
+        "Date,A,B\n2024-01-02,0.1,n/a\n2024-01-03,0.30000000000000004,N/A\n2024-01-04,1e-3, 7\n",
+        "Day,X\n20240102,5\n20240103,\n20240104,#N/A\n",
+        "Date,A\n2024-01-02,3\n,4\n",  # a row without a date
+    ],
+)
+def test_fast_csv_path_equals_the_text_path(text, tmp_path, monkeypatch):
+    p = tmp_path / "f.csv"
+    p.write_text(text)
+    try:
+        fast, ref = _both_paths(p, monkeypatch)
+    except InputError as exc:
+        with pytest.raises(InputError, match=re.escape(exc.message)):
+            with monkeypatch.context() as m:
+                from xlhedge.workbook import prices_csv
+
+                m.setattr(prices_csv, "_read_numeric", lambda _path: None)
+                read_prices_csv(p)
+        return
+    pd.testing.assert_frame_equal(fast.prices, ref.prices, check_exact=True)
+    assert [str(i) for i in fast.report.issues] == [str(i) for i in ref.report.issues]
+
+
+def test_fast_csv_path_on_real_files(monkeypatch):
+    for path in (arch_file("sp500"), arch_file("wti"), skfolio_file("sp500_dataset"), skfolio_file("sp500_index")):
+        fast, ref = _both_paths(path, monkeypatch)
+        pd.testing.assert_frame_equal(fast.prices, ref.prices, check_exact=True)
+        assert [str(i) for i in fast.report.issues] == [str(i) for i in ref.report.issues]
+
+
+def test_fast_csv_path_parses_every_digit_as_the_text_path(tmp_path, monkeypatch):
+    rng = np.random.default_rng(7)
+    v = np.exp(rng.normal(0, 3, (400, 3)))
+    rows = [
+        f"{d:%Y-%m-%d},{a!r},{b:.6g},{c:.17e}" for d, (a, b, c) in zip(pd.bdate_range("2020-01-01", periods=400), v)
+    ]
+    p = tmp_path / "digits.csv"
+    p.write_text("Date,A,B,C\n" + "\n".join(rows) + "\n")
+    fast, ref = _both_paths(p, monkeypatch)
+    pd.testing.assert_frame_equal(fast.prices, ref.prices, check_exact=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import io
+import logging
 import re
 import sys
 import types
@@ -177,9 +178,13 @@ def test_a_bug_is_one_line_not_a_traceback(caplog):
 
     wf = WorksheetFunction("BOOM", boom, "Always fails.", (Arg("x", "anything"),))
     f = udfs.make_udf(wf)
-    msg = f([[1.0]])
+    with caplog.at_level(logging.WARNING):
+        msg = f([[1.0]])
     assert msg == "#VALUE! BOOM: internal error (ZeroDivisionError: division by zero)"
-    assert "Traceback" in caplog.text  # the traceback goes to the log, not the cell
+    assert "Traceback" not in caplog.text  # nothing on a terminal unless asked for
+    with caplog.at_level(logging.DEBUG, logger="xlhedge"):
+        f([[1.0]])
+    assert "Traceback" in caplog.text  # the traceback goes to the debug log (XLHEDGE_DEBUG=1), not the cell
 
 
 def test_every_function_survives_blank_arguments():

@@ -128,7 +128,10 @@ def test_bad_cell_values_show_in_the_cell_and_the_report(tmp_path: Path):
     msg = values(p, "Sheet", "A4:A4")[0][0]
     assert msg.startswith("#VALUE! FACTOR_EXPOSURE: block")
     assert "position 2" in msg
-    assert any("Sheet!A4" in str(f) for f in rep.warnings)
+    assert "(cell Sheet!C1)" in msg  # the cell behind the bad value
+    # one error, at the source, listing the formula that fails because of it
+    assert [f.where for f in rep.errors] == ["Sheet!C1"]
+    assert "Sheet!A4" in rep.errors[0].message
 
 
 def test_missing_sheet_and_unknown_name(tmp_path: Path):

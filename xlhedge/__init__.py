@@ -10,51 +10,116 @@ Python API (the same engine the worksheet functions and the CLI use)::
 
 from __future__ import annotations
 
+import importlib
 import os
+from typing import TYPE_CHECKING, Any
 
-from xlhedge.engine.book import Book
-from xlhedge.engine.budget import budget_status, deployment, hedge_budget, ytd_spend
-from xlhedge.engine.checks import Finding, findings_frame, run_checks
-from xlhedge.engine.errors import (
-    FormulaError,
-    InputError,
-    NotEnoughData,
-    WorkbookError,
-    XlhedgeError,
-    XlhedgeWarning,
-)
-from xlhedge.engine.estimation import (
-    adjusted_beta,
-    beta,
-    beta_stats,
-    correlation,
-    correlation_matrix,
-    ewma_beta,
-    regime_correlation,
-    rolling_beta,
-    rolling_correlation,
-)
-from xlhedge.engine.factors import factor_exposure
-from xlhedge.engine.instruments import Instrument, instrument_table
-from xlhedge.engine.instruments import lookup as instrument
-from xlhedge.engine.perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
-from xlhedge.engine.prices import clean_prices, returns, validate_prices
-from xlhedge.engine.rebalance import rebalance
-from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, vol_regime
-from xlhedge.engine.scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
-from xlhedge.engine.sizing import (
-    HedgeSizing,
-    currency_exposures,
-    fx_hedges,
-    hedge_notional,
-    hedge_table,
-    hedge_units,
-    lsq_hedge,
-    minvar_hedge,
-    recommend_hedges,
-    size_hedge,
-)
-from xlhedge.workbook.prices_csv import read_prices, read_prices_csv  # file reading: a door, not the engine
+if TYPE_CHECKING:  # what type checkers and the API docs see; at run time, __getattr__ below
+    from xlhedge.engine.book import Book
+    from xlhedge.engine.budget import budget_status, deployment, hedge_budget, ytd_spend
+    from xlhedge.engine.checks import Finding, findings_frame, run_checks
+    from xlhedge.engine.errors import (
+        FormulaError,
+        InputError,
+        NotEnoughData,
+        NumericalError,
+        WorkbookError,
+        XlhedgeError,
+        XlhedgeWarning,
+    )
+    from xlhedge.engine.estimation import (
+        adjusted_beta,
+        beta,
+        beta_stats,
+        correlation,
+        correlation_matrix,
+        ewma_beta,
+        regime_correlation,
+        rolling_beta,
+        rolling_correlation,
+    )
+    from xlhedge.engine.factors import factor_exposure
+    from xlhedge.engine.instruments import Instrument, instrument_table
+    from xlhedge.engine.instruments import lookup as instrument
+    from xlhedge.engine.perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
+    from xlhedge.engine.prices import clean_prices, returns, validate_prices
+    from xlhedge.engine.rebalance import rebalance
+    from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, vol_regime
+    from xlhedge.engine.scenarios import hedge_outcomes, regime_comparison, scenario_pnl, shock_table
+    from xlhedge.engine.sizing import (
+        HedgeSizing,
+        currency_exposures,
+        fx_hedges,
+        hedge_notional,
+        hedge_table,
+        hedge_units,
+        lsq_hedge,
+        minvar_hedge,
+        recommend_hedges,
+        size_hedge,
+    )
+    from xlhedge.workbook.prices_csv import read_prices, read_prices_csv  # file reading: a door, not the engine
+
+#: Public name -> (module, attribute): imported on first use (PEP 562), so ``import xlhedge``
+#: loads no numpy/pandas module until a function is used; the names are the same as always.
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "Book": ("xlhedge.engine.book", "Book"),
+    "budget_status": ("xlhedge.engine.budget", "budget_status"),
+    "deployment": ("xlhedge.engine.budget", "deployment"),
+    "hedge_budget": ("xlhedge.engine.budget", "hedge_budget"),
+    "ytd_spend": ("xlhedge.engine.budget", "ytd_spend"),
+    "Finding": ("xlhedge.engine.checks", "Finding"),
+    "findings_frame": ("xlhedge.engine.checks", "findings_frame"),
+    "run_checks": ("xlhedge.engine.checks", "run_checks"),
+    "FormulaError": ("xlhedge.engine.errors", "FormulaError"),
+    "InputError": ("xlhedge.engine.errors", "InputError"),
+    "NotEnoughData": ("xlhedge.engine.errors", "NotEnoughData"),
+    "NumericalError": ("xlhedge.engine.errors", "NumericalError"),
+    "WorkbookError": ("xlhedge.engine.errors", "WorkbookError"),
+    "XlhedgeError": ("xlhedge.engine.errors", "XlhedgeError"),
+    "XlhedgeWarning": ("xlhedge.engine.errors", "XlhedgeWarning"),
+    "adjusted_beta": ("xlhedge.engine.estimation", "adjusted_beta"),
+    "beta": ("xlhedge.engine.estimation", "beta"),
+    "beta_stats": ("xlhedge.engine.estimation", "beta_stats"),
+    "correlation": ("xlhedge.engine.estimation", "correlation"),
+    "correlation_matrix": ("xlhedge.engine.estimation", "correlation_matrix"),
+    "ewma_beta": ("xlhedge.engine.estimation", "ewma_beta"),
+    "regime_correlation": ("xlhedge.engine.estimation", "regime_correlation"),
+    "rolling_beta": ("xlhedge.engine.estimation", "rolling_beta"),
+    "rolling_correlation": ("xlhedge.engine.estimation", "rolling_correlation"),
+    "factor_exposure": ("xlhedge.engine.factors", "factor_exposure"),
+    "Instrument": ("xlhedge.engine.instruments", "Instrument"),
+    "instrument_table": ("xlhedge.engine.instruments", "instrument_table"),
+    "instrument": ("xlhedge.engine.instruments", "lookup"),
+    "funding_payment": ("xlhedge.engine.perps", "funding_payment"),
+    "inverse_pnl": ("xlhedge.engine.perps", "inverse_pnl"),
+    "linear_pnl": ("xlhedge.engine.perps", "linear_pnl"),
+    "liquidation_price": ("xlhedge.engine.perps", "liquidation_price"),
+    "roll_warnings": ("xlhedge.engine.perps", "roll_warnings"),
+    "clean_prices": ("xlhedge.engine.prices", "clean_prices"),
+    "returns": ("xlhedge.engine.prices", "returns"),
+    "validate_prices": ("xlhedge.engine.prices", "validate_prices"),
+    "rebalance": ("xlhedge.engine.rebalance", "rebalance"),
+    "REGIME_THRESHOLDS": ("xlhedge.engine.regimes", "REGIME_THRESHOLDS"),
+    "calibrate_thresholds": ("xlhedge.engine.regimes", "calibrate_thresholds"),
+    "vol_regime": ("xlhedge.engine.regimes", "vol_regime"),
+    "hedge_outcomes": ("xlhedge.engine.scenarios", "hedge_outcomes"),
+    "regime_comparison": ("xlhedge.engine.scenarios", "regime_comparison"),
+    "scenario_pnl": ("xlhedge.engine.scenarios", "scenario_pnl"),
+    "shock_table": ("xlhedge.engine.scenarios", "shock_table"),
+    "HedgeSizing": ("xlhedge.engine.sizing", "HedgeSizing"),
+    "currency_exposures": ("xlhedge.engine.sizing", "currency_exposures"),
+    "fx_hedges": ("xlhedge.engine.sizing", "fx_hedges"),
+    "hedge_notional": ("xlhedge.engine.sizing", "hedge_notional"),
+    "hedge_table": ("xlhedge.engine.sizing", "hedge_table"),
+    "hedge_units": ("xlhedge.engine.sizing", "hedge_units"),
+    "lsq_hedge": ("xlhedge.engine.sizing", "lsq_hedge"),
+    "minvar_hedge": ("xlhedge.engine.sizing", "minvar_hedge"),
+    "recommend_hedges": ("xlhedge.engine.sizing", "recommend_hedges"),
+    "size_hedge": ("xlhedge.engine.sizing", "size_hedge"),
+    "read_prices": ("xlhedge.workbook.prices_csv", "read_prices"),
+    "read_prices_csv": ("xlhedge.workbook.prices_csv", "read_prices_csv"),
+}
 
 __version__ = "0.1.0"
 
@@ -80,6 +145,21 @@ def main() -> None:
     _refresh()
 
 
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use and cache the name here."""
+    try:
+        module, attr = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'xlhedge' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
 __all__ = [
     "Book",
     "read_book",
@@ -87,6 +167,7 @@ __all__ = [
     "XlhedgeError",
     "InputError",
     "NotEnoughData",
+    "NumericalError",
     "WorkbookError",
     "FormulaError",
     "XlhedgeWarning",

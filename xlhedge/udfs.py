@@ -45,10 +45,14 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-import xlwings as xw
-
+from xlhedge.excel import XLWINGS_MISSING
 from xlhedge.excel.names import VBA_RESERVED, excel_arg_name  # noqa: F401  (re-exported: udfs.excel_arg_name)
 from xlhedge.functions.registry import WorksheetFunction, registry
+
+try:
+    import xlwings as xw
+except ImportError as _exc:  # the optional xlhedge[excel] extra
+    raise ImportError(f"xlhedge.udfs: {XLWINGS_MISSING}") from _exc
 
 __all__: list[str] = []  # filled below with every Excel name
 

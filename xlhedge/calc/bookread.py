@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from xlhedge.calc import layout
-from xlhedge.calc.bookio import BookIO, read_named
+from xlhedge.calc.bookio import BookIO, named_range
+from xlhedge.calc.origin import locate, non_finite
 from xlhedge.calc.refs import CellRange, cell_name, parse_ref
 from xlhedge.engine import coerce
 from xlhedge.engine.book import Book
@@ -37,8 +38,46 @@ def attribute_top(names: dict[str, str], weights: CellRange) -> int:
     return min([*rows, weights.r1])
 
 
+def _finite_cells(io: BookIO, rng: CellRange, rows: Sequence[Sequence[Any]]) -> None:
+    """A cell holding NaN or ±inf as its number is an error naming file and cell (never a blank)."""
+    bad = non_finite(rng, rows)
+    if bad is not None:
+        cell, v = bad
+        what = "NaN (not a number)" if v != v else f"{'-' if v < 0 else ''}inf (beyond the largest number)"
+        raise InputError(f"holds {what}; enter a finite number or clear the cell", where=f"{io.name}: {cell}")
+
+
+def _names_file(io: BookIO, exc: XlhedgeError) -> bool:
+    return bool(exc.where) and (exc.where == io.name or str(exc.where).startswith(f"{io.name}:"))
+
+
+def _name_file(io: BookIO, exc: XlhedgeError, blocks: Sequence[tuple[CellRange, Sequence[Sequence[Any]]]]) -> None:
+    """Put the file (and the cell holding the offending value, when it can be found) in ``exc.where``."""
+    if _names_file(io, exc):
+        return
+    cell = locate(exc, blocks)
+    if cell is not None:
+        exc.message = f"{exc.message} ({exc.where})" if exc.where else exc.message
+        exc.where = f"{io.name}: {cell}"
+    else:
+        exc.where = f"{io.name}: {exc.where}" if exc.where else io.name
+
+
 def book_from_io(io: BookIO) -> Book:
-    """Read the Book sheet of a workbook through its defined names (the template's layout)."""
+    """Read the Book sheet of a workbook through its defined names (the template's layout).
+
+    Errors name the file and the cell (``book.xlsx: weight at Book!B29 (IPX): ...``); a cell
+    holding NaN or ±inf is an error, not a blank.
+    """
+    try:
+        return _book_from_io(io)
+    except XlhedgeError as exc:
+        if not _names_file(io, exc):
+            exc.where = f"{io.name}: {exc.where}" if exc.where else io.name
+        raise
+
+
+def _book_from_io(io: BookIO) -> Book:
     names = io.defined_names()
     need = (layout.BOOK_WEIGHTS, layout.BOOK_BETAS, layout.BOOK_TICKERS, layout.NAV)
     missing = [n for n in need if n.upper() not in names]
@@ -64,7 +103,10 @@ def book_from_io(io: BookIO) -> Book:
     if sheet not in io.sheet_names():
         raise WorkbookError(f"has no sheet named {sheet!r}", where=io.name)
     top = attribute_top(names, weights)
-    g = coerce.grid(io.read(CellRange(sheet, top, 1, betas.r2, weights.c2)), sheet)
+    block = CellRange(sheet, top, 1, betas.r2, weights.c2)
+    rows = io.read(block)
+    _finite_cells(io, block, rows)
+    g = coerce.grid(rows, sheet)
     labels = [("" if coerce.is_blank(v) else str(v).strip()) for v in g[:, 0]]
     attr_rows = {
         f.key: ref(f.sheet_name).r1 - top for f in SHEET_FIELDS if f.sheet_name and f.sheet_name.upper() in names
@@ -141,14 +183,6 @@ def book_from_grid(
     )
 
 
-def _read(io: BookIO, name: str, fallback: str | None = None) -> Any:
-    """The values under a defined name, or under ``fallback`` (a reference) when the book lacks it."""
-    got = read_named(io, name)
-    if got is None and fallback is not None:
-        got = io.read(parse_ref(fallback.lstrip("=")))
-    return got
-
-
 def _first(rows: Any) -> Any:
     return rows[0][0] if rows else None
 
@@ -161,23 +195,46 @@ def book_findings(io: BookIO, *, today: _dt.date | None = None) -> list[Finding]
     ``CheckTolerances``); a book built before those existed falls back to the blocks its
     own Book names span and its NAV / RecordCurrency / AsOf cells.
     """
+    read: list[tuple[CellRange, Sequence[Sequence[Any]]]] = []
+    try:
+        return _book_findings(io, read, today)
+    except XlhedgeError as exc:
+        _name_file(io, exc, read)
+        raise
+
+
+def _book_findings(
+    io: BookIO, read: list[tuple[CellRange, Sequence[Sequence[Any]]]], today: _dt.date | None
+) -> list[Finding]:
     names = io.defined_names()
     if layout.BOOK_SHEET not in io.sheet_names() and layout.BOOK_ATTRIBUTE_BLOCK.upper() not in names:
         raise WorkbookError(f"has no {layout.BOOK_SHEET} sheet: not an xlhedge book", where=io.name)
     blocks = (layout.BOOK_ATTRIBUTE_BLOCK, layout.BOOK_FACTOR_BLOCK)
     fallback = {} if all(n.upper() in names for n in blocks) else _blocks(io, names)
-    positions, betas = (_read(io, n, fallback.get(n)) for n in blocks)
-    settings = _read(io, layout.CHECK_SETTINGS)
+
+    def _read(name: str, fallback: str | None = None) -> Any:
+        rng = named_range(io, name)
+        if (rng is None or rng.sheet not in io.sheet_names()) and fallback is not None:
+            rng = parse_ref(fallback.lstrip("="))
+        if rng is None or rng.sheet not in io.sheet_names():
+            return None
+        rows = io.read(rng)
+        _finite_cells(io, rng, rows)
+        read.append((rng, rows))
+        return rows
+
+    positions, betas = (_read(n, fallback.get(n)) for n in blocks)
+    settings = _read(layout.CHECK_SETTINGS)
     if settings is None:
         settings = [
-            [label, _first(_read(io, name)) if name.upper() in names else None]
+            [label, _first(_read(name)) if name.upper() in names else None]
             for label, name in (
                 ("NAV", layout.NAV),
                 ("Currency of record", layout.RECORD_CURRENCY),
                 ("Last decomposition", layout.AS_OF),
             )
         ]
-    ledger, tolerances = _read(io, layout.HEDGE_LEDGER), _read(io, layout.CHECK_TOLERANCES)
+    ledger, tolerances = _read(layout.HEDGE_LEDGER), _read(layout.CHECK_TOLERANCES)
     return checks_from_ranges(positions, betas, settings, ledger, tolerances, today=today)
 
 

@@ -132,7 +132,7 @@ def prices_from_sheet(io: BookIO) -> tuple[PriceTable, dict[str, str], str] | No
     rows = io.read(rng)
     g = coerce.grid(rows, rng.sheet)
     head, body = g[0], g[1:]
-    blank = np.frompyfunc(coerce.is_blank, 1, 1)(body).astype(bool)
+    blank = coerce.object_map(coerce.is_blank)(body).astype(bool)
     if blank[:, 1:].all():
         return None
     used = ~blank.all(axis=1)
@@ -258,13 +258,12 @@ def estimate_book(
         if bench is None or bench not in px.columns or not positions:
             continue
         frow = CORE_FACTORS.index(factor)
+        stats = factor_stats(px, [col for _, _, col in positions], bench, window)
         for j, ticker, col in positions:
-            try:
-                st = beta_stats(px[[col]], px[bench], window)
-            except NotEnoughData as exc:
-                out.skipped.append((ticker, factor, exc.message))
+            row = stats[col]
+            if isinstance(row, str):
+                out.skipped.append((ticker, factor, row))
                 continue
-            row = st.iloc[0]
             value = float(row["beta"] if m == "ols" else row["ewma_beta"])
             r, c = beta_rng.r1 + frow, beta_rng.c1 + j
             cell = f"{beta_rng.sheet}!{cell_name(r, c)}"
@@ -294,6 +293,33 @@ def estimate_book(
             new_log[cell] = line.row()
     if log_rng is not None:
         _write_log(io, log_rng, new_log)
+    return out
+
+
+def factor_stats(px: pd.DataFrame, columns: list[Any], bench: Any, window: int | None) -> dict[Any, pd.Series | str]:
+    """:func:`beta_stats` of every price column against one benchmark column: one vectorised call
+    (each column is still aligned with the benchmark on its own dates), a row per column; where
+    some column has too little data, :func:`factor_stats_each` gives every column its own
+    call, so the others are estimated and the short one carries its message."""
+    cols = list(dict.fromkeys(columns))
+    try:
+        st = beta_stats(px[cols], px[bench], window)
+    except NotEnoughData:
+        return factor_stats_each(px, cols, bench, window)
+    return {c: st.iloc[i] for i, c in enumerate(cols)}
+
+
+def factor_stats_each(
+    px: pd.DataFrame, columns: list[Any], bench: Any, window: int | None
+) -> dict[Any, pd.Series | str]:
+    """The reference for :func:`factor_stats`: one :func:`beta_stats` call per column; a column
+    with too little data gives the :class:`NotEnoughData` message instead of a row."""
+    out: dict[Any, pd.Series | str] = {}
+    for c in dict.fromkeys(columns):
+        try:
+            out[c] = beta_stats(px[[c]], px[bench], window).iloc[0]
+        except NotEnoughData as exc:
+            out[c] = exc.message
     return out
 
 

@@ -16,11 +16,21 @@ The formula step of the pipeline (:mod:`xlhedge.calc.recompute`):
 A native formula this evaluator cannot compute keeps the value Excel stored; if
 an xlhedge formula reads it and it must be recomputed (or has no value), the
 report says so, naming the cell (an error under ``--strict``).
+
+**Root cause, once.** An error is reported once, at its source: the input cell that holds
+the bad value (``Book!B29: expected a number, found text 'abc'``, found through
+:func:`xlhedge.calc.origin.locate`), a cell holding NaN or ±inf (no valid cell does), or
+the formula itself when no input cell is at fault. A formula whose input is a cell that
+ended in an error in this recompute is not called: its cell says ``depends on Book!B29``,
+and the root's report line counts and lists the formulas that fail because of it. Every
+xlhedge formula that ends in an error is therefore covered by an error in the report.
 """
 
 from __future__ import annotations
 
 import graphlib
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,15 +39,39 @@ import numpy as np
 from xlhedge.calc import formula as fx
 from xlhedge.calc.bookio import BookIO, FormulaCell
 from xlhedge.calc.native import NATIVE, ExcelValueError, Grid, as_number, binary, negate, percent
+from xlhedge.calc.origin import HUGE, huge_cell, is_error_result, locate, non_finite
 from xlhedge.calc.refs import CellRange, parse_ref, split_sheet
-from xlhedge.calc.report import RecomputeOptions, RecomputeReport
+from xlhedge.calc.report import Notice, RecomputeOptions, RecomputeReport
 from xlhedge.engine.coerce import ExcelError
-from xlhedge.engine.errors import FormulaError, XlhedgeError, internal_error
+from xlhedge.engine.errors import FormulaError, InputError, NumericalError, XlhedgeError, internal_error
+from xlhedge.functions.estimation import RangeValues, clear_parse_cache
 from xlhedge.functions.registry import WorksheetFunction, registry
 
 __all__ = ["evaluate_book", "Node"]
 
 _NA = ExcelError("#N/A")
+
+
+class _BadCell(InputError):
+    """A cell whose stored number is NaN or ±inf: no formula can use it (Excel never stores one)."""
+
+    def __init__(self, cell: CellRange, value: float) -> None:
+        what = "NaN (not a number)" if value != value else f"{'-' if value < 0 else ''}inf (beyond the largest number)"
+        super().__init__(f"holds {what}; enter a finite number or clear the cell", where=cell)
+        self.cell = cell
+
+
+@dataclass
+class _Root:
+    """The source of an error and the xlhedge formulas that fail because of it."""
+
+    index: int  # its notice in report.findings
+    message: str
+    dependents: list[str] = field(default_factory=list)
+
+
+#: How many failing formulas a root's report line lists by address.
+_LIST_DEPENDENTS = 5
 
 
 @dataclass
@@ -108,8 +142,17 @@ class Evaluator:
         self._name_stack: list[str] = []
         # Ranges already read, as object arrays; dropped when a result is written over them.
         self._cache: dict[CellRange, np.ndarray] = {}
-        # Errors raised by worksheet functions while computing the current cell.
+        # Multi-cell range arguments of xlhedge functions, one object per range (parsed once, see
+        # RangeValues); dropped with the cache entry.
+        self._lists: dict[CellRange, RangeValues] = {}
+        # Internal errors (bugs) raised by worksheet functions while computing the current cell.
         self._call_errors: list[tuple[str, Exception]] = []
+        # Areas written with an error result in this recompute, per sheet, with their root cause.
+        self._failed: dict[str, list[tuple[CellRange, str]]] = {}
+        self._roots: dict[str, _Root] = {}
+        # The root cause of the current cell's error, once one is known.
+        self._origin: str | None = None
+        self._where = ""
 
     # ------------------------------------------------------------ references
     def resolve_ref(self, text: str, sheet: str) -> CellRange | tuple:
@@ -223,6 +266,12 @@ class Evaluator:
 
     # ------------------------------------------------------------ evaluation
     def run(self) -> None:
+        # Native formulas compute the Python way (an overflow is caught as #NUM! on the result);
+        # each worksheet function call sets its own checks (the registry's numeric guard).
+        with np.errstate(all="ignore"):
+            self._run()
+
+    def _run(self) -> None:
         self.build()
         todo = self.dirty()
         sorter = graphlib.TopologicalSorter({i: self.nodes[i].deps & todo for i in todo})
@@ -231,9 +280,38 @@ class Evaluator:
         except graphlib.CycleError as exc:
             cycle = exc.args[1]
             cells = " -> ".join(str(self.nodes[i].fc.cell) for i in cycle)
-            raise FormulaError(f"circular reference: {cells}") from None
+            raise FormulaError(f"circular reference: {cells}", where=self.nodes[cycle[0]].fc.cell) from None
         for i in order:
             self._compute(self.nodes[i], todo)
+        self._finish_roots()
+
+    # ------------------------------------------------------------ root causes
+    def _root(self, where: str, message: str) -> str:
+        """Report an error at its source once; return the source (the origin dependents name)."""
+        if where not in self._roots:
+            self._roots[where] = _Root(len(self.report.findings), message)
+            self.report.error(where, message)
+        return where
+
+    def _failed_origin(self, ranges: list[CellRange]) -> str | None:
+        """The root cause of the first range that overlaps a cell ended in an error in this recompute."""
+        for rng in ranges:
+            for area, origin in self._failed.get(rng.sheet, ()):
+                if area.intersects(rng):
+                    return origin
+        return None
+
+    def _finish_roots(self) -> None:
+        for where, root in self._roots.items():
+            deps = [d for d in dict.fromkeys(root.dependents) if d != where]
+            if not deps:
+                continue
+            shown = ", ".join(deps[:_LIST_DEPENDENTS]) + (
+                f" … and {len(deps) - _LIST_DEPENDENTS} more" if len(deps) > _LIST_DEPENDENTS else ""
+            )
+            n = len(deps)
+            text = f"{root.message}; {n} xlhedge formula{'s' if n > 1 else ''} fail{'' if n > 1 else 's'} because of it: {shown}"
+            self.report.findings[root.index] = Notice("error", where, text)
 
     def _compute(self, n: Node, todo: set[int]) -> None:
         where = str(n.fc.cell)
@@ -262,19 +340,37 @@ class Evaluator:
                 text = f"reads {d.fc.cell}, a formula xlhedge cannot compute and whose stored value may be out of date"
                 (self.report.error if self.options.strict else self.report.warn)(where, text)
         self._call_errors.clear()
+        self._origin, self._where = None, where
         try:
             value = self.eval(n.tree, n.fc.cell.sheet)
+        except _BadCell as exc:
+            self._origin = self._origin or self._root(str(exc.cell), exc.message)
+            value = f"#VALUE! {exc}"
         except XlhedgeError as exc:
-            self.report.error(where, exc.message)
+            self._origin = self._origin or self._root(where, exc.message)
             value = exc.cell_message()
         for name, failure in self._call_errors:
-            if isinstance(failure, XlhedgeError):
-                self.report.warn(where, failure.cell_message(name))
-            else:
-                self.report.error(where, f"{internal_error(failure, name)}; please report it")
-        self._write(n, value)
+            self.report.error(where, f"{internal_error(failure, name)}; please report it")
+            self._origin = self._origin or where
+            self._roots.setdefault(where, _Root(len(self.report.findings) - 1, self.report.findings[-1].message))
+        if not n.xlhedge:
+            value = _no_infinity(value)
+        written = self._write(n, value)
+        first = _as_rows(value)[0][0]
+        if not is_error_result(first):
+            return
+        origin = self._origin
+        if origin is None:
+            origin = self._failed_origin(n.inputs)
+        if origin is None and n.xlhedge:
+            origin = self._root(where, f"ends in the error {first}")
+        if origin is None:
+            return  # a native formula's own error value (#DIV/0!...): a value like any other
+        self._failed.setdefault(written.sheet, []).append((written, origin))
+        if n.xlhedge:
+            self._roots[origin].dependents.append(where)
 
-    def _write(self, n: Node, value: Any) -> None:
+    def _write(self, n: Node, value: Any) -> CellRange:
         grid = _as_rows(value)
         fc = n.fc
         where = str(fc.cell)
@@ -310,6 +406,9 @@ class Evaluator:
         written = fc.cell.resized(len(out), len(out[0]))
         for rng in [r for r in self._cache if r.intersects(written)]:
             del self._cache[rng]
+        for rng in [r for r in self._lists if r.intersects(written)]:
+            del self._lists[rng]
+        return written
 
     def _spill_blocker(self, fc: FormulaCell, rows: int, cols: int) -> str | None:
         """The first non-empty cell (outside the formula's own previous spill) where a result would spill."""
@@ -344,10 +443,17 @@ class Evaluator:
                 finally:
                     self._name_stack.pop()
             if target.size == 1:
-                return self.io.read(target)[0][0]
+                v = self.io.read(target)[0][0]
+                if type(v) is float and not math.isfinite(v):
+                    raise _BadCell(target, v)
+                return v
             block = self._cache.get(target)
             if block is None:
-                block = self._cache[target] = Grid.of(self.io.read(target)).a
+                rows = self.io.read(target)
+                bad = non_finite(target, rows)
+                if bad is not None:
+                    raise _BadCell(*bad)
+                block = self._cache[target] = Grid.of(rows).a
             return Grid(block.copy())
         if kind == "array":
             rows = [[self._scalar(self.eval(x, sheet)) for x in r] for r in node[1]]
@@ -355,9 +461,9 @@ class Evaluator:
         if kind == "neg":
             return negate(self.eval(node[1], sheet))
         if kind == "pct":
-            return percent(self.eval(node[1], sheet))
+            return _no_infinity(percent(self.eval(node[1], sheet)))
         if kind == "bin":
-            return binary(node[1], self.eval(node[2], sheet), self.eval(node[3], sheet))
+            return _no_infinity(binary(node[1], self.eval(node[2], sheet), self.eval(node[3], sheet)))
         if kind == "call":
             name, args = node[1], node[2]
             fn = self.functions.get(name)
@@ -370,7 +476,7 @@ class Evaluator:
                 return self._lazy(name, args, sheet)
             vals = [self.eval(a, sheet) for a in args]
             try:
-                return impl(*vals)
+                return _no_infinity(impl(*vals))
             except ExcelValueError as e:
                 return e.err
             except TypeError:
@@ -400,12 +506,29 @@ class Evaluator:
     def _scalar(self, v: Any) -> Any:
         return v.first() if isinstance(v, Grid) else v
 
+    def _arg_ranges(self, tree: tuple, sheet: str) -> list[CellRange]:
+        try:
+            return self._inputs(tree, sheet)
+        except FormulaError:
+            return []
+
     def _call_xlhedge(self, fn: WorksheetFunction, args: list[tuple], sheet: str) -> Any:
         if len(args) < fn.min_args or len(args) > fn.max_args:
             need = f"{fn.min_args}" if fn.min_args == fn.max_args else f"{fn.min_args} to {fn.max_args}"
             raise FormulaError(f"{fn.name} takes {need} arguments, the formula gives {len(args)}")
-        values = []
+        ranges = [self._arg_ranges(a, sheet) for a in args]
+        upstream = self._failed_origin([r for rs in ranges for r in rs])
+        if upstream is not None:  # an input ended in an error: say which, do not re-quote it
+            self._origin = self._origin or upstream
+            return f"#VALUE! {fn.name}: depends on {upstream}"
+        values: list[Any] = []
         for spec, a in zip(fn.args, args):
+            target = self.resolve_ref(a[1], sheet) if a[0] == "ref" else None
+            if isinstance(target, CellRange) and target.size > 1:
+                if target not in self._lists:
+                    self._lists[target] = RangeValues(self.eval(a, sheet).tolist())
+                values.append(self._lists[target])
+                continue
             v = self.eval(a, sheet)
             if isinstance(v, Grid):
                 v = v.tolist()
@@ -413,11 +536,52 @@ class Evaluator:
                 v = [[v]]
             values.append(v)
         result, error = fn.evaluate(*values)
-        if error is not None:
+        if isinstance(error, XlhedgeError):
+            cell = self._source(fn, ranges, error)
+            if cell is None:
+                self._origin = self._origin or self._root(self._where, error.cell_message(fn.name))
+            else:
+                v = self.io.read(cell)[0][0]
+                huge = isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) >= HUGE
+                text = f"holds {v:.6g}, too large to compute with: {error.message}" if huge else error.message
+                self._origin = self._origin or self._root(str(cell), text)
+                result = f"{error.cell_message(fn.name)} (cell {cell})"
+        elif error is not None:
             self._call_errors.append((fn.name, error))
         if isinstance(result, list):
             return Grid.of(result)
         return result
+
+    def _source(self, fn: WorksheetFunction, ranges: list[list[CellRange]], exc: XlhedgeError) -> CellRange | None:
+        """The input cell behind a function's error: the cell holding the value it names, or the
+        single cell passed as the argument it names; ``None`` when the fault is not in a cell."""
+        words = set(re.findall(r"\w+", exc.where or ""))
+        named = [k for k, a in enumerate(fn.args[: len(ranges)]) if a.name in words]
+        order = named + [k for k in range(len(ranges)) if k not in named]
+        cell = locate(exc, ((r, self.io.read(r)) for k in order for r in ranges[k]))
+        if cell is not None:
+            return cell
+        overflowed = exc.found is not None and isinstance(exc.found[0], float) and math.isinf(exc.found[0])
+        if isinstance(exc, NumericalError) or overflowed:  # an overflow: the input of absurd size, if one is
+            return huge_cell((r, self.io.read(r)) for rs in ranges for r in rs)
+        for k in named:
+            if len(ranges[k]) == 1 and ranges[k][0].size == 1:
+                return ranges[k][0]
+        return None
+
+
+def _no_infinity(value: Any) -> Any:
+    """A native result that overflowed (or is NaN) shows #NUM!, as in Excel, never a non-finite number."""
+    if type(value) is float and not math.isfinite(value):
+        return ExcelError("#NUM!")
+    if isinstance(value, Grid) and value.a.size:
+        flat = value.a.ravel()
+        bad = [k for k, v in enumerate(flat.tolist()) if type(v) is float and not math.isfinite(v)]
+        if bad:
+            a = value.a.copy()
+            a.ravel()[bad] = ExcelError("#NUM!")
+            return Grid(a)
+    return value
 
 
 def _as_rows(value: Any) -> list[list[Any]]:
@@ -445,5 +609,7 @@ def evaluate_book(io: BookIO, report: RecomputeReport, options: RecomputeOptions
     """Compute every xlhedge formula (and what depends on it) and write the results."""
     try:
         Evaluator(io, report, options).run()
-    except FormulaError as exc:
-        report.error(io.name, exc.message)
+    except FormulaError as exc:  # a circular reference: named by its first cell, not the file again
+        report.error(exc.where or "workbook", exc.message)
+    finally:
+        clear_parse_cache()

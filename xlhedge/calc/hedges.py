@@ -12,6 +12,7 @@ perpetuals.md). A book without those sheets gets the defaults
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +20,13 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.calc import layout
-from xlhedge.calc.bookio import BookIO, read_named
+from xlhedge.calc.bookio import BookIO, named_range, read_named
+from xlhedge.calc.refs import cell_name
+from xlhedge.engine import coerce, perps, sizing
 from xlhedge.engine import instruments as _inst
-from xlhedge.engine import perps, sizing
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.book import Book
+from xlhedge.engine.errors import InputError
 from xlhedge.engine.sizing import DEFAULT_HEDGE_RATIO as DEFAULT_RATIO
 
 __all__ = ["HedgeInputs", "read_hedge_inputs", "hedge_plan"]
@@ -47,8 +50,17 @@ class HedgeInputs:
     source: str = "defaults"
 
 
-def _num(v: Any, default: float) -> float:
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else default
+def _num(v: Any, default: float, io: BookIO | None = None, name: str = "", i: int = 0) -> float:
+    """A number from an input cell: blank -> ``default``; text, an error value or a non-finite
+    number is an error naming the file and the cell (never silently the default)."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return default
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+        return float(v)
+    rng = named_range(io, name) if io is not None and name else None
+    cell = f"{rng.sheet}!{cell_name(rng.r1 + i, rng.c1)}" if rng is not None else name
+    where = f"{io.name}: {cell}" if io is not None else cell
+    raise InputError(f"expected a number, found {v!r}", where=where or None, found=v)
 
 
 def read_hedge_inputs(io: BookIO) -> HedgeInputs:
@@ -70,28 +82,34 @@ def read_hedge_inputs(io: BookIO) -> HedgeInputs:
         for f, row in zip(CORE_FACTORS, cols["instrument"]):
             v = row[0]
             out.hedge_instruments[f] = str(v).strip() if isinstance(v, str) and v.strip() else ""
-    for key, attr in (("ratio", "ratios"), ("target", "targets")):
+    for key, attr, name in (("ratio", "ratios", layout.HEDGE_RATIOS), ("target", "targets", layout.HEDGE_TARGETS)):
         rows = cols[key]
         if rows is not None:
+            default = DEFAULT_RATIO if key == "ratio" else 0.0
             getattr(out, attr).update(
-                {f: _num(row[0], DEFAULT_RATIO if key == "ratio" else 0.0) for f, row in zip(CORE_FACTORS, rows)}
+                {f: _num(row[0], default, io, name, i) for i, (f, row) in enumerate(zip(CORE_FACTORS, rows))}
             )
 
     def one(name: str) -> Any:
         v = read_named(io, name)
         return v[0][0] if v else None
 
-    out.alpha = _num(one(layout.HEDGE_ALPHA), 0.0)
-    out.rate = _num(one(layout.OPTION_RATE), out.rate)
-    out.div = _num(one(layout.OPTION_DIV), out.div)
-    out.funding_per_day = _num(one(layout.FUNDING_PER_DAY), out.funding_per_day)
-    out.roll_days = int(_num(one(layout.ROLL_WARN_DAYS), out.roll_days))
+    out.alpha = _num(one(layout.HEDGE_ALPHA), 0.0, io, layout.HEDGE_ALPHA)
+    out.rate = _num(one(layout.OPTION_RATE), out.rate, io, layout.OPTION_RATE)
+    out.div = _num(one(layout.OPTION_DIV), out.div, io, layout.OPTION_DIV)
+    out.funding_per_day = _num(one(layout.FUNDING_PER_DAY), out.funding_per_day, io, layout.FUNDING_PER_DAY)
+    days = _num(one(layout.ROLL_WARN_DAYS), out.roll_days, io, layout.ROLL_WARN_DAYS)
+    out.roll_days = coerce.whole_number(days, f"{io.name}: {layout.ROLL_WARN_DAYS}", minimum=0, maximum=36_500)
     roll = one(layout.ROLL_DATE)
     if isinstance(roll, (_dt.date, _dt.datetime)):
         out.roll_date = roll.date() if isinstance(roll, _dt.datetime) else roll
     fx_c, fx_r = read_named(io, layout.FX_CURRENCIES), read_named(io, layout.FX_RATIOS)
     if fx_c is not None and fx_r is not None:
-        out.fx_ratios = {str(c[0]).upper(): _num(r[0], DEFAULT_RATIO) for c, r in zip(fx_c, fx_r) if c[0]}
+        out.fx_ratios = {
+            str(c[0]).upper(): _num(r[0], DEFAULT_RATIO, io, layout.FX_RATIOS, i)
+            for i, (c, r) in enumerate(zip(fx_c, fx_r))
+            if c[0]
+        }
     return out
 
 

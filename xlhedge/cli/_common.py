@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
-from xlhedge.engine.errors import XlhedgeError, internal_error
+from xlhedge.engine.errors import XlhedgeError, internal_error, numeric_guard
 
 console = Console()
 err_console = Console(stderr=True)
@@ -51,18 +54,101 @@ def print_table(out: Console, table: Table) -> None:
         out.print(block, highlight=False)
 
 
+class Progress(Protocol):
+    """What a long piece of work tells the progress bar (see :func:`progress`).
+
+    ``step("saving")`` names what is being done now; ``advance(n)`` moves the bar by ``n`` units of
+    the total; ``total(n)`` sets (or changes) the total once it is known. A library function can take
+    a ``Progress`` argument (default :data:`NO_PROGRESS`) and call these without knowing about rich.
+    """
+
+    def step(self, description: str) -> None: ...
+
+    def advance(self, n: float = 1) -> None: ...
+
+    def total(self, n: float | None) -> None: ...
+
+
+class _Silent:
+    def step(self, description: str) -> None:
+        pass
+
+    def advance(self, n: float = 1) -> None:
+        pass
+
+    def total(self, n: float | None) -> None:
+        pass
+
+
+#: The hook that does nothing (the default of any function that takes a progress hook).
+NO_PROGRESS: Progress = _Silent()
+
+
+class _Bar:
+    def __init__(self, bar: Any, task: Any, label: str) -> None:
+        self._bar, self._task, self._label = bar, task, label
+
+    def step(self, description: str) -> None:
+        self._bar.update(self._task, description=f"{self._label}: {description}" if self._label else description)
+
+    def advance(self, n: float = 1) -> None:
+        self._bar.advance(self._task, n)
+
+    def total(self, n: float | None) -> None:
+        self._bar.update(self._task, total=n)
+
+
+def progress_enabled(quiet: bool = False) -> bool:
+    """A bar is drawn only on a terminal, never under ``-q`` (nor with ``XLHEDGE_NO_PROGRESS`` set)."""
+    return not quiet and err_console.is_terminal and not os.environ.get("XLHEDGE_NO_PROGRESS")
+
+
+@contextlib.contextmanager
+def progress(label: str, total: float | None = None, *, quiet: bool = False) -> Iterator[Progress]:
+    """A rich progress bar on stderr for work that can take over a second; off under ``-q``/non-TTY.
+
+    ``label`` says what is being worked on (a file name); the hook's ``step`` says the phase::
+
+        with progress(book.name, total=3, quiet=quiet) as p:
+            p.step("reading"); ...; p.advance()
+
+    ``total=None`` draws a pulsing bar until a total is set. The bar disappears when the work
+    ends, so the command's own output reads as before.
+    """
+    if not progress_enabled(quiet):
+        yield NO_PROGRESS
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns: list[Any] = [TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn()]
+    if total is not None and float(total).is_integer() and total > 3:
+        columns.insert(2, MofNCompleteColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield _Bar(bar, task, label)
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    err_console.print(f"[bold red]xlhedge:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]xlhedge:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 def handles_errors(fn: F) -> F:
-    """Turn xlhedge errors into one line on stderr and a non-zero exit, never a traceback."""
+    """Turn xlhedge errors into one line on stderr and a non-zero exit, never a traceback.
+
+    The command runs under :func:`~xlhedge.engine.errors.numeric_guard`, so a numpy or
+    pandas warning never reaches the terminal (it is an error naming the operation).
+    ``XLHEDGE_DEBUG=1`` shows the tracebacks: a bug is raised, and the ``xlhedge`` logger
+    (where a worksheet function's internal error is logged) prints at DEBUG level.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if os.environ.get("XLHEDGE_DEBUG"):
+            _debug_logging()
         try:
-            return fn(*args, **kwargs)
+            with numeric_guard():
+                return fn(*args, **kwargs)
         except typer.Exit:
             raise
         except XlhedgeError as exc:
@@ -75,3 +161,10 @@ def handles_errors(fn: F) -> F:
             fail(f"{internal_error(exc)}; rerun with XLHEDGE_DEBUG=1 for details and report it", 3)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _debug_logging() -> None:
+    log = logging.getLogger("xlhedge")
+    if not log.handlers:
+        log.addHandler(logging.StreamHandler())
+    log.setLevel(logging.DEBUG)

@@ -9,6 +9,7 @@ import typer
 
 from xlhedge.cli._common import EXIT_FINDINGS, console, fail, handles_errors
 from xlhedge.excel import addin as _addin
+from xlhedge.excel import require_xlwings
 
 group = typer.Typer(
     help="The Excel add-in: an xlhedge ribbon tab with a Refresh book button (needs xlwings and Excel).",
@@ -32,7 +33,7 @@ def build(
     if out.is_dir():
         out = out / _addin.ADDIN_NAME
     _addin.build_addin(out, interpreter=interpreter)
-    import xlwings
+    xlwings = require_xlwings()
 
     console.print(
         f"Wrote {out} (xlwings {xlwings.__version__}, interpreter {interpreter or sys.executable}). "

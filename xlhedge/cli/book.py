@@ -9,13 +9,11 @@ import typer
 from xlhedge.calc.bookread import book_findings, book_from_io
 from xlhedge.calc.layout import DEFAULT_POSITIONS
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
-from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors
+from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, progress
 from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import render_book_view
-from xlhedge.template import build_workbook, template_path
 from xlhedge.workbook.filebook import FileBook
 from xlhedge.workbook.opc import atomic_write_bytes, check_writable
-from xlhedge.workbook.read import read_book
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +30,8 @@ def new(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Write a fresh book from the template."""
+    from xlhedge.template import build_workbook, template_path  # openpyxl and PIL: only for `new`/`demo`
+
     _refuse_overwrite(book, force)
     if book.suffix.lower() != ".xlsx":
         fail(f"{book}: the new book must be an .xlsx file")
@@ -50,6 +50,8 @@ def demo(
 ) -> None:
     """Write the bundled example book (the source article's Figure 01), recompute it and print its book view
     and its check findings."""
+    from xlhedge.template import template_path
+
     check_writable(out)
     if out.exists() and not force:
         console.print(f"{out} exists; recomputing it (use --force to start again from the bundled copy).")
@@ -58,7 +60,7 @@ def demo(
     fb = FileBook(out)
     rep = recompute(fb, RecomputeOptions())
     fb.save()
-    render_book_view(book_from_io(fb), console)
+    render_book_view(book_from_io(fb), console, io=fb)
     _print_findings(rep)
     console.print(
         f"\nChecks (common hedging mistakes, docs/methodology/checks.md; `xlhedge check {out}`):", highlight=False
@@ -70,24 +72,53 @@ def demo(
 
 @handles_errors
 def recompute_cmd(
-    book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm)."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of in place."),
-    check: bool = typer.Option(False, "--check", help="Recompute in memory; exit 1 if any stored value differs."),
+    books: list[Path] = typer.Argument(
+        ..., metavar="BOOK", help="Saved workbooks (.xlsx or .xlsm), or folders of them."
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write here instead of in place (a folder, with several books)."
+    ),
+    check: bool = typer.Option(
+        False, "--check", help="Recompute in memory; exit 1 if any stored value differs or a formula ends in an error."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too (e.g. inputs with no stored value)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but problems."),
+    jobs: int | None = typer.Option(
+        None, "-j", "--jobs", min=1, help="Books recomputed at once (default: the cores, capped by memory)."
+    ),
+    summary: Path | None = typer.Option(
+        None, "--summary", help="Write one row per book to FILE.csv, .json or .parquet (needs pyarrow)."
+    ),
+    cluster: str | None = typer.Option(
+        None, "--cluster", help="Run on a Dask scheduler (tcp://host:8786); paths must be the workers' paths."
+    ),
 ) -> None:
-    """Recompute every xlhedge formula of a saved workbook without Excel.
+    """Recompute every xlhedge formula of saved workbooks without Excel.
 
     Formulas stay; their results are stored as the cells' values, so any viewer
     shows the numbers. Everything else in the file is left byte for byte; a
     file with no xlhedge formula, or whose values are all up to date, is not
-    rewritten at all.
+    rewritten at all. Several books (or a folder) run in parallel, with a
+    closing table (docs/batch.md).
     """
+    if len(books) > 1 or books[0].is_dir() or jobs or summary or cluster:
+        from xlhedge.cli.batch import recompute_many
+
+        return recompute_many(
+            books, output=output, check=check, strict=strict, quiet=quiet, jobs=jobs, cluster=cluster, summary=summary
+        )
+    book = books[0]
     target = output or book
     if not check:
         check_writable(target)  # before any work: a read-only book or a missing folder is refused up front
-    fb = FileBook(book)
-    rep = recompute(fb, RecomputeOptions(strict=strict, write_status=not check))
+    with progress(book.name, quiet=quiet) as bar:
+        bar.step("reading")
+        fb = FileBook(book)
+        bar.step("recomputing")
+        rep = recompute(fb, RecomputeOptions(strict=strict, write_status=not check))
+        if not check:
+            bar.step("saving")
+            fb.save(target)
     rep.cells_changed = len(fb.changed)
     if check:
         if fb.changed:
@@ -98,12 +129,15 @@ def recompute_cmd(
             )
             _print_findings(rep)
             raise typer.Exit(EXIT_FINDINGS)
+        if rep.errors:  # a book whose formulas end in errors is never "up to date"
+            err_console.print(f"{book}: not up to date: {len(rep.errors)} errors in its formulas")
+            _print_findings(rep)
+            raise typer.Exit(EXIT_FINDINGS)
         if not quiet:
             console.print(f"{book}: up to date ({rep.cells_evaluated} formulas checked).")
         _print_findings(rep)
         _exit_on_findings(rep, strict)
         return
-    fb.save(target)
     if not quiet:
         if not rep.cells_evaluated and not fb.changed:
             console.print(f"{target}: no xlhedge formula; nothing to recompute, the file was not changed.")
@@ -118,7 +152,9 @@ def recompute_cmd(
 @handles_errors
 def report(book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm).")) -> None:
     """Print the trades view beside the book view (the file is not changed)."""
-    render_book_view(read_book(book), console)
+    fb = FileBook(book)
+    recompute(fb, RecomputeOptions(write_status=False, estimate=False))
+    render_book_view(book_from_io(fb), console, io=fb)
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:

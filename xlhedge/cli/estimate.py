@@ -20,7 +20,7 @@ from xlhedge.calc.estimate import (
 )
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.calc.refs import parse_ref
-from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, print_table
+from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, print_table, progress
 from xlhedge.engine import coerce
 from xlhedge.engine.estimation import METHODS
 from xlhedge.workbook.filebook import FileBook
@@ -56,30 +56,36 @@ def estimate(
     benchmark (equity SPX, USD DXY, commodity composite, BTC), marked as
     estimated. Betas you typed are kept unless --overwrite.
     """
-    fb = FileBook(book)
-    sheet_window, sheet_method = settings_from_book(fb)
-    w = window if window is not None else sheet_window
-    m = coerce.choice(method, "--method", METHODS) if method is not None else sheet_method
-    stored = False
-    if prices:
-        table = read_prices(prices)
-        roles = benchmark_roles(list(table.prices.columns))
-        if not roles:
-            fail(
-                "--prices: no benchmark column found (name one SPX, DXY, BCOM or BTC; see docs/methodology/estimation.md)"
-            )
-        stored = store_prices(fb, table, roles)
-    else:
-        got = prices_from_sheet(fb)  # read once: estimate_book gets the table and its benchmark columns
-        if got is None:
-            fail(f"{book}: the Prices sheet has no prices; paste them there or pass --prices FILE.csv")
-        table, roles, _ = got
-    _record_settings(fb, window, m if method is not None else None)
-    out = estimate_book(fb, prices=table, roles=roles, window=w, method=m, overwrite=overwrite)
-    # The explicit estimate is done; recompute the formulas without a second estimation pass.
-    rep = recompute(fb, RecomputeOptions(estimate=False))
-    report_outcome(out, rep)
-    fb.save(output or book)
+    with progress(book.name, quiet=quiet) as bar:
+        bar.step("reading")
+        fb = FileBook(book)
+        sheet_window, sheet_method = settings_from_book(fb)
+        w = window if window is not None else sheet_window
+        m = coerce.choice(method, "--method", METHODS) if method is not None else sheet_method
+        stored = False
+        if prices:
+            bar.step("reading prices")
+            table = read_prices(prices)
+            roles = benchmark_roles(list(table.prices.columns))
+            if not roles:
+                fail(
+                    "--prices: no benchmark column found (name one SPX, DXY, BCOM or BTC; see docs/methodology/estimation.md)"
+                )
+            stored = store_prices(fb, table, roles)
+        else:
+            got = prices_from_sheet(fb)  # read once: estimate_book gets the table and its benchmark columns
+            if got is None:
+                fail(f"{book}: the Prices sheet has no prices; paste them there or pass --prices FILE.csv")
+            table, roles, _ = got
+        _record_settings(fb, window, m if method is not None else None)
+        bar.step("estimating betas")
+        out = estimate_book(fb, prices=table, roles=roles, window=w, method=m, overwrite=overwrite)
+        # The explicit estimate is done; recompute the formulas without a second estimation pass.
+        bar.step("recomputing")
+        rep = recompute(fb, RecomputeOptions(estimate=False))
+        report_outcome(out, rep)
+        bar.step("saving")
+        fb.save(output or book)
     if not quiet:
         if out.price_report.issues:
             console.print("Prices: what was found and how it was handled")

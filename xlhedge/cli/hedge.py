@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xlhedge.calc.bookio import BookIO
 from xlhedge.calc.bookread import book_from_io
 from xlhedge.calc.hedges import HedgeInputs, hedge_plan, read_hedge_inputs
 from xlhedge.cli._common import console, handles_errors, print_table
@@ -160,8 +161,8 @@ def hedge(
     render_hedges(b, console, inp)
 
 
-def _section(book: Book, out: Console) -> None:
-    render_hedges(book, out)
+def _section(book: Book, out: Console, io: BookIO | None) -> None:
+    render_hedges(book, out, read_hedge_inputs(io) if io is not None else None)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,8 +1,10 @@
 """Terminal rendering of the book view (rich tables): trades view beside book view.
 
 ``SECTIONS`` lists what ``xlhedge demo`` and ``xlhedge report`` print after the
-book view, as ``(title, render(book, console))``; features (hedges, checks) add
-theirs there.
+book view, as ``(title, render(book, console, io))``; features (hedges, checks) add
+theirs there. ``io`` is the workbook the book was read from, so a section reads the
+book's own inputs (the Hedges sheet's ratios, instruments…) exactly as
+``xlhedge hedge`` does: one answer per file, whichever command prints it.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from rich.columns import Columns
 from rich.console import Console
 from rich.table import Table
 
+from xlhedge.calc.bookio import BookIO
 from xlhedge.engine.book import Book
 
 __all__ = ["render_book_view", "SECTIONS"]
 
-SECTIONS: list[tuple[str, Callable[[Book, Console], None]]] = []
+SECTIONS: list[tuple[str, Callable[[Book, Console, BookIO | None], None]]] = []
 
 
 def _money(x: float) -> str:
@@ -61,8 +64,11 @@ def book_table(book: Book) -> Table:
     return t
 
 
-def render_book_view(book: Book, console: Console | None = None, *, sections: bool = True) -> None:
-    """Print trades view beside book view, the DV01 line, then the registered sections."""
+def render_book_view(
+    book: Book, console: Console | None = None, *, sections: bool = True, io: BookIO | None = None
+) -> None:
+    """Print trades view beside book view, the DV01 line, then the registered sections
+    (reading the inputs of ``io``, the workbook ``book`` came from, when given)."""
     console = console or Console()
     console.print(Columns([trades_table(book), book_table(book)], padding=(0, 4)))
     console.print(
@@ -72,4 +78,4 @@ def render_book_view(book: Book, console: Console | None = None, *, sections: bo
     if sections:
         for title, render in SECTIONS:
             console.rule(title)
-            render(book, console)
+            render(book, console, io)

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlhedge.engine import coerce
 from xlhedge.engine.budget import BUCKET_LABELS, as_date, ledger_frame
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.hedgebook import MATERIALITY, book_tables, cell_float, hedge_state
@@ -207,7 +208,7 @@ def _expo(f: str, x: float) -> str:
     if f == "duration":
         return f"{x:+.2f} years"
     if f == "vol":
-        return f"{x:+.3f} (NAV per vol point)"
+        return f"{x:+.3f}% of NAV per vol point"
     return f"{_pct(x)} of NAV"
 
 
@@ -418,7 +419,8 @@ def check_late_protection(
     if ledger is None or len(ledger) == 0:
         return []
     levels = {k.upper(): v for k, v in (vol_levels or {}).items()}
-    start = today - _dt.timedelta(days=int(late_lookback_days))
+    lookback = coerce.whole_number(late_lookback_days, "late_lookback_days", minimum=0, maximum=36_500)
+    start = today - _dt.timedelta(days=lookback)
     out = []
     for _, r in ledger.iterrows():
         if not (r["premium"] > 0 and r["bucket"] != "rebalance" and start <= r["date"] <= today):

@@ -41,11 +41,14 @@ __all__ = [
     "vector",
     "scalar",
     "optional_scalar",
+    "whole_number",
+    "optional_whole_number",
     "choice",
     "float_array",
     "bounded_array",
     "float_or_array",
     "text_vector",
+    "object_map",
     "label_column",
     "serial_to_datetime",
     "datetime_to_serial",
@@ -152,6 +155,8 @@ def grid(x: Any, name: str) -> ObjectArray2D:
 
 _NUMERIC_TYPES = frozenset({int, float, np.float64, np.float32, np.int64, np.int32})
 _PLAIN = frozenset({float, int, type(None)})
+#: What pandas' infer_dtype calls an array of numbers (blanks skipped): no bool, text, date or error.
+_NUMBERS_ONLY = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
 
 def _kind(v: Any) -> int:
@@ -164,7 +169,23 @@ def _kind(v: Any) -> int:
     return 2
 
 
-_classify = np.frompyfunc(_kind, 1, 1)
+def object_map(f: Callable[..., Any], nin: int = 1) -> Callable[..., Any]:
+    """``np.frompyfunc(f, nin, 1)`` run with numpy's floating-point checks off.
+
+    The per-element Python code compares floats (NaN included) the Python way; the CPU
+    flags such comparisons leave are not numpy errors, and under
+    :func:`~xlhedge.engine.errors.numeric_guard` they would otherwise raise.
+    """
+    u = np.frompyfunc(f, nin, 1)
+
+    def call(*args: Any) -> Any:
+        with np.errstate(all="ignore"):
+            return u(*args)
+
+    return call
+
+
+_classify = object_map(_kind)
 
 
 def _default_place(i: int, j: int, shape: tuple[int, int]) -> str:
@@ -206,21 +227,37 @@ def to_float(
         out = arr.astype(np.float64, copy=True)
         if not np.isnan(blank):
             out[np.isnan(out)] = blank
-        return out
+        return _finite(out, name, place)
     if isinstance(x, np.ndarray) and x.dtype.kind in "fiu":
         out = np.array(x, dtype=np.float64, ndmin=2)
         if out.ndim > 2:
             raise InputError(f"has {out.ndim} dimensions, expected a range", where=name)
         if not np.isnan(blank):
             out[np.isnan(out)] = blank
-        return out
+        return _finite(out, name, place)
+    if type(x) is list and x and all(type(r) is list for r in x) and len(set(map(len, x))) == 1 and x[0]:
+        # Fast path for Excel's 2-D list: one object array, its element types found in one C pass
+        # (pandas' infer_dtype, blanks skipped); only numbers and blanks go straight to float64.
+        obj = np.array(x, dtype=object)
+        if obj.ndim == 2 and pd.api.types.infer_dtype(obj.ravel(), skipna=True) in _NUMBERS_ONLY:
+            try:
+                out = obj.astype(np.float64)
+            except OverflowError:  # a Python int beyond float range: the general path names it
+                out = None
+            if out is not None:
+                if not np.isnan(blank):
+                    out[np.isnan(out)] = blank
+                return _finite(out, name, place)
     obj = grid(x, name)
     if set(map(type, obj.ravel().tolist())) <= _PLAIN:
         # Fast path: only numbers and blanks (numpy reads None as NaN).
-        out = np.array(obj, dtype=np.float64)
+        try:
+            out = np.array(obj, dtype=np.float64)
+        except OverflowError:  # a Python int beyond float range
+            out = np.array([[_big_int(v) for v in row] for row in obj.tolist()], dtype=np.float64)
         if not np.isnan(blank):
             out[np.isnan(out)] = blank
-        return out
+        return _finite(out, name, place)
     kind = _classify(obj).astype(np.int8)
     numeric = kind == 0
     empty = kind == 1
@@ -229,11 +266,38 @@ def to_float(
         i, j = (int(k[0]) for k in np.nonzero(bad))
         v = obj[i, j]
         where = f"{name} {place(i, j) if place else _default_place(i, j, obj.shape)}".strip()
-        raise InputError(f"expected a number, found {_describe(v)}", where=where)
+        raise InputError(f"expected a number, found {_describe(v)}", where=where, found=v)
     out = np.full(obj.shape, blank, dtype=np.float64)
-    out[numeric] = obj[numeric].astype(np.float64)
+    try:
+        out[numeric] = obj[numeric].astype(np.float64)
+    except OverflowError:
+        out[numeric] = [_big_int(v) for v in obj[numeric].tolist()]
     if not np.isnan(blank):
         out[np.isnan(out)] = blank
+    return _finite(out, name, place)
+
+
+def _big_int(v: Any) -> float:
+    try:
+        return float(v) if v is not None else math.nan
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
+def _finite(out: Float64Array2D, name: str, place: Callable[[int, int], str] | None) -> Float64Array2D:
+    """``out`` itself when it holds no ±inf; else an :class:`InputError` at the first one.
+
+    A non-finite number is never an input (NaN is a blank, handled by the caller's rule).
+    """
+    inf = np.isinf(out)
+    if inf.any():
+        i, j = (int(k[0]) for k in np.nonzero(inf))
+        where = f"{name} {place(i, j) if place else _default_place(i, j, out.shape)}".strip()
+        raise InputError(
+            f"expected a finite number, found {'-' if out[i, j] < 0 else ''}inf (a value too large for a number)",
+            where=where,
+            found=float(out[i, j]),
+        )
     return out
 
 
@@ -292,6 +356,41 @@ def scalar(
     return float(f)
 
 
+def whole_number(
+    x: Any,
+    name: str,
+    *,
+    default: int | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    what: str = "a whole number",
+) -> int:
+    """One whole number (a window, a row count, a column number): the one integer coercion.
+
+    The value must be finite, integral and within ``minimum``..``maximum``; anything else —
+    ``1E+309``, ``2.5``, text — is an :class:`InputError` naming ``name``, never an
+    ``OverflowError`` from ``int(inf)``. Blank -> ``default`` (an error when none is given).
+    """
+    f = scalar(x, name, default=None if default is None else float(default))
+    if not f.is_integer():
+        raise InputError(f"must be {what}, got {f:g}", where=name)
+    if minimum is not None and f < minimum:
+        raise InputError(f"must be {what} ≥ {minimum}, got {f:g}", where=name)
+    if maximum is not None and f > maximum:
+        raise InputError(f"must be {what} ≤ {maximum}, got {f:g}", where=name)
+    return int(f)
+
+
+def optional_whole_number(x: Any, name: str, **kw: Any) -> int | None:
+    """Like :func:`whole_number` but an omitted argument or a blank -> ``None``."""
+    if x is None:
+        return None
+    a = grid(x, name)
+    if a.size == 1 and is_blank(a[0, 0]):
+        return None
+    return whole_number(a, name, **kw)
+
+
 def optional_scalar(x: Any, name: str, **kw: Any) -> float | None:
     """Like :func:`scalar` but blank -> ``None``."""
     a = grid(x, name)
@@ -314,12 +413,12 @@ def choice(x: Any, name: str, choices: Sequence[_S], *, default: _S | None = Non
             raise InputError(f"is required; one of {', '.join(choices)}", where=name)
         return default
     if not isinstance(v, str):
-        raise InputError(f"expected one of {', '.join(choices)}, found {_describe(v)}", where=name)
+        raise InputError(f"expected one of {', '.join(choices)}, found {_describe(v)}", where=name, found=v)
     norm = v.strip().lower()
     for c in choices:
         if c == norm:
             return c
-    raise InputError(f"expected one of {', '.join(choices)}, found {v!r}", where=name)
+    raise InputError(f"expected one of {', '.join(choices)}, found {v!r}", where=name, found=v)
 
 
 # ----------------------------------------------------------------------------- numeric arrays
@@ -336,11 +435,19 @@ def float_array(x: Any, name: str) -> Float64Array:
     Raises
     ------
     InputError
-        ``"NAME is missing (blank/NaN)"`` when any element is NaN.
+        ``"NAME is missing (blank/NaN)"`` when any element is NaN; ``"... found inf"`` for ±inf.
     """
     a = np.asarray(x, dtype=np.float64)
     if np.isnan(a).any():
         raise InputError("is missing (blank/NaN)", where=name)
+    inf = np.isinf(a)
+    if inf.any():
+        v = float(a[inf].ravel()[0])
+        raise InputError(
+            f"expected a finite number, found {'-' if v < 0 else ''}inf (a value too large for a number)",
+            where=name,
+            found=v,
+        )
     return a
 
 
@@ -449,7 +556,7 @@ def to_datetime(v: Any) -> _dt.datetime | None:
     if isinstance(v, np.datetime64):
         return None if np.isnat(v) else pd.Timestamp(v).to_pydatetime()
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
-        x = float(v)
+        x = _big_int(v)
         if math.isfinite(x) and 1 <= x < 2_958_466:
             return serial_to_datetime(x)
     return None
@@ -465,7 +572,7 @@ def as_date(v: Any, where: object) -> _dt.date | None:
         return None
     if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
         return v
-    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and float(v) == 0.0:
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and _big_int(v) == 0.0:
         return None  # what a formula pointing at an empty date cell returns
     d = to_datetime(v)
     if d is not None:
@@ -475,4 +582,4 @@ def as_date(v: Any, where: object) -> _dt.date | None:
             return _dt.date.fromisoformat(v.strip()[:10])
         except ValueError:
             pass
-    raise InputError(f"expected a date, found {v!r}", where=where)
+    raise InputError(f"expected a date, found {v!r}", where=where, found=v)

@@ -12,16 +12,29 @@ Anything else that escapes is a bug in xlhedge, not a user error.
 
 from __future__ import annotations
 
+import contextlib
+import math
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
 __all__ = [
     "XlhedgeError",
     "InputError",
     "NotEnoughData",
     "WorkbookError",
     "FormulaError",
+    "NumericalError",
     "XlhedgeWarning",
     "BudgetRateWarning",
     "internal_error",
+    "numeric_guard",
+    "check_finite",
 ]
+
+_NOT_GIVEN: Any = object()
 
 _VERBS = frozenset({"has", "is", "must", "needs", "holds", "names", "contains"})
 
@@ -42,10 +55,13 @@ class XlhedgeError(Exception):
     #: Excel error literal used when the message is shown in a cell.
     excel_code = "#VALUE!"
 
-    def __init__(self, message: str, *, where: object = None) -> None:
+    def __init__(self, message: str, *, where: object = None, found: object = _NOT_GIVEN) -> None:
         super().__init__(message)
         self.message = message
         self.where = str(where) if where is not None else None
+        #: ``(value,)``: the offending input value itself, when the error is about one value
+        #: (so a door that knows where the values came from can name the cell); else ``None``.
+        self.found: tuple[object] | None = None if found is _NOT_GIVEN else (found,)
 
     def __str__(self) -> str:
         if not self.where:
@@ -82,6 +98,70 @@ class FormulaError(XlhedgeError):
     """A workbook formula cannot be evaluated: bad syntax, unknown name, cycle."""
 
     excel_code = "#NAME?"
+
+
+class NumericalError(InputError):
+    """A computation left the range of floating-point numbers: an overflow, a division by zero
+    or an undefined value (inf − inf, 0/0) where a number was expected. Shown as ``#NUM!``; the
+    message names the operation, the cause is nearly always an input of absurd size."""
+
+    excel_code = "#NUM!"
+
+
+_NUMPY_WORDS = {
+    "overflow": ("overflow", "the numbers are too large; check the inputs for huge values"),
+    "divide by zero": ("division by zero", "check the inputs for zeros or series that do not move"),
+    "invalid value": (
+        "undefined result (such as inf − inf or 0/0)",
+        "check the inputs for huge values or series that do not move",
+    ),
+}
+
+
+def _numerical(exc: BaseException) -> NumericalError:
+    text = str(exc)
+    what, hint = next((v for k, v in _NUMPY_WORDS.items() if k in text), ("floating-point error", "check the inputs"))
+    op = text.rsplit(" in ", 1)[1].strip() if " in " in text else ""
+    return NumericalError(f"{what}{f' in {op}' if op else ''}; {hint}")
+
+
+@contextlib.contextmanager
+def numeric_guard() -> Iterator[None]:
+    """Run numeric code so that no numpy/pandas warning reaches a user.
+
+    Inside the block numpy raises on overflow, division by zero and invalid operations
+    (underflow to 0 stays silent), and a :class:`RuntimeWarning` from numpy or pandas is an
+    exception; both leave the block as one :class:`NumericalError` naming the operation.
+    Code that computes through NaN on purpose says so with its own ``np.errstate``. The
+    worksheet-function registry and the command line run everything under it — the one place
+    that turns a floating-point problem into an xlhedge error.
+    """
+    try:
+        with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            yield
+    except (FloatingPointError, RuntimeWarning) as exc:
+        raise _numerical(exc) from exc
+
+
+def check_finite(value: Any, what: str = "the result") -> None:
+    """Raise :class:`NumericalError` when a result (a number, an array or 2-D lists) holds ±inf.
+
+    NaN is how a result marks a blank cell and passes; an infinity is never a number a user
+    can act on.
+    """
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f" and np.isinf(value).any():
+            raise NumericalError(f"{what} is not finite (an input is too large or a division by zero)")
+        if value.dtype.kind != "O":
+            return
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            check_finite(v, what)
+        return
+    if isinstance(value, (float, np.floating)) and math.isinf(value):
+        raise NumericalError(f"{what} is not finite (an input is too large or a division by zero)")
 
 
 class XlhedgeWarning(UserWarning):

@@ -178,15 +178,7 @@ def _last_n(valid: BoolArray2D, window: int | None) -> BoolArray2D:
 
 
 def _window_arg(window: Any, name: str = "window") -> int | None:
-    if window is None:
-        return None
-    try:
-        w = float(window)
-    except (TypeError, ValueError):
-        raise InputError(f"expected a whole number of returns, found {window!r}", where=name) from None
-    if not np.isfinite(w) or w != int(w) or w < 2:
-        raise InputError(f"must be a whole number ≥ 2 (returns), got {window!r}", where=name)
-    return int(w)
+    return coerce.optional_whole_number(window, name, minimum=2, what="a whole number of returns")
 
 
 def _need(n: AnyArray | int, needed: int, names: Sequence[Any], what: str, where: str) -> None:
@@ -225,6 +217,14 @@ def _ols(x: Float64Array2D, y: Float64Array2D, keep: BoolArray2D) -> dict[str, F
     return {"beta": b, "alpha": mx - b * my, "r2": r2, "se": se, "n": n, "correlation": corr}
 
 
+def _t_stat(b: Float64Array1D, se: Float64Array1D) -> Float64Array1D:
+    """β / SE(β); NaN for a perfect fit (SE = 0: the residual variance is zero and t is undefined)."""
+    out = np.full_like(b, np.nan)
+    ok = se > 0
+    out[ok] = b[ok] / se[ok]
+    return out
+
+
 def _ewma(x: Float64Array2D, y: Float64Array2D, keep: BoolArray2D, lam: float) -> Float64Array1D:
     """RiskMetrics EWMA beta: Σ λ^k x y / Σ λ^k y², k = 0 for each column's newest return."""
     k = np.cumsum(keep[::-1], axis=0)[::-1] - 1  # 0 at the newest kept row
@@ -243,6 +243,25 @@ def _lam_arg(lam: Any) -> float:
     if not 0.0 < v < 1.0:
         raise InputError(f"must be > 0 and < 1, got {v:g}", where="lam")
     return v
+
+
+def _window_start(pa: Float64Array2D, pb: Float64Array1D, w: int | None) -> int:
+    """First price row that the last ``w`` common returns of every column can use (0: all rows).
+
+    A column's last ``w`` returns need its last ``w + 1`` rows where it and the benchmark both
+    have a price; rows before the earliest such row of any column change no estimate. When some
+    column has fewer, every row is kept (its error message counts them all).
+    """
+    t, need = pa.shape[0], (w or 0) + 1
+    if w is None or t <= need:
+        return 0
+    if not (np.isnan(pa[t - need :]).any() or np.isnan(pb[t - need :]).any()):
+        return t - need  # no gap in the last w + 1 rows (the usual case): no full-length pass
+    ok = ~np.isnan(pa) & ~np.isnan(pb)[:, None]
+    from_end = np.cumsum(ok[::-1], axis=0)[::-1]  # rows with both prices, from t to the end
+    if (from_end[0] < need).any():
+        return 0
+    return int(((from_end >= need).sum(axis=0) - 1).min())
 
 
 def beta_stats(
@@ -273,7 +292,7 @@ def beta_stats(
     -------
     DataFrame, one row per asset, columns ``beta`` (unitless: asset return per
     unit benchmark return), ``alpha`` (per period), ``r2``, ``se`` (standard
-    error of β), ``t`` (β / se), ``correlation``, ``ewma_beta``, ``adjusted_beta``,
+    error of β), ``t`` (β / se; NaN for a perfect fit, where se = 0 and t is undefined), ``correlation``, ``ewma_beta``, ``adjusted_beta``,
     ``n`` (returns used), ``start``/``end`` (first and last return date).
 
     Raises
@@ -287,6 +306,9 @@ def beta_stats(
     w = _window_arg(window)
     lam = _lam_arg(lam)
     index, pa, pb, names, _ = _align(asset_prices, benchmark_prices, frequency)
+    start = _window_start(pa, pb, None if w is None else max(MIN_OBSERVATIONS, w))
+    if start:  # only the rows the window can use
+        index, pa, pb = index[start:], pa[start:], pb[start:]
     ra, rb = pair_returns(pa, pb, k)
     valid = ~np.isnan(ra)
     found = valid.sum(axis=0)
@@ -310,7 +332,7 @@ def beta_stats(
             "alpha": s["alpha"],
             "r2": s["r2"],
             "se": s["se"],
-            "t": s["beta"] / s["se"],
+            "t": _t_stat(s["beta"], s["se"]),
             "correlation": s["correlation"],
             "ewma_beta": s["ewma_beta"],
             "adjusted_beta": adjusted_beta(s["beta"]),
@@ -847,9 +869,7 @@ def regime_correlation(
             raise InputError(f"expected one of {', '.join(names)}, found {market!r}", where="market")
         mi = names.index(market)
     else:
-        mi = int(market)
-        if mi != market or not 0 <= mi < len(names):
-            raise InputError(f"must be between 0 and {len(names) - 1}, got {market}", where="market")
+        mi = coerce.whole_number(market, "market", minimum=0, maximum=len(names) - 1, what="a column index")
     if isinstance(regimes, str):
         regimes = (regimes,)
     wanted = [coerce.choice(r, "regime", REGIME_CHOICES) for r in regimes]

@@ -90,16 +90,21 @@ def split_block(block: Any, name: str = "block") -> tuple[Float64Array2D, Float6
     The block's first row holds the weights, each following row one factor's
     betas; an optional first column of text labels is dropped (and returned).
     """
-    g = coerce.grid(block, name)
     labels = None
-    if coerce.label_column(g):
-        labels = coerce.text_vector(g[:, :1], name)
-        g = g[:, 1:]
-        if g.shape[1] == 0:
-            raise InputError("has only a label column, no positions", where=name)
-    if g.shape[0] < 2:
+    g: Any
+    if type(block) is list and block and all(type(r) is list and r and type(r[0]) is not str for r in block):
+        g, rows = block, len(block)  # Excel's 2-D list without a label column: to_float's fast path
+    else:
+        g = coerce.grid(block, name)
+        if coerce.label_column(g):
+            labels = coerce.text_vector(g[:, :1], name)
+            g = g[:, 1:]
+            if g.shape[1] == 0:
+                raise InputError("has only a label column, no positions", where=name)
+        rows = g.shape[0]
+    if rows < 2:
         raise InputError(
-            f"needs the weights in its first row and at least one row of betas below, got {g.shape[0]} row",
+            f"needs the weights in its first row and at least one row of betas below, got {rows} row",
             where=name,
         )
 

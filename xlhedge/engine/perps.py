@@ -253,8 +253,7 @@ def roll_warnings(
     DataFrame: ticker, expiry, days_left, status, message.
     """
     today = (as_date(as_of, "as_of") if as_of is not None else None) or _dt.date.today()
-    if days < 0:
-        raise InputError(f"must be ≥ 0, got {days}", where="days")
+    days = coerce.whole_number(days, "days", minimum=0, maximum=36_500, what="a whole number of days")
     rows = []
     for t, e in pd.Series(expiries, dtype=object).items():
         d = as_date(e, f"expiry of {t}")

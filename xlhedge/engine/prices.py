@@ -48,6 +48,7 @@ are opened by :mod:`xlhedge.workbook.prices_csv`):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,6 +218,9 @@ def _as_frame(prices: Any, name: str = "prices") -> pd.DataFrame:
 
 def _numeric(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Index]]:
     """Columns as float; cells that are not numbers become NaN, returned by column."""
+    kinds = [dt.kind for dt in df.dtypes]
+    if all(k in "fiu" for k in kinds):  # every column numbers already: one conversion
+        return (df if all(dt == np.float64 for dt in df.dtypes) else df.astype(np.float64)), {}
     out = {}
     bad: dict[str, pd.Index] = {}
     for c in df.columns:
@@ -225,8 +229,10 @@ def _numeric(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Index]]:
             out[c] = col.astype(np.float64)
             continue
         num = pd.to_numeric(col, errors="coerce")
-        text = col.astype(str).str.strip().str.lower()
-        flagged = num.isna() & col.notna() & ~text.isin(MISSING_TOKENS)
+        flagged = num.isna() & col.notna()
+        if flagged.any():  # the text of the cells that are not numbers only (most cells are)
+            text = col[flagged].astype(str).str.strip().str.lower()
+            flagged[flagged] = ~text.isin(MISSING_TOKENS).to_numpy()
         if flagged.any():
             bad[str(c)] = df.index[flagged.to_numpy()]
         out[c] = num.astype(np.float64)
@@ -324,6 +330,14 @@ def _inspect(prices: Any, *, fix: bool, duplicates: Duplicates = "last") -> tupl
             df = df[~df.index.duplicated(keep="first" if duplicates == "first" else "last")]  # "error" raised above
 
     df, bad = _numeric(df)
+    inf = np.isinf(df.to_numpy())
+    if inf.any():  # a number too large for a price is never "missing": an error naming the cell
+        i, j = (int(k[0]) for k in np.nonzero(inf))
+        value, column = float(df.to_numpy()[i, j]), str(df.columns[j])
+        raise InputError(
+            f"has an infinite price ({value:g}) on {_fmt_dates([df.index[i]])}; a price must be a finite number > 0",
+            where=f"prices column {column}",
+        )
     for col, cells in bad.items():
         report.add(
             PriceIssue(
@@ -364,7 +378,8 @@ def _inspect(prices: Any, *, fix: bool, duplicates: Duplicates = "last") -> tupl
         inside = np.zeros_like(p)
         inside[first : last + 1] = True
         gap = inside & ~p
-        nonpos_or_text = gap & (nonpos[:, j] | df.index.isin(bad.get(col, pd.Index([]))))
+        text_cells = df.index.isin(bad[col]) if col in bad else False
+        nonpos_or_text = gap & (nonpos[:, j] | text_cells)
         # a gap on a date when no series has a price is reported once below (an empty date)
         own = gap & ~nonpos_or_text & any_present
         if own.any():
@@ -504,7 +519,12 @@ def prices_from_csv_frame(
     elif ticker is not None:
         raise InputError("names one series, but a wide file has one column per ticker", where="ticker")
     data.index = dates
-    table = clean_prices(data, duplicates=duplicates)
+    try:
+        table = clean_prices(data, duplicates=duplicates)
+    except InputError as exc:  # name the file: "SPY column SPY has an infinite price ... on 2024-01-03"
+        if exc.where and exc.where.startswith("prices "):
+            exc.where = f"{where} {exc.where.removeprefix('prices ')}"
+        raise
     table.source = source
     return table
 
@@ -572,7 +592,7 @@ def check_positive_prices(
         return prices
     grid = a.reshape(a.shape[0], -1) if a.ndim else a.reshape(1, 1)  # rows = dates
     with np.errstate(invalid="ignore"):
-        bad = grid <= 0
+        bad = (grid <= 0) | np.isinf(grid)
     if not bad.any():
         return prices
     i, j = (int(k[0]) for k in np.nonzero(bad))
@@ -586,6 +606,8 @@ def check_positive_prices(
         else:
             at = f" in row {i + 1}" if a.size > 1 else ""
     tail = f"; {hint}" if hint else ""
+    if math.isinf(value):
+        raise InputError(f"has an infinite price ({value:g}){at}; prices must be finite and > 0{tail}", where=where)
     raise InputError(f"has a zero or negative price ({value:g}){at}; prices must be > 0{tail}", where=where)
 
 

@@ -7,7 +7,7 @@ Per factor f with book exposure U_f, hedge exposure H_f (see
     drift        d_f  = (h_f − t_f) · 100                 percentage points
     target hedge H*_f = −t_f · U_f
     order        ΔH_f = H*_f − H_f                        (NAV fraction × beta)
-    contracts    n_f  = round(ΔH_f · NAV / (price · multiplier · β_instrument))
+    contracts    n_f  = round(ΔH_f · NAV / (price · multiplier · β_instrument))   halves away from zero
 
 n > 0 buys, n < 0 sells; the instrument is the largest hedge already on the
 factor (its price, multiplier and beta from the book) unless an instruments
@@ -22,7 +22,6 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
@@ -30,6 +29,7 @@ from xlhedge.engine.checks import DEFAULT_TOLERANCES
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.hedgebook import book_tables, cell_float, hedge_state
 from xlhedge.engine.schema import factor_key
+from xlhedge.engine.sizing import whole_contracts
 
 __all__ = ["rebalance", "DRIFT_TOLERANCE_PP"]
 
@@ -118,7 +118,7 @@ def rebalance(
             row["instrument"] = name
             unit = price * mult * beta
             if unit and math.isfinite(unit):
-                n = float(np.rint(dH * nav / unit))
+                n = float(whole_contracts(dH * nav / unit))  # halves away from zero, as everywhere
                 row["contracts"] = n + 0.0
                 row["side"] = "buy" if n > 0 else ("sell" if n < 0 else "")
                 row["ratio_after"] = -(H + n * unit / nav) / U

@@ -491,8 +491,9 @@ def recommend_hedges(
     nav : NAV in the currency of record.
     ratios, targets : one number for every factor or a mapping factor → value
         (default h = 1, T = 0); a factor with ratio 0 still gets a row (0 contracts).
-    hedge_instruments : factor → ticker, default
-        :data:`xlhedge.engine.instruments.DEFAULT_HEDGE_INSTRUMENTS`. Factors without an
+    hedge_instruments : factor → ticker, merged over
+        :data:`xlhedge.engine.instruments.DEFAULT_HEDGE_INSTRUMENTS` (a factor it does not
+        name keeps its default; ``""`` means no instrument). Factors without an
         instrument (``vol``, tilts) are listed with ``instrument`` blank and a note.
 
     Returns
@@ -504,7 +505,7 @@ def recommend_hedges(
     factors = [str(f) for f in e.index]
     h = _per_factor(ratios, factors, "ratios", SIZING_DEFAULTS["ratio"])
     t = _per_factor(targets, factors, "targets", SIZING_DEFAULTS["target"])
-    choice = dict(_inst.DEFAULT_HEDGE_INSTRUMENTS if hedge_instruments is None else hedge_instruments)
+    choice = {**_inst.DEFAULT_HEDGE_INSTRUMENTS, **(hedge_instruments or {})}
     rows: list[HedgeSizing] = []
     for f in factors:
         ticker = choice.get(f)

@@ -43,6 +43,7 @@ from lxml import etree
 from openpyxl.xml.constants import CUSTOMUI_NS, SHEET_MAIN_NS, XML_NS
 
 from xlhedge.engine.errors import WorkbookError
+from xlhedge.excel import require_xlwings
 from xlhedge.workbook.opc import XML_PARSER, OpcPackage, atomic_write_bytes
 from xlhedge.workbook.package import XlsxPackage, open_package
 
@@ -107,7 +108,7 @@ RIBBON = {
 
 def template_path() -> Path:
     """xlwings' ribbon add-in template of the installed xlwings."""
-    import xlwings
+    xlwings = require_xlwings()
 
     path = Path(xlwings.__file__).parent / TEMPLATE_NAME
     if not path.is_file():
@@ -350,7 +351,7 @@ def xlwings_windows_udfs() -> types.ModuleType:
         return importlib.import_module("xlwings.udfs")
     except ImportError:
         pass
-    import xlwings
+    xlwings = require_xlwings()
 
     keys = (*_WIN_STUBS, "xlwings.udfs")
     saved = {k: sys.modules.get(k) for k in keys}
@@ -496,7 +497,7 @@ def configure_udf_modules(
     for this platform (``INTERPRETER_WIN``/``INTERPRETER_MAC``) is written only
     when there is none, so an existing choice is respected. Returns what changed.
     """
-    import xlwings
+    xlwings = require_xlwings()
 
     path = Path(config_file) if config_file is not None else Path(xlwings.USER_CONFIG_FILE)
     items = _read_user_config(path)

@@ -446,7 +446,9 @@ def refresh_book(book: Any = None, options: RecomputeOptions | None = None) -> R
     written to the Status area, not raised.
     """
     if book is None:
-        import xlwings as xw
+        from xlhedge.excel import require_xlwings
+
+        xw = require_xlwings()
 
         try:
             book = xw.Book.caller()

@@ -157,7 +157,7 @@ def HEDGE_CHECKS(
 def _rows(rows: Any) -> int | None:
     if coerce.is_omitted(rows):
         return None
-    return int(coerce.scalar(rows, "rows", minimum=1))
+    return coerce.whole_number(rows, "rows", minimum=1, maximum=1_048_576, what="a number of rows")
 
 
 def _pad(out: list[list[Any]], n: int | None) -> list[list[Any]]:

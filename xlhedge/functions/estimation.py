@@ -91,10 +91,46 @@ def _na_to_blank(v: Any) -> Any:
     return v
 
 
-_na_to_blank_u = np.frompyfunc(_na_to_blank, 1, 1)
+_na_to_blank_u = coerce.object_map(_na_to_blank)
+
+
+class RangeValues(list[list[Any]]):
+    """A range's values (a 2-D list) that the caller will not change while it is in use.
+
+    The headless evaluator hands the same ``RangeValues`` object to every function reading the
+    same range during one recompute, and makes a new one when a result is written over it;
+    :func:`parse_prices` parses such an object once (``SERIES_NAMES``, ``BETA``, ``ROLLING_BETA``…
+    over one Prices table). Any other argument (a list from Excel, a DataFrame) is parsed on
+    every call.
+    """
+
+
+#: id(range) -> (the range, its parse): at most a few, cleared by the evaluator at the end of a recompute.
+_PARSED: dict[int, tuple[RangeValues, PriceRange]] = {}
+_PARSED_MAX = 8
+
+
+def clear_parse_cache() -> None:
+    """Forget the parsed ranges (the evaluator calls it when a recompute ends)."""
+    _PARSED.clear()
 
 
 def parse_prices(x: Any, name: str) -> PriceRange:
+    """Parse one pasted price range (see the module docstring); a :class:`RangeValues` once."""
+    if not isinstance(x, RangeValues):
+        return _parse_prices(x, name)
+    hit = _PARSED.get(id(x))
+    if hit is not None and hit[0] is x:
+        return hit[1]
+    pr = _parse_prices(x, name)
+    pr.values.flags.writeable = False  # shared by every caller: a write would be a bug, so it raises
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.pop(next(iter(_PARSED)))
+    _PARSED[id(x)] = (x, pr)
+    return pr
+
+
+def _parse_prices(x: Any, name: str) -> PriceRange:
     """Parse one pasted price range (see the module docstring)."""
     g = coerce.grid(x, name)
     header = False
@@ -117,7 +153,7 @@ def parse_prices(x: Any, name: str) -> PriceRange:
         named = [j for j, lab in enumerate(labels) if lab]
         cols_used = max(cols_used, named[-1] + 1 if named else 0)
         labels = labels[:cols_used]
-    g = g[:rows_used, :cols_used]
+    g, blank = g[:rows_used, :cols_used], blank[:rows_used, :cols_used]
     dates = None
     col0 = g[:, 0]
     nonblank0 = [v for v in col0 if not coerce.is_blank(v)]
@@ -125,16 +161,22 @@ def parse_prices(x: Any, name: str) -> PriceRange:
     if nonblank0 and (all(_is_date(v) for v in nonblank0) or named_date):
         if g.shape[1] < 2:
             raise InputError("has a date column but no price column", where=name)
-        empty = _blank_u(g).astype(bool).all(axis=1)
+        empty = blank.all(axis=1)
         g, col0 = g[~empty], col0[~empty]  # rows with neither a date nor a price
+        stamps = []
         for i, v in enumerate(col0):
             if coerce.is_blank(v):
                 raise InputError(f"row {int(np.nonzero(~empty)[0][i]) + 1 + header} has prices but no date", where=name)
-            if not (_is_date(v) or isinstance(v, (int, float)) and not isinstance(v, bool)):
-                raise InputError(f"expected a date in row {i + 1 + header}, found {v!r}", where=name)
-        dates = pd.DatetimeIndex(
-            [pd.Timestamp(v) if _is_date(v) else pd.Timestamp(coerce.serial_to_datetime(float(v))) for v in col0]
-        )
+            d = coerce.to_datetime(v)  # a date, or a serial in Excel's range; a huge serial is not a date
+            if d is None:
+                raise InputError(f"expected a date in row {i + 1 + header}, found {v!r}", where=name, found=v)
+            try:
+                stamps.append(pd.Timestamp(d))
+            except (OverflowError, ValueError):  # pandas' dates end in 2262
+                raise InputError(
+                    f"the date in row {i + 1 + header} ({d:%Y-%m-%d}) is outside 1677–2262", where=name, found=v
+                ) from None
+        dates = pd.DatetimeIndex(stamps)
         g = g[:, 1:]
         if labels is not None:
             labels = labels[1:]
@@ -161,7 +203,7 @@ def parse_prices(x: Any, name: str) -> PriceRange:
     return PriceRange(vals, dates, labels, header, rev, raw_rows)
 
 
-_blank_u = np.frompyfunc(coerce.is_blank, 1, 1)
+_blank_u = coerce.object_map(coerce.is_blank)
 
 
 def all_blank(x: Any) -> bool:
@@ -209,12 +251,7 @@ def _pair_frames(asset: PriceRange, bench: PriceRange) -> tuple[pd.DataFrame, pd
 
 
 def _window(window: Any, name: str = "window") -> int | None:
-    w = coerce.optional_scalar(window, name, minimum=2)
-    if w is None:
-        return None
-    if w != int(w):
-        raise InputError(f"must be a whole number of returns, got {w:g}", where=name)
-    return int(w)
+    return coerce.optional_whole_number(window, name, minimum=2, what="a whole number of returns")
 
 
 def _kind(returns: Any) -> ReturnKind:
@@ -314,6 +351,14 @@ def BETA_STATS(asset_prices: Any, benchmark_prices: Any, window: Any = None, ret
     """Rows: beta, alpha (per period), R², standard error of beta, t = beta/SE, n returns."""
     a, b = _pair_frames(parse_prices(asset_prices, "asset_prices"), parse_prices(benchmark_prices, "benchmark_prices"))
     st = beta_stats(a, b, _window(window), kind=_kind(returns))
+    perfect = st.index[st["t"].isna()]
+    if len(perfect):
+        who = f" for {perfect[0]}" if len(st) > 1 else ""
+        raise InputError(
+            f"perfect fit{who}: the residual variance is zero, so SE(β) = 0 and the t-statistic is undefined "
+            "(is the asset the benchmark itself?); BETA gives the beta",
+            where="asset_prices",
+        )
     return st[["beta", "alpha", "r2", "se", "t", "n"]].to_numpy(dtype=np.float64).T
 
 
@@ -454,9 +499,7 @@ def REGIME_CORRELATION(
     adj = _bool(adjusted, "adjusted")
     pr = parse_prices(prices, "prices")
     df = pr.frame()
-    mk = coerce.scalar(market, "market", default=1, minimum=1, maximum=df.shape[1])
-    if mk != int(mk):
-        raise InputError(f"must be a whole column number, got {mk:g}", where="market")
+    mk = coerce.whole_number(market, "market", default=1, minimum=1, maximum=df.shape[1], what="a column number")
     v: pd.Series | Float64Array | None
     if all_blank(vol_index):
         v = None
@@ -478,7 +521,7 @@ def REGIME_CORRELATION(
                     where="vol_index",
                 )
             v = vr.values[:, 0]
-    rc = regime_correlation(df, v, low=lo, high=hi, regimes=(reg,), market=int(mk) - 1, kind="simple")
+    rc = regime_correlation(df, v, low=lo, high=hi, regimes=(reg,), market=mk - 1, kind="simple")
     return (rc.adjusted if adj else rc.raw)[reg].to_numpy()
 
 

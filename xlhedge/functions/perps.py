@@ -158,7 +158,7 @@ def ROLL_DAYS(expiry: Any, as_of: Any = None, days: Any = 5) -> list[list[Any]]:
     if e is None:  # blank, or 0 from a formula pointing at an empty cell
         raise InputError("is required, found a blank", where="expiry")
     a = None if is_omitted(as_of) else coerce.grid(as_of, "as_of")[0, 0]
-    n = coerce.scalar(days, "days", default=5, minimum=0)
-    t = perps.roll_warnings({"contract": e}, a, days=int(n))
+    n = coerce.whole_number(days, "days", default=5, minimum=0, maximum=36_500, what="a whole number of days")
+    t = perps.roll_warnings({"contract": e}, a, days=n)
     row = t.iloc[0]
     return [[float(row["days_left"]), str(row["status"])]]

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine.coerce import ExcelError
-from xlhedge.engine.errors import XlhedgeError, internal_error
+from xlhedge.engine.errors import XlhedgeError, check_finite, internal_error, numeric_guard
 
 __all__ = ["Arg", "WorksheetFunction", "worksheet_function", "registry", "to_excel"]
 
@@ -66,15 +66,24 @@ class WorksheetFunction:
         """(cell value, the exception behind an error text or None).
 
         A bad input becomes its short cell message; a bug in xlhedge becomes one
-        line too (logged with its traceback), so no door ever shows a traceback
-        and every door shows the same text.
+        line too (its traceback goes to the ``xlhedge`` logger at DEBUG level, which
+        the command line shows under ``XLHEDGE_DEBUG=1``), so no door ever shows a
+        traceback and every door shows the same text.
+
+        The call runs under :func:`~xlhedge.engine.errors.numeric_guard`: an overflow, a
+        division by zero or a numpy/pandas ``RuntimeWarning`` becomes a ``#NUM!`` message
+        instead of a warning on the terminal, and a result holding ±inf is an error too
+        (:func:`~xlhedge.engine.errors.check_finite`) — never an infinite number in a cell.
         """
         try:
-            return to_excel(self.impl(*args)), None
+            with numeric_guard():
+                result = to_excel(self.impl(*args))
+            check_finite(result)
+            return result, None
         except XlhedgeError as exc:
             return exc.cell_message(self.name), exc
         except Exception as exc:  # a bug, not a user error
-            logger.exception("%s failed", self.name)
+            logger.debug("%s failed", self.name, exc_info=True)
             return f"#VALUE! {self.name}: {internal_error(exc)}", exc
 
     @property

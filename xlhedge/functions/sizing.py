@@ -328,7 +328,7 @@ def FX_EXPOSURE(
     e = _currency_exposures(weights, currencies, fx_shares, record, listing)
     out: list[list[Any]] = [[str(k), float(v)] for k, v in e.items()] or [["(none)", 0.0]]
     if not is_omitted(rows):
-        n = int(coerce.scalar(rows, "rows", minimum=1))
+        n = coerce.whole_number(rows, "rows", minimum=1, maximum=1_048_576, what="a number of rows")
         if len(out) > n:
             raise InputError(
                 f"the book has {len(out)} foreign currencies, more than the {n} rows given; enlarge the range",

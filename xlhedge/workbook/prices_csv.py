@@ -19,7 +19,13 @@ import pandas as pd
 
 from xlhedge.engine._typing import CsvShape, Duplicates
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.prices import PriceTable, join_price_tables, prices_from_csv_frame
+from xlhedge.engine.prices import (
+    DATE_COLUMN_NAMES,
+    MISSING_TOKENS,
+    PriceTable,
+    join_price_tables,
+    prices_from_csv_frame,
+)
 
 __all__ = ["read_prices_csv", "read_prices"]
 
@@ -30,6 +36,32 @@ def _stem(path: Any) -> str:
         if base.lower().endswith(ext):
             base = base[: -len(ext)]
     return os.path.splitext(base)[0]
+
+
+#: The missing-value tokens as pandas' parser matches them (exactly): each as written, upper, capitalised.
+_NA_VALUES = sorted({v for t in MISSING_TOKENS for v in (t, t.upper(), t.capitalize())} | {"NaN"})
+
+
+def _read_numeric(path: str | os.PathLike[str]) -> pd.DataFrame | None:
+    """The file through pandas' C parser in one read, the prices parsed as numbers, or None when
+    a price column holds anything but numbers and missing-value tokens, or the date column
+    anything but text (a blank date, numbers).
+
+    The fast path of :func:`read_prices_csv`: the table equals the one read cell by cell as
+    text (the reference path, which a file with any other cell takes, to report each such
+    cell); tests/test_prices.py pins it, bit for bit, on real files.
+    """
+    raw = pd.read_csv(path, keep_default_na=False, na_values=_NA_VALUES, skipinitialspace=True, encoding="utf-8-sig")
+    names = [str(c).strip().lstrip("\ufeff").lower() for c in raw.columns]
+    if len(names) < 2:
+        return None
+    date = raw.columns[next((i for i, c in enumerate(names) if c in DATE_COLUMN_NAMES), 0)]
+    # the date column must have come out as text, every cell of it (else: the text path)
+    if not pd.api.types.is_string_dtype(raw[date]) or raw[date].isna().any():
+        return None
+    if not all(raw[c].dtype.kind in "fi" for c in raw.columns if c != date):
+        return None
+    return raw
 
 
 def read_prices_csv(
@@ -66,7 +98,9 @@ def read_prices_csv(
         if isinstance(source, str) and not is_file and "\n" in source:
             raw = pd.read_csv(io.StringIO(source), dtype=str, keep_default_na=False, skipinitialspace=True)
         else:
-            raw = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
+            raw = _read_numeric(source) if is_file else None
+            if raw is None:
+                raw = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("file not found", where=str(source)) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
