@@ -15,7 +15,7 @@ inode and modification time). Dates are converted with the workbook's own
 epoch (1900 or 1904 date system) through openpyxl's ``from_excel``/``to_excel``,
 here only (:meth:`XlsxPackage.serial_to_datetime`, :func:`_write_value`).
 A stored value that is not what its cell type says (``<v>abc</v>`` in a number
-cell, a shared-string index past the table, ``NaN``) is a
+cell, a shared-string index past the table) is a
 :class:`~xlhedge.engine.errors.WorkbookError` naming the sheet and cell.
 """
 
@@ -322,11 +322,9 @@ class XlsxPackage:
             if v.strip() == "":
                 return None
             try:
-                num = float(v)
+                num = float(v)  # NaN and INF are valid xsd:double text: the formulas reading them say so
             except ValueError:
                 raise _BadCell(f"expected a number, found {v!r}") from None
-            if num - num != 0:
-                raise _BadCell(f"expected a finite number, found {v!r}")
             if style is not None and not has_formula and self._date_style(style):
                 return self.serial_to_datetime(num)
             return num
@@ -835,8 +833,6 @@ def _scan(pkg: XlsxPackage, part: SheetPart, data: bytes) -> tuple[int, int]:
                             x = value(None, raw.decode(), None, False)  # blank, or the message
                         if x is None:
                             continue
-                        if x - x != 0:
-                            value(None, raw.decode(), None, False)  # NaN, inf: the message
                         values[key] = x
                 elif t_b == b"s":
                     if raw.isdigit() and int(raw) < n_strings:
