@@ -52,6 +52,19 @@ def BETA_STATS(asset_prices, benchmark_prices, window=None, returns="simple"):
 
 
 @func
+@arg("attributes", doc="The Book's attribute block with its labels (BookAttributeBlock).", ndim=2, empty=None, err_to_str=True)
+@arg("nav", doc="NAV in the currency of record (> 0).", empty=None, err_to_str=True)
+@arg("as_of", doc="Valuation date: years to expiry count from it (blank = today).", empty=None, err_to_str=True)
+@arg("rate", doc="Risk-free rate for the bs options, annual continuously compounded (default 0).", empty=None, err_to_str=True)
+@arg("div", doc="Dividend yield for the bs options, annual continuously compounded (default 0).", empty=None, err_to_str=True)
+@arg("instruments", doc="The Instruments table (InstrumentTable) an underlying outside the book is looked up in (blank = the shipped catalogue).", ndim=2, empty=None, err_to_str=True)
+@arg("rows", doc="Rows to fill (default: as many as needed); the rest are blank.", empty=None, err_to_str=True)
+def BOOK_GREEKS(attributes, nav, as_of=None, rate=0.0, div=0.0, instruments=None, rows=None):
+    "Greeks table of the book's option positions, one row per option then the book total: delta, vol and gamma exposure, premium, theta per day and per year (docs/methodology/options.md)."
+    return _call("BOOK_GREEKS", attributes, nav, as_of, rate, div, instruments, rows)
+
+
+@func
 @arg("nav", doc="NAV in the currency of record (> 0).", empty=None, err_to_str=True)
 @arg("rate", doc="Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2–4% is usual).", empty=None, err_to_str=True)
 @arg("regime", doc="low, normal or high, a VIX level (docs/methodology/regimes.md), or two columns index | level (regime per bucket).", empty=None, err_to_str=True)
@@ -264,8 +277,8 @@ def HEDGE_OUTCOMES(spot_qty, price, ratios, moves, contract="linear", funding_ra
 @arg("target", doc="Target exposure T_f, NAV fraction (default 0).", empty=None, err_to_str=True)
 @arg("alpha", doc="Alpha estimate α in [0, 1) (default 0).", empty=None, err_to_str=True)
 @arg("instruments", doc="The Instruments sheet table (header row first); default the shipped catalogue.", ndim=2, empty=None, err_to_str=True)
-@arg("rate", doc="Risk-free rate for Black–Scholes puts (default 0).", empty=None, err_to_str=True)
-@arg("div", doc="Dividend yield for Black–Scholes puts (default 0).", empty=None, err_to_str=True)
+@arg("rate", doc="Risk-free rate for Black–Scholes options (default 0).", empty=None, err_to_str=True)
+@arg("div", doc="Dividend yield for Black–Scholes options (default 0; ignored by Black-76).", empty=None, err_to_str=True)
 @arg("funding_periods_per_day", doc="Perpetual funding periods per day (default 3).", empty=None, err_to_str=True)
 def HEDGE_PLAN(ticker, exposure, nav, ratio=1.0, target=0.0, alpha=0.0, instruments=None, rate=0.0, div=0.0, funding_periods_per_day=3):
     "Recommended hedge of one factor with one instrument, as a row (docs/methodology/sizing.md)."
@@ -345,6 +358,84 @@ def LSQ_HEDGE(book_prices, instrument_prices, periods_per_year=252):
 def MINVAR_HEDGE(spot_prices, hedge_prices, periods_per_year=252):
     "Minimum-variance hedge from two price series: row of ratio h*, effectiveness ρ², residual vol."
     return _call("MINVAR_HEDGE", spot_prices, hedge_prices, periods_per_year)
+
+
+@func
+@arg("attributes", doc="The Book's attribute block with its labels (BookAttributeBlock).", ndim=2, empty=None, err_to_str=True)
+@arg("factors", doc="The Book's factor block with its labels (BookFactorBlock).", ndim=2, empty=None, err_to_str=True)
+@arg("nav", doc="NAV in the currency of record (> 0).", empty=None, err_to_str=True)
+@arg("as_of", doc="Valuation date: years to expiry count from it (blank = today).", empty=None, err_to_str=True)
+@arg("rate", doc="Risk-free rate for the bs options, annual continuously compounded (default 0).", empty=None, err_to_str=True)
+@arg("div", doc="Dividend yield for the bs options, annual continuously compounded (default 0).", empty=None, err_to_str=True)
+@arg("instruments", doc="The Instruments table (InstrumentTable); blank = the shipped catalogue.", ndim=2, empty=None, err_to_str=True)
+@arg("scenarios", doc="One row per scenario: name, SPX move (decimal, −0.20), VIX move (points, +25).", ndim=2, empty=None, err_to_str=True)
+def OPTION_BOOK_SCENARIOS(attributes, factors, nav, as_of, rate, div, instruments, scenarios):
+    "Joint SPX / VIX scenarios of the book: unhedged (without its options), its options by full revaluation and by delta only, hedged, and the convexity (docs/methodology/options.md)."
+    return _call("OPTION_BOOK_SCENARIOS", attributes, factors, nav, as_of, rate, div, instruments, scenarios)
+
+
+@func
+@arg("kind", doc="\"call\" or \"put\"; a cell or a column with one option per row.", ndim=2, empty=None, err_to_str=True)
+@arg("contracts", doc="Number of contracts held (long > 0, short < 0).", ndim=2, empty=None, err_to_str=True)
+@arg("multiplier", doc="Units of underlying per contract (> 0): 100 for SPX, SPY and VIX options.", ndim=2, empty=None, err_to_str=True)
+@arg("spot", doc="Price of the underlying (> 0); for model black76 the futures price (VIX future, ES, CL).", ndim=2, empty=None, err_to_str=True)
+@arg("strike", doc="Strike (> 0), same currency as spot.", ndim=2, empty=None, err_to_str=True)
+@arg("vol", doc="Implied volatility, annual decimal (0.18 = 18%), > 0.", ndim=2, empty=None, err_to_str=True)
+@arg("years", doc="Time to expiry in years (≥ 0; 0 = at expiry: intrinsic value).", ndim=2, empty=None, err_to_str=True)
+@arg("nav", doc="NAV in the currency of record (> 0).", empty=None, err_to_str=True)
+@arg("rate", doc="Risk-free rate, annual continuously compounded decimal (default 0).", ndim=2, empty=None, err_to_str=True)
+@arg("div", doc="Dividend yield, annual continuously compounded decimal (default 0; ignored by black76).", ndim=2, empty=None, err_to_str=True)
+@arg("model", doc="\"bs\" (Black–Scholes–Merton on spot, default) or \"black76\" (Black-76 on a futures price).", ndim=2, empty=None, err_to_str=True)
+@arg("vol_beta", doc="Vol-factor points per point of the option's implied vol (default 1: SPX options against VIX).", ndim=2, empty=None, err_to_str=True)
+def OPTION_EXPOSURE(kind, contracts, multiplier, spot, strike, vol, years, nav, rate=0.0, div=0.0, model="bs", vol_beta=1.0):
+    "Row [delta exposure, vol exposure, gamma exposure, premium, theta per day] of option holdings, one row per option (docs/methodology/options.md)."
+    return _call("OPTION_EXPOSURE", kind, contracts, multiplier, spot, strike, vol, years, nav, rate, div, model, vol_beta)
+
+
+@func
+@arg("kind", doc="\"call\" or \"put\"; a cell or a column with one option per row.", ndim=2, empty=None, err_to_str=True)
+@arg("spot", doc="Price of the underlying (> 0); for model black76 the futures price (VIX future, ES, CL).", ndim=2, empty=None, err_to_str=True)
+@arg("strike", doc="Strike (> 0), same currency as spot.", ndim=2, empty=None, err_to_str=True)
+@arg("vol", doc="Implied volatility, annual decimal (0.18 = 18%), > 0.", ndim=2, empty=None, err_to_str=True)
+@arg("years", doc="Time to expiry in years (≥ 0; 0 = at expiry: intrinsic value).", ndim=2, empty=None, err_to_str=True)
+@arg("rate", doc="Risk-free rate, annual continuously compounded decimal (default 0).", ndim=2, empty=None, err_to_str=True)
+@arg("div", doc="Dividend yield, annual continuously compounded decimal (default 0; ignored by black76).", ndim=2, empty=None, err_to_str=True)
+@arg("model", doc="\"bs\" (Black–Scholes–Merton on spot, default) or \"black76\" (Black-76 on a futures price).", ndim=2, empty=None, err_to_str=True)
+def OPTION_GREEKS(kind, spot, strike, vol, years, rate=0.0, div=0.0, model="bs"):
+    "Row [price, delta, gamma, vega per vol point, theta per day] of European options per unit of underlying, one row per option (docs/methodology/options.md)."
+    return _call("OPTION_GREEKS", kind, spot, strike, vol, years, rate, div, model)
+
+
+@func
+@arg("kind", doc="\"call\" or \"put\" (one option).", empty=None, err_to_str=True)
+@arg("contracts", doc="Number of contracts held (long > 0, short < 0).", empty=None, err_to_str=True)
+@arg("multiplier", doc="Units of underlying per contract (> 0): 100 for SPX, SPY and VIX options.", empty=None, err_to_str=True)
+@arg("spot", doc="Price of the underlying (> 0); for model black76 the futures price (VIX future, ES, CL).", empty=None, err_to_str=True)
+@arg("strike", doc="Strike (> 0), same currency as spot.", empty=None, err_to_str=True)
+@arg("vol", doc="Implied volatility, annual decimal (0.18 = 18%), > 0.", empty=None, err_to_str=True)
+@arg("years", doc="Time to expiry in years (≥ 0; 0 = at expiry: intrinsic value).", empty=None, err_to_str=True)
+@arg("spot_moves", doc="A column of relative spot moves (−0.2 = −20%), one result row each.", ndim=2, empty=None, err_to_str=True)
+@arg("vol_moves", doc="A row of vol moves in vol points (+10 = σ + 0.10), one result column each.", ndim=2, empty=None, err_to_str=True)
+@arg("rate", doc="Risk-free rate, annual continuously compounded decimal (default 0).", empty=None, err_to_str=True)
+@arg("div", doc="Dividend yield, annual continuously compounded decimal (default 0; ignored by black76).", empty=None, err_to_str=True)
+@arg("model", doc="\"bs\" (Black–Scholes–Merton on spot, default) or \"black76\" (Black-76 on a futures price).", empty=None, err_to_str=True)
+@arg("horizon_days", doc="Calendar days that pass before the moves (default 0); at or past expiry the option is worth its intrinsic value.", empty=None, err_to_str=True)
+def OPTION_SCENARIO(kind, contracts, multiplier, spot, strike, vol, years, spot_moves, vol_moves, rate=0.0, div=0.0, model="bs", horizon_days=0.0):
+    "P&L of one option holding by full revaluation: one row per spot move, one column per vol move (docs/methodology/options.md)."
+    return _call("OPTION_SCENARIO", kind, contracts, multiplier, spot, strike, vol, years, spot_moves, vol_moves, rate, div, model, horizon_days)
+
+
+@func
+@arg("attributes", doc="The Book's attribute block with its labels (BookAttributeBlock).", ndim=2, empty=None, err_to_str=True)
+@arg("nav", doc="NAV in the currency of record (> 0).", empty=None, err_to_str=True)
+@arg("as_of", doc="Valuation date: years to expiry count from it (blank = today).", empty=None, err_to_str=True)
+@arg("rate", doc="Risk-free rate for the bs options, annual continuously compounded (default 0).", empty=None, err_to_str=True)
+@arg("div", doc="Dividend yield for the bs options, annual continuously compounded (default 0).", empty=None, err_to_str=True)
+@arg("instruments", doc="The Instruments table (InstrumentTable); blank = the shipped catalogue.", ndim=2, empty=None, err_to_str=True)
+@arg("budget_status", doc="The Budget sheet's BUDGET_STATUS table (BudgetStatus): bucket label, fraction, budget, …", ndim=2, empty=None, err_to_str=True)
+def OPTION_THETA_BUDGET(attributes, nav, as_of, rate, div, instruments, budget_status):
+    "Annualised theta of the options held against their budget buckets (long puts: tail protection, options on a vol instrument: long volatility), one row per bucket (docs/methodology/options.md)."
+    return _call("OPTION_THETA_BUDGET", attributes, nav, as_of, rate, div, instruments, budget_status)
 
 
 @func

@@ -543,7 +543,8 @@ EXAMPLE_FINDINGS = [
     (
         "STALE_HEDGE",
         "warning",
-        "The book was last decomposed on 2026-11-13, 8 days ago (limit 7 days): any hedge would be sized on "
+        # the example book holds a hedge (the SPY put of template/example_options.py)
+        "The book was last decomposed on 2026-11-13, 8 days ago (limit 7 days): the hedges are sized on "
         "stale exposures.",
     ),
     (

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from xlhedge import read_book
 from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, WEIGHT_ROW, attribute_row
 from xlhedge.cli import app
+from xlhedge.template.example import EXAMPLE_POSITIONS
 from xlhedge.template.exposures_sheet import ROW0
 
 runner = CliRunner()
@@ -33,7 +34,7 @@ def test_demo_in_an_empty_folder(tmp_path: Path):
     r = cli("demo", cwd=tmp_path)
     assert r.exit_code == 0, r.output
     assert (tmp_path / "xlhedge_example.xlsx").exists()
-    for text in ("Trades view", "Book view", "IPX", "Equity beta (SPX)", "+0.0488", "DV01"):
+    for text in ("Trades view", "Book view", "IPX", "Equity beta (SPX)", "+0.0306", "DV01"):
         assert text in r.output
     # then the check findings, as `xlhedge check` prints them (the example records no FX decision)
     checks = r.output.index("Checks (common hedging mistakes")
@@ -46,11 +47,11 @@ def test_demo_prints_error_findings_and_still_exits_0(tmp_path: Path, example_bo
     """An over-hedged book: demo shows the OVER_HEDGE error but exits 0; `check` exits 1 on it."""
     wb = openpyxl.load_workbook(example_book)
     ws = wb["Book"]
-    col = FIRST_POSITION_COL + 6  # the first free position column after the six example positions
+    col = FIRST_POSITION_COL + len(EXAMPLE_POSITIONS)  # the first free position column
     assert ws.cell(row=attribute_row("ticker"), column=col).value is None
     ws.cell(row=attribute_row("ticker"), column=col, value="ES")
     ws.cell(row=attribute_row("is_hedge"), column=col, value=True)
-    ws.cell(row=WEIGHT_ROW, column=col, value=-0.2)  # equity: book +0.0488, hedge -0.20
+    ws.cell(row=WEIGHT_ROW, column=col, value=-0.2)  # equity: book +0.0306, hedge -0.20
     ws.cell(row=FACTOR_ROW0, column=col, value=1.0)
     wb.save(example_book)
     r = cli("demo", str(example_book))  # exists, no --force: recomputed in place
@@ -130,7 +131,7 @@ def test_tables_fit_the_terminal_and_show_every_value(tmp_path: Path, example_bo
     lines = proc.stdout.splitlines()
     assert not [ln for ln in lines if "…" in ln]
     assert not [ln for ln in lines if len(ln.rstrip()) > columns]
-    assert "-24,375" in proc.stdout and "-28" in proc.stdout and "6S" in proc.stdout  # ES notional, TLT, CHF leg
+    assert "-15,280" in proc.stdout and "-28" in proc.stdout and "6S" in proc.stdout  # ES notional, TLT, CHF leg
 
 
 def test_print_table_records_hold_the_table_s_values():

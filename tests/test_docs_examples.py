@@ -51,6 +51,7 @@ import xlhedge
 import xlhedge.engine.factors
 from xlhedge.functions.registry import registry
 from xlhedge.template import template_path
+from xlhedge.template.example import EXAMPLE_POSITIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md"))]
@@ -409,7 +410,13 @@ def call(name: str, *args):
 
 @pytest.fixture(scope="module")
 def example() -> xlhedge.Book:
-    return xlhedge.read_book(template_path("example"))
+    """The example book's Figure 01 positions (the pages' worked example), without the protection
+    it also holds (its options: docs/methodology/options.md)."""
+    import dataclasses
+
+    b = xlhedge.read_book(template_path("example"))
+    keep = [t for t in b.positions.index if t not in b.greeks.index]
+    return dataclasses.replace(b, positions=b.positions.loc[keep], betas=b.betas[keep], greeks=b.greeks.iloc[:0])
 
 
 # ----------------------------------------------------------------------------- factor-model.md
@@ -1273,13 +1280,13 @@ def test_workbook_layout_table_is_the_templates():
     assert [ref(n) for n in ("NAV", "RecordCurrency", "AsOf")] == ["Book!B3", "Book!B4", "Book!B5"]
     assert "| 3–5 |" in text
     attr = rows_of("BookAttributeBlock")
-    assert (attr[0], attr[1] - 1) == (7, 28) and "| 7–28 |" in text
+    assert (attr[0], attr[1] - 1) == (7, 35) and "| 7–35 |" in text
     assert attr[1] - attr[0] == len(SHEET_FIELDS)  # one row per attribute, then the weight row
-    assert rows_of("BookWeights") == (29, 29) and "| 29 |" in text
-    assert rows_of("BookBetas") == (30, 41) and "`BookBetas` (rows 30–41)" in text
-    assert rows_of("BookBlock") == (29, 41) and "weights row + every beta row (rows 29–41)" in text
-    assert ref("BookFactors") == "Book!A30:A41" and "the factor labels (A30:A41)" in text
-    assert ref("BookWeights").endswith("B29:AE29") and "Position columns run from B (30 of them, B–AE" in text
+    assert rows_of("BookWeights") == (36, 36) and "| 36 |" in text
+    assert rows_of("BookBetas") == (37, 48) and "`BookBetas` (rows 37–48)" in text
+    assert rows_of("BookBlock") == (36, 48) and "weights row + every beta row (rows 36–48)" in text
+    assert ref("BookFactors") == "Book!A37:A48" and "the factor labels (A37:A48)" in text
+    assert ref("BookWeights").endswith("B36:AE36") and "Position columns run from B (30 of them, B–AE" in text
     assert ref("XlhedgeStatus") == "Exposures!B21:B30" and "(Exposures!B21:B30\nin the template)" in text
     assert t  # the table parsed
 
@@ -1360,7 +1367,7 @@ def test_cli_exit_codes_as_documented(tmp_path: Path):
     # an `error` finding from `check`: a hedge on equity bigger than the book's equity exposure (OVER_HEDGE)
     wb = openpyxl.load_workbook(book)
     ws = wb["Book"]
-    col = FIRST_POSITION_COL + 6
+    col = FIRST_POSITION_COL + len(EXAMPLE_POSITIONS)  # the first free column
     ws.cell(row=attribute_row("ticker"), column=col, value="ES")
     ws.cell(row=attribute_row("is_hedge"), column=col, value=True)
     ws.cell(row=WEIGHT_ROW, column=col, value=-0.2)
@@ -1603,7 +1610,7 @@ def test_status_line_and_check_date_as_documented(tmp_path: Path):
     wb = openpyxl.load_workbook(book, data_only=True)
     sheet, rng = wb.defined_names["XlhedgeStatus"].attr_text.replace("$", "").split("!")
     first = wb[sheet][rng.split(":")[0]].value
-    assert form.fullmatch(first) and " · 6 positions · " in first
+    assert form.fullmatch(first) and f" · {len(EXAMPLE_POSITIONS)} positions · " in first
     sheet, cell = wb.defined_names["CheckDate"].attr_text.replace("$", "").split("!")
     shown = re.search(r"on the example book \(check date (\S+)\)", _text(CK))[1]
     assert wb[sheet][cell].value.date().isoformat() == shown

@@ -402,8 +402,15 @@ def test_refresh_equals_headless_recompute(example_book: Path, book_copy: Path):
     live = excel.LiveBook(fake)
     report = excel.run_refresh(live, RecomputeOptions(now=NOW))
 
-    # the same cells computed, with the same values
-    assert report.cells_evaluated == rep.cells_evaluated
+    # the same cells computed, with the same values; the headless recompute also recomputes the native
+    # formulas reading inputs a step wrote (the option columns' weights and betas), which Excel
+    # recalculates itself once the refresh ends
+    from xlhedge.functions.registry import registry
+
+    natives = [fc for fc in cells if not any(f"{n}(" in fc.formula.upper() for n in registry())]
+    on_written = {str(fc.cell) for fc in natives if "BOOKWEIGHTS" in fc.formula.upper()}
+    assert fb.written_inputs and on_written
+    assert report.cells_evaluated == rep.cells_evaluated - len(on_written)
     assert [str(f) for f in report.findings] == [str(f) for f in rep.findings]
     assert report.positions == rep.positions
     from xlhedge.functions.registry import registry

@@ -18,6 +18,7 @@ from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.cli import app
 from xlhedge.engine import perps, scenarios, sizing
 from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine.instruments import SHEET_COLUMNS
 from xlhedge.functions.registry import registry
 from xlhedge.template import build_workbook, hedges_sheet, instruments_sheet, scenarios_sheet
 from xlhedge.workbook.filebook import FileBook
@@ -144,9 +145,10 @@ def test_charts_and_instruments_sheet(example):
     vals = _values(example, "Instruments")
     rows = instruments_sheet.rows_for()
     # roll status from the example's valuation date (2026-11-13): ES 2026-12-18 → 35 days
-    assert vals.cell(row=rows["ES"], column=19).value == 35
-    assert vals.cell(row=rows["ES"], column=20).value == "ok"
-    assert vals.cell(row=rows["TLT"], column=18).value == pytest.approx(90 * 17 * 1e-4)
+    n = len(SHEET_COLUMNS)  # the computed columns follow the catalogue's: unit exposure, DV01, days, status
+    assert vals.cell(row=rows["ES"], column=n + 3).value == 35
+    assert vals.cell(row=rows["ES"], column=n + 4).value == "ok"
+    assert vals.cell(row=rows["TLT"], column=n + 2).value == pytest.approx(90 * 17 * 1e-4)
 
 
 def test_edited_price_on_instruments_sheet_reaches_the_hedge(tmp_path, example):

@@ -43,6 +43,19 @@ failed:
     BETA_STATS = Err.Description
 End Function
 
+Function BOOK_GREEKS(attributes, nav, Optional as_of, Optional rate, Optional div, Optional instruments, Optional rows)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        BOOK_GREEKS = XLPy.CallUDF("xlhedge.udfs", "BOOK_GREEKS", Array(attributes, nav, as_of, rate, div, instruments, rows), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        BOOK_GREEKS = XLPy.CallUDF("xlhedge.udfs", "BOOK_GREEKS", Array(attributes, nav, as_of, rate, div, instruments, rows))
+        Exit Function
+    #End If
+failed:
+    BOOK_GREEKS = Err.Description
+End Function
+
 Function BUDGET_STATUS(nav, Optional rate, Optional regime, Optional ledger, Optional today, Optional splits)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -407,6 +420,71 @@ failed:
     MINVAR_HEDGE = Err.Description
 End Function
 
+Function OPTION_BOOK_SCENARIOS(attributes, factors, nav, as_of, rate, div, instruments, scenarios)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OPTION_BOOK_SCENARIOS = XLPy.CallUDF("xlhedge.udfs", "OPTION_BOOK_SCENARIOS", Array(attributes, factors, nav, as_of, rate, div, instruments, scenarios), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OPTION_BOOK_SCENARIOS = XLPy.CallUDF("xlhedge.udfs", "OPTION_BOOK_SCENARIOS", Array(attributes, factors, nav, as_of, rate, div, instruments, scenarios))
+        Exit Function
+    #End If
+failed:
+    OPTION_BOOK_SCENARIOS = Err.Description
+End Function
+
+Function OPTION_EXPOSURE(kind, contracts, multiplier, spot, strike, vol, years, nav, Optional rate, Optional div, Optional model, Optional vol_beta)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OPTION_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "OPTION_EXPOSURE", Array(kind, contracts, multiplier, spot, strike, vol, years, nav, rate, div, model, vol_beta), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OPTION_EXPOSURE = XLPy.CallUDF("xlhedge.udfs", "OPTION_EXPOSURE", Array(kind, contracts, multiplier, spot, strike, vol, years, nav, rate, div, model, vol_beta))
+        Exit Function
+    #End If
+failed:
+    OPTION_EXPOSURE = Err.Description
+End Function
+
+Function OPTION_GREEKS(kind, spot, strike, vol, years, Optional rate, Optional div, Optional model)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OPTION_GREEKS = XLPy.CallUDF("xlhedge.udfs", "OPTION_GREEKS", Array(kind, spot, strike, vol, years, rate, div, model), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OPTION_GREEKS = XLPy.CallUDF("xlhedge.udfs", "OPTION_GREEKS", Array(kind, spot, strike, vol, years, rate, div, model))
+        Exit Function
+    #End If
+failed:
+    OPTION_GREEKS = Err.Description
+End Function
+
+Function OPTION_SCENARIO(kind, contracts, multiplier, spot, strike, vol, years, spot_moves, vol_moves, Optional rate, Optional div, Optional model, Optional horizon_days)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OPTION_SCENARIO = XLPy.CallUDF("xlhedge.udfs", "OPTION_SCENARIO", Array(kind, contracts, multiplier, spot, strike, vol, years, spot_moves, vol_moves, rate, div, model, horizon_days), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OPTION_SCENARIO = XLPy.CallUDF("xlhedge.udfs", "OPTION_SCENARIO", Array(kind, contracts, multiplier, spot, strike, vol, years, spot_moves, vol_moves, rate, div, model, horizon_days))
+        Exit Function
+    #End If
+failed:
+    OPTION_SCENARIO = Err.Description
+End Function
+
+Function OPTION_THETA_BUDGET(attributes, nav, as_of, rate, div, instruments, budget_status)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OPTION_THETA_BUDGET = XLPy.CallUDF("xlhedge.udfs", "OPTION_THETA_BUDGET", Array(attributes, nav, as_of, rate, div, instruments, budget_status), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OPTION_THETA_BUDGET = XLPy.CallUDF("xlhedge.udfs", "OPTION_THETA_BUDGET", Array(attributes, nav, as_of, rate, div, instruments, budget_status))
+        Exit Function
+    #End If
+failed:
+    OPTION_THETA_BUDGET = Err.Description
+End Function
+
 Function PAIR_NEUTRAL(w_a, beta_a, beta_b)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -613,6 +691,15 @@ Sub RegisterXlhedgeFunctions()
     d(2) = "Number of most recent returns to use (optional; all when blank)."
     d(3) = "Return type: ""simple"" (default) or ""log""."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!BETA_STATS", Description:="OLS beta with its statistics, one column per asset: rows beta, alpha, R" & ChrW(178) & ", SE(" & ChrW(946) & "), t, n.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 6)
+    d(0) = "The Book's attribute block with its labels (BookAttributeBlock)."
+    d(1) = "NAV in the currency of record (> 0)."
+    d(2) = "Valuation date: years to expiry count from it (blank = today)."
+    d(3) = "Risk-free rate for the bs options, annual continuously compounded (default 0)."
+    d(4) = "Dividend yield for the bs options, annual continuously compounded (default 0)."
+    d(5) = "The Instruments table (InstrumentTable) an underlying outside the book is looked up in (blank = the shipped catalogue)."
+    d(6) = "Rows to fill (default: as many as needed); the rest are blank."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!BOOK_GREEKS", Description:="Greeks table of the book's option positions, one row per option then the book total: delta, vol and gamma exposure, premium, theta per day and per year (docs/methodology/options.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "NAV in the currency of record (> 0)."
     d(1) = "Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2" & ChrW(8211) & "4% is usual)."
@@ -750,8 +837,8 @@ Sub RegisterXlhedgeFunctions()
     d(4) = "Target exposure T_f, NAV fraction (default 0)."
     d(5) = "Alpha estimate " & ChrW(945) & " in [0, 1) (default 0)."
     d(6) = "The Instruments sheet table (header row first); default the shipped catalogue."
-    d(7) = "Risk-free rate for Black" & ChrW(8211) & "Scholes puts (default 0)."
-    d(8) = "Dividend yield for Black" & ChrW(8211) & "Scholes puts (default 0)."
+    d(7) = "Risk-free rate for Black" & ChrW(8211) & "Scholes options (default 0)."
+    d(8) = "Dividend yield for Black" & ChrW(8211) & "Scholes options (default 0; ignored by Black-76)."
     d(9) = "Perpetual funding periods per day (default 3)."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_PLAN", Description:="Recommended hedge of one factor with one instrument, as a row (docs/methodology/sizing.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
@@ -797,6 +884,64 @@ Sub RegisterXlhedgeFunctions()
     d(1) = "Prices of the hedge instrument on the same dates."
     d(2) = "Observations per year to annualise the residual vol (252 daily, 52 weekly, 1 = per period); default 252."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!MINVAR_HEDGE", Description:="Minimum-variance hedge from two price series: row of ratio h*, effectiveness " & ChrW(961) & ChrW(178) & ", residual vol.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 7)
+    d(0) = "The Book's attribute block with its labels (BookAttributeBlock)."
+    d(1) = "The Book's factor block with its labels (BookFactorBlock)."
+    d(2) = "NAV in the currency of record (> 0)."
+    d(3) = "Valuation date: years to expiry count from it (blank = today)."
+    d(4) = "Risk-free rate for the bs options, annual continuously compounded (default 0)."
+    d(5) = "Dividend yield for the bs options, annual continuously compounded (default 0)."
+    d(6) = "The Instruments table (InstrumentTable); blank = the shipped catalogue."
+    d(7) = "One row per scenario: name, SPX move (decimal, " & ChrW(8722) & "0.20), VIX move (points, +25)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!OPTION_BOOK_SCENARIOS", Description:="Joint SPX / VIX scenarios of the book: unhedged (without its options), its options by full revaluation and by delta only, hedged, and the convexity (docs/methodology/options.md).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 11)
+    d(0) = """call"" or ""put""; a cell or a column with one option per row."
+    d(1) = "Number of contracts held (long > 0, short < 0)."
+    d(2) = "Units of underlying per contract (> 0): 100 for SPX, SPY and VIX options."
+    d(3) = "Price of the underlying (> 0); for model black76 the futures price (VIX future, ES, CL)."
+    d(4) = "Strike (> 0), same currency as spot."
+    d(5) = "Implied volatility, annual decimal (0.18 = 18%), > 0."
+    d(6) = "Time to expiry in years (" & ChrW(8805) & " 0; 0 = at expiry: intrinsic value)."
+    d(7) = "NAV in the currency of record (> 0)."
+    d(8) = "Risk-free rate, annual continuously compounded decimal (default 0)."
+    d(9) = "Dividend yield, annual continuously compounded decimal (default 0; ignored by black76)."
+    d(10) = """bs"" (Black" & ChrW(8211) & "Scholes" & ChrW(8211) & "Merton on spot, default) or ""black76"" (Black-76 on a futures price)."
+    d(11) = "Vol-factor points per point of the option's implied vol (default 1: SPX options against VIX)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!OPTION_EXPOSURE", Description:="Row [delta exposure, vol exposure, gamma exposure, premium, theta per day] of option holdings, one row per option (docs/methodology/options.md).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 7)
+    d(0) = """call"" or ""put""; a cell or a column with one option per row."
+    d(1) = "Price of the underlying (> 0); for model black76 the futures price (VIX future, ES, CL)."
+    d(2) = "Strike (> 0), same currency as spot."
+    d(3) = "Implied volatility, annual decimal (0.18 = 18%), > 0."
+    d(4) = "Time to expiry in years (" & ChrW(8805) & " 0; 0 = at expiry: intrinsic value)."
+    d(5) = "Risk-free rate, annual continuously compounded decimal (default 0)."
+    d(6) = "Dividend yield, annual continuously compounded decimal (default 0; ignored by black76)."
+    d(7) = """bs"" (Black" & ChrW(8211) & "Scholes" & ChrW(8211) & "Merton on spot, default) or ""black76"" (Black-76 on a futures price)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!OPTION_GREEKS", Description:="Row [price, delta, gamma, vega per vol point, theta per day] of European options per unit of underlying, one row per option (docs/methodology/options.md).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 12)
+    d(0) = """call"" or ""put"" (one option)."
+    d(1) = "Number of contracts held (long > 0, short < 0)."
+    d(2) = "Units of underlying per contract (> 0): 100 for SPX, SPY and VIX options."
+    d(3) = "Price of the underlying (> 0); for model black76 the futures price (VIX future, ES, CL)."
+    d(4) = "Strike (> 0), same currency as spot."
+    d(5) = "Implied volatility, annual decimal (0.18 = 18%), > 0."
+    d(6) = "Time to expiry in years (" & ChrW(8805) & " 0; 0 = at expiry: intrinsic value)."
+    d(7) = "A column of relative spot moves (" & ChrW(8722) & "0.2 = " & ChrW(8722) & "20%), one result row each."
+    d(8) = "A row of vol moves in vol points (+10 = " & ChrW(963) & " + 0.10), one result column each."
+    d(9) = "Risk-free rate, annual continuously compounded decimal (default 0)."
+    d(10) = "Dividend yield, annual continuously compounded decimal (default 0; ignored by black76)."
+    d(11) = """bs"" (Black" & ChrW(8211) & "Scholes" & ChrW(8211) & "Merton on spot, default) or ""black76"" (Black-76 on a futures price)."
+    d(12) = "Calendar days that pass before the moves (default 0); at or past expiry the option is worth its intrinsic value."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!OPTION_SCENARIO", Description:="P&L of one option holding by full revaluation: one row per spot move, one column per vol move (docs/methodology/options.md).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 6)
+    d(0) = "The Book's attribute block with its labels (BookAttributeBlock)."
+    d(1) = "NAV in the currency of record (> 0)."
+    d(2) = "Valuation date: years to expiry count from it (blank = today)."
+    d(3) = "Risk-free rate for the bs options, annual continuously compounded (default 0)."
+    d(4) = "Dividend yield for the bs options, annual continuously compounded (default 0)."
+    d(5) = "The Instruments table (InstrumentTable); blank = the shipped catalogue."
+    d(6) = "The Budget sheet's BUDGET_STATUS table (BudgetStatus): bucket label, fraction, budget, " & ChrW(8230)
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!OPTION_THETA_BUDGET", Description:="Annualised theta of the options held against their budget buckets (long puts: tail protection, options on a vol instrument: long volatility), one row per bucket (docs/methodology/options.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "Weight of leg A, NAV fraction (long > 0)."
     d(1) = "Beta of A to the index."

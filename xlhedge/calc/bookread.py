@@ -14,17 +14,38 @@ from collections.abc import Sequence
 from typing import Any
 
 from xlhedge.calc import layout
-from xlhedge.calc.bookio import BookIO, named_range
+from xlhedge.calc.bookio import BookIO, named_range, read_named
 from xlhedge.calc.origin import locate, non_finite
 from xlhedge.calc.refs import CellRange, cell_name, parse_ref
 from xlhedge.engine import coerce
-from xlhedge.engine.book import Book
+from xlhedge.engine import instruments as _inst
+from xlhedge.engine.book import Book, OptionInputs
 from xlhedge.engine.checks import Finding
 from xlhedge.engine.errors import InputError, WorkbookError, XlhedgeError
 from xlhedge.engine.schema import SHEET_FIELDS, field_key
 from xlhedge.functions.checks import checks_from_ranges
 
-__all__ = ["book_from_io", "book_from_grid", "book_findings", "attribute_top"]
+__all__ = ["book_from_io", "book_from_grid", "book_findings", "attribute_top", "option_inputs"]
+
+
+def option_inputs(io: BookIO) -> OptionInputs:
+    """What the book's option positions are valued with: the Hedges sheet's option rate and
+    dividend yield (``OptionRate``, ``OptionDiv``; blank = 0) and the Instruments sheet
+    (``InstrumentTable``; absent = the shipped catalogue). The valuation date is the book's
+    as-of date (else today)."""
+
+    def one(name: str) -> float:
+        got = read_named(io, name)
+        v = got[0][0] if got else None
+        if v is None or coerce.is_blank(v):
+            return 0.0
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise WorkbookError(f"the defined name {name} holds {v!r}, expected a number", where=io.name)
+        return float(v)
+
+    table = read_named(io, layout.INSTRUMENT_TABLE)
+    cat = _inst.from_grid(table, "Instruments sheet") if table else None
+    return OptionInputs(rate=one(layout.OPTION_RATE), div=one(layout.OPTION_DIV), instruments=cat)
 
 
 def attribute_top(names: dict[str, str], weights: CellRange) -> int:
@@ -131,6 +152,7 @@ def _book_from_io(io: BookIO) -> Book:
         label_place=lambda i: f"{sheet}!{cell_name(top + i, 1)}",
         sheet=sheet,
         as_of=value(layout.AS_OF, None),
+        options=option_inputs(io),
     )
 
 

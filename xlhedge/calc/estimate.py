@@ -34,6 +34,7 @@ from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.errors import FormulaError, InputError, NotEnoughData, WorkbookError
 from xlhedge.engine.estimation import ESTIMATION_DEFAULTS, METHODS, beta_stats
+from xlhedge.engine.optionbook import is_option
 from xlhedge.engine.prices import PriceReport, PriceTable, clean_prices
 
 __all__ = [
@@ -250,6 +251,11 @@ def estimate_book(
     log_rng, log = _read_log(io)
     px = prices.prices
     by_upper = {str(c).strip().upper(): c for c in px.columns}
+    # an option position's betas come from its Greeks (docs/methodology/options.md): never estimated
+    opt_rng = named_range(io, layout.BOOK_OPTION_TYPES)
+    opt_row = io.read(opt_rng)[0] if opt_rng is not None else []
+    options = {j for j, v in enumerate(opt_row) if is_option(v)}
+    tickers = ["" if j in options else t for j, t in enumerate(tickers)]
     positions = [(j, t, by_upper[t.upper()]) for j, t in enumerate(tickers) if t and t.upper() in by_upper]
     out.no_prices = [t for t in tickers if t and t.upper() not in by_upper]
     new_log = dict(log)

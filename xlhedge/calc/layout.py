@@ -30,6 +30,8 @@ BOOK_BETAS = "BookBetas"
 BOOK_BLOCK = "BookBlock"
 BOOK_FACTORS = "BookFactors"
 BOOK_ATTRIBUTE_BLOCK = "BookAttributeBlock"
+BOOK_OPTION_TYPES = "BookOptionTypes"
+GREEKS_TABLE = "GreeksTable"
 BOOK_FACTOR_BLOCK = "BookFactorBlock"
 STATUS = "XlhedgeStatus"
 PRICES_TABLE = "PricesTable"
@@ -149,5 +151,7 @@ class CellStyle:
 CELL_STYLES: dict[str, CellStyle] = {
     "estimated": CellStyle(fill="DDEBF7", font_color="1F4E79", italic=True, number_format="0.00;[Red]-0.00"),
     "status_ok": CellStyle(font_color="375623"),
+    # an option position's weight and betas, computed from its Greeks by the recompute
+    "option": CellStyle(fill="E2EFDA", font_color="375623", italic=True, number_format="0.000;[Red]-0.000"),
     "status_warn": CellStyle(font_color="C00000", bold=True),
 }

@@ -1,23 +1,26 @@
 """The recompute: every output of a book, through a :class:`~xlhedge.calc.bookio.BookIO`.
 
 ``xlhedge recompute`` (a saved file) and the "Refresh book" ribbon button (the open
-book) both call :func:`recompute`; neither has steps of its own. Three steps, in order:
+book) both call :func:`recompute`; neither has steps of its own. Four steps, in order:
 
 1. **estimate** (:func:`xlhedge.calc.estimate.estimate_step`): betas from the Prices
    sheet into the Book's factor rows, where the book asks for it;
-2. **formulas** (:func:`xlhedge.calc.evaluate.evaluate_book`): every xlhedge worksheet
+2. **options** (:func:`xlhedge.calc.bookoptions.option_step`): each option position's
+   weight and betas from its Greeks into the Book sheet;
+3. **formulas** (:func:`xlhedge.calc.evaluate.evaluate_book`): every xlhedge worksheet
    function in the book, and the native formulas around them, in dependency order;
-3. **status** (:func:`xlhedge.calc.status.write_status`): the summary in the book's
+4. **status** (:func:`xlhedge.calc.status.write_status`): the summary in the book's
    Status area.
 
 A feature reached through worksheet functions in the template needs no step of its own.
 
 The write decision for a saved file: a book without a single xlhedge formula is
 left alone (no step runs, so no native formula is filled in and nothing is
-written); and when the estimate and formula steps change no stored value, the
+written); and when the estimate, options and formula steps change no stored value, the
 status step is skipped too when the book already shows a status line (it would
-only stamp a new time), so the file is not rewritten. Whether a formula is an xlhedge formula is read from its tokens
-(:func:`xlhedge.calc.formula.function_calls`), never from its text.
+only stamp a new time), so the file is not rewritten. Whether a formula is an
+xlhedge formula is read from its tokens (:func:`xlhedge.calc.formula.function_calls`),
+never from its text.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 from xlhedge.calc import formula as fx
 from xlhedge.calc import layout
 from xlhedge.calc.bookio import BookIO, named_range
+from xlhedge.calc.bookoptions import option_step
 from xlhedge.calc.estimate import estimate_step
 from xlhedge.calc.evaluate import evaluate_book
 from xlhedge.calc.refs import CellRange
@@ -69,6 +73,7 @@ def recompute(io: BookIO, options: RecomputeOptions | None = None) -> RecomputeR
     if before is not None and not has_xlhedge_formulas(io):
         return report  # a saved file with nothing of xlhedge's: not a cell is touched
     estimate_step(io, report, options)
+    option_step(io, report, options)
     evaluate_book(io, report, options)
     if before is not None and isinstance(changed, list) and len(changed) == before and _has_status(io):
         report.positions = count_positions(io)

@@ -11,7 +11,7 @@ from xlhedge.calc.layout import DEFAULT_POSITIONS
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, progress
 from xlhedge.cli.checks import print_findings
-from xlhedge.cli.report import render_book_view
+from xlhedge.cli.report import print_book_json, render_book_view
 from xlhedge.workbook.filebook import FileBook
 from xlhedge.workbook.opc import atomic_write_bytes, check_writable
 
@@ -150,10 +150,18 @@ def recompute_cmd(
 
 
 @handles_errors
-def report(book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm).")) -> None:
+def report(
+    book: Path = typer.Argument(..., help="Saved workbook (.xlsx or .xlsm)."),
+    json_out: bool = typer.Option(
+        False, "--json", help="Print the book view as JSON for scripts: exposures, Greeks, positions."
+    ),
+) -> None:
     """Print the trades view beside the book view (the file is not changed)."""
     fb = FileBook(book)
     recompute(fb, RecomputeOptions(write_status=False, estimate=False))
+    if json_out:
+        print_book_json(book_from_io(fb), console)
+        return
     render_book_view(book_from_io(fb), console, io=fb)
 
 

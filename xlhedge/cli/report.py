@@ -79,3 +79,113 @@ def render_book_view(
         for title, render in SECTIONS:
             console.rule(title)
             render(book, console, io)
+
+
+# ----------------------------------------------------------------------------- --json and options
+def _num(x: object) -> float | None:
+    """A JSON number (None for NaN)."""
+    f = float(x)  # type: ignore[arg-type]
+    return None if f != f else f
+
+
+def book_json(book: Book) -> dict:
+    """The book view for scripts (``xlhedge report BOOK --json``, docs/cli.md).
+
+    ``{"nav", "currency", "exposures": [{"factor", "label", "exposure", "amount"}...],
+    "greeks": {"options": [...], "book": {...}}, "positions": [...]}``: factor keys in the
+    book's row order (the six core factors, then the tilts), exposure as a fraction of NAV
+    (the vol row: % of NAV per vol point, as on the Exposures sheet) and amount = exposure × NAV,
+    the numbers of the Exposures sheet.
+    """
+    e = book.exposures()
+    exposures = [
+        {
+            "factor": str(k),
+            "label": book.factor_label(str(k)),
+            "exposure": float(r["exposure"]),
+            "amount": float(r["exposure"]) * book.nav,
+        }
+        for k, r in e.iterrows()
+    ]
+    cols = ("delta_exposure", "vol_exposure", "gamma_exposure", "premium", "theta_day", "theta_year_nav")
+    options = [
+        {
+            "ticker": str(t),
+            "underlying": str(r["underlying"]),
+            "option_type": str(r["option_type"]),
+            "model": str(r["model"]),
+            "spot": float(r["spot"]),
+            "strike": float(r["strike"]),
+            "years": float(r["years"]),
+            "implied_vol": float(r["implied_vol"]),
+            "contracts": float(r["contracts"]),
+            "multiplier": float(r["multiplier"]),
+            "delta": float(r["delta"]),
+            "vega": float(r["vega"]),
+            **{c: float(r[c]) for c in cols},
+        }
+        for t, r in book.greeks.iterrows()
+    ]
+    total = {c: float(book.greeks[c].astype(float).sum()) if len(book.greeks) else 0.0 for c in cols}
+    positions = []
+    for t, r in book.positions.iterrows():
+        p: dict = {"ticker": str(t), "weight": float(r["weight"]), "notional": float(r["weight"]) * book.nav}
+        for k in ("asset_class", "is_hedge", "option_type", "underlying"):
+            if k in r.index and r[k] is not None and r[k] == r[k]:
+                p[k] = bool(r[k]) if k == "is_hedge" else str(r[k])
+        p["betas"] = {str(f): float(book.betas.loc[f, t]) for f in book.betas.index}
+        positions.append(p)
+    return {
+        "nav": float(book.nav),
+        "currency": book.record_currency,
+        "exposures": exposures,
+        "greeks": {"options": options, "book": total},
+        "positions": positions,
+    }
+
+
+def print_book_json(book: Book, console: Console | None = None) -> None:
+    """Print :func:`book_json` as JSON (no colour, no wrapping)."""
+    import json
+
+    text = json.dumps(book_json(book), indent=2, default=_num)
+    (console or Console()).print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _options_section(book: Book, console: Console) -> None:
+    """The Greeks table and the joint SPX / VIX scenarios of the book's option positions."""
+    if book.greeks.empty:
+        console.print("No option positions (a Book column with an Option type is one).")
+        return
+    g = book.greeks_table()
+    t = Table(title="Greeks", title_justify="left", header_style="bold")
+    for col in ("Position", "Δ exp (× NAV)", "Vol exp (× NAV/pt)", "Premium", "Theta/day", "Theta/yr (× NAV)"):
+        t.add_column(col, justify="left" if col == "Position" else "right")
+    for tk, r in g.iterrows():
+        t.add_row(
+            str(tk),
+            f"{r['delta_exposure']:+.4f}",
+            f"{r['vol_exposure']:+.6f}",
+            _money(r["premium"]),
+            f"{r['theta_day']:+,.0f}",
+            f"{r['theta_year_nav']:+.2%}",
+        )
+    console.print(t)
+    s = book.joint_scenarios()
+    t = Table(title=f"Joint scenarios ({book.record_currency})", title_justify="left", header_style="bold")
+    for col in ("Scenario", "SPX", "VIX", "Unhedged", "Options", "Delta only", "Hedged"):
+        t.add_column(col, justify="left" if col == "Scenario" else "right")
+    for name, r in s.iterrows():
+        t.add_row(
+            str(name),
+            f"{r['spx_move']:+.0%}",
+            f"{r['vix_move']:+.0f}",
+            _money(r["unhedged"]),
+            _money(r["options"]),
+            _money(r["options_delta_only"]),
+            _money(r["hedged"]),
+        )
+    console.print(t)
+
+
+SECTIONS.append(("Options", _options_section))

@@ -136,6 +136,12 @@ CONTRACTS: tuple[Contract, ...] = get_args(Contract)
 #: Instrument kinds the sizing engine knows (docs/methodology/sizing.md, perpetuals.md).
 Kind = Literal["future", "etf", "inverse_etf", "option", "perp_linear", "perp_inverse"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
+#: Option type of a European option (docs/methodology/options.md).
+OptionKind = Literal["call", "put"]
+OPTION_KINDS: tuple[OptionKind, ...] = get_args(OptionKind)
+#: Option pricing model: Black–Scholes–Merton on spot (rate r, yield q) or Black-76 on a futures price.
+OptionModel = Literal["bs", "black76"]
+OPTION_MODELS: tuple[OptionModel, ...] = get_args(OptionModel)
 #: What a recommended hedge does: buy, sell, or nothing (no gap or no instrument).
 HedgeSide = Literal["buy", "sell", "none"]
 HEDGE_SIDES: tuple[HedgeSide, ...] = get_args(HedgeSide)

@@ -22,12 +22,31 @@ from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.factors import contributions, dv01, exposures, top_contributors
+from xlhedge.engine.optionbook import GREEKS_COLUMNS, is_option, joint_scenarios, resolve_options, theta_budget
 from xlhedge.engine.schema import ATTRIBUTE_COLUMNS, FIELD, factor_key, factor_label
 
-__all__ = ["Book", "Place"]
+__all__ = ["Book", "Place", "OptionInputs"]
 
 #: ``place(row, position)`` -> the words naming a cell in an error (``"Book!D12"``).
 Place = Callable[[int, int], str]
+
+
+@dataclass(frozen=True)
+class OptionInputs:
+    """What the option positions of a book are valued with (docs/methodology/options.md).
+
+    rate, div : risk-free rate and dividend yield, annual continuously compounded decimals
+        (the Instruments sheet's option rate and dividend yield); ``div`` is ignored by Black-76.
+    valuation_date : the date years to expiry count from (blank = the book's as-of date,
+        else today).
+    instruments : the catalogue an underlying that is not a position is looked up in
+        (``None`` = the shipped one; a workbook passes its Instruments sheet).
+    """
+
+    rate: float = 0.0
+    div: float = 0.0
+    valuation_date: _dt.date | None = None
+    instruments: Any = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,12 @@ class Book:
     labels : mapping
         Factor key -> the row label as the book wrote it (``"energy"`` -> ``"Energy tilt"``);
         :meth:`factor_label` falls back to the standard label.
+    greeks : DataFrame
+        One row per option position (a position with an ``option_type``; index ticker,
+        columns :data:`~xlhedge.engine.optionbook.GREEKS_COLUMNS`): its delta, vol and gamma
+        exposure, premium and theta (docs/methodology/options.md). An option position's
+        ``weight`` is its delta exposure and its betas come from its underlying
+        (:func:`~xlhedge.engine.optionbook.resolve_options`); typed values are replaced.
     """
 
     positions: pd.DataFrame
@@ -64,6 +89,9 @@ class Book:
     record_currency: str = "USD"
     as_of: _dt.datetime | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
+    greeks: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(GREEKS_COLUMNS), index=pd.Index([], name="ticker"))
+    )
 
     # ---------------------------------------------------------------- builders
     @classmethod
@@ -75,9 +103,15 @@ class Book:
         record_currency: str = "USD",
         factors: Sequence[str] | None = None,
         as_of: _dt.datetime | None = None,
+        options: OptionInputs | None = None,
     ) -> Book:
         """One row per position: ``ticker`` (column or index), ``weight`` or ``notional``,
         attribute columns, and one column per factor beta.
+
+        Option positions (an ``option_type`` column, docs/methodology/options.md) need
+        ``underlying``, ``strike``, ``implied_vol``, ``contracts`` and ``expiry``; their weight
+        and betas are computed (a blank weight is fine). ``options`` gives the rate, dividend
+        yield, valuation date (default: ``as_of``, else today) and catalogue they use.
 
         Factor columns are the six core factor names present in the frame plus
         any listed in ``factors`` (tilts, by their column name). ``notional`` is converted
@@ -93,6 +127,8 @@ class Book:
             raise InputError(f"row {int(np.argmax(df.index == '')) + 1} has no ticker", where="positions")
         if "weight" in df.columns and "notional" in df.columns:
             raise InputError("give either weight or notional, not both", where="positions")
+        if "option_type" in df.columns and "weight" in df.columns:
+            df["weight"] = [0.0 if is_option(o) else x for o, x in zip(df["option_type"], df["weight"])]
         if "weight" in df.columns:
             w = coerce.vector(df["weight"].to_numpy(dtype=object), "weight")
         elif "notional" in df.columns:
@@ -112,7 +148,7 @@ class Book:
             df[names].to_numpy(dtype=object).T, "betas", place=lambda i, j: f"{names[i]} of {tickers[j]}"
         )
         attributes = {col: df[col].to_numpy() for col in ATTRIBUTE_COLUMNS if col in df.columns}
-        return cls._build(tickers, w, b, names, attributes, nav_f, record_currency, as_of)
+        return cls._build(tickers, w, b, names, attributes, nav_f, record_currency, as_of, options)
 
     @classmethod
     def from_rows(
@@ -129,6 +165,7 @@ class Book:
         label_place: Callable[[int], str] | None = None,
         sheet: str = "Book",
         as_of: Any = None,
+        options: OptionInputs | None = None,
     ) -> Book:
         """Rows laid out like the Book sheet: labels in column 0, then one column per position.
 
@@ -137,7 +174,8 @@ class Book:
         beta rows. A position column counts when it has a ticker or a weight. ``place(i, j)``
         names row ``i`` of position column ``j`` in errors (the workbook doors pass the
         cell's address), ``label_place(i)`` the label cell of row ``i``; ``sheet`` names the
-        range in errors about the whole range.
+        range in errors about the whole range. ``options`` as in :meth:`from_frame`; an option
+        column's weight and beta cells are replaced by the values computed from its Greeks.
         """
         g = coerce.grid(grid, sheet)
         rows = list(factor_rows)
@@ -156,6 +194,13 @@ class Book:
         tick = data[attribute_rows["ticker"]]
         wrow = data[weight_row]
         used = [j for j in range(data.shape[1]) if not (coerce.is_blank(tick[j]) and coerce.is_blank(wrow[j]))]
+        opt_row = attribute_rows.get("option_type")
+        if opt_row is not None:  # computed from the Greeks: whatever the cells hold is replaced
+            data = data.copy()
+            for j in used:
+                if is_option(data[opt_row, j]):
+                    data[weight_row, j] = 0.0
+                    data[list(factor_rows), j] = 0.0
         if not used:
             raise InputError("has no positions (no ticker or weight in any position column)", where=sheet)
         tickers = []
@@ -202,7 +247,13 @@ class Book:
         no_rc = coerce.is_blank(record_currency) or (isinstance(record_currency, (int, float)) and not record_currency)
         rc = "USD" if no_rc else str(record_currency)
         at = as_of if isinstance(as_of, _dt.datetime) else None
-        return cls._build(tickers, w, b, [labels[i] for i in rows], attributes, nav_f, rc, at)
+        cell_of = {key: i for key, i in attribute_rows.items()}
+
+        def opt_place(key: str, j: int) -> str:
+            i = cell_of.get(key)
+            return f"{place(i, used[j])} ({tickers[j]})" if i is not None else f"{FIELD[key].label} of {tickers[j]}"
+
+        return cls._build(tickers, w, b, [labels[i] for i in rows], attributes, nav_f, rc, at, options, opt_place)
 
     @classmethod
     def _build(
@@ -215,19 +266,40 @@ class Book:
         nav: float,
         record_currency: str,
         as_of: _dt.datetime | None,
+        options: OptionInputs | None = None,
+        option_place: Callable[[str, int], str] | None = None,
     ) -> Book:
+        keys = [factor_key(lab) for lab in factor_labels]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            raise InputError(f"has two rows for the factor {dup[0]!r}", where="betas")
+        o = options or OptionInputs()
+        val = o.valuation_date or (as_of.date() if isinstance(as_of, _dt.datetime) else None)
+        ob = resolve_options(
+            tickers,
+            weights,
+            betas,
+            keys,
+            attributes,
+            nav,
+            valuation_date=val,
+            rate=o.rate,
+            div=o.div,
+            instruments=o.instruments,
+            place=option_place,
+        )
+        weights, betas = ob.weights, ob.betas
+        if len(ob.factors) > len(keys):
+            factor_labels = [*factor_labels, "vol"]
         index = pd.Index(tickers, name="ticker")
         positions = pd.DataFrame({"weight": weights}, index=index)
         for key in ATTRIBUTE_COLUMNS:  # schema order
             if key in attributes:
                 positions[key] = list(attributes[key])
         keys = [factor_key(lab) for lab in factor_labels]
-        dup = sorted({k for k in keys if keys.count(k) > 1})
-        if dup:
-            raise InputError(f"has two rows for the factor {dup[0]!r}", where="betas")
         b = pd.DataFrame(betas, index=pd.Index(keys, name="factor"), columns=index)
         labels = {k: str(lab).strip() for k, lab in zip(keys, factor_labels)}
-        return cls(positions, b, nav, record_currency.strip().upper(), as_of, labels)
+        return cls(positions, b, nav, record_currency.strip().upper(), as_of, labels, ob.greeks)
 
     def factor_label(self, key: str) -> str:
         """The row label of a factor as the book wrote it, else the standard label."""
@@ -257,6 +329,36 @@ class Book:
             out["top_contribution"] = top
             out["top_share"] = share
         return out
+
+    def greeks_table(self) -> pd.DataFrame:
+        """The Greeks table (docs/methodology/options.md): one row per option position and a
+        ``Book`` total row; delta, vol and gamma exposure (× NAV), premium and theta per day
+        (currency), theta per year (× NAV)."""
+        cols = ["underlying", "option_type", "delta_exposure", "vol_exposure", "gamma_exposure"]
+        cols += ["premium", "theta_day", "theta_year_nav"]
+        t = self.greeks[cols].copy()
+        total = t[cols[2:]].astype(float).sum()
+        row: list[Any] = ["", "", *(float(x) for x in total)]
+        t.loc["Book"] = pd.Series(row, index=cols)
+        return t
+
+    def joint_scenarios(self, scenarios: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Joint SPX / VIX scenarios, unhedged (the book without its options) vs hedged (with them,
+        valued by full revaluation) and the delta-only estimate beside it
+        (:func:`~xlhedge.engine.optionbook.joint_scenarios`; default normal −5% / +3 points and
+        stress −20% / +25 points)."""
+        linear = [t for t in self.betas.columns if t not in self.greeks.index]
+        c = self.contributions()[linear].sum(axis=1)
+        return joint_scenarios(self.greeks, float(c.get("equity", 0.0)), float(c.get("vol", 0.0)), self.nav, scenarios)
+
+    def theta_budget(self, rate: float | None = None, regime: str = "normal") -> pd.DataFrame:
+        """Annualised theta of the options held against their budget buckets (long puts: tail,
+        VIX calls: long vol; :func:`~xlhedge.engine.optionbook.theta_budget`), the budget being
+        :func:`~xlhedge.engine.budget.hedge_budget` at ``rate`` (default 3% of NAV) in ``regime``."""
+        from xlhedge.engine.budget import BUDGET_RATE, hedge_budget
+
+        b = hedge_budget(self.nav, BUDGET_RATE if rate is None else rate, regime)["amount"]
+        return theta_budget(self.greeks, b, self.nav)
 
     def dv01(self) -> float:
         """Book DV01 in currency per +1bp (docs/methodology/factor-model.md); 0 when the book has no duration row."""

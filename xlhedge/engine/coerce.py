@@ -240,14 +240,15 @@ def to_float(
         # (pandas' infer_dtype, blanks skipped); only numbers and blanks go straight to float64.
         obj = np.array(x, dtype=object)
         if obj.ndim == 2 and pd.api.types.infer_dtype(obj.ravel(), skipna=True) in _NUMBERS_ONLY:
+            fast: Float64Array | None
             try:
-                out = obj.astype(np.float64)
-            except OverflowError:  # a Python int beyond float range: the general path names it
-                out = None
-            if out is not None:
+                fast = obj.astype(np.float64)
+            except OverflowError:  # a Python int beyond float range: the general path handles it
+                fast = None
+            if fast is not None:
                 if not np.isnan(blank):
-                    out[np.isnan(out)] = blank
-                return _finite(out, name, place)
+                    fast[np.isnan(fast)] = blank
+                return _finite(fast, name, place)
     obj = grid(x, name)
     if set(map(type, obj.ravel().tolist())) <= _PLAIN:
         # Fast path: only numbers and blanks (numpy reads None as NaN).

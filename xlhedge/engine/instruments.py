@@ -47,6 +47,12 @@ micro
 strike, vol, years
     Options only: strike in index points, implied vol (annual, decimal),
     time to expiry in years.
+option_type, model, strike2
+    Options only: ``call`` or ``put`` (blank = put), ``bs`` (Black–Scholes–Merton on
+    spot) or ``black76`` (Black-76 on a futures price, VIX options on the VIX future;
+    blank = bs), and the strike of the short leg of a spread (a put spread: long the put
+    at ``strike``, short the put at ``strike2``; blank = a single option). Prices, deltas
+    and vegas per contract: docs/methodology/options.md.
 funding_rate
     Perpetuals only: illustrative funding rate per period (8-hourly), decimal.
 tilt
@@ -64,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from xlhedge.engine import coerce
-from xlhedge.engine._typing import KINDS, Kind
+from xlhedge.engine._typing import KINDS, OPTION_KINDS, OPTION_MODELS, Kind
 from xlhedge.engine.coerce import as_date
 from xlhedge.engine.errors import InputError
 
@@ -83,6 +89,7 @@ __all__ = [
     "with_prices",
     "SHEET_COLUMNS",
     "from_grid",
+    "option_unit",
 ]
 
 #: Shown on the Instruments sheet and in every printed catalogue.
@@ -112,6 +119,9 @@ class Instrument:
     years: float | None = None
     funding_rate: float | None = None
     tilt: str | None = None
+    option_type: str | None = None
+    model: str | None = None
+    strike2: float | None = None
 
     @property
     def duration(self) -> float | None:
@@ -150,6 +160,61 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         strike=570.0,
         vol=0.18,
         years=0.25,
+    ),
+    # Vol (docs/methodology/options.md): the VIX future, underlying of VIX options (Black-76). Its beta
+    # is the vol factor's unit per unit weight, % of NAV per VIX point: 100 / price (the future is
+    # taken to move point for point with the index).
+    Instrument(
+        "VX",
+        "Cboe VIX future (1,000 x index)",
+        "vol",
+        "future",
+        18.0,
+        1000.0,
+        beta=100.0 / 18.0,
+        expiry=_D(2026, 12, 16),
+    ),
+    Instrument(
+        "SPX_CALL",
+        "SPX call, 5% OTM, 3 months",
+        "equity",
+        "option",
+        6000.0,
+        100.0,
+        expiry=_D(2027, 2, 19),
+        strike=6300.0,
+        vol=0.15,
+        years=0.25,
+        option_type="call",
+    ),
+    Instrument(
+        "SPX_PS",
+        "SPX put spread 5700/5100, 3 months",
+        "equity",
+        "option",
+        6000.0,
+        100.0,
+        expiry=_D(2027, 2, 19),
+        strike=5700.0,
+        vol=0.18,
+        years=0.25,
+        option_type="put",
+        strike2=5100.0,
+    ),
+    Instrument(
+        "VIX_CALL",
+        "VIX call on the VIX future, strike 25, 2 months (Black-76)",
+        "vol",
+        "option",
+        18.0,
+        100.0,
+        beta=100.0 / 18.0,
+        expiry=_D(2027, 1, 20),
+        strike=25.0,
+        vol=0.85,
+        years=0.15,
+        option_type="call",
+        model="black76",
     ),
     Instrument("XLE", "Energy Select Sector SPDR", "equity", "etf", 90.0, 1.0, beta=0.9, tilt="energy"),
     Instrument("XLK", "Technology Select Sector SPDR", "equity", "etf", 230.0, 1.0, beta=1.2, tilt="technology"),
@@ -365,6 +430,33 @@ def _validate(inst: Instrument) -> None:
             v = getattr(inst, k)
             if v is None or not (v > 0):
                 raise InputError(f"an option needs {k} > 0", where=where)
+        if inst.option_type is not None and str(inst.option_type).strip().lower() not in OPTION_KINDS:
+            raise InputError(
+                f"option type must be one of {', '.join(OPTION_KINDS)}, found {inst.option_type!r}", where=where
+            )
+        if inst.model is not None and str(inst.model).strip().lower() not in OPTION_MODELS:
+            raise InputError(f"model must be one of {', '.join(OPTION_MODELS)}, found {inst.model!r}", where=where)
+        if inst.strike2 is not None and not (inst.strike2 > 0):
+            raise InputError("the second strike of a spread must be > 0", where=where)
+
+
+def option_unit(inst: Instrument, *, rate: float = 0.0, div: float = 0.0) -> tuple[float, float, float]:
+    """(premium, delta, vega per vol point) of one unit of underlying of an option instrument.
+
+    A spread (``strike2``) is long the option at ``strike`` and short the one at ``strike2``
+    (same type, expiry and vol); blank type = put, blank model = bs (docs/methodology/options.md).
+    Multiply by the multiplier for one contract.
+    """
+    from xlhedge.engine.options import option_greeks
+
+    kind = str(inst.option_type or "put").strip().lower()
+    model = str(inst.model or "bs").strip().lower()
+    g = option_greeks(kind, inst.price, inst.strike, inst.vol, inst.years, rate, div, model)
+    p, d, v = float(g.price), float(g.delta), float(g.vega)
+    if inst.strike2 is not None:
+        g2 = option_greeks(kind, inst.price, inst.strike2, inst.vol, inst.years, rate, div, model)
+        p, d, v = p - float(g2.price), d - float(g2.delta), v - float(g2.vega)
+    return p, d, v
 
 
 def lookup(ticker: str, instruments: Any = None) -> Instrument:
@@ -436,6 +528,9 @@ SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Years", "years"),
     ("Funding rate", "funding_rate"),
     ("Tilt", "tilt"),
+    ("Option type", "option_type"),
+    ("Model", "model"),
+    ("Strike 2", "strike2"),
 )
 _HEADER_TO_FIELD = (
     {h.lower(): f for h, f in SHEET_COLUMNS}
@@ -448,7 +543,7 @@ _HEADER_TO_FIELD = (
     }
 )
 _REQUIRED = ("ticker", "factor", "kind", "price")  # a blank name takes the ticker
-_TEXT_FIELDS = {"ticker", "name", "factor", "kind", "currency", "micro", "tilt"}
+_TEXT_FIELDS = {"ticker", "name", "factor", "kind", "currency", "micro", "tilt", "option_type", "model"}
 
 
 def from_grid(rows: Any, name: str = "instruments") -> dict[str, Instrument]:

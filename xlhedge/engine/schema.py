@@ -20,7 +20,15 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from xlhedge.engine._typing import ASSET_CLASSES, CORE_FACTORS, CURRENCIES, FACTOR_LABELS, INSTRUMENT_TYPES
+from xlhedge.engine._typing import (
+    ASSET_CLASSES,
+    CORE_FACTORS,
+    CURRENCIES,
+    FACTOR_LABELS,
+    INSTRUMENT_TYPES,
+    OPTION_KINDS,
+    OPTION_MODELS,
+)
 
 __all__ = [
     "Field",
@@ -273,10 +281,10 @@ FIELDS: tuple[Field, ...] = (
         "Multiplier",
         "num",
         1.0,
-        "currency per point per contract (1 for shares)",
+        "currency per point per contract (1 for shares, blank = 100 for an option)",
         unit="currency per point",
         sheet_name="BookMultipliers",
-        note="Currency per point per contract. Blank = 1 (shares).",
+        note="Currency per point per contract. Blank = 1 (shares), 100 for an option position.",
     ),
     Field(
         "liquidation_price",
@@ -333,6 +341,87 @@ FIELDS: tuple[Field, ...] = (
         sheet_name="BookCorrStress",
         note="Correlation with SPX in stress. Blank = the built-in table (STRESS_FLIP).",
         aliases=("corr stress",),
+    ),
+    # Options (docs/methodology/options.md): a column with an option type is an option
+    # position; its weight (delta exposure) and betas are computed from its Greeks.
+    Field(
+        "option_type",
+        "Option type",
+        "text",
+        "",
+        "call or put for an option position (blank = not an option)",
+        choices=OPTION_KINDS,
+        sheet_name="BookOptionTypes",
+        note="call / put: the column is an option position; its weight (delta exposure) and factor betas "
+        "are computed from its Greeks by Refresh book / xlhedge recompute. Blank = not an option.",
+        aliases=("option kind", "call put"),
+    ),
+    Field(
+        "underlying",
+        "Option underlying",
+        "text",
+        "",
+        "ticker of the option's underlying: a position of the book or an Instruments-sheet ticker",
+        sheet_name="BookUnderlyings",
+        note="The option's underlying: the ticker of another position column (its betas and Price are used) "
+        "or of the Instruments sheet (its factor beta and price).",
+        aliases=("underlying ticker",),
+    ),
+    Field(
+        "strike",
+        "Strike",
+        "num",
+        math.nan,
+        "option strike, in the underlying's price units",
+        unit="currency per unit",
+        sheet_name="BookStrikes",
+        note="Option strike, in the underlying's price units.",
+    ),
+    Field(
+        "implied_vol",
+        "Implied vol",
+        "num",
+        math.nan,
+        "option implied volatility, annual decimal (0.18 = 18%)",
+        unit="annual decimal",
+        sheet_name="BookImpliedVols",
+        number_format="0.0%",
+        note="Implied volatility of the option, annual (18% = 0.18).",
+        aliases=("implied volatility", "iv"),
+    ),
+    Field(
+        "contracts",
+        "Contracts",
+        "num",
+        math.nan,
+        "number of option contracts held, long > 0, short < 0",
+        unit="contracts",
+        sheet_name="BookContracts",
+        number_format="#,##0",
+        note="Option contracts held: long > 0, short < 0 (units of underlying = contracts × multiplier).",
+    ),
+    Field(
+        "option_model",
+        "Option model",
+        "text",
+        "bs",
+        "bs (Black–Scholes–Merton on spot) or black76 (Black-76 on a futures price)",
+        choices=OPTION_MODELS,
+        sheet_name="BookOptionModels",
+        note="bs: Black–Scholes–Merton on spot (rate and dividend yield from the Instruments sheet); "
+        "black76: Black-76 on a futures price (VIX, ES, CL options). Blank = bs.",
+        aliases=("model",),
+    ),
+    Field(
+        "option_vol_beta",
+        "Option vol beta",
+        "num",
+        math.nan,
+        "vol-factor points per point of the option's implied vol (blank = 1, or 0 on a vol underlying)",
+        unit="points per point",
+        sheet_name="BookOptionVolBetas",
+        note="Points of the book's vol factor per point of this option's implied vol. Blank = 1 (SPX options "
+        "against VIX), 0 when the underlying is itself a vol instrument (a VIX option's vol of vol).",
     ),
     # No attribute row: the weight has its own row under the attributes; the others are
     # DataFrame-only inputs.

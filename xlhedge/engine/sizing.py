@@ -49,7 +49,6 @@ from xlhedge.engine.coerce import bounded_array, float_array, float_or_array
 from xlhedge.engine.errors import InputError, NotEnoughData
 from xlhedge.engine.factors import BASIS_POINT
 from xlhedge.engine.instruments import Instrument
-from xlhedge.engine.options import put_delta, put_price
 from xlhedge.engine.prices import check_positive_prices
 
 __all__ = [
@@ -265,7 +264,7 @@ def unit_exposure(inst: Instrument, *, rate: float = 0.0, div: float = 0.0) -> f
     perps), Δ × spot × multiplier for a put (negative).
     """
     if inst.kind == "option":
-        delta = put_delta(inst.price, inst.strike, inst.vol, inst.years, rate, div)
+        _, delta, _ = _inst.option_unit(inst, rate=rate, div=div)
         return float(delta * inst.price * inst.multiplier)
     return _inst.unit_value(inst)
 
@@ -310,6 +309,9 @@ class HedgeSizing:
         short < 0 (0 without an instrument).
     position_beta : that position's beta to the factor per unit of weight (duration for
         rates, Δ-scaled for a put); NaN without an instrument.
+    vol_added : an option hedge's vega on the book's vol factor, % of NAV per vol point
+        (contracts × multiplier × vega / NAV × 100; > 0 for bought puts); 0 for anything else
+        and for options on a vol future (docs/methodology/options.md).
     """
 
     factor: str
@@ -330,6 +332,7 @@ class HedgeSizing:
     cost_note: str
     weight: float
     position_beta: float
+    vol_added: float = 0.0
 
 
 def size_hedge(
@@ -379,10 +382,18 @@ def size_hedge(
     intended = exposure + H / nav_v
     after_whole = exposure + contracts * eff / nav_v
     cost, note = 0.0, ""
+    vol_added = 0.0
     if inst.kind == "option":
-        premium = float(put_price(inst.price, inst.strike, inst.vol, inst.years, rate, div))
+        premium, delta, vega = _inst.option_unit(inst, rate=rate, div=div)
         cost = contracts * premium * inst.multiplier
-        note = f"premium {premium:,.2f} × {inst.multiplier:g} per contract"
+        # its vega on the book's vol factor (% of NAV per vol point; 0 for an option on a vol future)
+        vol_added = 0.0 if inst.factor == "vol" else 100.0 * contracts * inst.multiplier * vega / nav_v
+        note = (
+            f"premium {premium:,.2f} × {inst.multiplier:g} per contract; per contract delta "
+            f"{delta * inst.multiplier:+,.2f}, vega {vega * inst.multiplier:+,.2f} per vol point"
+        )
+        if vol_added:
+            note += f"; adds {vol_added:+.4f} vol exposure (% of NAV per vol point)"
     elif inst.kind in ("perp_linear", "perp_inverse") and inst.funding_rate is not None:
         value = contracts * _inst.unit_value(inst)
         per_year = funding_periods_per_day * 365.0
@@ -412,6 +423,7 @@ def size_hedge(
         cost_note=note,
         weight=float(weight),
         position_beta=float(position_beta),
+        vol_added=float(vol_added),
     )
 
 

@@ -28,6 +28,7 @@ from xlhedge.template import (
     exposures_sheet,
     hedges_sheet,
     instruments_sheet,
+    options_sheet,
     prices_sheet,
     regime_sheet,
     scenarios_sheet,
@@ -52,6 +53,7 @@ SHEETS: list[tuple[str, Callable[[Workbook, TemplateContext], None]]] = [
     ("Hedges", hedges_sheet.build),
     ("Scenarios", scenarios_sheet.build),
     ("Instruments", instruments_sheet.build),
+    ("Options", options_sheet.build),
     ("Budget", budget_sheet.build),
     ("Checks", checks_sheet.build),
     ("Correlations", correlations_sheet.build),
@@ -67,6 +69,7 @@ def build_workbook(
     positions: int = DEFAULT_POSITIONS,
     book: tuple[dict, ...] | None = None,
     nav: float | None = None,
+    as_of: _dt.datetime | None = None,
 ) -> Path:
     """Write the template (or the example book) to ``path``, recomputed.
 
@@ -88,7 +91,7 @@ def build_workbook(
         data,
         nav=nav if nav is not None else (EXAMPLE_NAV if (example or book) else 1_000_000.0),
         currency=EXAMPLE_CURRENCY,
-        as_of=EXAMPLE_AS_OF if example else None,
+        as_of=as_of if as_of is not None else (EXAMPLE_AS_OF if example else None),
     )
     for _, build in SHEETS:
         build(wb, ctx)

@@ -131,7 +131,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         for i, att in enumerate(ATTRIBUTES):
             if att.key in pos:
                 ws.cell(row=ATTRIBUTE_ROW0 + i, column=col, value=pos[att.key])
-        ws.cell(row=WEIGHT_ROW, column=col, value=pos["weight"])
+        ws.cell(row=WEIGHT_ROW, column=col, value=pos.get("weight"))
         for key, beta in pos.get("betas", {}).items():
             ws.cell(row=FACTOR_ROW0 + factor_rows.index(factor_key(key)), column=col, value=beta)
 

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from xlhedge.template.example_options import EXAMPLE_OPTIONS
+
 EXAMPLE_NAV = 1_000_000.0
 EXAMPLE_CURRENCY = "USD"
 EXAMPLE_AS_OF = _dt.datetime(2026, 11, 13)
 
 #: One dict per position: attributes by key, then betas by factor label / key.
-EXAMPLE_POSITIONS: tuple[dict, ...] = (
+_LINEAR_POSITIONS: tuple[dict, ...] = (
     dict(
         ticker="IPX",
         asset_class="equity",
@@ -94,3 +96,6 @@ EXAMPLE_POSITIONS: tuple[dict, ...] = (
         betas={"equity": -0.20, "duration": 17.0},
     ),
 )
+
+#: The positions, then the protection (options, xlhedge.template.example_options).
+EXAMPLE_POSITIONS: tuple[dict, ...] = _LINEAR_POSITIONS + EXAMPLE_OPTIONS

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
+from typing import Any
 
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
@@ -37,8 +38,8 @@ SETTINGS: tuple[tuple[str, str, int, object, str], ...] = (
     ("RollWarnDays", "Roll warning, days before expiry", 5, PERP_DEFAULTS["roll_warning_days"], "0"),
     ("FundingPerDay", "Perpetual funding periods per day", 6, SIZING_DEFAULTS["funding_periods_per_day"], "0"),
     ("MMR", "Maintenance margin rate (liquidation)", 7, PERP_DEFAULTS["mmr"], "0.00%"),
-    ("OptionRate", "Risk-free rate r for Black–Scholes puts", 8, SIZING_DEFAULTS["rate"], "0.00%"),
-    ("OptionDiv", "Dividend yield q for Black–Scholes puts", 9, SIZING_DEFAULTS["div"], "0.00%"),
+    ("OptionRate", "Risk-free rate r for option pricing", 8, SIZING_DEFAULTS["rate"], "0.00%"),
+    ("OptionDiv", "Dividend yield q for option pricing (bs)", 9, SIZING_DEFAULTS["div"], "0.00%"),
 )
 
 EXTRA_COLUMNS = ("Unit exposure (currency)", "DV01 per unit", "Days to expiry", "Roll status")
@@ -52,8 +53,9 @@ _FORMATS = {
     "vol": "0.0%",
     "years": "0.00",
     "funding_rate": "0.0000%",
+    "strike2": "#,##0.00",
 }
-_WIDTHS = (10, 40, 11, 12, 11, 12, 10, 10, 9, 11, 7, 9, 7, 7, 10, 22, 16, 11, 10, 10)
+_WIDTHS = (10, 40, 11, 12, 11, 12, 10, 10, 9, 11, 7, 9, 7, 7, 10, 22, 10, 8, 9, 16, 11, 10, 10)
 
 
 def rows_for(instruments: Sequence[Instrument] | None = None) -> dict[str, int]:
@@ -107,10 +109,16 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
             return f"{L[f]}{row}"
 
         if inst.kind == "option":
-            unit = (
-                f"=PUT_DELTA({ref('price')},{ref('strike')},{ref('vol')},{ref('years')},"
-                f"OptionRate,OptionDiv)*{ref('price')}*{ref('multiplier')}"
-            )
+
+            def delta(strike: str, f: Any = ref) -> str:
+                kind, model = f("option_type"), f("model")
+                return (
+                    f'INDEX(OPTION_GREEKS(IF(ISBLANK({kind}),"put",{kind}),{f("price")},{strike},{f("vol")},'
+                    f'{f("years")},OptionRate,OptionDiv,IF(ISBLANK({model}),"bs",{model})),1,2)'
+                )
+
+            spread = f"-{delta(ref('strike2'))}" if inst.strike2 is not None else ""
+            unit = f"=({delta(ref('strike'))}{spread})*{ref('price')}*{ref('multiplier')}"
         elif inst.kind == "perp_inverse":
             unit = f"={ref('face')}"
         else:

@@ -1,0 +1,374 @@
+"""Option positions of a book: their weight and factor betas from their Greeks (docs/methodology/options.md).
+
+A position with an ``option_type`` (call / put) is an option on ``underlying``: another
+position of the book (its factor betas and ``price`` are used) or an instrument of the
+catalogue (its factor beta and price). With ``n`` contracts of multiplier ``m``, spot
+``S`` (the underlying's price), the option's delta Δ and vega ν (per vol point) at the
+book's valuation date::
+
+    weight (delta exposure)  D = n·m·Δ·S / NAV
+    vol exposure             V = n·m·ν·vol_beta / NAV      (fraction of NAV per vol point)
+    contribution to factor f      = D · β_f(underlying)                      f ≠ vol
+    contribution to the vol factor = D · β_vol(underlying) + 100 · V
+
+(the book's vol rows are in % of NAV per vol point, hence the 100). The option's
+weight is ``D`` and its betas are the underlying's, with the vol beta
+``β_vol(underlying) + 100·V/D``, so that weight × beta is the contribution above
+everywhere the book is used (exposures, hedges, checks, scenarios). When ``D`` is exactly
+0 (an option so far out of the money that N(d1) rounds to 0) its vega is below 10⁻¹⁵ of
+its notional and is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xlhedge.engine import coerce
+from xlhedge.engine._typing import OPTION_KINDS, OPTION_MODELS
+from xlhedge.engine.errors import InputError
+from xlhedge.engine.instruments import Instrument, catalogue
+from xlhedge.engine.options import DAYS_PER_YEAR, option_exposure, option_greeks
+
+__all__ = [
+    "JOINT_SCENARIOS",
+    "JOINT_COLUMNS",
+    "joint_scenarios",
+    "OptionBook",
+    "resolve_options",
+    "option_bucket",
+    "theta_budget",
+    "is_option",
+    "GREEKS_COLUMNS",
+    "DEFAULT_OPTION_MULTIPLIER",
+]
+
+#: Multiplier of an option position whose Multiplier cell is blank (US listed options).
+DEFAULT_OPTION_MULTIPLIER = 100.0
+#: Columns of the Greeks table, in order (NAV fractions except premium and theta per day).
+GREEKS_COLUMNS: tuple[str, ...] = (
+    "underlying",
+    "option_type",
+    "spot",
+    "strike",
+    "years",
+    "delta",
+    "vega",
+    "delta_exposure",
+    "vol_exposure",
+    "gamma_exposure",
+    "premium",
+    "theta_day",
+    "theta_year_nav",
+    # the inputs the option was valued with (for full revaluation in scenarios)
+    "implied_vol",
+    "contracts",
+    "multiplier",
+    "model",
+    "vol_beta",
+    "rate",
+    "div",
+    "under_equity_beta",
+    "under_vol_beta",
+    "bucket",
+)
+
+#: Joint SPX / VIX scenarios (*editable*): an SPX move (decimal) with the VIX move that comes
+#: with it (points). Illustrative: a normal sell-off and a stress.
+JOINT_SCENARIOS = pd.DataFrame(
+    {"spx_move": [-0.05, -0.20], "vix_move": [3.0, 25.0]}, index=pd.Index(["normal", "stress"], name="scenario")
+)
+#: Columns of :func:`joint_scenarios`.
+JOINT_COLUMNS: tuple[str, ...] = (
+    "spx_move",
+    "vix_move",
+    "unhedged",
+    "options",
+    "options_delta_only",
+    "hedged",
+    "hedged_delta_only",
+    "convexity",
+)
+
+
+def option_bucket(kind: str, contracts: float, on_vol: bool) -> str:
+    """The budget bucket (docs/methodology/budget.md) an option held counts against: ``long_vol``
+    for an option on a vol instrument (VIX calls), ``tail`` for a long put, else ``cross_asset``."""
+    if on_vol:
+        return "long_vol"
+    return "tail" if kind == "put" and contracts > 0 else "cross_asset"
+
+
+def theta_budget(greeks: pd.DataFrame, budget: pd.Series, nav: float) -> pd.DataFrame:
+    """Annualised theta of the options held against their budget buckets.
+
+    Parameters
+    ----------
+    greeks : the option table (``Book.greeks``); each option counts against its ``bucket``.
+    budget : the annual budget per bucket in currency (``hedge_budget(...)["amount"]`` or the
+        Budget sheet's budget column), indexed by bucket key.
+    nav : NAV (> 0).
+
+    Returns
+    -------
+    DataFrame indexed by bucket: ``theta_year`` = −365 × Σ theta per day (currency a year the
+    options bleed at today's Greeks; > 0 is a cost), ``budget``, ``used`` = theta_year / budget
+    (NaN for an empty bucket), ``theta_year_nav`` = theta_year / NAV.
+    """
+    theta = greeks.groupby("bucket")["theta_day"].sum() if len(greeks) else pd.Series(dtype=float)
+    b = pd.Series(budget, dtype=np.float64)
+    idx = list(b.index) + [k for k in theta.index if k not in b.index]
+    bleed = -DAYS_PER_YEAR * theta.reindex(idx).fillna(0.0) + 0.0  # no −0
+    bud = b.reindex(idx)
+    used = np.divide(
+        bleed.to_numpy(), bud.to_numpy(), out=np.full(len(idx), np.nan), where=bud.fillna(0).to_numpy() > 0
+    )
+    return pd.DataFrame(
+        {
+            "theta_year": bleed.to_numpy(),
+            "budget": bud.to_numpy(),
+            "used": used,
+            "theta_year_nav": bleed.to_numpy() / nav,
+        },
+        index=pd.Index(idx, name="bucket"),
+    )
+
+
+def is_option(v: Any) -> bool:
+    """True when an ``option_type`` cell marks an option position (non-blank)."""
+    return not (v is None or coerce.is_blank(v) or (isinstance(v, float) and np.isnan(v)))
+
+
+@dataclass(frozen=True)
+class OptionBook:
+    """What :func:`resolve_options` returns.
+
+    weights : the book's weights with option positions' delta exposures.
+    betas : factors × positions with option positions' betas from their underlyings.
+    greeks : one row per option position (index ticker, :data:`GREEKS_COLUMNS`), empty when none.
+    """
+
+    weights: np.ndarray
+    betas: np.ndarray
+    factors: list[str]
+    greeks: pd.DataFrame
+
+
+def _attr(attributes: Mapping[str, Any], key: str, j: int) -> Any:
+    col = attributes.get(key)
+    return None if col is None else list(col)[j]
+
+
+def _num(v: Any) -> float:
+    if v is None or coerce.is_blank(v):
+        return float("nan")
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def resolve_options(
+    tickers: Sequence[str],
+    weights: np.ndarray,
+    betas: np.ndarray,
+    factors: Sequence[str],
+    attributes: Mapping[str, Any],
+    nav: float,
+    *,
+    valuation_date: _dt.date | None = None,
+    rate: float = 0.0,
+    div: float = 0.0,
+    instruments: Any = None,
+    place: Callable[[str, int], str] | None = None,
+) -> OptionBook:
+    """Weights and betas of the option positions from their Greeks (see the module docstring).
+
+    Parameters
+    ----------
+    tickers, weights : one per position; betas : factors × positions (``factors`` keys).
+    attributes : field key -> one value per position (``option_type``, ``underlying``,
+        ``strike``, ``implied_vol``, ``contracts``, ``multiplier``, ``expiry``,
+        ``option_model``, ``option_vol_beta``, ``price``, ``asset_class``).
+    nav : NAV (> 0). valuation_date : the date the options are valued at (blank = today);
+        years to expiry = (expiry − valuation date) / 365, 0 once expired.
+    rate, div : risk-free rate and dividend yield for every ``bs`` option (``div`` is
+        ignored by ``black76``).
+    instruments : the catalogue an underlying not in the book is looked up in.
+    place : ``place(field_key, j)`` names the cell of field ``field_key`` of position ``j``.
+
+    Raises
+    ------
+    InputError
+        naming the cell: an unknown option type / model / underlying, a blank or
+        non-positive strike, implied vol or underlying price, a blank expiry or
+        contracts, an option on an option.
+    """
+    where = place or (lambda key, j: f"{key} of {tickers[j]}")
+    w = np.array(weights, dtype=np.float64, copy=True)
+    b = np.array(betas, dtype=np.float64, copy=True)
+    keys = list(factors)
+    opt_cols = [j for j in range(len(tickers)) if is_option(_attr(attributes, "option_type", j))]
+    if not opt_cols:
+        return OptionBook(w, b, keys, pd.DataFrame(columns=list(GREEKS_COLUMNS), index=pd.Index([], name="ticker")))
+    if "vol" not in keys:
+        keys.append("vol")
+        b = np.vstack([b, np.zeros((1, b.shape[1]))])
+    vol_row = keys.index("vol")
+    index = {str(t).strip().upper(): j for j, t in enumerate(tickers)}
+    today = valuation_date or _dt.date.today()
+    cat: dict[str, Instrument] | None = None
+    rows = []
+    for j in opt_cols:
+        kind = coerce.choice(_attr(attributes, "option_type", j), where("option_type", j), OPTION_KINDS)
+        model = coerce.choice(
+            _attr(attributes, "option_model", j), where("option_model", j), OPTION_MODELS, default="bs"
+        )
+        under = _attr(attributes, "underlying", j)
+        if not is_option(under):
+            raise InputError("an option position needs its underlying (a ticker)", where=where("underlying", j))
+        u = str(under).strip()
+        k = index.get(u.upper())
+        if k is not None:
+            if is_option(_attr(attributes, "option_type", k)):
+                raise InputError(f"the underlying {u!r} is itself an option", where=where("underlying", j))
+            spot = _num(_attr(attributes, "price", k))
+            if not spot > 0:
+                raise InputError(
+                    f"the underlying {u!r} needs its Price (> 0) for the option {tickers[j]}", where=where("price", k)
+                )
+            b_u = betas[:, k].astype(np.float64)
+            if len(keys) > betas.shape[0]:
+                b_u = np.append(b_u, 0.0)
+            on_vol = str(_attr(attributes, "asset_class", k) or "").strip().lower() == "vol"
+        else:
+            cat = cat if cat is not None else catalogue(instruments)
+            inst = cat.get(u.upper())
+            if inst is None:
+                raise InputError(
+                    f"{u!r} is neither a position of the book nor an instrument of the catalogue",
+                    where=where("underlying", j),
+                )
+            spot = float(inst.price)
+            b_u = np.zeros(len(keys))
+            if inst.factor in keys:
+                b_u[keys.index(inst.factor)] = inst.beta
+            if inst.tilt and inst.tilt in keys:
+                b_u[keys.index(inst.tilt)] = 1.0
+            on_vol = inst.factor == "vol"
+        strike = _num(_attr(attributes, "strike", j))
+        vol = _num(_attr(attributes, "implied_vol", j))
+        n = _num(_attr(attributes, "contracts", j))
+        for key, v, ok in (("strike", strike, strike > 0), ("implied_vol", vol, vol > 0), ("contracts", n, True)):
+            if np.isnan(v) or not ok:
+                what = "is blank" if np.isnan(v) else f"must be > 0, got {v:g}"
+                raise InputError(f"{what} (an option position needs it)", where=where(key, j))
+        m = _num(_attr(attributes, "multiplier", j))
+        m = DEFAULT_OPTION_MULTIPLIER if np.isnan(m) else m
+        if not m > 0:
+            raise InputError(f"must be > 0, got {m:g}", where=where("multiplier", j))
+        raw = _attr(attributes, "expiry", j)
+        if isinstance(raw, np.datetime64):  # a DataFrame's date column
+            raw = None if np.isnat(raw) else pd.Timestamp(raw).to_pydatetime()
+        expiry = coerce.as_date(raw, where("expiry", j))
+        if expiry is None:
+            raise InputError("is blank (an option position needs its expiry date)", where=where("expiry", j))
+        years = max((expiry - today).days / DAYS_PER_YEAR, 0.0)
+        vb = _num(_attr(attributes, "option_vol_beta", j))
+        vb = (0.0 if on_vol else 1.0) if np.isnan(vb) else vb
+        e = option_exposure(kind, n, m, spot, strike, vol, years, nav, rate, div, model, vb)
+        g = option_greeks(kind, spot, strike, vol, years, rate, div, model)
+        d, v = float(e.delta), float(e.vol)
+        w[j] = d
+        col = b_u.copy()
+        if d != 0.0:
+            col[vol_row] += 100.0 * v / d
+        b[:, j] = col
+        rows.append(
+            {
+                "ticker": tickers[j],
+                "underlying": u,
+                "option_type": kind,
+                "spot": spot,
+                "strike": strike,
+                "years": years,
+                "delta": float(g.delta),
+                "vega": float(g.vega),
+                "delta_exposure": d,
+                "vol_exposure": v,
+                "gamma_exposure": float(e.gamma),
+                "premium": float(e.premium),
+                "theta_day": float(e.theta),
+                "theta_year_nav": float(e.theta) * DAYS_PER_YEAR / nav,
+                "implied_vol": vol,
+                "contracts": n,
+                "multiplier": m,
+                "model": model,
+                "vol_beta": vb,
+                "rate": float(rate),
+                "div": float(div),
+                "under_equity_beta": float(b_u[keys.index("equity")]) if "equity" in keys else 0.0,
+                "under_vol_beta": float(b_u[vol_row]),
+                "bucket": option_bucket(kind, n, on_vol),
+            }
+        )
+    greeks = pd.DataFrame(rows).set_index("ticker")[list(GREEKS_COLUMNS)]
+    return OptionBook(w, b, keys, greeks)
+
+
+def joint_scenarios(
+    greeks: pd.DataFrame,
+    equity_exposure: float,
+    vol_exposure: float,
+    nav: float,
+    scenarios: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """P&L of joint SPX / VIX scenarios: options by full revaluation, the rest through exposures.
+
+    Parameters
+    ----------
+    greeks : the option table of :func:`resolve_options` (``Book.greeks``).
+    equity_exposure, vol_exposure : the book's equity (× NAV) and vol (% of NAV per vol
+        point) exposure *without* its option positions.
+    nav : NAV (> 0).
+    scenarios : rows of ``spx_move`` (decimal, −0.20) and ``vix_move`` (points, +25);
+        default :data:`JOINT_SCENARIOS`.
+
+    Returns
+    -------
+    One row per scenario, currency: ``unhedged`` = NAV·(E_equity·s + E_vol·v·0.01) (the book
+    without its options); ``options`` = Σ n·m·(V(S·(1+m_u), σ + β_σ·v/100, T) − V(S, σ, T)),
+    the underlying moving by m_u = β_equity(u)·s + β_vol(u)·v·0.01 and the implied vol by the
+    option's vol beta β_σ times the VIX move; ``options_delta_only`` = Σ NAV·D·m_u (the
+    linear estimate); ``hedged`` = unhedged + options; ``hedged_delta_only`` = unhedged + the
+    linear estimate; ``convexity`` = options − options_delta_only.
+    """
+    sc = JOINT_SCENARIOS if scenarios is None else scenarios
+    rows = []
+    for name, r in sc.iterrows():
+        s, v = float(r["spx_move"]), float(r["vix_move"])
+        if not (np.isfinite(s) and np.isfinite(v)):
+            raise InputError("needs a number for the SPX move and the VIX move", where=f"scenario {name}")
+        full = lin = 0.0
+        for tk, o in greeks.iterrows():
+            m_u = o["under_equity_beta"] * s + o["under_vol_beta"] * v * 0.01
+            if m_u <= -1.0:
+                raise InputError(f"moves the underlying of {tk} by {m_u:.0%} (to ≤ 0)", where=f"scenario {name}")
+            vol_after = o["implied_vol"] + o["vol_beta"] * v / 100.0
+            if vol_after <= 0:
+                raise InputError(
+                    f"takes the implied vol of {tk} from {o['implied_vol']:g} to {vol_after:.4g}; it must stay > 0",
+                    where=f"scenario {name}",
+                )
+            args = (o["strike"], vol_after, o["years"], o["rate"], o["div"], o["model"])
+            after = float(option_greeks(o["option_type"], o["spot"] * (1 + m_u), *args).price)
+            full += o["contracts"] * o["multiplier"] * after - o["premium"]
+            lin += nav * o["delta_exposure"] * m_u
+        unhedged = nav * (equity_exposure * s + vol_exposure * v * 0.01)
+        rows.append([s, v, unhedged, full, lin, unhedged + full, unhedged + lin, full - lin])
+    return pd.DataFrame(rows, index=sc.index, columns=list(JOINT_COLUMNS))
