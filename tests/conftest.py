@@ -30,9 +30,9 @@ def zip_members(path: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def example_book(tmp_path: Path) -> Path:
-    """A copy of the shipped example book."""
+    """A copy of the shipped Figure 01 book (the tests pin its hand-worked numbers)."""
     from xlhedge.template import template_path
 
     p = tmp_path / "example.xlsx"
-    shutil.copyfile(template_path("example"), p)
+    shutil.copyfile(template_path("figure01"), p)
     return p

@@ -285,7 +285,7 @@ from xlhedge.workbook.filebook import FileBook  # noqa: E402
 
 @pytest.fixture(scope="module")
 def example_book(tmp_path_factory):
-    return build_workbook(tmp_path_factory.mktemp("bud") / "example.xlsx", example=True)
+    return build_workbook(tmp_path_factory.mktemp("bud") / "example.xlsx", example="figure01")
 
 
 def _example_python():

@@ -34,7 +34,17 @@ def test_demo_in_an_empty_folder(tmp_path: Path):
     r = cli("demo", cwd=tmp_path)
     assert r.exit_code == 0, r.output
     assert (tmp_path / "xlhedge_example.xlsx").exists()
-    for text in ("Trades view", "Book view", "IPX", "Equity beta (SPX)", "+0.0306", "DV01"):
+    equity = read_book(tmp_path / "xlhedge_example.xlsx").exposures().loc["equity", "exposure"]
+    for text in ("Trades view", "Book view", "AAPL", "Equity beta (SPX)", f"{equity:+.4f}", "DV01", "Recommended"):
+        assert text in r.output
+    assert "Checks (common hedging mistakes" in r.output
+
+
+def test_demo_figure01_in_an_empty_folder(tmp_path: Path):
+    r = cli("demo", "--example", "figure01", cwd=tmp_path)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "xlhedge_example.xlsx").exists()
+    for text in ("Trades view", "Book view", "IPX", "Equity beta (SPX)", "+0.0488", "DV01"):
         assert text in r.output
     # then the check findings, as `xlhedge check` prints them (the example records no FX decision)
     checks = r.output.index("Checks (common hedging mistakes")

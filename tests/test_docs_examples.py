@@ -50,8 +50,8 @@ import pytest
 import xlhedge
 import xlhedge.engine.factors
 from xlhedge.functions.registry import registry
-from xlhedge.template import template_path
-from xlhedge.template.example import EXAMPLE_POSITIONS
+from xlhedge.template import example_prices_path, template_path
+from xlhedge.template.figure01 import FIGURE01_POSITIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md"))]
@@ -183,9 +183,17 @@ def _write_price_files(folder: Path) -> None:
     pd.DataFrame({"Date": day, "MOVE": np.round(move, 2)}).to_csv(folder / "MOVE.csv", index=False)
 
 
-def _example_book(path: Path) -> Path:
-    shutil.copyfile(template_path("example"), path)
+def _example_book(path: Path, kind: str = "figure01") -> Path:
+    """A copy of a shipped book: the Figure 01 book stands in for "your book" (its numbers are
+    hand-worked in the methodology pages); ``kind="example"`` is what ``xlhedge demo`` writes."""
+    shutil.copyfile(template_path(kind), path)
     return path
+
+
+def _sample_prices(folder: Path) -> None:
+    """The shipped sample price file at the path a clone's top folder has it (README's estimate)."""
+    (folder / "xlhedge" / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(example_prices_path(), folder / "xlhedge" / "data" / "example_prices.csv")
 
 
 @pytest.fixture
@@ -217,7 +225,8 @@ def test_every_python_block_is_run_or_marked():
 
 @pytest.mark.parametrize("page", _pages_with("python"))
 def test_python_examples_run(page: str, folder: Path):
-    _example_book(folder / "xlhedge_example.xlsx")
+    _example_book(folder / "xlhedge_example.xlsx", "example")
+    _example_book(folder / "figure01.xlsx")
     _example_book(folder / "mybook.xlsx")
     ns: dict = {"__name__": "__docs__"}
     parser = doctest.DocTestParser()
@@ -348,6 +357,8 @@ _AS_TYPED_PAGES = frozenset({"README.md"})
 def test_shell_examples_run(page: str, folder: Path):
     as_typed = page in _AS_TYPED_PAGES
     _example_book(folder / "book.xlsx")
+    _example_book(folder / "xlhedge_example.xlsx", "example")  # as `xlhedge demo` left it
+    _sample_prices(folder)
     env = _shell_env(folder)
     ran = 0
     for b in blocks(page, "bash", "console"):
@@ -410,13 +421,7 @@ def call(name: str, *args):
 
 @pytest.fixture(scope="module")
 def example() -> xlhedge.Book:
-    """The example book's Figure 01 positions (the pages' worked example), without the protection
-    it also holds (its options: docs/methodology/options.md)."""
-    import dataclasses
-
-    b = xlhedge.read_book(template_path("example"))
-    keep = [t for t in b.positions.index if t not in b.greeks.index]
-    return dataclasses.replace(b, positions=b.positions.loc[keep], betas=b.betas[keep], greeks=b.greeks.iloc[:0])
+    return xlhedge.read_book(template_path("figure01"))
 
 
 # ----------------------------------------------------------------------------- factor-model.md
@@ -459,7 +464,7 @@ def test_factor_model_worked_numbers(example):
 def test_book_dv01_cell_is_the_documented_formula():
     import openpyxl
 
-    wb = openpyxl.load_workbook(template_path("example"))
+    wb = openpyxl.load_workbook(template_path("figure01"))
     sheet, cell = wb.defined_names["BookDV01"].attr_text.replace("$", "").split("!")
     formula = wb[sheet][cell].value
     for page in (FM, "docs/workbook.md"):
@@ -579,7 +584,7 @@ def test_sizing_rates_dv01():
 def test_sizing_fx():
     e = xlhedge.currency_exposures([0.1, 0.2, 0.05], ["EUR", "USD", "CHF"], [1, None, 0.5])
     assert printed(SZ, r"record USD → EUR ([\d.]+), CHF ([\d.]+)\.") == [e["EUR"], e["CHF"]]
-    p = xlhedge.read_book(template_path("example")).positions
+    p = xlhedge.read_book(template_path("figure01")).positions
     ex = xlhedge.currency_exposures(p["weight"], p["fx_currency"], p["fx_share"], listing=p["currency"])
     assert_printed(SZ, r"AMRZ \(1% of NAV, CHF share 0\.6\) → CHF (\+[\d.]+)", ex["CHF"], 4)
     assert_printed(SZ, r"IPX \(1\.5%, AUD share 0\.3\) → AUD\s+(\+\d[\d.]*\d)", ex["AUD"], 5)
@@ -857,7 +862,7 @@ def test_regime_worked_examples_and_calibration():
     assert len(re.findall(r"`=VOL_REGIME\(", text)) == 4  # three scalar examples and the range one
     import openpyxl
 
-    wb = openpyxl.load_workbook(template_path("example"), data_only=True)
+    wb = openpyxl.load_workbook(template_path("figure01"), data_only=True)
 
     def level(name: str) -> float:
         sheet, cell = wb.defined_names[name].attr_text.replace("$", "").split("!")
@@ -1162,7 +1167,7 @@ def test_rebalance_worked_example():
 def test_the_example_books_findings(tmp_path: Path):
     import json
 
-    book = _example_book(tmp_path / "xlhedge_example.xlsx")
+    book = _example_book(tmp_path / "figure01.xlsx")
     proc = subprocess.run(
         [sys.executable, "-m", "xlhedge", "check", str(book), "--json"],
         capture_output=True,
@@ -1367,7 +1372,7 @@ def test_cli_exit_codes_as_documented(tmp_path: Path):
     # an `error` finding from `check`: a hedge on equity bigger than the book's equity exposure (OVER_HEDGE)
     wb = openpyxl.load_workbook(book)
     ws = wb["Book"]
-    col = FIRST_POSITION_COL + len(EXAMPLE_POSITIONS)  # the first free column
+    col = FIRST_POSITION_COL + len(FIGURE01_POSITIONS)  # the first free column
     ws.cell(row=attribute_row("ticker"), column=col, value="ES")
     ws.cell(row=attribute_row("is_hedge"), column=col, value=True)
     ws.cell(row=WEIGHT_ROW, column=col, value=-0.2)
@@ -1610,9 +1615,9 @@ def test_status_line_and_check_date_as_documented(tmp_path: Path):
     wb = openpyxl.load_workbook(book, data_only=True)
     sheet, rng = wb.defined_names["XlhedgeStatus"].attr_text.replace("$", "").split("!")
     first = wb[sheet][rng.split(":")[0]].value
-    assert form.fullmatch(first) and f" · {len(EXAMPLE_POSITIONS)} positions · " in first
+    assert form.fullmatch(first) and f" · {len(FIGURE01_POSITIONS)} positions · " in first
     sheet, cell = wb.defined_names["CheckDate"].attr_text.replace("$", "").split("!")
-    shown = re.search(r"on the example book \(check date (\S+)\)", _text(CK))[1]
+    shown = re.search(r"on the Figure 01 book \(check date (\S+)\)", _text(CK))[1]
     assert wb[sheet][cell].value.date().isoformat() == shown
 
 

@@ -161,7 +161,7 @@ def test_template_sheets_ship_defaults():
 
 
 def test_example_book_regimes():
-    fb = FileBook(template_path("example"))
+    fb = FileBook(template_path("figure01"))
     rows = fb.read(parse_ref("Regime!A5:E8"))
     assert [(r[0], r[4]) for r in rows] == [("VIX", "low"), ("MOVE", "high"), ("DVOL", ""), ("CVIX", "normal")]
 

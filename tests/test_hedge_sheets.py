@@ -28,7 +28,7 @@ R = registry()
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory) -> Path:
-    return build_workbook(tmp_path_factory.mktemp("ex") / "example.xlsx", example=True)
+    return build_workbook(tmp_path_factory.mktemp("ex") / "example.xlsx", example="figure01")
 
 
 def _values(path: Path, sheet: str):

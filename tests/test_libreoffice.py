@@ -35,7 +35,7 @@ def test_libreoffice_sumproduct_equals_xlhedge(tmp_path: Path, kind: str):
     require_tool("soffice")
     path = tmp_path / f"{kind}.xlsx"
     if kind == "example":
-        build_workbook(path, example=True)
+        build_workbook(path, example="figure01")
     else:
         build_workbook(path, book=_random_book(40, 7), nav=2_500_000.0)
     fb = FileBook(path)

@@ -13,9 +13,9 @@ from xlhedge.template import build_workbook, template_path
 from .conftest import zip_members
 
 
-@pytest.mark.parametrize("kind", ["template", "example"])
+@pytest.mark.parametrize("kind", ["template", "example", "figure01"])
 def test_shipped_file_equals_builder_output(tmp_path: Path, kind: str):
-    built = build_workbook(tmp_path / "b.xlsx", example=kind == "example")
+    built = build_workbook(tmp_path / "b.xlsx", example={"template": False, "example": True}.get(kind, kind))
     shipped, fresh = zip_members(template_path(kind)), zip_members(built)
     assert list(shipped) == list(fresh)
     differ = [n for n in fresh if fresh[n] != shipped[n]]

@@ -350,7 +350,8 @@ def test_array_range_smaller_than_result_warns(tmp_path: Path):
     rep, _ = run(p)
     assert any("E1" in str(f) and "enlarge the array range" in f.message for f in rep.warnings)
     v = values(p, "Sheet", "F1:F3")
-    assert v[0][0] == pytest.approx(0.3) and v[1][0] == pytest.approx(0.6) and v[2][0] == "#N/A"
+    # the cell beyond the result is blank (Excel fills #N/A; a stored book shows no filler errors)
+    assert v[0][0] == pytest.approx(0.3) and v[1][0] == pytest.approx(0.6) and v[2][0] in (None, "")
 
 
 @pytest.mark.parametrize("maker", ["example", "rich", "odd"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers and the API docs see; at run time, __getattr__ below
@@ -135,6 +136,19 @@ def read_book(path: str | os.PathLike[str]) -> Book:
     return _read(path)
 
 
+def export_book(path: str | os.PathLike[str], out: str | os.PathLike[str]) -> Path:
+    """Write a copy of a book anyone can open; return its path (the book is not changed).
+
+    ``out`` ending in ``.xlsx``: a static copy, every xlhedge formula replaced by its recomputed
+    value (formats, charts, names and native formulas kept), which shows its numbers in Excel
+    without the add-in, LibreOffice and Google Sheets. ``.pdf``: the sheets rendered through
+    LibreOffice, one page each (:mod:`xlhedge.workbook.export`).
+    """
+    from xlhedge.workbook.export import export_book as _export
+
+    return _export(path, out).out
+
+
 def main() -> None:
     """The "Refresh book" ribbon button (``xlhedge.xlam`` runs ``import xlhedge; xlhedge.main()``).
 
@@ -163,6 +177,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "Book",
     "read_book",
+    "export_book",
     "factor_exposure",
     "XlhedgeError",
     "InputError",

@@ -49,8 +49,6 @@ from xlhedge.functions.registry import WorksheetFunction, registry
 
 __all__ = ["evaluate_book", "Node"]
 
-_NA = ExcelError("#N/A")
-
 
 class _BadCell(InputError):
     """A cell whose stored number is NaN or ±inf: no formula can use it (Excel never stores one)."""
@@ -590,8 +588,14 @@ def _as_rows(value: Any) -> list[list[Any]]:
     return [[value]]
 
 
+#: What fills the cells of an array range beyond its result. Excel shows #N/A there; a stored book
+#: shows blank text instead, so a matrix smaller than its range (fewer price series than the heatmap
+#: holds) is not framed by hundreds of #N/A cells.
+_FILL = ""
+
+
 def _fit(grid: list[list[Any]], shape: tuple[int, int]) -> list[list[Any]]:
-    """Excel's fill of a legacy array range: broadcast one row/column, #N/A elsewhere."""
+    """Excel's fill of a legacy array range: broadcast one row/column, blank text (:data:`_FILL`) elsewhere."""
     rows, cols = shape
     gr, gc = len(grid), len(grid[0])
     out = []
@@ -600,7 +604,7 @@ def _fit(grid: list[list[Any]], shape: tuple[int, int]) -> list[list[Any]]:
         row = []
         for j in range(cols):
             src_j = 0 if gc == 1 else j
-            row.append(grid[src_i][src_j] if src_i < gr and src_j < gc else _NA)
+            row.append(grid[src_i][src_j] if src_i < gr and src_j < gc else _FILL)
         out.append(row)
     return out
 

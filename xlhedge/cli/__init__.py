@@ -15,11 +15,16 @@ import click
 import typer
 from typer.core import TyperGroup
 
-HELP = "Cross-asset book → factor exposures → hedges, for Excel books, without Excel."
+from xlhedge.cli import _help
+
+HELP = (
+    "Cross-asset book → factor exposures → hedges, for Excel books, without Excel.\n\n"
+    "Example: xlhedge demo, then xlhedge report xlhedge_example.xlsx"
+)
 
 #: Command modules (under ``xlhedge.cli``), in registration order. A feature adds its module here
 #: and its commands to :data:`COMMANDS`.
-COMMAND_MODULES = ["book", "addin", "lite", "hedge", "checks", "estimate"]
+COMMAND_MODULES = ["book", "addin", "lite", "hedge", "checks", "estimate", "export"]
 
 #: Command -> its one-line summary in ``xlhedge --help``, in help order.
 COMMANDS: dict[str, str] = {
@@ -32,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "check": "Print the common-mistakes findings of a book; exit 1 when any is an error.",
     "estimate": "Estimate the Book's factor betas from prices and recompute the book.",
     "addin": "The Excel add-in: an xlhedge ribbon tab with a Refresh book button (needs xlwings and Excel).",
+    "export": "Write a copy of a book that shows its numbers without xlhedge.",
     "lite": "xlwings Lite (Excel on Mac, Windows and the web, no local Python): main.py and requirements.txt.",
 }
 
@@ -71,6 +77,8 @@ class LazyGroup(TyperGroup):
         finally:
             self._listing = False
 
+
+_help.install()
 
 app = typer.Typer(
     name="xlhedge",

@@ -26,6 +26,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
 
+def signed(x: float, fmt: str = "+.4f") -> str:
+    """``format(x, fmt)`` without a negative zero: a value that rounds to 0 prints as +0 (or 0).
+
+    ``-0.00001`` with ``+.4f`` is ``+0.0000``, not ``-0.0000``.
+    """
+    text = format(x, fmt)
+    if text.startswith("-") and not any(ch in "123456789" for ch in text):
+        text = ("+" if "+" in fmt else "") + text[1:]
+    return text
+
+
+def small(x: float, decimals: int = 2) -> str:
+    """A signed amount at ``decimals`` places; one too small for them shows two significant digits.
+
+    ``-8.5`` → ``-8.50``; ``-0.0031`` → ``-0.0031`` (not ``-0.00``); ``0`` and ``-0.0`` → ``0.00``.
+    """
+    if x == 0 or abs(x) < 1e-12:
+        return f"{0:.{decimals}f}"
+    if abs(x) < 0.5 * 10.0**-decimals:
+        return f"{x:+.2g}"
+    return signed(x, f"+,.{decimals}f")
+
+
 def print_table(out: Console, table: Table) -> None:
     """Print a table whole: as it is where it fits the terminal, else one record per row.
 
@@ -126,6 +149,20 @@ def progress(label: str, total: float | None = None, *, quiet: bool = False) -> 
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield _Bar(bar, task, label)
+
+
+def print_hanging(out: Console, head: str, body: str, indent: int = 8, body_style: str | None = None) -> None:
+    """Print ``head`` then ``body`` wrapped at the terminal's width, continuation lines under the body.
+
+    ``head`` (rich markup, at most ``indent`` cells wide, or blank) sits in a fixed left column;
+    ``body`` (rich markup) wraps on word boundaries, so no line is longer than the terminal and
+    nothing overprints or is cut.
+    """
+    grid = Table.grid(padding=0)
+    grid.add_column(width=indent, no_wrap=True)
+    grid.add_column(overflow="fold", style=body_style)
+    grid.add_row(head, body)
+    out.print(grid, highlight=False)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:

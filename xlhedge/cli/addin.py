@@ -12,7 +12,8 @@ from xlhedge.excel import addin as _addin
 from xlhedge.excel import require_xlwings
 
 group = typer.Typer(
-    help="The Excel add-in: an xlhedge ribbon tab with a Refresh book button (needs xlwings and Excel).",
+    help="The Excel add-in: an xlhedge ribbon tab with a Refresh book button (needs xlwings and Excel).\n\n"
+    "Example: xlhedge addin build out/xlhedge.xlam",
     no_args_is_help=True,
 )
 
@@ -29,7 +30,10 @@ def build(
         None, "--interpreter", help="Python executable the button runs (default: this Python)."
     ),
 ) -> None:
-    """Build xlhedge.xlam from the installed xlwings' ribbon template (any OS, no Excel needed)."""
+    """Build xlhedge.xlam from the installed xlwings' ribbon template (any OS, no Excel needed).
+
+    Example: xlhedge addin build out/xlhedge.xlam
+    """
     if out.is_dir():
         out = out / _addin.ADDIN_NAME
     _addin.build_addin(out, interpreter=interpreter)
@@ -44,7 +48,10 @@ def build(
 @group.command("path")
 @handles_errors
 def path() -> None:
-    """Print where the committed copy of the add-in (for inspection) lives."""
+    """Print where the committed copy of the add-in (for inspection) lives.
+
+    Example: xlhedge addin path
+    """
     p = _addin.committed_addin_path()
     if not p.is_file():
         fail(f"no committed add-in at {p}; build one with `xlhedge addin build OUT/xlhedge.xlam`", EXIT_FINDINGS)
@@ -58,7 +65,10 @@ def install(
         None, "--interpreter", help="Python executable the button runs (default: this Python)."
     ),
 ) -> None:
-    """Build the add-in for this machine, install it where Excel loads it, point xlwings' UDF Modules at xlhedge.udfs."""
+    """Build the add-in for this machine, install it where Excel loads it, point xlwings' UDF Modules at xlhedge.udfs.
+
+    Example: xlhedge addin install
+    """
     if _addin.excel_platform() is None:
         fail(_addin.NO_EXCEL_MESSAGE.format(platform=sys.platform), EXIT_FINDINGS)
     out = _addin.install_addin(interpreter=interpreter)
@@ -73,7 +83,10 @@ def install(
 @group.command("uninstall")
 @handles_errors
 def uninstall() -> None:
-    """Remove the add-in from Excel's start-up folder and xlhedge.udfs from xlwings' UDF Modules."""
+    """Remove the add-in from Excel's start-up folder and xlhedge.udfs from xlwings' UDF Modules.
+
+    Example: xlhedge addin uninstall
+    """
     if _addin.excel_platform() is None:
         fail(_addin.NO_EXCEL_MESSAGE.format(platform=sys.platform), EXIT_FINDINGS)
     _addin.uninstall_addin()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from xlhedge.calc.bookread import book_findings, book_from_io
 from xlhedge.calc.layout import DEFAULT_POSITIONS
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
-from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, progress
+from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, print_hanging, progress
 from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import print_book_json, render_book_view
 from xlhedge.workbook.filebook import FileBook
@@ -29,7 +30,10 @@ def new(
     positions: int = typer.Option(DEFAULT_POSITIONS, min=1, max=16383, help="Position columns in the Book sheet."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Write a fresh book from the template."""
+    """Write a fresh book from the template.
+
+    Example: xlhedge new mybook.xlsx --positions 50
+    """
     from xlhedge.template import build_workbook, template_path  # openpyxl and PIL: only for `new`/`demo`
 
     _refuse_overwrite(book, force)
@@ -46,17 +50,29 @@ def new(
 @handles_errors
 def demo(
     out: Path = typer.Argument(Path("xlhedge_example.xlsx"), help="Where to write the example book."),
+    example: str = typer.Option(
+        "default",
+        "--example",
+        metavar="NAME",
+        help="Which example: 'default' (a 22-position cross-asset book with real price history) or "
+        "'figure01' (the source article's six-position Figure 01 book).",
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Write the bundled example book (the source article's Figure 01), recompute it and print its book view
-    and its check findings."""
-    from xlhedge.template import template_path
+    """Write a bundled example book, recompute it and print its book view, hedges and check findings.
+
+    Example: xlhedge demo --example figure01 figure01.xlsx
+    """
+    from xlhedge.template import EXAMPLES, template_path  # openpyxl and PIL: only for `new`/`demo`
+
+    if example not in EXAMPLES:
+        fail(f"--example {example}: the examples are {', '.join(EXAMPLES)}")
 
     check_writable(out)
     if out.exists() and not force:
         console.print(f"{out} exists; recomputing it (use --force to start again from the bundled copy).")
     else:
-        atomic_write_bytes(out, template_path("example").read_bytes())
+        atomic_write_bytes(out, template_path("figure01" if example == "figure01" else "example").read_bytes())
     fb = FileBook(out)
     rep = recompute(fb, RecomputeOptions())
     fb.save()
@@ -95,11 +111,14 @@ def recompute_cmd(
 ) -> None:
     """Recompute every xlhedge formula of saved workbooks without Excel.
 
-    Formulas stay; their results are stored as the cells' values, so any viewer
-    shows the numbers. Everything else in the file is left byte for byte; a
-    file with no xlhedge formula, or whose values are all up to date, is not
-    rewritten at all. Several books (or a folder) run in parallel, with a
-    closing table (docs/batch.md).
+    Formulas stay; their results are stored as the cells' values. Everything else in the file is left
+    byte for byte; a file with no xlhedge formula, or whose values are all up to date, is not
+    rewritten at all. (A viewer without xlhedge that recalculates shows #NAME?; share a static copy
+    made with `xlhedge export`.)
+
+    Several books (or a folder) run in parallel, with a closing table (docs/batch.md).
+
+    Example: xlhedge recompute book.xlsx --check
     """
     if len(books) > 1 or books[0].is_dir() or jobs or summary or cluster:
         from xlhedge.cli.batch import recompute_many
@@ -156,7 +175,10 @@ def report(
         False, "--json", help="Print the book view as JSON for scripts: exposures, Greeks, positions."
     ),
 ) -> None:
-    """Print the trades view beside the book view (the file is not changed)."""
+    """Print the trades view beside the book view (the file is not changed).
+
+    Example: xlhedge report xlhedge_example.xlsx
+    """
     fb = FileBook(book)
     recompute(fb, RecomputeOptions(write_status=False, estimate=False))
     if json_out:
@@ -173,7 +195,7 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 def _print_findings(rep: RecomputeReport) -> None:
     for f in rep.findings:
         colour = "red" if f.level == "error" else "yellow"
-        err_console.print(f"[{colour}]{f.level}[/] {rep.book}: {f}", highlight=False, soft_wrap=True)
+        print_hanging(err_console, f"[{colour}]{f.level}[/]", escape(f"{rep.book}: {f}"))
 
 
 def _exit_on_findings(rep: RecomputeReport, strict: bool) -> None:

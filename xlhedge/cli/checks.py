@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from xlhedge.calc.bookread import book_findings
 from xlhedge.calc.recompute import RecomputeOptions, recompute
-from xlhedge.cli._common import EXIT_FINDINGS, console, handles_errors
+from xlhedge.cli._common import EXIT_FINDINGS, console, handles_errors, print_hanging
 from xlhedge.engine.checks import Finding
 from xlhedge.engine.coerce import as_date
 from xlhedge.engine.errors import InputError
@@ -48,6 +48,8 @@ def check(
     Over-hedging, the wrong factor, undecided FX, late protection, stale hedges,
     stress flips, rolls due, funding drag and liquidation risk (docs/methodology/checks.md). The
     file is not changed.
+
+    Example: xlhedge check book.xlsx --strict
     """
     day = None
     if today is not None:
@@ -88,18 +90,15 @@ def print_findings(book: Path, found: list[Finding]) -> None:
         console.print(f"{escape(str(book))}: no findings.", highlight=False, soft_wrap=True)
         return
     for f in found:
-        console.print(
-            f"[{_COLOURS[f.severity]}]{f.severity.upper():7}[/] [bold]{f.code}[/] {escape(f.message)}",
-            highlight=False,
-            soft_wrap=True,
+        print_hanging(
+            console, f"[{_COLOURS[f.severity]}]{f.severity.upper():7}[/]", f"[bold]{f.code}[/] {escape(f.message)}"
         )
-        console.print(f"        [dim]fix: {escape(f.fix)}[/]", highlight=False, soft_wrap=True)
+        print_hanging(console, "", f"fix: {escape(f.fix)}", body_style="dim")
     counts = {s: sum(f.severity == s for f in found) for s in ("error", "warning", "info")}
     console.print(
         f"{escape(str(book))}: {_n(len(found), 'finding')} — {_n(counts['error'], 'error')}, "
         f"{_n(counts['warning'], 'warning')}, {counts['info']} info.",
         highlight=False,
-        soft_wrap=True,
     )
 
 

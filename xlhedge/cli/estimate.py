@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from xlhedge.calc import layout
 from xlhedge.calc.estimate import (
+    EstimateLine,
     EstimateOutcome,
     benchmark_roles,
     estimate_book,
@@ -20,7 +24,16 @@ from xlhedge.calc.estimate import (
 )
 from xlhedge.calc.recompute import RecomputeOptions, RecomputeReport, recompute
 from xlhedge.calc.refs import parse_ref
-from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handles_errors, print_table, progress
+from xlhedge.cli._common import (
+    EXIT_FINDINGS,
+    console,
+    err_console,
+    fail,
+    handles_errors,
+    print_hanging,
+    print_table,
+    progress,
+)
 from xlhedge.engine import coerce
 from xlhedge.engine.estimation import METHODS
 from xlhedge.workbook.filebook import FileBook
@@ -55,6 +68,8 @@ def estimate(
     Each position whose ticker heads a price column gets its beta to each
     benchmark (equity SPX, USD DXY, commodity composite, BTC), marked as
     estimated. Betas you typed are kept unless --overwrite.
+
+    Example: xlhedge estimate book.xlsx --prices prices.csv
     """
     with progress(book.name, quiet=quiet) as bar:
         bar.step("reading")
@@ -90,7 +105,7 @@ def estimate(
         if out.price_report.issues:
             console.print("Prices: what was found and how it was handled")
             for line in out.price_report.summary():
-                console.print(f"  {line}", highlight=False, soft_wrap=True)
+                print_hanging(console, "", escape(line), indent=2)
         _print(out, console)
         if stored:
             console.print("Imported prices stored in the Prices sheet.")
@@ -113,23 +128,22 @@ def _record_settings(fb: FileBook, window: int | None, method: str | None) -> No
 
 
 def _print(out: EstimateOutcome, con: Console) -> None:
-    if out.written:
-        t = Table(title="Estimated betas", show_lines=False)
-        for c in ("Cell", "Ticker", "Factor", "vs", "Beta", "R²", "SE", "n", "From", "To"):
-            t.add_column(c, justify="right" if c in ("Beta", "R²", "SE", "n") else "left")
-        for ln in out.written:
-            t.add_row(
-                ln.cell,
-                ln.ticker,
-                ln.factor,
-                ln.benchmark,
-                f"{ln.beta:.3f}",
-                f"{ln.r2:.2f}",
-                f"{ln.se:.3f}",
-                str(ln.n),
-                f"{ln.start:%Y-%m-%d}",
-                f"{ln.end:%Y-%m-%d}",
-            )
+    # one table per estimation window (returns used, first and last date), said in its title,
+    # so each table fits an 80-column terminal
+    spans: dict[tuple[int, Any, Any], list[EstimateLine]] = {}
+    for ln in out.written:
+        spans.setdefault((ln.n, ln.start, ln.end), []).append(ln)
+    for (n, start, end), lines in spans.items():
+        t = Table(
+            title=f"Estimated betas ({n} returns, {start:%Y-%m-%d} to {end:%Y-%m-%d})",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
+        for c in ("Cell", "Ticker", "Factor", "vs", "Beta", "R²", "SE"):
+            t.add_column(c, justify="right" if c in ("Beta", "R²", "SE") else "left")
+        for ln in lines:
+            t.add_row(ln.cell, ln.ticker, ln.factor, ln.benchmark, f"{ln.beta:.3f}", f"{ln.r2:.2f}", f"{ln.se:.3f}")
         print_table(con, t)
     for cell, ticker, factor, value in out.kept_typed:
         con.print(f"kept {cell} ({ticker} {factor} = {value}): typed by you; --overwrite replaces it")
@@ -140,4 +154,4 @@ def _print(out: EstimateOutcome, con: Console) -> None:
 def _print_findings(rep: RecomputeReport) -> None:
     for f in rep.findings:
         colour = "red" if f.level == "error" else "yellow"
-        err_console.print(f"[{colour}]{f.level}[/] {rep.book}: {f}", highlight=False, soft_wrap=True)
+        print_hanging(err_console, f"[{colour}]{f.level}[/]", escape(f"{rep.book}: {f}"))

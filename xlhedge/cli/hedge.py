@@ -21,7 +21,7 @@ from rich.table import Table
 from xlhedge.calc.bookio import BookIO
 from xlhedge.calc.bookread import book_from_io
 from xlhedge.calc.hedges import HedgeInputs, hedge_plan, read_hedge_inputs
-from xlhedge.cli._common import console, handles_errors, print_table
+from xlhedge.cli._common import console, handles_errors, print_table, signed
 from xlhedge.cli.report import SECTIONS
 from xlhedge.engine import sizing
 from xlhedge.engine._typing import CORE_FACTORS
@@ -35,7 +35,7 @@ __all__ = ["render_hedges", "register"]
 def _f(x: Any, fmt: str) -> str:
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return ""
-    return format(x, fmt)
+    return signed(x, fmt) if isinstance(x, float | int) and not isinstance(x, bool) else format(x, fmt)
 
 
 def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -> None:
@@ -68,7 +68,7 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
         micro = f"{rec.micro_contracts:+.0f} {rec.micro}" if rec.micro and rec.micro_contracts else ""
         t.add_row(
             factor_label(rec.factor),
-            f"{rec.exposure:+.4f}",
+            signed(rec.exposure),
             f"{rec.ratio:.0%}",
             f"{rec.notional:,.0f}",
             rec.instrument or "—",
@@ -77,7 +77,7 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
             _f(rec.contracts, "+,.0f"),
             _f(rec.residual_exposure, "+.4f"),
             micro,
-            f"{rec.exposure_after:+.4f}",
+            signed(rec.exposure_after),
             _f(rec.cost, ",.0f") if rec.cost else "",
             style="dim" if not rec.instrument else None,
         )
@@ -103,7 +103,7 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
         for _, r in plan["fx"].iterrows():
             fx.add_row(
                 r["currency"],
-                f"{r['exposure']:+.4f}",
+                signed(r["exposure"]),
                 r["leg"],
                 r["instrument"] or "—",
                 f"{r['notional_usd']:,.0f}",
@@ -143,7 +143,10 @@ def hedge(
     target: list[str] = typer.Option([], "--target", help="FACTOR=EXPOSURE to keep (× NAV); repeatable."),
     alpha: float | None = typer.Option(None, "--alpha", help="Alpha estimate α in [0, 1)."),
 ) -> None:
-    """Print the recommended hedges of a saved book (the file is not changed)."""
+    """Print the recommended hedges of a saved book (the file is not changed).
+
+    Example: xlhedge hedge book.xlsx --ratio equity=0.5 --instrument equity=MES
+    """
     from xlhedge.calc.recompute import RecomputeOptions, recompute
     from xlhedge.workbook.filebook import FileBook
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from xlhedge.calc.bookio import BookIO
+from xlhedge.cli._common import signed, small
 from xlhedge.engine.book import Book
 
 __all__ = ["render_book_view", "SECTIONS"]
@@ -40,7 +41,7 @@ def trades_table(book: Book) -> Table:
         t.add_row(
             f"{ticker}{hedge}",
             row["side"],
-            f"{row['weight']:+.2%}",
+            signed(row["weight"], "+.2%"),
             _money(row["notional"]),
             str(row.get("asset_class") or ""),
             style=style,
@@ -60,7 +61,7 @@ def book_table(book: Book) -> Table:
         top = row.get("top_contributor") or ""
         who = f"{top} ({row['top_share']:.0%})" if top else "–"
         style = "dim" if row["exposure"] == 0 else None
-        t.add_row(label, f"{row['exposure']:+.4f}", _money(row["exposure_ccy"]), who, style=style)
+        t.add_row(label, signed(row["exposure"]), _money(row["exposure_ccy"]), who, style=style)
     return t
 
 
@@ -73,7 +74,7 @@ def render_book_view(
     console.print(Columns([trades_table(book), book_table(book)], padding=(0, 4)))
     console.print(
         f"NAV {_money(book.nav)} {book.record_currency} · {len(book.positions)} positions · "
-        f"book DV01 {book.dv01():+,.2f} {book.record_currency} per +1bp"
+        f"book DV01 {small(book.dv01())} {book.record_currency} per +1bp"
     )
     if sections:
         for title, render in SECTIONS:

@@ -34,14 +34,28 @@ from xlhedge.template import (
     scenarios_sheet,
     style,
 )
+from xlhedge.template import example as _example
+from xlhedge.template import figure01 as _figure01
 from xlhedge.template.context import TemplateContext
-from xlhedge.template.example import EXAMPLE_AS_OF, EXAMPLE_CURRENCY, EXAMPLE_NAV, EXAMPLE_POSITIONS
 from xlhedge.workbook.filebook import FileBook
 
-__all__ = ["SHEETS", "TemplateContext", "build_workbook", "template_path", "TEMPLATE_FILE", "EXAMPLE_FILE"]
+__all__ = [
+    "EXAMPLES",
+    "EXAMPLE_FILE",
+    "FIGURE01_FILE",
+    "SHEETS",
+    "TEMPLATE_FILE",
+    "TemplateContext",
+    "build_workbook",
+    "example_prices_path",
+    "template_path",
+]
 
 TEMPLATE_FILE = "xlhedge_template.xlsx"
 EXAMPLE_FILE = "example_book.xlsx"
+FIGURE01_FILE = "figure01_book.xlsx"
+#: The bundled example books by name (``xlhedge demo --example NAME``): shipped file, builder data.
+EXAMPLES: dict[str, str] = {"default": EXAMPLE_FILE, "figure01": FIGURE01_FILE}
 
 #: Fixed document timestamps so a rebuild gives the same bytes in every part.
 BUILD_TIME = _dt.datetime(2026, 1, 1)
@@ -65,13 +79,16 @@ SHEETS: list[tuple[str, Callable[[Workbook, TemplateContext], None]]] = [
 def build_workbook(
     path: str | os.PathLike[str],
     *,
-    example: bool = False,
+    example: bool | str = False,
     positions: int = DEFAULT_POSITIONS,
     book: tuple[dict, ...] | None = None,
     nav: float | None = None,
     as_of: _dt.datetime | None = None,
 ) -> Path:
-    """Write the template (or the example book) to ``path``, recomputed.
+    """Write the template (or an example book) to ``path``, recomputed.
+
+    ``example=True`` (or ``"default"``) is the bundled cross-asset example with its real price
+    history on the Prices sheet; ``example="figure01"`` is the source article's Figure 01 book.
 
     The openpyxl-built file has formulas without stored values; running the
     recompute pipeline over it stores them, so the file shows numbers in any
@@ -83,16 +100,26 @@ def build_workbook(
     wb.properties.created = BUILD_TIME
     wb.properties.modified = BUILD_TIME
     style.add_named_styles(wb)
-    data = book if book is not None else (EXAMPLE_POSITIONS if example else ())
+    kind = ("default" if example is True else str(example)) if example else ""
+    if kind and kind not in EXAMPLES:
+        raise ValueError(f"unknown example {example!r}; the examples are {', '.join(EXAMPLES)}")
+    src = _figure01 if kind == "figure01" else _example
+    ex_positions = _figure01.FIGURE01_POSITIONS if kind == "figure01" else _example.EXAMPLE_POSITIONS
+    ex_nav = _figure01.FIGURE01_NAV if kind == "figure01" else _example.EXAMPLE_NAV
+    data = book if book is not None else (ex_positions if kind else ())
     ctx = TemplateContext(
         wb,
         BookLayout(max(positions, len(data))),
-        example,
+        bool(kind),
         data,
-        nav=nav if nav is not None else (EXAMPLE_NAV if (example or book) else 1_000_000.0),
-        currency=EXAMPLE_CURRENCY,
-        as_of=as_of if as_of is not None else (EXAMPLE_AS_OF if example else None),
+        nav=nav if nav is not None else (ex_nav if (kind or book) else 1_000_000.0),
+        currency=_example.EXAMPLE_CURRENCY,
+        as_of=as_of
+        if as_of is not None
+        else ((_figure01.FIGURE01_AS_OF if src is _figure01 else _example.EXAMPLE_AS_OF) if kind else None),
     )
+    if kind == "default":
+        ctx.extra["prices"] = example_prices_path()
     for _, build in SHEETS:
         build(wb, ctx)
     wb.active = 1 if len(wb.sheetnames) > 1 else 0
@@ -113,9 +140,14 @@ def build_workbook(
     return path
 
 
+def example_prices_path() -> Path:
+    """The example book's price history shipped in the package (``xlhedge/data/example_prices.csv``)."""
+    return Path(__file__).resolve().parent.parent / "data" / _example.EXAMPLE_PRICES
+
+
 def template_path(kind: str = "template") -> Path:
-    """The shipped template (``kind="template"``) or example book (``"example"``)."""
-    fname = TEMPLATE_FILE if kind == "template" else EXAMPLE_FILE
+    """A shipped book: the template (``"template"``), the example (``"example"``) or ``"figure01"``."""
+    fname = {"template": TEMPLATE_FILE, "figure01": FIGURE01_FILE}.get(kind, EXAMPLE_FILE)
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "templates" / fname, here.parent / "templates" / fname):
         if candidate.exists():

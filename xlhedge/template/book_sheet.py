@@ -62,7 +62,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws["D3"] = "Legend:"
     ws["D3"].font = Font(bold=True)
     ws["E3"], ws["E3"].fill = "input", style.INPUT_FILL
-    ws["F3"], ws["F3"].style = "estimated from prices", "estimated"
+    ws["F3"], ws["F3"].style = "estimated", "estimated"
     ws["G3"], ws["G3"].style = "status OK", "status_ok"
     ws["H3"], ws["H3"].style = "needs attention", "status_warn"
     ws["B3"] = ctx.nav
@@ -84,7 +84,8 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         label.font = Font(bold=True)
         if att.note:
             label.comment = Comment(att.note, "xlhedge")
-        _shade_row(ws, r, last, att.number_format)
+        # a boolean row shows TRUE/FALSE in every viewer, whether it stores a boolean or 1/0
+        _shade_row(ws, r, last, style.FMT_BOOL if att.kind == "bool" else att.number_format)
         if att.choices:
             # An open list (e.g. Hedge factor, which also takes a tilt name) only warns.
             dv = DataValidation(
@@ -137,7 +138,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
 
     ws.column_dimensions["A"].width = 30
     for j in range(layout.positions):
-        ws.column_dimensions[col_letters(FIRST_POSITION_COL + j)].width = 11
+        ws.column_dimensions[col_letters(FIRST_POSITION_COL + j)].width = 13
     ws.freeze_panes = ws.cell(row=ATTRIBUTE_ROW0, column=FIRST_POSITION_COL)
     style.print_setup(ws)
     for name, ref in layout.defined_names().items():

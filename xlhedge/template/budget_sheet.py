@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlhedge.calc import layout
 from xlhedge.engine.budget import BUCKET_LABELS, BUCKETS, BUDGET_RATE, DEFAULT_SPLITS, VOL_INDEXES
 from xlhedge.engine.regimes import REGIMES
-from xlhedge.template import style
+from xlhedge.template import geometry, style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Budget"
@@ -100,7 +100,8 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     _ledger(ws, ctx)
     _curve(ws, ctx)
     _charts(ws)
-    for col, width in zip("ABCDEFGHIJ", (30, 12, 12, 12, 12, 12, 12, 52, 12, 14)):
+    # B, C: the ledger's instrument and category
+    for col, width in zip("ABCDEFGHIJ", (32, 26, 24, 12, 12, 12, 12, 52, 12, 14)):
         ws.column_dimensions[col].width = width
     for col, width in zip("MNOP", (8, 10, 12, 14)):
         ws.column_dimensions[col].width = width
@@ -276,7 +277,7 @@ def _charts(ws: Worksheet) -> None:
     split.x_axis.scaling.orientation = "maxMin"
     split.y_axis.number_format = "#,##0"
     split.height, split.width = 8, 16
-    ws.add_chart(split, "R4")
+    geometry.add_chart(ws, split, "R4")
 
     curve = ScatterChart()
     curve.title = "Budget deployment against VIX (Figure 06)"
@@ -298,4 +299,4 @@ def _charts(ws: Worksheet) -> None:
     curve.y_axis.delete = False
     curve.legend.position = "b"
     curve.height, curve.width = 8, 16
-    ws.add_chart(curve, "R22")
+    geometry.add_chart(ws, curve, "R22")

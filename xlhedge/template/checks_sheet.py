@@ -29,6 +29,8 @@ SHEET = "Checks"
 
 FINDINGS_HEADER = 4
 FINDINGS_ROWS = 30
+#: Points per findings row: three lines of wrapped 11-pt text.
+FINDING_ROW_HEIGHT = 45
 FINDINGS_ROW0 = FINDINGS_HEADER + 1
 FINDINGS_LAST = FINDINGS_ROW0 + FINDINGS_ROWS - 1
 FINDINGS_COLUMNS = ["Code", "Severity", "Message", "Positions", "Fix"]
@@ -93,7 +95,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     _targets(ws, ctx)
     _findings(ws, ctx)
     _rebalance(ws, ctx)
-    widths = (20, 10, 90, 22, 70, 3, 16, 11, 11, 11, 9, 10, 11, 12, 8, 10, 15, 11)
+    widths = (36, 12, 90, 22, 70, 3, 16, 11, 11, 11, 9, 10, 11, 12, 8, 10, 15, 11)  # A: the tolerance labels
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.freeze_panes = f"A{FINDINGS_ROW0}"
@@ -155,6 +157,9 @@ def _findings(ws: Worksheet, ctx: TemplateContext) -> None:
         f"=HEDGE_CHECKS(BookAttributeBlock,BookFactorBlock,CheckSettings,HedgeLedger,CheckTolerances,{FINDINGS_ROWS})",
     )
     for r in range(FINDINGS_ROW0, FINDINGS_LAST + 1):
+        # room for three wrapped lines, so a long message or fix does not run over the next finding
+        # (a viewer keeps the stored row height; it does not grow rows for recomputed text)
+        ws.row_dimensions[r].height = FINDING_ROW_HEIGHT
         for col in range(1, 6):
             c = ws.cell(row=r, column=col)
             c.fill = style.OUTPUT_FILL

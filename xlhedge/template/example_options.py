@@ -7,10 +7,10 @@ betas come from there; their weight (delta exposure) and betas are computed from
 Greeks by the recompute, never typed. Valued at the example book's as-of date
 (2026-11-13) with the Instruments sheet's option rate and dividend yield.
 
-* ``SPY_P570`` — 1 long SPY put, strike 570 (5% below the catalogue's SPY at 600),
+* ``SPY_P570`` — 20 long SPY puts, strike 570 (5% below the catalogue's SPY at 600),
   expiring 2027-03-19 (about 4 months), implied vol 19%, Black–Scholes–Merton, 100 shares
   per contract: tail protection (the source article's largest budget bucket). About
-  −1.8% of NAV of delta (its equity exposure) and a long vol exposure.
+  −3.6% of NAV of delta (its equity exposure) and a long vol exposure.
 * ``VIX_C25`` — 10 long VIX calls, strike 25 on the VIX future (catalogue ``VX`` at 18),
   expiring 2027-01-20, implied vol (vol of vol) 85%, Black-76, multiplier 100: long vol.
   Their vol exposure is their delta on the VIX future (whose beta is 100/18 % of NAV per
@@ -18,7 +18,7 @@ Greeks by the recompute, never typed. Valued at the example book's as-of date
   Held as a long-vol position, not flagged as a factor hedge: the book has no vol exposure
   of its own for it to offset (the checks would call it OVER_HEDGE).
 
-Sized for the example's NAV of 1,000,000: scale ``contracts`` with the NAV.
+Sized for the example's NAV of 10,000,000: scale ``contracts`` with the NAV.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ EXAMPLE_OPTIONS: tuple[dict, ...] = (
         underlying="SPY",
         strike=570.0,
         implied_vol=0.19,
-        contracts=1.0,
+        contracts=20.0,
         multiplier=100.0,
         expiry=_dt.datetime(2027, 3, 19),
         option_model="bs",

@@ -10,13 +10,13 @@ refresh writes into.
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
 from xlhedge.calc import layout
 from xlhedge.calc.layout import FACTOR_ROW0, N_FACTORS, BookLayout
-from xlhedge.template import style
+from xlhedge.template import geometry, style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Exposures"
@@ -57,13 +57,14 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
             (2, style.FMT_EXPOSURE),
             (3, style.FMT_MONEY),
             (4, style.FMT_EXPOSURE),
-            (5, "0.0E+00"),
+            (5, "[=0]0;0.0E+00"),
             (7, style.FMT_EXPOSURE),
             (8, style.FMT_PCT),
         ):
             ws.cell(row=r, column=col).number_format = fmt
         for col in (2, 3, 6, 7, 8):
             ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
+        ws.cell(row=r, column=6).alignment = Alignment(indent=1)  # clear of the Difference column
     ws[f"B{ROW0}"] = ArrayFormula(f"B{ROW0}:B{last}", "=FACTOR_EXPOSURE(BookBlock)")
     ws[f"C{ROW0}"] = ArrayFormula(f"C{ROW0}:C{last}", "=FACTOR_EXPOSURE(BookBetas,BookWeights,NAV)")
     ws[f"F{ROW0}"] = ArrayFormula(f"F{ROW0}:H{last}", "=FACTOR_CONTRIBUTORS(BookBlock,BookTickers)")
@@ -98,8 +99,8 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     chart.y_axis.number_format = "0.00"
     chart.y_axis.majorGridlines = None
     chart.height, chart.width = 9, 16
-    ws.add_chart(chart, "J4")
+    geometry.add_chart(ws, chart, "J4")
 
-    for col, width in zip("ABCDEFGH", (30, 16, 18, 16, 11, 18, 18, 13)):
+    for col, width in zip("ABCDEFGH", (30, 16, 18, 16, 13, 20, 18, 13)):
         ws.column_dimensions[col].width = width
     style.print_setup(ws)

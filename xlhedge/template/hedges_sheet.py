@@ -27,7 +27,7 @@ from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.instruments import DEFAULT_HEDGE_INSTRUMENTS, INSTRUMENTS
 from xlhedge.engine.perps import CONTRACTS, LIQUIDATION_NOTE, SIDES
 from xlhedge.engine.sizing import DEFAULT_HEDGE_RATIO
-from xlhedge.template import exposures_sheet, style
+from xlhedge.template import exposures_sheet, geometry, style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Hedges"
@@ -180,9 +180,10 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     chart.set_categories(Reference(ws, min_col=1, min_row=ROW0, max_row=LAST))
     style.chart_axes(chart, "0.00")
     chart.x_axis.scaling.orientation = "maxMin"
-    ws.add_chart(chart, f"P{HEADER_ROW}")
+    geometry.add_chart(ws, chart, f"P{HEADER_ROW}")
 
-    for col, width in zip("ABCDEFGHIJKLMN", (24, 13, 11, 9, 11, 14, 7, 12, 10, 13, 8, 9, 13, 18)):
+    # A holds the longest label ("Alpha estimate α (0 ≤ α < 1)"), G the liquidation price, K/L the FX list
+    for col, width in zip("ABCDEFGHIJKLMN", (32, 13, 11, 9, 12, 14, 12, 12, 10, 13, 12, 11, 13, 18)):
         ws.column_dimensions[col].width = width
     ws.row_dimensions[HEADER_ROW].height = 45
     style.print_setup(ws)
@@ -214,6 +215,7 @@ def _fx_block(ws: Worksheet, ctx: TemplateContext) -> None:
     ctx.define(layout.FX_CURRENCIES, f"{SHEET}!$A${FX_ROW0}:$A${FX_LAST}")
     ctx.define(layout.FX_RATIOS, f"{SHEET}!$C${FX_ROW0}:$C${FX_LAST}")
     style.header(ws, FX_HEADER_ROW, FX_LIST_COL, ["Every foreign currency", "Exposure (× NAV)"])
+    ws.row_dimensions[FX_HEADER_ROW].height = 45  # three wrapped lines: "Contracts (unrounded)"
     top = f"K{FX_ROW0}"
     end = f"L{FX_ROW0 + FX_LIST_ROWS - 1}"
     ws[top] = ArrayFormula(

@@ -55,7 +55,7 @@ _FORMATS = {
     "funding_rate": "0.0000%",
     "strike2": "#,##0.00",
 }
-_WIDTHS = (10, 40, 11, 12, 11, 12, 10, 10, 9, 11, 7, 9, 7, 7, 10, 22, 10, 8, 9, 16, 11, 10, 10)
+_WIDTHS = (10, 47, 11, 12, 11, 12, 10, 10, 9, 11, 7, 9, 7, 7, 10, 22, 10, 8, 9, 16, 11, 10, 10)
 
 
 def rows_for(instruments: Sequence[Instrument] | None = None) -> dict[str, int]:

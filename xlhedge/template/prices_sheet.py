@@ -22,8 +22,13 @@ empty: nothing is estimated until prices are pasted (or imported with
 
 from __future__ import annotations
 
+import csv
+import datetime as _dt
+from pathlib import Path
+
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlhedge.calc import layout
 from xlhedge.calc.refs import col_letters
@@ -31,7 +36,7 @@ from xlhedge.template import style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Prices"
-ROLE_ROW = 3  # "equity benchmark" ... above the headers
+ROLE_ROW = 3  # "benchmark of" | equity | usd ... above the headers
 HEADER_ROW = 4
 FIRST_ROW = 5
 #: Rows the defined names cover: about 20 years of daily closes.
@@ -61,6 +66,43 @@ def last_col() -> str:
     return col_letters(FIRST_SERIES_COL + SERIES_COLS - 1)
 
 
+#: Columns of a shipped price file that go to the Regime sheet's vol history, not to Prices.
+VOL_INDEX_COLUMNS = ("VIX", "MOVE", "DVOL", "CVIX")
+
+
+def read_shipped_prices(path: Path) -> tuple[list[str], list[list[str]]]:
+    """A shipped price CSV (dates in the first column) as its header and rows of text."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
+def _fill(ws: Worksheet, path: Path) -> None:
+    """Write a shipped price file (the example book's): benchmarks by header into B–E, the rest from F.
+
+    The file's first column is the date; a benchmark it names replaces the default header
+    (``WTI`` stands in for the commodity composite), one it lacks stays an empty column.
+    """
+    head, body = read_shipped_prices(path)
+    roles = {"equity": "SPX", "usd": "DXY", "commodity": "WTI", "crypto": "BTC"}
+    order: list[int | None] = []
+    for factor, _ in BENCHMARK_COLUMNS:
+        order.append(head.index(roles[factor]) if roles[factor] in head else None)
+    rest = [j for j in range(1, len(head)) if j not in order and head[j] not in VOL_INDEX_COLUMNS]
+    cols = order + rest
+    for k, j in enumerate(cols):
+        c = FIRST_SERIES_COL + k
+        if j is None:
+            continue
+        ws.cell(row=HEADER_ROW, column=c, value=head[j])
+        for i, row in enumerate(body):
+            if row[j] != "":
+                ws.cell(row=FIRST_ROW + i, column=c, value=float(row[j])).number_format = "#,##0.00"
+    for i, row in enumerate(body):
+        cell = ws.cell(row=FIRST_ROW + i, column=1, value=_dt.datetime.strptime(row[0], "%Y-%m-%d"))
+        cell.number_format = "yyyy-mm-dd"
+
+
 def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
@@ -74,12 +116,13 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     style.header(ws, HEADER_ROW, 1, ["Date"])
     for j, (factor, label) in enumerate(BENCHMARK_COLUMNS):
         col = FIRST_SERIES_COL + j
-        role = ws.cell(row=ROLE_ROW, column=col, value=f"{factor} benchmark")
+        role = ws.cell(row=ROLE_ROW, column=col, value=factor)
         role.font = style.NOTE_FONT
         h = ws.cell(row=HEADER_ROW, column=col, value=label)
         h.fill = style.INPUT_FILL
         h.font = Font(bold=True)
         h.border = style.BOX
+    ws.cell(row=ROLE_ROW, column=1, value="benchmark of").font = style.NOTE_FONT
     ws.cell(row=ROLE_ROW, column=FIRST_SERIES_COL + len(BENCHMARK_COLUMNS), value="positions →").font = style.NOTE_FONT
     for j in range(len(BENCHMARK_COLUMNS), SERIES_COLS):
         h = ws.cell(row=HEADER_ROW, column=FIRST_SERIES_COL + j)
@@ -87,6 +130,8 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         h.border = style.BOX
     for r in range(FIRST_ROW, FIRST_ROW + 260):  # a year of formatted rows; more paste in as they are
         ws.cell(row=r, column=1).number_format = "yyyy-mm-dd"
+    if ctx.extra.get("prices"):
+        _fill(ws, ctx.extra["prices"])
     ws.column_dimensions["A"].width = 12
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=FIRST_SERIES_COL)
 
@@ -119,4 +164,10 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         f"${col_letters(sc + len(LOG_COLUMNS) - 1)}${LOG_HEADER_ROW + LOG_ROWS}",
     )
     ws.column_dimensions[col_letters(sc)].width = 28
+    # the log's columns wide enough for their values (dates as text, betas to 3 places)
+    for k, width in enumerate((10, 11, 10, 8, 7, 7, 8, 11, 11, 8, 8), start=1):
+        ws.column_dimensions[col_letters(sc + k)].width = width
+    for r in range(LOG_HEADER_ROW + 1, LOG_HEADER_ROW + LOG_ROWS + 1):
+        for k, fmt in ((4, "0.000"), (5, "0.00"), (6, "0.000")):
+            ws.cell(row=r, column=sc + k).number_format = fmt
     style.print_setup(ws)

@@ -12,12 +12,14 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
 from xlhedge.engine.regimes import REGIME_THRESHOLDS
-from xlhedge.template import style
+from xlhedge.template import prices_sheet, style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Regime"
@@ -98,6 +100,18 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     style.header(ws, HIST_HEAD, 1, ["Date"] + list(INDEXES))
     for r in range(HIST_ROW0, HIST_ROW0 + 260):
         ws.cell(row=r, column=1).number_format = "yyyy-mm-dd"
+    if ctx.extra.get("prices"):  # the example book: its real vol-index closes
+        head, body = prices_sheet.read_shipped_prices(ctx.extra["prices"])
+        cols = [(1 + INDEXES.index(h) + 1, j) for j, h in enumerate(head) if h in INDEXES]
+        r = HIST_ROW0
+        for row in body:
+            if not any(row[j] for _, j in cols):
+                continue
+            ws.cell(row=r, column=1, value=_dt.datetime.strptime(row[0], "%Y-%m-%d")).number_format = "yyyy-mm-dd"
+            for c, j in cols:
+                if row[j]:
+                    ws.cell(row=r, column=c, value=float(row[j])).number_format = "0.00"
+            r += 1
     ctx.define("VolHistory", f"{SHEET}!$A${HIST_HEAD}:${chr(ord('A') + len(INDEXES))}${HIST_LAST}")
     ctx.define("VolHistoryVIX", f"{SHEET}!$A${HIST_HEAD}:$B${HIST_LAST}")
     for col, width in zip("ABCDEFGH", (12, 10, 14, 14, 11, 15, 15, 70)):

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.perps import CONTRACTS
 from xlhedge.engine.scenarios import FACTOR_SHOCKS, REGIME_DEFAULTS, REGIME_NOTE
-from xlhedge.template import exposures_sheet, hedges_sheet, instruments_sheet, style
+from xlhedge.template import exposures_sheet, geometry, hedges_sheet, instruments_sheet, style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Scenarios"
@@ -116,7 +116,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     _shock_table(ws, ctx)
     _regime(ws, ctx)
     _outcomes(ws, ctx)
-    for col, width in zip("ABCDEFGHI", (30, 13, 13, 15, 15, 14, 14, 14, 14)):
+    for col, width in zip("ABCDEFGHI", (38, 13, 13, 15, 15, 14, 14, 14, 14)):
         ws.column_dimensions[col].width = width
     style.print_setup(ws)
 
@@ -163,7 +163,7 @@ def _shock_table(ws: Worksheet, ctx: TemplateContext) -> None:
     chart.set_categories(Reference(ws, min_col=1, min_row=S_ROW0, max_row=S_TOTAL))
     style.chart_axes(chart, "#,##0")
     chart.x_axis.scaling.orientation = "maxMin"
-    ws.add_chart(chart, f"K{S_TITLE}")
+    geometry.add_chart(ws, chart, f"K{S_TITLE}")
 
 
 def _regime(ws: Worksheet, ctx: TemplateContext) -> None:
@@ -258,7 +258,7 @@ def _regime(ws: Worksheet, ctx: TemplateContext) -> None:
     )
     chart.set_categories(Reference(ws, min_col=1, min_row=SUM_HEADER + 1, max_row=SUM_HEADER + 2))
     style.chart_axes(chart, "#,##0")
-    ws.add_chart(chart, f"K{R_TITLE}")
+    geometry.add_chart(ws, chart, f"K{R_TITLE}")
 
 
 def _outcomes(ws: Worksheet, ctx: TemplateContext) -> None:
@@ -329,4 +329,4 @@ def _outcomes(ws: Worksheet, ctx: TemplateContext) -> None:
     chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(MOVES), min_row=top, max_row=top))
     style.chart_axes(chart, "#,##0")
     chart.x_axis.number_format = "+0%;-0%;0%"
-    ws.add_chart(chart, f"K{O_TITLE}")
+    geometry.add_chart(ws, chart, f"K{O_TITLE}")

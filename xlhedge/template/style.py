@@ -27,6 +27,9 @@ FMT_BETA = "0.00;[Red]-0.00"
 FMT_EXPOSURE = "0.0000;[Red]-0.0000"
 FMT_MONEY = "#,##0;[Red]-#,##0"
 FMT_PCT = "0.0%"
+#: Booleans as TRUE/FALSE whether stored as booleans or as 1/0 (LibreOffice shows a stored FALSE as 0
+#: under General).
+FMT_BOOL = '"TRUE";"TRUE";"FALSE"'
 
 
 #: Cell styles the pipeline refers to by name (BookIO.write_input(style=...)).
@@ -77,6 +80,8 @@ def chart_axes(chart: ChartBase, y_format: str, *, height: float = 8, width: flo
     """Show both axes (openpyxl hides them by default), format the value axis, legend below."""
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    # category labels at the low end of the value axis, not on the bars where values are negative
+    chart.x_axis.tickLblPos = "low"
     chart.y_axis.number_format = y_format
     chart.height, chart.width = height, width
     if chart.legend is not None:

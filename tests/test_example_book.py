@@ -1,0 +1,150 @@
+"""The bundled example book (docs/example.md): its shape, its real prices, its hedges in whole contracts.
+
+Every number is checked against an independent computation: numpy on the Book sheet's own
+weights and betas (read with openpyxl, not through xlhedge), and numpy OLS on the shipped
+price file for the estimated betas.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+import xlhedge
+from xlhedge.calc.layout import FACTOR_ROW0, FIRST_POSITION_COL, HEADER_ROW, WEIGHT_ROW, attribute_row
+from xlhedge.template import example_prices_path, template_path
+from xlhedge.template.example import EXAMPLE_NAV, EXAMPLE_POSITIONS
+
+CORE = ("equity", "duration", "usd", "commodity", "crypto", "vol")
+
+
+@pytest.fixture(scope="module")
+def sheet() -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Tickers, weights and the six core beta rows, as stored in the shipped book's cells."""
+    ws = openpyxl.load_workbook(template_path("example"), data_only=True)["Book"]
+    tickers, weights, betas = [], [], []
+    col = FIRST_POSITION_COL
+    while (t := ws.cell(row=attribute_row("ticker"), column=col).value) not in (None, ""):
+        tickers.append(str(t))
+        weights.append(float(ws.cell(row=WEIGHT_ROW, column=col).value))
+        betas.append([float(ws.cell(row=FACTOR_ROW0 + k, column=col).value or 0.0) for k in range(len(CORE))])
+        col += 1
+    assert ws.cell(row=HEADER_ROW, column=FIRST_POSITION_COL).value is not None
+    return tickers, np.array(weights), np.array(betas).T
+
+
+def test_positions_and_nav(sheet):
+    tickers, w, _ = sheet
+    assert tickers == [p["ticker"] for p in EXAMPLE_POSITIONS]
+    assert 20 <= len(tickers) <= 32
+    book = xlhedge.read_book(template_path("example"))
+    assert book.nav == EXAMPLE_NAV == 10_000_000
+    classes = set(book.positions["asset_class"])
+    assert {"equity", "rates", "commodity", "crypto", "vol"} <= classes
+    assert set(book.positions["currency"]) >= {"USD", "EUR", "JPY", "CHF"}  # non-USD listings
+    np.testing.assert_allclose(book.weights.to_numpy(), w)
+
+
+def test_exposures_are_figure_02_shaped(sheet):
+    """Σ weight × beta by numpy on the cells, equal to the book view and near Figure 02's bars."""
+    _, w, b = sheet
+    by_hand = dict(zip(CORE, b @ w, strict=True))
+    e = xlhedge.read_book(template_path("example")).exposures()["exposure"]
+    for f in CORE:
+        assert e[f] == pytest.approx(by_hand[f], abs=1e-12), f
+    assert by_hand["equity"] == pytest.approx(1.20, abs=0.02)
+    assert by_hand["duration"] == pytest.approx(-0.30, abs=0.01)
+    assert by_hand["commodity"] == pytest.approx(-0.45, abs=0.01)
+    assert -0.30 < by_hand["usd"] < 0 and 0 < by_hand["crypto"] <= 0.10
+    assert -0.01 < by_hand["vol"] < 0  # a small short-vol position
+
+
+def _prices() -> dict[str, np.ndarray]:
+    with open(example_prices_path(), newline="") as fh:
+        rows = list(csv.reader(fh))
+    head = rows[0]
+    return {h: np.array([float(r[j]) if r[j] else np.nan for r in rows[1:]]) for j, h in enumerate(head) if j}
+
+
+def _ols_beta(y: np.ndarray, x: np.ndarray, window: int = 252) -> float:
+    ok = ~np.isnan(x) & ~np.isnan(y)
+    px, py = x[ok], y[ok]
+    rx, ry = px[1:] / px[:-1] - 1, py[1:] / py[:-1] - 1
+    rx, ry = rx[-window:], ry[-window:]
+    return float(np.cov(ry, rx)[0, 1] / np.var(rx, ddof=1))
+
+
+@pytest.mark.parametrize("ticker", ["AAPL", "JPM", "XOM", "GE", "MTUM"])
+def test_estimated_betas_are_numpy_ols_on_the_shipped_prices(sheet, ticker):
+    tickers, _, b = sheet
+    px = _prices()
+    k = tickers.index(ticker)
+    assert b[0, k] == pytest.approx(_ols_beta(px[ticker], px["SPX"]), rel=1e-9)
+    assert b[2, k] == pytest.approx(_ols_beta(px[ticker], px["DXY"]), rel=1e-9)
+    assert b[3, k] == pytest.approx(_ols_beta(px[ticker], px["WTI"]), rel=1e-9)
+
+
+def test_prices_are_real_history():
+    px = _prices()
+    assert list(px)[:3] == ["SPX", "DXY", "WTI"]
+    assert len(px["SPX"]) == 754  # NYSE days 2016-01-04 .. 2018-12-31
+    assert px["SPX"][0] == pytest.approx(2012.66)  # S&P 500 close on 2016-01-04
+    assert px["VIX"].max() == pytest.approx(37.32)  # 2018-02-05
+    assert np.nanmin(px["WTI"]) == pytest.approx(26.19)  # 2016-02-11
+
+
+def test_futures_hedges_are_whole_nonzero_contracts(sheet):
+    """At the CLI's default 50% ratio: contracts = round(-½ · exposure · NAV / (price · multiplier · beta))."""
+    _, w, b = sheet
+    e = dict(zip(CORE, b @ w, strict=True))
+    plan = xlhedge.recommend_hedges(pd.Series(e), EXAMPLE_NAV, ratios=0.5).set_index("instrument")
+    for factor, t in (("equity", "ES"), ("commodity", "CL"), ("crypto", "BTC")):
+        inst = xlhedge.instrument(t)
+        by_hand = round(-0.5 * e[factor] * EXAMPLE_NAV / (inst.price * inst.multiplier * inst.beta))
+        assert by_hand != 0
+        assert plan.loc[t, "contracts"] == by_hand, t
+
+
+def test_fx_hedges_are_whole_nonzero_contracts(tmp_path):
+    """The non-USD listings give EUR, JPY and CHF futures hedges of at least one contract."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}  # a fresh process: the console reads its width
+    r = subprocess.run(
+        [sys.executable, "-m", "xlhedge", "hedge", str(template_path("example"))],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert r.returncode == 0, r.stderr
+    for fut, n in (("6E", -2), ("6J", -2), ("6S", -1)):
+        assert re.search(rf"\b{fut}\b.*\s{n:+d}\s", r.stdout), (fut, r.stdout)
+
+
+def test_docs_example_page_lists_the_book(sheet):
+    """docs/example.md's positions table is the shipped book: weights and every beta (2 places)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "example.md").read_text()
+    tickers, w, b = sheet
+    rows = [ln.strip("|").split("|") for ln in text.splitlines() if re.match(r"\| [A-Z0-9]+ \| [a-z]+ \|", ln)]
+    assert [r[0].strip() for r in rows] == tickers
+
+    def num(s: str) -> float:
+        s = s.strip().strip("*").replace("−", "-").rstrip("%")
+        return float(s) if s else 0.0
+
+    for k, r in enumerate(rows):
+        assert num(r[4]) / 100 == pytest.approx(w[k]), tickers[k]
+        for j in range(len(CORE)):
+            assert num(r[5 + j]) == pytest.approx(b[j, k], abs=0.005 if j < 5 else 1e-4), (tickers[k], CORE[j])
+    e = dict(zip(CORE, b @ w, strict=True))
+    for label, f in (("Equity beta (SPX)", "equity"), ("Commodity beta", "commodity"), ("USD beta (DXY)", "usd")):
+        shown = re.search(rf"\| {re.escape(label)} \| ([−+\d.]+) \|", text)[1]
+        assert num(shown) == pytest.approx(e[f], abs=5e-5), label
