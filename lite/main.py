@@ -150,11 +150,31 @@ def EXPOSURE_AFTER(exposure, nav, contracts, price, multiplier=1.0, beta=1.0, mi
 
 
 @func
+@arg("exposures", doc="A column of factor exposures (× NAV), e.g. the Exposures sheet's.", ndim=2, empty=None, err_to_str=True)
+@arg("factors", doc="The factor labels beside them (core factors or tilts).", ndim=2, empty=None, err_to_str=True)
+@arg("nav", doc="NAV in the currency of record (> 0).", empty=None, err_to_str=True)
+def EXPOSURE_PER_MOVE(exposures, factors, nav):
+    "The book's P&L per unit move of each factor: exposure × NAV × scale (−0.0001 duration, 0.01 vol, else 1)."
+    return _call("EXPOSURE_PER_MOVE", exposures, factors, nav)
+
+
+@func
 @arg("block", doc="Block as in FACTOR_EXPOSURE: first row weights, then one row of betas per factor.", ndim=2, empty=None, err_to_str=True)
 @arg("tickers", doc="One row of position names, as many as the block has positions.", ndim=2, empty=None, err_to_str=True)
 def FACTOR_CONTRIBUTORS(block, tickers):
     "Largest contributor per factor row: ticker whose weight × beta is largest in size."
     return _call("FACTOR_CONTRIBUTORS", block, tickers)
+
+
+@func
+@arg("vols", doc="A row or column of n annualised vols, each in its factor's move unit (SPX return, bp of yield, VIX points...).", ndim=2, empty=None, err_to_str=True)
+@arg("correlations", doc="n×n correlation matrix: symmetric, within [−1, 1], 1 on the diagonal, PSD (each to 1e-9).", ndim=2, empty=None, err_to_str=True)
+@arg("horizon_days", doc="Horizon in trading days (> 0), default 1.", empty=None, err_to_str=True)
+@arg("days_per_year", doc="Trading days per year (> 0), default 252.", empty=None, err_to_str=True)
+@arg("repair", doc="TRUE: a non-PSD matrix is replaced by the nearest correlation matrix (Higham 2002); default FALSE.", empty=None, err_to_str=True)
+def FACTOR_COVARIANCE(vols, correlations, horizon_days=1.0, days_per_year=252.0, repair=False):
+    "n×n covariance of factor moves over a horizon: ρᵢⱼ·σᵢ·σⱼ·horizon_days/days_per_year (docs/methodology/hedge-optimizer.md)."
+    return _call("FACTOR_COVARIANCE", vols, correlations, horizon_days, days_per_year, repair)
 
 
 @func
@@ -224,6 +244,18 @@ def HEDGE_CONTRACTS(notional, price, multiplier=1.0, beta=1.0, micro_multiplier=
 
 
 @func
+@arg("tickers", doc="A row of candidate tickers (blank cells are skipped).", ndim=2, empty=None, err_to_str=True)
+@arg("instruments", doc="The Instruments sheet's table; blank = the shipped catalogue.", ndim=2, empty=None, err_to_str=True)
+@arg("horizon_days", doc="Horizon in days for funding carry (default 21).", empty=None, err_to_str=True)
+@arg("rate", doc="Risk-free rate for option prices (default 0).", empty=None, err_to_str=True)
+@arg("div", doc="Dividend yield for option prices (default 0).", empty=None, err_to_str=True)
+@arg("funding_per_day", doc="Funding periods per day (default 3: 8-hourly).", empty=None, err_to_str=True)
+def HEDGE_COSTS(tickers, instruments=None, horizon_days=21, rate=0.0, div=0.0, funding_per_day=3.0):
+    "Cost per contract over the horizon (≥ 0): option premium, perpetual funding carry, 0 for futures and ETFs."
+    return _call("HEDGE_COSTS", tickers, instruments, horizon_days, rate, div, funding_per_day)
+
+
+@func
 @arg("nav", doc="NAV in the currency of record (> 0).", empty=None, err_to_str=True)
 @arg("rate", doc="Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2–4% is usual).", empty=None, err_to_str=True)
 @arg("vol_levels", doc="Current VIX level, or two columns: index (VIX, MOVE, DVOL, CVIX) and level.", ndim=2, empty=None, err_to_str=True)
@@ -243,6 +275,29 @@ def HEDGE_DEPLOYMENT_CURVE(vix_levels=None):
 
 
 @func
+@arg("tickers", doc="A row of candidate tickers.", ndim=2, empty=None, err_to_str=True)
+@arg("loadings", doc="n × m loadings with their header row (HEDGE_LOADINGS).", ndim=2, empty=None, err_to_str=True)
+@arg("exposures", doc="A column of n: the book's P&L per unit move (EXPOSURE_PER_MOVE).", ndim=2, empty=None, err_to_str=True)
+@arg("cov_normal", doc="n × n covariance, normal regime.", ndim=2, empty=None, err_to_str=True)
+@arg("instruments", doc="The Instruments sheet's table; blank = the shipped catalogue.", ndim=2, empty=None, err_to_str=True)
+@arg("size_limit", doc="Multiple of the book's σ one leg may carry (default 2).", empty=None, err_to_str=True)
+def HEDGE_LIMITS(tickers, loadings, exposures, cov_normal, instruments=None, size_limit=2.0):
+    "Default bounds in contracts, two rows (lower, upper): options bought only, and |contracts| ≤ ⌈size_limit × book σ / σ of one contract⌉ in the normal regime."
+    return _call("HEDGE_LIMITS", tickers, loadings, exposures, cov_normal, instruments, size_limit)
+
+
+@func
+@arg("tickers", doc="A row of candidate tickers from the Instruments sheet (blank cells are skipped).", ndim=2, empty=None, err_to_str=True)
+@arg("factors", doc="A column of factor labels (core factors or tilts).", ndim=2, empty=None, err_to_str=True)
+@arg("instruments", doc="The Instruments sheet's table (InstrumentTable); blank = the shipped catalogue.", ndim=2, empty=None, err_to_str=True)
+@arg("rate", doc="Risk-free rate for option Greeks, annual decimal (default 0).", empty=None, err_to_str=True)
+@arg("div", doc="Dividend yield for option Greeks, annual decimal (default 0).", empty=None, err_to_str=True)
+def HEDGE_LOADINGS(tickers, factors, instruments=None, rate=0.0, div=0.0):
+    "P&L of one long contract of each candidate per unit move of each factor (currency), with a header row of tickers (docs/methodology/hedge-optimizer.md)."
+    return _call("HEDGE_LOADINGS", tickers, factors, instruments, rate, div)
+
+
+@func
 @arg("exposure", doc="Factor exposure E_f as a fraction of NAV (long > 0); a cell or a column of factors.", ndim=2, empty=None, err_to_str=True)
 @arg("nav", doc="NAV in the currency of record (> 0).", empty=None, err_to_str=True)
 @arg("ratio", doc="Hedge ratio h in [0, 1]: the fraction of the gap to hedge (default 1).", ndim=2, empty=None, err_to_str=True)
@@ -251,6 +306,22 @@ def HEDGE_DEPLOYMENT_CURVE(vix_levels=None):
 def HEDGE_NOTIONAL(exposure, nav, ratio=1.0, target=0.0, alpha=0.0):
     "Signed currency notional of a factor hedge, −h·(E − T)·NAV/(1 − α) (docs/methodology/sizing.md)."
     return _call("HEDGE_NOTIONAL", exposure, nav, ratio, target, alpha)
+
+
+@func
+@arg("exposures", doc="A column of n values: the book's P&L per unit move of each factor (currency).", ndim=2, empty=None, err_to_str=True)
+@arg("loadings", doc="n × m: P&L per contract per unit move of each factor (currency); an optional header row of instrument names.", ndim=2, empty=None, err_to_str=True)
+@arg("cov_normal", doc="n × n covariance of the factor moves in the normal regime (FACTOR_COVARIANCE).", ndim=2, empty=None, err_to_str=True)
+@arg("cov_stress", doc="n × n covariance in the stress regime; blank = normal only.", ndim=2, empty=None, err_to_str=True)
+@arg("costs", doc="A row of m costs per contract over the horizon (≥ 0), charged on |contracts|; blank = 0.", ndim=2, empty=None, err_to_str=True)
+@arg("budget", doc="Most the hedge may cost, Σ cost × |contracts|; blank = no limit.", empty=None, err_to_str=True)
+@arg("lower", doc="A row of m lower bounds in contracts (blank cell = none; 0 = long only).", ndim=2, empty=None, err_to_str=True)
+@arg("upper", doc="A row of m upper bounds in contracts (blank cell = none).", ndim=2, empty=None, err_to_str=True)
+@arg("integer_", doc="TRUE (default): whole contracts; FALSE: the continuous optimum.", empty=None, err_to_str=True)
+@arg("cost_weight", doc="Weight w ≥ 0 of the cost in the objective (default 0).", empty=None, err_to_str=True)
+def HEDGE_OPTIMIZE(exposures, loadings, cov_normal, cov_stress=None, costs=None, budget=None, lower=None, upper=None, integer_=True, cost_weight=0.0):
+    "Contracts per instrument minimising max(σ normal, σ stress) of the residual + cost_weight × cost, within the budget and bounds; then σ normal, σ stress and the total cost (one column of m + 3)."
+    return _call("HEDGE_OPTIMIZE", exposures, loadings, cov_normal, cov_stress, costs, budget, lower, upper, integer_, cost_weight)
 
 
 @func
@@ -283,6 +354,18 @@ def HEDGE_OUTCOMES(spot_qty, price, ratios, moves, contract="linear", funding_ra
 def HEDGE_PLAN(ticker, exposure, nav, ratio=1.0, target=0.0, alpha=0.0, instruments=None, rate=0.0, div=0.0, funding_periods_per_day=3):
     "Recommended hedge of one factor with one instrument, as a row (docs/methodology/sizing.md)."
     return _call("HEDGE_PLAN", ticker, exposure, nav, ratio, target, alpha, instruments, rate, div, funding_periods_per_day)
+
+
+@func
+@arg("exposures", doc="A column of n values: the book's P&L per unit move of each factor (currency).", ndim=2, empty=None, err_to_str=True)
+@arg("loadings", doc="n × m loadings (optional header row), as HEDGE_OPTIMIZE.", ndim=2, empty=None, err_to_str=True)
+@arg("cov_normal", doc="n × n covariance, normal regime.", ndim=2, empty=None, err_to_str=True)
+@arg("cov_stress", doc="n × n covariance, stress regime; blank = normal only.", ndim=2, empty=None, err_to_str=True)
+@arg("contracts", doc="A row or column of m contracts (long > 0, short < 0); blank = 0.", ndim=2, empty=None, err_to_str=True)
+@arg("costs", doc="A row of m costs per contract (≥ 0); blank = 0.", ndim=2, empty=None, err_to_str=True)
+def HEDGE_RISK(exposures, loadings, cov_normal, cov_stress=None, contracts=None, costs=None):
+    "Residual σ normal, σ stress and total cost of a given hedge (e.g. the rule of thumb), one column of 3."
+    return _call("HEDGE_RISK", exposures, loadings, cov_normal, cov_stress, contracts, costs)
 
 
 @func
@@ -570,6 +653,15 @@ def SCENARIO_PNL(exposures, shocks, nav):
 def SERIES_NAMES(prices, vertical=False):
     "Names of the series of a price range as the estimation functions see them (labels for their matrices)."
     return _call("SERIES_NAMES", prices, vertical)
+
+
+@func
+@arg("exposures", doc="A column of factor exposures (× NAV).", ndim=2, empty=None, err_to_str=True)
+@arg("factors", doc="The factor labels beside them; tilts are every label that is not a core factor.", ndim=2, empty=None, err_to_str=True)
+@arg("instruments", doc="The Instruments sheet's table; blank = the shipped catalogue.", ndim=2, empty=None, err_to_str=True)
+def TILT_ETF(exposures, factors, instruments=None):
+    "The sector ETF of the Instruments sheet matching the book's largest tilt (by |exposure|); blank if none."
+    return _call("TILT_ETF", exposures, factors, instruments)
 
 
 @func

@@ -133,7 +133,7 @@ def test_scenarios_sheet(example):
 def test_charts_and_instruments_sheet(example):
     wb = openpyxl.load_workbook(example)
     assert wb.sheetnames[2:5] == ["Hedges", "Scenarios", "Instruments"]
-    for sheet, n in (("Hedges", 1), ("Scenarios", 3)):
+    for sheet, n in (("Hedges", 2), ("Scenarios", 3)):  # Hedges: the per-factor plan and the optimised hedge
         charts = wb[sheet]._charts
         assert len(charts) == n
         for ch in charts:

@@ -160,6 +160,19 @@ failed:
     EXPOSURE_AFTER = Err.Description
 End Function
 
+Function EXPOSURE_PER_MOVE(exposures, factors, nav)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        EXPOSURE_PER_MOVE = XLPy.CallUDF("xlhedge.udfs", "EXPOSURE_PER_MOVE", Array(exposures, factors, nav), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        EXPOSURE_PER_MOVE = XLPy.CallUDF("xlhedge.udfs", "EXPOSURE_PER_MOVE", Array(exposures, factors, nav))
+        Exit Function
+    #End If
+failed:
+    EXPOSURE_PER_MOVE = Err.Description
+End Function
+
 Function FACTOR_CONTRIBUTORS(block, tickers)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -171,6 +184,19 @@ Function FACTOR_CONTRIBUTORS(block, tickers)
     #End If
 failed:
     FACTOR_CONTRIBUTORS = Err.Description
+End Function
+
+Function FACTOR_COVARIANCE(vols, correlations, Optional horizon_days, Optional days_per_year, Optional repair)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        FACTOR_COVARIANCE = XLPy.CallUDF("xlhedge.udfs", "FACTOR_COVARIANCE", Array(vols, correlations, horizon_days, days_per_year, repair), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        FACTOR_COVARIANCE = XLPy.CallUDF("xlhedge.udfs", "FACTOR_COVARIANCE", Array(vols, correlations, horizon_days, days_per_year, repair))
+        Exit Function
+    #End If
+failed:
+    FACTOR_COVARIANCE = Err.Description
 End Function
 
 Function FACTOR_EXPOSURE(block_or_betas, Optional weights_or_nav, Optional nav)
@@ -251,6 +277,19 @@ failed:
     HEDGE_CONTRACTS = Err.Description
 End Function
 
+Function HEDGE_COSTS(tickers, Optional instruments, Optional horizon_days, Optional rate, Optional div, Optional funding_per_day)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_COSTS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_COSTS", Array(tickers, instruments, horizon_days, rate, div, funding_per_day), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_COSTS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_COSTS", Array(tickers, instruments, horizon_days, rate, div, funding_per_day))
+        Exit Function
+    #End If
+failed:
+    HEDGE_COSTS = Err.Description
+End Function
+
 Function HEDGE_DEPLOYMENT(nav, Optional rate, Optional vol_levels, Optional ledger, Optional today, Optional splits)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -277,6 +316,32 @@ failed:
     HEDGE_DEPLOYMENT_CURVE = Err.Description
 End Function
 
+Function HEDGE_LIMITS(tickers, loadings, exposures, cov_normal, Optional instruments, Optional size_limit)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_LIMITS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_LIMITS", Array(tickers, loadings, exposures, cov_normal, instruments, size_limit), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_LIMITS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_LIMITS", Array(tickers, loadings, exposures, cov_normal, instruments, size_limit))
+        Exit Function
+    #End If
+failed:
+    HEDGE_LIMITS = Err.Description
+End Function
+
+Function HEDGE_LOADINGS(tickers, factors, Optional instruments, Optional rate, Optional div)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_LOADINGS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_LOADINGS", Array(tickers, factors, instruments, rate, div), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_LOADINGS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_LOADINGS", Array(tickers, factors, instruments, rate, div))
+        Exit Function
+    #End If
+failed:
+    HEDGE_LOADINGS = Err.Description
+End Function
+
 Function HEDGE_NOTIONAL(exposure, nav, Optional ratio, Optional target, Optional alpha)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -288,6 +353,19 @@ Function HEDGE_NOTIONAL(exposure, nav, Optional ratio, Optional target, Optional
     #End If
 failed:
     HEDGE_NOTIONAL = Err.Description
+End Function
+
+Function HEDGE_OPTIMIZE(exposures, loadings, cov_normal, Optional cov_stress, Optional costs, Optional budget, Optional lower, Optional upper, Optional integer_, Optional cost_weight)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_OPTIMIZE = XLPy.CallUDF("xlhedge.udfs", "HEDGE_OPTIMIZE", Array(exposures, loadings, cov_normal, cov_stress, costs, budget, lower, upper, integer_, cost_weight), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_OPTIMIZE = XLPy.CallUDF("xlhedge.udfs", "HEDGE_OPTIMIZE", Array(exposures, loadings, cov_normal, cov_stress, costs, budget, lower, upper, integer_, cost_weight))
+        Exit Function
+    #End If
+failed:
+    HEDGE_OPTIMIZE = Err.Description
 End Function
 
 Function HEDGE_OUTCOMES(spot_qty, price, ratios, moves, Optional contract, Optional funding_rate, Optional days, Optional periods_per_day, Optional face, Optional output)
@@ -314,6 +392,19 @@ Function HEDGE_PLAN(ticker, exposure, nav, Optional ratio, Optional target, Opti
     #End If
 failed:
     HEDGE_PLAN = Err.Description
+End Function
+
+Function HEDGE_RISK(exposures, loadings, cov_normal, Optional cov_stress, Optional contracts, Optional costs)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        HEDGE_RISK = XLPy.CallUDF("xlhedge.udfs", "HEDGE_RISK", Array(exposures, loadings, cov_normal, cov_stress, contracts, costs), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        HEDGE_RISK = XLPy.CallUDF("xlhedge.udfs", "HEDGE_RISK", Array(exposures, loadings, cov_normal, cov_stress, contracts, costs))
+        Exit Function
+    #End If
+failed:
+    HEDGE_RISK = Err.Description
 End Function
 
 Function HEDGE_UNITS(notional, price, Optional multiplier, Optional beta)
@@ -654,6 +745,19 @@ failed:
     SERIES_NAMES = Err.Description
 End Function
 
+Function TILT_ETF(exposures, factors, Optional instruments)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        TILT_ETF = XLPy.CallUDF("xlhedge.udfs", "TILT_ETF", Array(exposures, factors, instruments), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        TILT_ETF = XLPy.CallUDF("xlhedge.udfs", "TILT_ETF", Array(exposures, factors, instruments))
+        Exit Function
+    #End If
+failed:
+    TILT_ETF = Err.Description
+End Function
+
 Function VOL_REGIME(level, Optional index, Optional low, Optional high)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -753,10 +857,22 @@ Sub RegisterXlhedgeFunctions()
     d(6) = "Micro contracts added (signed); optional."
     d(7) = "Multiplier of the micro contract; needed with micro_contracts."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!EXPOSURE_AFTER", Description:="Factor exposure after adding a hedge: E + contracts " & ChrW(215) & " price " & ChrW(215) & " multiplier " & ChrW(215) & " beta / NAV.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
+    d(0) = "A column of factor exposures (" & ChrW(215) & " NAV), e.g. the Exposures sheet's."
+    d(1) = "The factor labels beside them (core factors or tilts)."
+    d(2) = "NAV in the currency of record (> 0)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!EXPOSURE_PER_MOVE", Description:="The book's P&L per unit move of each factor: exposure " & ChrW(215) & " NAV " & ChrW(215) & " scale (" & ChrW(8722) & "0.0001 duration, 0.01 vol, else 1).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 1)
     d(0) = "Block as in FACTOR_EXPOSURE: first row weights, then one row of betas per factor."
     d(1) = "One row of position names, as many as the block has positions."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FACTOR_CONTRIBUTORS", Description:="Largest contributor per factor row: ticker whose weight " & ChrW(215) & " beta is largest in size.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 4)
+    d(0) = "A row or column of n annualised vols, each in its factor's move unit (SPX return, bp of yield, VIX points...)."
+    d(1) = "n" & ChrW(215) & "n correlation matrix: symmetric, within [" & ChrW(8722) & "1, 1], 1 on the diagonal, PSD (each to 1e-9)."
+    d(2) = "Horizon in trading days (> 0), default 1."
+    d(3) = "Trading days per year (> 0), default 252."
+    d(4) = "TRUE: a non-PSD matrix is replaced by the nearest correlation matrix (Higham 2002); default FALSE."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!FACTOR_COVARIANCE", Description:="n" & ChrW(215) & "n covariance of factor moves over a horizon: " & ChrW(961) & ChrW(7522) & ChrW(11388) & ChrW(183) & ChrW(963) & ChrW(7522) & ChrW(183) & ChrW(963) & ChrW(11388) & ChrW(183) & "horizon_days/days_per_year (docs/methodology/hedge-optimizer.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "Block: first row weights (fraction of NAV, short < 0), then one row of betas per factor; optional first column of labels. Or betas alone: factors " & ChrW(215) & " positions."
     d(1) = "With betas: one row of weights (fraction of NAV, short < 0). With a block: NAV (optional), multiplies the result into currency."
@@ -800,6 +916,14 @@ Sub RegisterXlhedgeFunctions()
     d(4) = "Multiplier of the micro contract (MES 5) to complete the rounding; optional."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_CONTRACTS", Description:="Whole contracts, the notional left by rounding, and a micro-contract completion, as a row.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
+    d(0) = "A row of candidate tickers (blank cells are skipped)."
+    d(1) = "The Instruments sheet's table; blank = the shipped catalogue."
+    d(2) = "Horizon in days for funding carry (default 21)."
+    d(3) = "Risk-free rate for option prices (default 0)."
+    d(4) = "Dividend yield for option prices (default 0)."
+    d(5) = "Funding periods per day (default 3: 8-hourly)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_COSTS", Description:="Cost per contract over the horizon (" & ChrW(8805) & " 0): option premium, perpetual funding carry, 0 for futures and ETFs.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 5)
     d(0) = "NAV in the currency of record (> 0)."
     d(1) = "Annual hedging budget as a fraction of NAV (default 0.03 = 3%; 2" & ChrW(8211) & "4% is usual)."
     d(2) = "Current VIX level, or two columns: index (VIX, MOVE, DVOL, CVIX) and level."
@@ -810,6 +934,21 @@ Sub RegisterXlhedgeFunctions()
     ReDim d(0 To 0)
     d(0) = "One column of VIX levels (default 10 to 45 in steps of 1)."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_DEPLOYMENT_CURVE", Description:="Share of the remaining budget to deploy now and to move to rebalance cash, against VIX (Figure 06).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 5)
+    d(0) = "A row of candidate tickers."
+    d(1) = "n " & ChrW(215) & " m loadings with their header row (HEDGE_LOADINGS)."
+    d(2) = "A column of n: the book's P&L per unit move (EXPOSURE_PER_MOVE)."
+    d(3) = "n " & ChrW(215) & " n covariance, normal regime."
+    d(4) = "The Instruments sheet's table; blank = the shipped catalogue."
+    d(5) = "Multiple of the book's " & ChrW(963) & " one leg may carry (default 2)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_LIMITS", Description:="Default bounds in contracts, two rows (lower, upper): options bought only, and |contracts| " & ChrW(8804) & " " & ChrW(8968) & "size_limit " & ChrW(215) & " book " & ChrW(963) & " / " & ChrW(963) & " of one contract" & ChrW(8969) & " in the normal regime.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 4)
+    d(0) = "A row of candidate tickers from the Instruments sheet (blank cells are skipped)."
+    d(1) = "A column of factor labels (core factors or tilts)."
+    d(2) = "The Instruments sheet's table (InstrumentTable); blank = the shipped catalogue."
+    d(3) = "Risk-free rate for option Greeks, annual decimal (default 0)."
+    d(4) = "Dividend yield for option Greeks, annual decimal (default 0)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_LOADINGS", Description:="P&L of one long contract of each candidate per unit move of each factor (currency), with a header row of tickers (docs/methodology/hedge-optimizer.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 4)
     d(0) = "Factor exposure E_f as a fraction of NAV (long > 0); a cell or a column of factors."
     d(1) = "NAV in the currency of record (> 0)."
@@ -817,6 +956,18 @@ Sub RegisterXlhedgeFunctions()
     d(3) = "Target exposure T_f, NAV fraction (default 0 = neutral)."
     d(4) = "Alpha estimate " & ChrW(945) & " in [0, 1) (default 0); the notional is divided by 1 " & ChrW(8722) & " " & ChrW(945) & "."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_NOTIONAL", Description:="Signed currency notional of a factor hedge, " & ChrW(8722) & "h" & ChrW(183) & "(E " & ChrW(8722) & " T)" & ChrW(183) & "NAV/(1 " & ChrW(8722) & " " & ChrW(945) & ") (docs/methodology/sizing.md).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 9)
+    d(0) = "A column of n values: the book's P&L per unit move of each factor (currency)."
+    d(1) = "n " & ChrW(215) & " m: P&L per contract per unit move of each factor (currency); an optional header row of instrument names."
+    d(2) = "n " & ChrW(215) & " n covariance of the factor moves in the normal regime (FACTOR_COVARIANCE)."
+    d(3) = "n " & ChrW(215) & " n covariance in the stress regime; blank = normal only."
+    d(4) = "A row of m costs per contract over the horizon (" & ChrW(8805) & " 0), charged on |contracts|; blank = 0."
+    d(5) = "Most the hedge may cost, " & ChrW(931) & " cost " & ChrW(215) & " |contracts|; blank = no limit."
+    d(6) = "A row of m lower bounds in contracts (blank cell = none; 0 = long only)."
+    d(7) = "A row of m upper bounds in contracts (blank cell = none)."
+    d(8) = "TRUE (default): whole contracts; FALSE: the continuous optimum."
+    d(9) = "Weight w " & ChrW(8805) & " 0 of the cost in the objective (default 0)."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_OPTIMIZE", Description:="Contracts per instrument minimising max(" & ChrW(963) & " normal, " & ChrW(963) & " stress) of the residual + cost_weight " & ChrW(215) & " cost, within the budget and bounds; then " & ChrW(963) & " normal, " & ChrW(963) & " stress and the total cost (one column of m + 3).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 9)
     d(0) = "Coin (units) held long, e.g. 5 BTC."
     d(1) = "Entry price (> 0)."
@@ -841,6 +992,14 @@ Sub RegisterXlhedgeFunctions()
     d(8) = "Dividend yield for Black" & ChrW(8211) & "Scholes options (default 0; ignored by Black-76)."
     d(9) = "Perpetual funding periods per day (default 3)."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_PLAN", Description:="Recommended hedge of one factor with one instrument, as a row (docs/methodology/sizing.md).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 5)
+    d(0) = "A column of n values: the book's P&L per unit move of each factor (currency)."
+    d(1) = "n " & ChrW(215) & " m loadings (optional header row), as HEDGE_OPTIMIZE."
+    d(2) = "n " & ChrW(215) & " n covariance, normal regime."
+    d(3) = "n " & ChrW(215) & " n covariance, stress regime; blank = normal only."
+    d(4) = "A row or column of m contracts (long > 0, short < 0); blank = 0."
+    d(5) = "A row of m costs per contract (" & ChrW(8805) & " 0); blank = 0."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_RISK", Description:="Residual " & ChrW(963) & " normal, " & ChrW(963) & " stress and total cost of a given hedge (e.g. the rule of thumb), one column of 3.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Signed hedge notional in currency (short < 0), e.g. from HEDGE_NOTIONAL."
     d(1) = "Instrument price (> 0): futures points, share price, USD per coin."
@@ -1024,6 +1183,11 @@ Sub RegisterXlhedgeFunctions()
     d(0) = "Prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
     d(1) = "FALSE (default): one row of names; TRUE: one column."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!SERIES_NAMES", Description:="Names of the series of a price range as the estimation functions see them (labels for their matrices).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
+    d(0) = "A column of factor exposures (" & ChrW(215) & " NAV)."
+    d(1) = "The factor labels beside them; tilts are every label that is not a core factor."
+    d(2) = "The Instruments sheet's table; blank = the shipped catalogue."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!TILT_ETF", Description:="The sector ETF of the Instruments sheet matching the book's largest tilt (by |exposure|); blank if none.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Index level(s), index points (VIX 18 = 18% annualised); a cell or a range."
     d(1) = "Which index's thresholds: ""VIX"" (default, 18/28), ""MOVE"", ""DVOL"" or ""CVIX""."

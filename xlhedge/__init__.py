@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # what type checkers and the API docs see; at run time, __get
     from xlhedge.engine.book import Book
     from xlhedge.engine.budget import budget_status, deployment, hedge_budget, ytd_spend
     from xlhedge.engine.checks import Finding, findings_frame, run_checks
+    from xlhedge.engine.covariance import factor_covariance, nearest_correlation
     from xlhedge.engine.errors import (
         FormulaError,
         InputError,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # what type checkers and the API docs see; at run time, __get
     from xlhedge.engine.factors import factor_exposure
     from xlhedge.engine.instruments import Instrument, instrument_table
     from xlhedge.engine.instruments import lookup as instrument
+    from xlhedge.engine.optimize import HedgeOptimum, optimize_hedge
     from xlhedge.engine.perps import funding_payment, inverse_pnl, linear_pnl, liquidation_price, roll_warnings
     from xlhedge.engine.prices import clean_prices, returns, validate_prices
     from xlhedge.engine.rebalance import rebalance
@@ -70,6 +72,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "hedge_budget": ("xlhedge.engine.budget", "hedge_budget"),
     "ytd_spend": ("xlhedge.engine.budget", "ytd_spend"),
     "Finding": ("xlhedge.engine.checks", "Finding"),
+    "factor_covariance": ("xlhedge.engine.covariance", "factor_covariance"),
+    "nearest_correlation": ("xlhedge.engine.covariance", "nearest_correlation"),
+    "HedgeOptimum": ("xlhedge.engine.optimize", "HedgeOptimum"),
+    "optimize_hedge": ("xlhedge.engine.optimize", "optimize_hedge"),
     "findings_frame": ("xlhedge.engine.checks", "findings_frame"),
     "run_checks": ("xlhedge.engine.checks", "run_checks"),
     "FormulaError": ("xlhedge.engine.errors", "FormulaError"),
@@ -235,4 +241,8 @@ __all__ = [
     "run_checks",
     "findings_frame",
     "rebalance",
+    "optimize_hedge",
+    "HedgeOptimum",
+    "factor_covariance",
+    "nearest_correlation",
 ]

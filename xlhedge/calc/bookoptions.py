@@ -12,11 +12,12 @@ and ``xlhedge estimate`` never writes into those cells.
 from __future__ import annotations
 
 import math
+import re
 
 from xlhedge.calc import layout
 from xlhedge.calc.bookio import BookIO, named_range
 from xlhedge.calc.bookread import book_from_io
-from xlhedge.calc.refs import CellRange
+from xlhedge.calc.refs import CellRange, parse_ref
 from xlhedge.calc.report import RecomputeOptions, RecomputeReport
 from xlhedge.engine.errors import InputError, WorkbookError
 from xlhedge.engine.optionbook import is_option
@@ -64,4 +65,22 @@ def option_step(io: BookIO, report: RecomputeReport, options: RecomputeOptions) 
     try:
         write_option_columns(io)
     except (InputError, WorkbookError) as exc:
+        if _outside_option_columns(io, exc.where):
+            return  # a bad cell that is not an option's: the evaluator reports it once, at its source
         report.error(exc.where or layout.BOOK_SHEET, exc.message)
+
+
+def _outside_option_columns(io: BookIO, where: str | None) -> bool:
+    """Whether an error's place is a Book cell outside every option column (known not to be an option's)."""
+    m = re.search(r"((?:'[^']+'|[A-Za-z_][\w.]*)![$]?[A-Z]{1,3}[$]?\d+)", where or "")
+    opt_rng = named_range(io, layout.BOOK_OPTION_TYPES)
+    if m is None or opt_rng is None:
+        return False
+    try:
+        cell = parse_ref(m.group(1))
+    except Exception:  # not a cell reference after all: keep the message
+        return False
+    if cell.sheet != opt_rng.sheet:
+        return False
+    types = io.read(opt_rng)[0]
+    return not any(is_option(v) and opt_rng.c1 + j == cell.c1 for j, v in enumerate(types))

@@ -82,6 +82,16 @@ def demo(
         f"\nChecks (common hedging mistakes, docs/methodology/checks.md; `xlhedge check {out}`):", highlight=False
     )
     print_findings(out, book_findings(fb))
+    from xlhedge.calc.hedges import read_hedge_inputs
+    from xlhedge.calc.optimize import read_optimiser_inputs
+    from xlhedge.cli.hedge import render_optimised
+
+    console.print(
+        f"\nOptimised hedge beside the rule of thumb (docs/methodology/hedge-optimizer.md; `xlhedge hedge {out} "
+        "--optimize`):",
+        highlight=False,
+    )
+    render_optimised(book_from_io(fb), console, read_hedge_inputs(fb), read_optimiser_inputs(fb))
     # A demo: the exit code stays 0 even when a finding is an error (`xlhedge check` exits 1 on those).
     console.print(f"\nWrote {out}. Open it in Excel, or try `xlhedge report {out}`.")
 

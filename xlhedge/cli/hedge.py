@@ -29,7 +29,7 @@ from xlhedge.engine.book import Book
 from xlhedge.engine.errors import InputError
 from xlhedge.engine.schema import factor_key, factor_label
 
-__all__ = ["render_hedges", "register"]
+__all__ = ["render_hedges", "render_optimised", "register"]
 
 
 def _f(x: Any, fmt: str) -> str:
@@ -116,6 +116,43 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
         out.print(f"[yellow]roll[/] {r['message']}", highlight=False)
 
 
+def render_optimised(book: Book, out: Console, inputs: HedgeInputs | None = None, options: Any = None) -> None:
+    """Print the optimised hedge beside the per-factor rule of thumb (docs/methodology/hedge-optimizer.md)."""
+    from xlhedge.calc.optimize import optimised_plan
+
+    plan = optimised_plan(book, inputs, options)
+    opt = plan.optimum
+    budget = "no limit" if plan.budget is None else f"{plan.budget:,.0f}"
+    t = Table(
+        title=f"Optimised hedge — min of the worse regime σ over {plan.horizon_days:g} days, budget {budget}",
+        title_justify="left",
+        header_style="bold",
+    )
+    for col in ("Instrument", "Optimised", "Rule of thumb", "Cost/contract"):
+        t.add_column(col, justify="left" if col == "Instrument" else "right")
+    rot = plan.rule_of_thumb
+    for ticker, n in opt.contracts.items():
+        rt = float(rot.get(ticker, 0.0))
+        t.add_row(str(ticker), f"{n:+,.0f}" if n else "", f"{rt:+,.0f}" if rt else "", _f(plan.costs[ticker], ",.0f"))
+    for ticker, n in rot.items():
+        if ticker not in opt.contracts.index:
+            t.add_row(f"{ticker} (not a candidate)", "", f"{n:+,.0f}", "", style="dim")
+    print_table(out, t)
+    r = Table(title="Residual P&L σ over the horizon", title_justify="left", header_style="bold")
+    for col in ("", "Before", "Rule of thumb", "Optimised"):
+        r.add_column(col, justify="left" if not col else "right")
+    rr = plan.rule_of_thumb_risk
+    for label, before, thumb, best in (
+        ("σ normal", opt.sigma_normal_before, rr.sigma_normal, opt.sigma_normal),
+        ("σ stress", opt.sigma_stress_before, rr.sigma_stress, opt.sigma_stress),
+        ("cost", 0.0, rr.total_cost, opt.total_cost),
+    ):
+        r.add_row(label, f"{before:,.0f}", f"{thumb:,.0f}", f"{best:,.0f}")
+    print_table(out, r)
+    gap = "proven optimum" if opt.gap == 0 else f"optimality gap ≤ {opt.gap:,.2f}"
+    out.print(f"  {opt.method}; {gap}. {plan.note}", style="dim", highlight=False)
+
+
 def _pairs(values: list[str], option: str, number: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for v in values:
@@ -142,6 +179,10 @@ def hedge(
     instrument: list[str] = typer.Option([], "--instrument", help="FACTOR=TICKER, e.g. equity=MES; repeatable."),
     target: list[str] = typer.Option([], "--target", help="FACTOR=EXPOSURE to keep (× NAV); repeatable."),
     alpha: float | None = typer.Option(None, "--alpha", help="Alpha estimate α in [0, 1)."),
+    optimize: bool = typer.Option(False, "--optimize", help="Also print the optimised hedge of the whole book."),
+    candidates: str | None = typer.Option(None, "--candidates", help="Comma-separated tickers, e.g. ES,TLT,UUP."),
+    budget: float | None = typer.Option(None, "--budget", help="Most the optimised hedge may cost (currency)."),
+    horizon_days: float | None = typer.Option(None, "--horizon-days", help="Horizon of risk and carry, days."),
 ) -> None:
     """Print the recommended hedges of a saved book (the file is not changed).
 
@@ -162,6 +203,21 @@ def hedge(
     if ratio or instrument or target or alpha is not None:
         inp.source += " and the command line"
     render_hedges(b, console, inp)
+    if optimize or candidates or budget is not None or horizon_days is not None:
+        from xlhedge.calc.optimize import read_optimiser_inputs
+
+        opts = read_optimiser_inputs(fb)
+        if candidates:
+            opts.candidates = [c.strip().upper() for c in candidates.split(",") if c.strip()]
+        if budget is not None:
+            if budget < 0:
+                raise InputError(f"must be ≥ 0, got {budget:g}", where="--budget")
+            opts.budget = budget
+        if horizon_days is not None:
+            if not horizon_days > 0:
+                raise InputError(f"must be > 0, got {horizon_days:g}", where="--horizon-days")
+            opts.horizon_days = horizon_days
+        render_optimised(b, console, inp, opts)
 
 
 def _section(book: Book, out: Console, io: BookIO | None) -> None:

@@ -153,7 +153,7 @@ def print_book_json(book: Book, console: Console | None = None) -> None:
     (console or Console()).print(text, markup=False, highlight=False, soft_wrap=True)
 
 
-def _options_section(book: Book, console: Console) -> None:
+def _options_section(book: Book, console: Console, io: BookIO | None = None) -> None:
     """The Greeks table and the joint SPX / VIX scenarios of the book's option positions."""
     if book.greeks.empty:
         console.print("No option positions (a Book column with an Option type is one).")

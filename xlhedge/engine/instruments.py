@@ -219,6 +219,8 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument("XLE", "Energy Select Sector SPDR", "equity", "etf", 90.0, 1.0, beta=0.9, tilt="energy"),
     Instrument("XLK", "Technology Select Sector SPDR", "equity", "etf", 230.0, 1.0, beta=1.2, tilt="technology"),
     Instrument("XLF", "Financial Select Sector SPDR", "equity", "etf", 50.0, 1.0, beta=1.1, tilt="financials"),
+    Instrument("XLI", "Industrial Select Sector SPDR", "equity", "etf", 140.0, 1.0, beta=1.05, tilt="industrials"),
+    Instrument("XLV", "Health Care Select Sector SPDR", "equity", "etf", 145.0, 1.0, beta=0.75, tilt="healthcare"),
     Instrument(
         "XLY",
         "Consumer Discretionary Select Sector SPDR",
@@ -228,6 +230,19 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         1.0,
         beta=1.15,
         tilt="consumer_discretionary",
+    ),
+    # Vol (docs/methodology/hedge-optimizer.md): a VIX call, priced Black-76 on the VIX future given as price.
+    Instrument(
+        "VIX_CALL",
+        "VIX call, strike 25, 3 months",
+        "vol",
+        "option",
+        17.0,
+        100.0,
+        expiry=_D(2027, 2, 17),
+        strike=25.0,
+        vol=0.9,
+        years=0.25,
     ),
     # Rates (docs/methodology/sizing.md rates): beta = effective duration; futures price in points per 100 face.
     Instrument("TLT", "iShares 20+ Year Treasury Bond ETF", "duration", "etf", 90.0, 1.0, beta=17.0),

@@ -64,8 +64,11 @@ def _foreign(ticker: str, sector: str, currency: str, weight: float, betas: dict
     )
 
 
-def _other(ticker: str, asset_class: str, instrument: str, sector: str, weight: float, betas: dict) -> dict:
+def _other(
+    ticker: str, asset_class: str, instrument: str, sector: str, weight: float, betas: dict, **extra: object
+) -> dict:
     return dict(
+        **extra,
         ticker=ticker,
         asset_class=asset_class,
         instrument=instrument,
@@ -106,7 +109,9 @@ BASE_POSITIONS: list[dict] = [
     # Crypto: a CME Bitcoin future
     _other("BTC", "crypto", "future", "Crypto", 0.06, {"equity": 0.50, "crypto": 1.0}),
     # Vol: short a VIX future (+1 VIX point ≈ +1/16 on a future near 16)
-    _other("VX", "vol", "future", "Volatility", -0.05, {"equity": -0.20, "vol": 0.0625}),
+    # the VIX future at 18: a VIX point is 1/18 of its price, 100/18 % of NAV per unit weight (the
+    # vol row's unit, % of NAV per VIX point); its price is the VIX calls' underlying price too
+    _other("VX", "vol", "future", "Volatility", -0.05, {"equity": -0.20, "vol": 100.0 / 18.0}, price=18.0),
 ]
 
 

@@ -11,23 +11,30 @@
   foreign currency of the book is listed beside it (``=FX_EXPOSURE``).
 * Perpetual hedge mechanics: liquidation price and distance, funding carry.
 * A chart of exposure before vs after.
+* Optimised hedge (docs/methodology/hedge-optimizer.md): one hedge for the whole book over an
+  editable candidate list, minimising the worse of the normal and stress residual σ within the
+  budget (``=HEDGE_OPTIMIZE``), from the factor vols and correlations (``=FACTOR_COVARIANCE``),
+  the candidates' loadings and costs from the Instruments sheet, beside the rule of thumb above
+  (``=HEDGE_RISK``), with a chart.
 """
 
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlhedge.calc import layout
+from xlhedge.engine import candidates as cand
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.instruments import DEFAULT_HEDGE_INSTRUMENTS, INSTRUMENTS
 from xlhedge.engine.perps import CONTRACTS, LIQUIDATION_NOTE, SIDES
 from xlhedge.engine.sizing import DEFAULT_HEDGE_RATIO
-from xlhedge.template import exposures_sheet, geometry, style
+from xlhedge.template import budget_sheet, correlations_sheet, exposures_sheet, geometry, style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Hedges"
@@ -166,6 +173,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
 
     _fx_block(ws, ctx)
     _perp_block(ws, ctx)
+    _optimised_block(ws, ctx)
 
     chart = BarChart()
     chart.type = "bar"
@@ -279,3 +287,267 @@ def _perp_block(ws: Worksheet, ctx: TemplateContext) -> None:
             cell.value = formula
         cell.number_format = fmt
         cell.fill = style.OUTPUT_FILL
+
+
+# ----------------------------------------------------------------------------- optimised hedge
+OPT_TITLE_ROW = PERP_ROW0 + len(_PERP_INPUTS) + 3
+OPT_INPUT_ROW0 = OPT_TITLE_ROW + 2
+_OPT_INPUTS = (
+    (layout.OPT_HORIZON, "Horizon (trading days) of the risk and of the funding carry", cand.DEFAULT_HORIZON_DAYS, "0"),
+    (
+        layout.OPT_BUDGET,
+        "Budget for this hedge (default: the Budget sheet's remaining hedge buckets, without the rebalance reserve)",
+        None,
+        style.FMT_MONEY,
+    ),
+    (layout.OPT_COST_WEIGHT, "Cost weight w (objective = worse σ + w × cost)", 0.0, "0.00"),
+    (layout.OPT_INTEGER, "Whole contracts (TRUE) or continuous (FALSE)", True, "General"),
+    (layout.OPT_SIZE_LIMIT, "Size limit: one leg's σ at most this × the book's σ", cand.SIZE_LIMIT, "0.0"),
+)
+OPT_FACTOR_HEADER = OPT_INPUT_ROW0 + len(_OPT_INPUTS) + 2
+OPT_F0 = OPT_FACTOR_HEADER + 1
+N_OPT = layout.N_FACTORS
+OPT_F_LAST = OPT_F0 + N_OPT - 1
+OPT_FACTOR_COLUMNS = [
+    "Factor",
+    "Move unit",
+    "Exposure (× NAV)",
+    "Book P&L per unit move",
+    "After the rule of thumb",
+    "Vol normal (annual)",
+    "Vol stress (annual)",
+]
+CORR_N_COL = 9  # I: normal correlations
+CORR_S_COL = CORR_N_COL + N_OPT + 1
+COV_HEADER = OPT_F_LAST + 3
+COV_ROW0 = COV_HEADER + 1
+LOAD_HEADER = COV_ROW0 + N_OPT + 2
+LOAD_ROW0 = LOAD_HEADER + 1  # the spill's header row of tickers
+CAND_HEADER = LOAD_ROW0 + N_OPT + 3
+CAND_ROW0 = CAND_HEADER + 1
+N_CAND = len(cand.DEFAULT_CANDIDATES) + 1
+CAND_LAST = CAND_ROW0 + N_CAND - 1
+CAND_COLUMNS = ["Candidate", "Cost per contract", "Lower (contracts)", "Upper (contracts)", "Optimised contracts"]
+SUMMARY_HEADER = CAND_LAST + 6
+SUMMARY_ROW0 = SUMMARY_HEADER + 1
+SUMMARY_ROWS = ("Residual σ normal", "Residual σ stress", "Worse of the two", "Cost")
+#: Pairs of the Correlations sheet's typical table: (factor, its row there, sign for a factor move).
+_CORR_LINKS = {"duration": (0, -1.0), "usd": (1, 1.0), "commodity": (2, 1.0), "crypto": (3, 1.0)}
+
+
+def _optimised_block(ws: Worksheet, ctx: TemplateContext) -> None:
+    ws.cell(
+        row=OPT_TITLE_ROW,
+        column=1,
+        value="Optimised hedge — one hedge for the whole book: min max(σ normal, σ stress) of the residual + w × cost, "
+        "within the budget and bounds, whole contracts (docs/methodology/hedge-optimizer.md)",
+    ).font = Font(bold=True, size=12)
+    ws.cell(row=OPT_TITLE_ROW + 1, column=1, value=cand.ILLUSTRATIVE_NOTE).font = style.NOTE_FONT
+    for k, (name, label, value, fmt) in enumerate(_OPT_INPUTS):
+        r = OPT_INPUT_ROW0 + k
+        ws.cell(row=r, column=1, value=label)
+        if value is None:  # the budget: the Budget sheet's remaining long vol, tail, cross-asset and FX buckets
+            r0 = budget_sheet.STATUS_ROW0
+            value = f"=SUM(Budget!$E${r0}:$E${r0 + 3})"
+        style.input_cell(ws, r, 2, value, fmt)
+        ctx.define(name, f"{SHEET}!$B${r}")
+
+    style.header(ws, OPT_FACTOR_HEADER, 1, OPT_FACTOR_COLUMNS)
+    ex0 = exposures_sheet.ROW0
+    plan_rows = {f: ROW0 + i for i, f in enumerate(CORE_FACTORS)}
+    for i in range(N_OPT):
+        r = OPT_F0 + i
+        core = CORE_FACTORS[i] if i < len(CORE_FACTORS) else None
+        ws.cell(row=r, column=1, value=f"=Exposures!$A${ex0 + i}").font = Font(bold=core is not None)
+        unit = cand.FACTOR_MOVES.loc[core, "unit"] if core else cand.TILT_MOVE["unit"]
+        ws.cell(row=r, column=2, value=unit)
+        ws.cell(row=r, column=3, value=f"=Exposures!$B${ex0 + i}").number_format = style.FMT_EXPOSURE
+        ws.cell(row=r, column=4, value=f"=EXPOSURE_PER_MOVE(C{r},A{r},NAV)").number_format = style.FMT_MONEY
+        after = f"=EXPOSURE_PER_MOVE(M{plan_rows[core]},A{r},NAV)" if core else f"=D{r}"
+        ws.cell(row=r, column=5, value=after).number_format = style.FMT_MONEY
+        for col in (3, 4, 5):
+            ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
+        for col, regime in ((6, "normal"), (7, "stress")):
+            vol = float(cand.FACTOR_MOVES.loc[core, f"vol_{regime}"]) if core else cand.TILT_MOVE[f"vol_{regime}"]
+            style.input_cell(ws, r, col, vol, "0.00")
+    f_ref = f"{SHEET}!$A${OPT_F0}:$A${OPT_F_LAST}"
+    ctx.define(layout.OPT_FACTORS, f_ref)
+    ctx.define(layout.OPT_EXPOSURES, f"{SHEET}!$D${OPT_F0}:$D${OPT_F_LAST}")
+    ctx.define(layout.OPT_VOLS_NORMAL, f"{SHEET}!$F${OPT_F0}:$F${OPT_F_LAST}")
+    ctx.define(layout.OPT_VOLS_STRESS, f"{SHEET}!$G${OPT_F0}:$G${OPT_F_LAST}")
+
+    ill0 = correlations_sheet.ILL_ROW0
+    for col0, regime, src_col, name in (
+        (CORR_N_COL, "normal", "B", layout.OPT_CORR_NORMAL),
+        (CORR_S_COL, "stress", "C", layout.OPT_CORR_STRESS),
+    ):
+        ws.cell(
+            row=OPT_FACTOR_HEADER - 1,
+            column=col0,
+            value=f"Correlations of the factor moves, {regime} (illustrative: the Correlations sheet's typical "
+            "values, other pairs through SPX; edit them)",
+        ).font = Font(bold=True)
+        rho_spx = []
+        for i in range(N_OPT):
+            core = CORE_FACTORS[i] if i < len(CORE_FACTORS) else None
+            if core == "equity":
+                rho_spx.append("1")
+            elif core in _CORR_LINKS:
+                k, sign = _CORR_LINKS[core]
+                rho_spx.append(f"{'-' if sign < 0 else ''}Correlations!${src_col}${ill0 + k}")
+            elif core == "vol":
+                rho_spx.append(repr(float(cand.FACTOR_MOVES.loc["vol", f"rho_spx_{regime}"])))
+            else:
+                rho_spx.append("0")
+        for j in range(N_OPT):
+            hdr = ws.cell(row=OPT_FACTOR_HEADER, column=col0 + j, value=f"=A{OPT_F0 + j}")
+            hdr.font = Font(bold=True, size=8)
+        eq_col = get_column_letter(col0)
+        for i in range(N_OPT):
+            r = OPT_F0 + i
+            for j in range(N_OPT):
+                if i == j:
+                    value: object = 1.0
+                elif i == 0:
+                    value = f"={rho_spx[j]}"
+                elif j == 0:
+                    value = f"={get_column_letter(col0 + i)}${OPT_F0}"
+                else:  # through SPX: ρᵢⱼ = ρᵢ,SPX · ρⱼ,SPX (a one-factor matrix, always PSD)
+                    value = f"=${eq_col}{r}*{get_column_letter(col0 + j)}${OPT_F0}"
+                c = style.input_cell(ws, r, col0 + j, value, "+0.00;-0.00;0.00")
+                c.font = Font(size=8)
+        last = get_column_letter(col0 + N_OPT - 1)
+        ctx.define(name, f"{SHEET}!${get_column_letter(col0)}${OPT_F0}:${last}${OPT_F_LAST}")
+
+    for col0, regime, vols, corr, name in (
+        (CORR_N_COL, "normal", layout.OPT_VOLS_NORMAL, layout.OPT_CORR_NORMAL, layout.OPT_COV_NORMAL),
+        (CORR_S_COL, "stress", layout.OPT_VOLS_STRESS, layout.OPT_CORR_STRESS, layout.OPT_COV_STRESS),
+    ):
+        ws.cell(
+            row=COV_HEADER, column=col0, value=f"Covariance of the factor moves over the horizon, {regime}"
+        ).font = Font(bold=True)
+        a1 = f"{get_column_letter(col0)}{COV_ROW0}"
+        z1 = f"{get_column_letter(col0 + N_OPT - 1)}{COV_ROW0 + N_OPT - 1}"
+        ws[a1] = ArrayFormula(f"{a1}:{z1}", f"=FACTOR_COVARIANCE({vols},{corr},OptHorizon)")
+        for i in range(N_OPT):
+            for j in range(N_OPT):
+                c = ws.cell(row=COV_ROW0 + i, column=col0 + j)
+                c.number_format = "0.0E+00"
+                c.fill = style.OUTPUT_FILL
+                c.font = Font(size=8)
+        c0, cz = get_column_letter(col0), get_column_letter(col0 + N_OPT - 1)
+        ctx.define(name, f"{SHEET}!${c0}${COV_ROW0}:${cz}${COV_ROW0 + N_OPT - 1}")
+
+    ws.cell(
+        row=LOAD_HEADER,
+        column=1,
+        value="Loadings: P&L of one long contract per unit move of each factor (price × multiplier × beta; options "
+        "delta and vega)",
+    ).font = Font(bold=True)
+    ws.cell(row=LOAD_ROW0, column=1, value="Instrument").font = Font(bold=True)
+    for i in range(N_OPT):
+        ws.cell(row=LOAD_ROW0 + 1 + i, column=1, value=f"=A{OPT_F0 + i}")
+    cands = f"$A${CAND_ROW0}:$A${CAND_LAST}"
+    l1 = f"B{LOAD_ROW0}"
+    lz = f"{get_column_letter(1 + N_CAND)}{LOAD_ROW0 + N_OPT}"
+    ws[l1] = ArrayFormula(
+        f"{l1}:{lz}", f"=HEDGE_LOADINGS(TRANSPOSE({cands}),OptFactors,InstrumentTable,OptionRate,OptionDiv)"
+    )
+    for i in range(N_OPT + 1):
+        for j in range(N_CAND):
+            c = ws.cell(row=LOAD_ROW0 + i, column=2 + j)
+            c.fill = style.OUTPUT_FILL
+            c.number_format = "#,##0.00;[Red]-#,##0.00" if i else "@"
+            if not i:
+                c.font = Font(bold=True)
+    ctx.define(layout.OPT_LOADINGS, f"{SHEET}!$B${LOAD_ROW0}:${get_column_letter(1 + N_CAND)}${LOAD_ROW0 + N_OPT}")
+
+    ws.cell(row=CAND_HEADER - 1, column=1, value="Candidates (edit the list) and the optimised orders").font = Font(
+        bold=True
+    )
+    style.header(ws, CAND_HEADER, 1, CAND_COLUMNS)
+    for k, ticker in enumerate((*cand.DEFAULT_CANDIDATES, "=TILT_ETF(Exposures,ExposureLabels,InstrumentTable)")):
+        style.input_cell(ws, CAND_ROW0 + k, 1, ticker, "@")
+    ctx.define(layout.OPT_CANDIDATES, f"{SHEET}!{cands}")
+    pick = DataValidation(
+        type="list",
+        formula1="InstrumentTickers",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Candidate",
+        error="Pick a ticker listed on the Instruments sheet (or leave blank: a blank candidate never trades).",
+    )
+    pick.add(f"A{CAND_ROW0}:A{CAND_LAST}")
+    ws.add_data_validation(pick)
+    c1, cz = f"B{CAND_ROW0}", f"B{CAND_LAST}"
+    ws[c1] = ArrayFormula(
+        f"{c1}:{cz}", f"=HEDGE_COSTS({cands},InstrumentTable,OptHorizon,OptionRate,OptionDiv,FundingPerDay)"
+    )
+    ctx.define(layout.OPT_COSTS, f"{SHEET}!$B${CAND_ROW0}:$B${CAND_LAST}")
+    b1, bz = f"C{CAND_ROW0}", f"D{CAND_LAST}"
+    ws[b1] = ArrayFormula(
+        f"{b1}:{bz}", f"=HEDGE_LIMITS({cands},OptLoadings,OptExposures,OptCovNormal,InstrumentTable,OptSizeLimit)"
+    )
+    ctx.define(layout.OPT_BOUNDS, f"{SHEET}!$C${CAND_ROW0}:$D${CAND_LAST}")
+    r1, rz = f"E{CAND_ROW0}", f"E{CAND_LAST + 3}"
+    ws[r1] = ArrayFormula(
+        f"{r1}:{rz}",
+        f"=HEDGE_OPTIMIZE(OptExposures,OptLoadings,OptCovNormal,OptCovStress,$B${CAND_ROW0}:$B${CAND_LAST},"
+        f"OptBudget,$C${CAND_ROW0}:$C${CAND_LAST},$D${CAND_ROW0}:$D${CAND_LAST},OptInteger,OptCostWeight)",
+    )
+    ctx.define(layout.OPT_RESULT, f"{SHEET}!$E${CAND_ROW0}:$E${CAND_LAST + 3}")
+    for k in range(N_CAND + 3):
+        r = CAND_ROW0 + k
+        for col, fmt in ((2, style.FMT_MONEY), (3, "0;[Red]-0"), (4, "0;[Red]-0"), (5, "#,##0.##;[Red]-#,##0.##")):
+            if k < N_CAND or col == 5:
+                ws.cell(row=r, column=col).number_format = fmt
+                ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
+        if k >= N_CAND:
+            ws.cell(row=r, column=1, value=SUMMARY_ROWS[[0, 1, 3][k - N_CAND]]).font = Font(italic=True)
+            ws.cell(row=r, column=5).number_format = style.FMT_MONEY
+    ws.cell(
+        row=CAND_LAST + 4,
+        column=1,
+        value="Bounds and costs are formulas: overwrite any cell (a blank bound = none). Options are bought only.",
+    ).font = style.NOTE_FONT
+
+    style.header(ws, SUMMARY_HEADER, 1, ["", "Before hedge", "Rule of thumb (above)", "Optimised"])
+    before = "HEDGE_RISK(OptExposures,OptLoadings,OptCovNormal,OptCovStress)"
+    rot = f"HEDGE_RISK($E${OPT_F0}:$E${OPT_F_LAST},OptLoadings,OptCovNormal,OptCovStress)"
+    for k, label in enumerate(SUMMARY_ROWS):
+        r = SUMMARY_ROW0 + k
+        ws.cell(row=r, column=1, value=label).font = Font(bold=True)
+        for col in (2, 3, 4):
+            ws.cell(row=r, column=col).number_format = style.FMT_MONEY
+            ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
+    for col, call in ((2, before), (3, rot)):
+        for k in (0, 1):
+            ws.cell(row=SUMMARY_ROW0 + k, column=col, value=f"=INDEX({call},{k + 1},1)")
+    for col in (2, 3, 4):
+        L = get_column_letter(col)
+        ws.cell(row=SUMMARY_ROW0 + 2, column=col, value=f"=MAX({L}{SUMMARY_ROW0},{L}{SUMMARY_ROW0 + 1})")
+    ws.cell(row=SUMMARY_ROW0 + 3, column=2, value=0)
+    ws.cell(row=SUMMARY_ROW0 + 3, column=3, value=f"=SUM($N${ROW0}:$N${LAST})")
+    ws.cell(row=SUMMARY_ROW0, column=4, value=f"=$E${CAND_LAST + 1}")
+    ws.cell(row=SUMMARY_ROW0 + 1, column=4, value=f"=$E${CAND_LAST + 2}")
+    ws.cell(row=SUMMARY_ROW0 + 3, column=4, value=f"=$E${CAND_LAST + 3}")
+    ws.cell(
+        row=SUMMARY_ROW0 + 4,
+        column=1,
+        value="σ = standard deviation of the book's P&L over the horizon, in the currency of record. The rule of "
+        "thumb's cost is the per-factor plan's cost column (premium, or funding per year).",
+    ).font = style.NOTE_FONT
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = "Residual σ over the horizon: before, rule of thumb, optimised"
+    chart.y_axis.title = "σ of P&L (currency)"
+    chart.x_axis.title = "Regime"
+    data = Reference(ws, min_col=2, max_col=4, min_row=SUMMARY_HEADER, max_row=SUMMARY_ROW0 + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=SUMMARY_ROW0, max_row=SUMMARY_ROW0 + 1))
+    style.chart_axes(chart, "#,##0")
+    ws.add_chart(chart, f"G{CAND_HEADER}")
+    for r in (OPT_FACTOR_HEADER, CAND_HEADER, SUMMARY_HEADER):
+        ws.row_dimensions[r].height = 45
