@@ -206,7 +206,7 @@ class Evaluator:
                 inputs = self._inputs(tree, fc.cell.sheet)
                 self.nodes.append(Node(fc, tree, calls, inputs, xl, not unsupported))
             except FormulaError as exc:
-                xl = any(name in fc.formula.upper() for name in fnames)
+                xl = bool(fx.function_calls(fc.formula) & fnames.keys())
                 self.nodes.append(Node(fc, None, set(), [], xl, False, parse_error=exc.message))
         self._link()
 

@@ -25,7 +25,7 @@ from openpyxl.formula.translate import Translator, TranslatorError
 
 from xlhedge.engine.errors import FormulaError
 
-__all__ = ["parse", "function_name", "refs_in", "calls_in", "translate"]
+__all__ = ["parse", "function_name", "function_calls", "refs_in", "calls_in", "translate"]
 
 Node = tuple[Any, ...]
 
@@ -59,6 +59,23 @@ def function_name(token_value: str) -> str:
         prev = name
         name = _PREFIX.sub("", name)
     return name.upper()
+
+
+@lru_cache(maxsize=4096)
+def function_calls(text: str) -> frozenset[str]:
+    """Names of the functions a formula calls, from its tokens alone (no parse, no name lookup).
+
+    Only function-call tokens count (a name followed by ``(``, outside string
+    literals); a sheet name, a defined name or a string that merely spells a
+    function (``FLOOR(beta,1,2)``, ``"BETA"``, ``'BETA'!A1``) is not a call.
+    What decides whether a formula is an xlhedge formula, even one xlhedge
+    cannot parse; a formula the tokenizer cannot read calls nothing.
+    """
+    try:
+        tokens = Tokenizer("=" + text if not text.startswith("=") else text).items
+    except (TokenizerError, IndexError, ValueError):
+        return frozenset()
+    return frozenset(function_name(t.value) for t in tokens if t.type == Token.FUNC and t.subtype == Token.OPEN)
 
 
 class _Parser:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import typer
@@ -15,6 +14,7 @@ from xlhedge.cli._common import EXIT_FINDINGS, console, err_console, fail, handl
 from xlhedge.cli.checks import print_findings
 from xlhedge.cli.report import print_book_json, render_book_view
 from xlhedge.workbook.filebook import FileBook
+from xlhedge.workbook.opc import atomic_write_bytes, check_writable
 
 
 def register(app: typer.Typer) -> None:
@@ -39,8 +39,9 @@ def new(
     _refuse_overwrite(book, force)
     if book.suffix.lower() != ".xlsx":
         fail(f"{book}: the new book must be an .xlsx file")
+    check_writable(book)
     if positions == DEFAULT_POSITIONS:
-        shutil.copyfile(template_path("template"), book)
+        atomic_write_bytes(book, template_path("template").read_bytes())
     else:
         build_workbook(book, positions=positions)
     console.print(f"Wrote {book} — fill the Book sheet, then `xlhedge recompute {book}`.")
@@ -67,10 +68,11 @@ def demo(
     if example not in EXAMPLES:
         fail(f"--example {example}: the examples are {', '.join(EXAMPLES)}")
 
+    check_writable(out)
     if out.exists() and not force:
         console.print(f"{out} exists; recomputing it (use --force to start again from the bundled copy).")
     else:
-        shutil.copyfile(template_path("figure01" if example == "figure01" else "example"), out)
+        atomic_write_bytes(out, template_path("figure01" if example == "figure01" else "example").read_bytes())
     fb = FileBook(out)
     rep = recompute(fb, RecomputeOptions())
     fb.save()
@@ -120,8 +122,9 @@ def recompute_cmd(
     """Recompute every xlhedge formula of saved workbooks without Excel.
 
     Formulas stay; their results are stored as the cells' values. Everything else in the file is left
-    byte for byte. (A viewer without xlhedge that recalculates shows #NAME?; share a static copy made
-    with `xlhedge export`.)
+    byte for byte; a file with no xlhedge formula, or whose values are all up to date, is not
+    rewritten at all. (A viewer without xlhedge that recalculates shows #NAME?; share a static copy
+    made with `xlhedge export`.)
 
     Several books (or a folder) run in parallel, with a closing table (docs/batch.md).
 
@@ -134,6 +137,9 @@ def recompute_cmd(
             books, output=output, check=check, strict=strict, quiet=quiet, jobs=jobs, cluster=cluster, summary=summary
         )
     book = books[0]
+    target = output or book
+    if not check:
+        check_writable(target)  # before any work: a read-only book or a missing folder is refused up front
     with progress(book.name, quiet=quiet) as bar:
         bar.step("reading")
         fb = FileBook(book)
@@ -141,7 +147,7 @@ def recompute_cmd(
         rep = recompute(fb, RecomputeOptions(strict=strict, write_status=not check))
         if not check:
             bar.step("saving")
-            fb.save(output or book)
+            fb.save(target)
     rep.cells_changed = len(fb.changed)
     if check:
         if fb.changed:
@@ -161,9 +167,13 @@ def recompute_cmd(
         _print_findings(rep)
         _exit_on_findings(rep, strict)
         return
-    target = output or book
     if not quiet:
-        console.print(f"{target}: {rep.cells_evaluated} formulas recomputed, {rep.cells_changed} values updated.")
+        if not rep.cells_evaluated and not fb.changed:
+            console.print(f"{target}: no xlhedge formula; nothing to recompute, the file was not changed.")
+        elif not fb.pkg.dirty and target == book:
+            console.print(f"{target}: {rep.cells_evaluated} formulas recomputed, all up to date; file not rewritten.")
+        else:
+            console.print(f"{target}: {rep.cells_evaluated} formulas recomputed, {rep.cells_changed} values updated.")
     _print_findings(rep)
     _exit_on_findings(rep, strict)
 

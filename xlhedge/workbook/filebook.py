@@ -10,8 +10,8 @@ from typing import Any
 from xlhedge.calc import formula as fx
 from xlhedge.calc.bookio import FormulaCell
 from xlhedge.calc.refs import CellRange, cell_name, parse_ref
-from xlhedge.engine.errors import FormulaError
-from xlhedge.workbook.package import XlsxPackage, open_package
+from xlhedge.engine.errors import FormulaError, WorkbookError
+from xlhedge.workbook.package import MAX_ARRAY_CELLS, XlsxPackage, open_package
 
 __all__ = ["FileBook"]
 
@@ -61,6 +61,12 @@ class FileBook:
                 array = None
                 if cell.ftype == "array" and cell.fref:
                     array = parse_ref(cell.fref, default_sheet=sheet)
+                    if array.size > MAX_ARRAY_CELLS:
+                        raise WorkbookError(
+                            f"{here}: expected an array formula over at most {MAX_ARRAY_CELLS:,} cells, "
+                            f"found one over {cell.fref} ({array.size:,} cells)",
+                            where=self.name,
+                        )
                 if cell.ftype == "dataTable":
                     continue
                 yield FormulaCell(here, text, array, cell.dynamic)
@@ -101,11 +107,10 @@ class FileBook:
     def _resize_spill(self, cell: FormulaCell, rows: int, cols: int) -> None:
         old = cell.array or cell.cell
         new = cell.cell.resized(rows, cols)
-        # Clear what the old spill covered and the new one does not.
-        for r in range(old.r1, old.r2 + 1):
-            for c in range(old.c1, old.c2 + 1):
-                if not new.contains(r, c):
-                    self.pkg.set_cached(old.sheet, r, c, None)
+        # Clear what the old spill covered and the new one does not (only cells that hold a value).
+        stored = self.pkg.sheet(old.sheet).values
+        for r, c in [k for k in stored if old.contains(*k) and not new.contains(*k)]:
+            self.pkg.set_cached(old.sheet, r, c, None)
         self.pkg.set_array_ref(cell.cell.sheet, cell.cell.r1, cell.cell.c1, new.address)
 
     def save(self, out: str | os.PathLike[str] | None = None) -> list[str]:
