@@ -54,7 +54,7 @@ def demo(
         "default",
         "--example",
         metavar="NAME",
-        help="Which example: 'default' (a 22-position cross-asset book with real price history) or "
+        help="Which example: 'default' (a 24-position cross-asset book with real price history and option protection) or "
         "'figure01' (the source article's six-position Figure 01 book).",
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),

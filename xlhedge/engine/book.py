@@ -370,6 +370,13 @@ class Book:
     def trades_view(self) -> pd.DataFrame:
         """One row per position: side, weight, notional and attributes (the source article's trades view)."""
         t = self.positions.copy()
-        t.insert(0, "side", np.where(t["weight"] < 0, "short", "long"))
+        # An option's side is what is held (long or short contracts), not the sign of its delta
+        # exposure (its weight): long puts are long protection with a negative weight.
+        held = t["weight"].astype(float).to_numpy()
+        if "contracts" in t.columns and not self.greeks.empty:
+            n = pd.to_numeric(t["contracts"], errors="coerce").to_numpy(dtype=float)
+            is_opt = t.index.isin(self.greeks.index) & np.isfinite(n)
+            held = np.where(is_opt, n, held)
+        t.insert(0, "side", np.where(held < 0, "short", "long"))
         t.insert(2, "notional", t["weight"] * self.nav)
         return t
