@@ -43,13 +43,13 @@ runner = CliRunner()
 
 
 def small_book(path: Path, *, extra: Callable[[openpyxl.Workbook], None] | None = None) -> Path:
-    """Data!A1:C1 = qty, entry, exit; D1 an xlhedge formula; E1 a native one; text, a date, a name."""
+    """Data!A1:C1 = qty, entry, exit; D1 an xlhedge formula; E1 a native one reading it; text, a date, a name."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Data"
     ws["A1"], ws["B1"], ws["C1"] = 2, 100, 110
     ws["D1"] = "=LINEAR_PNL(A1,B1,C1)"
-    ws["E1"] = "=SUM(A1:C1)"
+    ws["E1"] = "=SUM(A1:C1)+0*D1"  # a native formula that reads the xlhedge result
     ws["A2"] = "hello"
     ws["B2"] = "world"
     ws["A3"] = dt.datetime(2025, 6, 30)

@@ -384,13 +384,15 @@ def test_if_evaluates_only_the_branch_it_returns(tmp_path: Path):
     ws["A4"] = '=IF(COUNT(B1:B2)<3,"no data",FACTOR_EXPOSURE(B1:B1))'  # the call would fail
     ws["A5"] = "=IF(COUNT(B1:B2)=2,FACTOR_EXPOSURE(A1:B2),-1)"
     ws["A6"] = '=IFERROR(FACTOR_EXPOSURE(A1:A2),"bad block")'
-    ws["A7"] = '=IFERROR(1/0,"divided by zero")'
+    ws["A7"] = '=IFERROR(1/0+A5,"divided by zero")'  # reads an xlhedge result: recomputed
+    ws["A8"] = '=IFERROR(1/0,"divided by zero")'  # outside xlhedge's reach: left as the file has it
     p = tmp_path / "if.xlsx"
     wb.save(p)
     rep, _ = run(p)
     # The failing calls in unchosen branches never ran: only A6's (chosen) call reports.
     assert [f.where for f in rep.findings] == ["Sheet!A6"], rep.findings
-    v = values(p, "Sheet", "A4:A7")
+    v = values(p, "Sheet", "A4:A8")
+    assert v[4][0] is None  # no cached value, neither feeds nor reads an xlhedge formula: not computed
     assert v[0][0] == "no data" and v[1][0] == pytest.approx(0.2)
     # As in Excel: an xlhedge message is text, which IFERROR passes through; error values it catches.
     assert v[2][0].startswith("#VALUE! FACTOR_EXPOSURE: block") and v[3][0] == "divided by zero"

@@ -247,13 +247,29 @@ class Evaluator:
             n.deps.discard(i)
 
     def dirty(self) -> set[int]:
-        """Nodes to compute now: xlhedge formulas, natives with no value, and all downstream."""
+        """Nodes to compute now: xlhedge formulas, the natives that read what a pipeline step wrote,
+        natives with no value that feed an xlhedge formula, and all downstream.
+
+        A native formula outside xlhedge's reach (it neither feeds an xlhedge formula nor reads
+        an xlhedge result or input xlhedge wrote) is left as the file has it, even with no
+        cached value: recomputing it is the spreadsheet's job, not xlhedge's.
+        """
+        feeders: set[int] = set()
+        stack = [i for i, n in enumerate(self.nodes) if n.xlhedge]
+        while stack:
+            for j in self.nodes[stack.pop()].deps:
+                if j not in feeders:
+                    feeders.add(j)
+                    stack.append(j)
         seeds = set()
         written = getattr(self.io, "written_inputs", ())
         for i, n in enumerate(self.nodes):
             if n.xlhedge:
                 seeds.add(i)
-            elif n.supported and (self._no_value(n) or any(w.intersects(r) for w in written for r in n.inputs)):
+            elif n.supported and (
+                any(w.intersects(r) for w in written for r in n.inputs)
+                or ((self.options.all_natives or i in feeders) and self._no_value(n))
+            ):
                 seeds.add(i)
         users: dict[int, list[int]] = {}
         for i, n in enumerate(self.nodes):

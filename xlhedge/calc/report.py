@@ -31,6 +31,10 @@ class RecomputeOptions:
     write_status: bool = True
     #: Clock for the status line (tests and reproducible builds fix it).
     now: _dt.datetime | None = None
+    #: Also compute native formulas that have no stored value but neither feed nor read an
+    #: xlhedge formula. Off for a user's book (those are the spreadsheet's to compute); the
+    #: template builder turns it on so the shipped files show every number.
+    all_natives: bool = False
 
 
 @dataclass

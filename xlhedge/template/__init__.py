@@ -132,7 +132,7 @@ def build_workbook(
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
             ExcelWriter(wb, archive).save()
         fb = FileBook(tmp)
-        recompute(fb, RecomputeOptions(write_status=False))
+        recompute(fb, RecomputeOptions(write_status=False, all_natives=True))
         fb.save(path)
     finally:
         if os.path.exists(tmp):
