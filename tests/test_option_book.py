@@ -341,3 +341,26 @@ def test_theta_of_the_protection_against_its_budget_bucket(saved_book: Path, tmp
     assert tail[1] == pytest.approx(-365 * py.loc["P570", "theta_day"], rel=1e-12)
     assert tail[2] == next(r[2] for r in status if r[0] == "Tail protection")
     assert tail[3] == pytest.approx(tail[1] / tail[2], rel=1e-12)
+
+
+def test_trades_view_side_of_an_option_is_the_contracts_held():
+    """Long puts have a negative delta weight but are long contracts; short calls the reverse."""
+    frame = pd.DataFrame(
+        {
+            "ticker": ["SPY", "P", "C"],
+            "weight": [0.6, None, None],
+            "price": [600.0, None, None],
+            "equity": [1.0, None, None],
+            "option_type": [None, "put", "call"],
+            "underlying": [None, "SPY", "SPY"],
+            "strike": [None, 570.0, 630.0],
+            "implied_vol": [None, 0.19, 0.17],
+            "contracts": [None, 20, -5],
+            "multiplier": [None, 100, 100],
+            "expiry": [None, dt.date(2027, 3, 19), dt.date(2027, 3, 19)],
+        }
+    )
+    book = Book.from_frame(frame, 10_000_000, as_of=dt.datetime(2026, 11, 13), options=OptionInputs(rate=0.0, div=0.0))
+    t = book.trades_view()
+    assert book.weights["P"] < 0 and book.weights["C"] < 0  # both delta exposures are negative
+    assert t.loc["P", "side"] == "long" and t.loc["C", "side"] == "short" and t.loc["SPY", "side"] == "long"
