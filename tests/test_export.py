@@ -149,6 +149,11 @@ def test_export_refuses_bad_targets(tmp_path: Path):
         xlhedge.export_book(book, tmp_path / "b.csv")
     with pytest.raises(InputError):
         xlhedge.export_book(book, book)
+    # a missing output folder is refused before any work, as recompute/new/demo refuse it (no folder made)
+    for name in ("copy.xlsx", "report.pdf"):
+        with pytest.raises(XlhedgeError, match="does not exist"):
+            xlhedge.export_book(book, tmp_path / "nodir" / name)
+    assert not (tmp_path / "nodir").exists()
 
 
 def test_cli_export(tmp_path: Path):

@@ -21,7 +21,6 @@ import functools
 import io
 import os
 import re
-import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from xlhedge.engine.errors import InputError, XlhedgeError
 from xlhedge.functions.registry import registry
 from xlhedge.workbook import libreoffice
 from xlhedge.workbook.filebook import FileBook
-from xlhedge.workbook.opc import atomic_write_bytes
+from xlhedge.workbook.opc import atomic_write_bytes, check_writable
 from xlhedge.workbook.package import XlsxPackage, open_package
 
 __all__ = ["ExportReport", "export_book", "export_pdf", "export_static", "is_xlhedge_formula", "PDF_MAX_ROWS"]
@@ -154,6 +153,7 @@ def export_static(
         raise InputError("the static copy must be an .xlsx (or .xlsm) file", where=str(dst))
     if src.resolve() == dst.resolve():
         raise InputError("would overwrite the book itself; give another output file", where=str(dst))
+    check_writable(dst)  # before any work: a missing folder or a read-only file is refused, as elsewhere
     fb = FileBook(src)
     rep = recompute(fb, RecomputeOptions()) if recompute_first else None
     pkg = fb.pkg
@@ -163,7 +163,6 @@ def export_static(
         for p in pkg.sheets.values()
         if p.dirty
     }
-    dst.parent.mkdir(parents=True, exist_ok=True)
     if _CALC_CHAIN in pkg.opc and dropped:
         _write_without_calc_chain(pkg, dst, patched)
     else:
@@ -256,14 +255,14 @@ def export_pdf(book: str | os.PathLike[str], out: str | os.PathLike[str]) -> Exp
             "the PDF report needs LibreOffice (soffice), which is not installed: install it "
             "(e.g. apt-get install libreoffice-calc) or export a static .xlsx copy instead"
         )
+    check_writable(dst)
     with tempfile.TemporaryDirectory(prefix="xlhedge-export-") as tmp:
         static = Path(tmp) / (dst.stem + ".xlsx")
         rep = export_static(book, static)
         pkg = open_package(static)
         pkg.opc.write(static, _print_setup(pkg))
         pdf, _ = libreoffice.convert(static, "pdf", tmp, recalc=False)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(pdf), dst)
+        atomic_write_bytes(dst, Path(pdf).read_bytes())
     rep.out = dst
     return rep
 
