@@ -474,6 +474,19 @@ def test_book_dv01_cell_is_the_documented_formula():
     assert formula == f"=-B{int(first[1:]) + 1}*NAV*0.0001"
 
 
+def test_book_vol_cell_is_the_documented_formula():
+    import openpyxl
+
+    wb = openpyxl.load_workbook(template_path("figure01"))
+    sheet, cell = wb.defined_names["BookVolPerPoint"].attr_text.replace("$", "").split("!")
+    formula = wb[sheet][cell].value
+    for page in (FM, "docs/workbook.md"):
+        assert f"`{formula}`" in _text(page)
+    # B10 is the vol exposure: the sixth row of the Exposures block, in % of NAV per point
+    first = wb.defined_names["Exposures"].attr_text.replace("$", "").split("!")[1].split(":")[0]
+    assert formula == f"=B{int(first[1:]) + 5}*NAV*0.01"
+
+
 # ----------------------------------------------------------------------------- sizing.md
 
 SZ = "docs/methodology/sizing.md"
@@ -1292,7 +1305,7 @@ def test_workbook_layout_table_is_the_templates():
     assert rows_of("BookBlock") == (36, 48) and "weights row + every beta row (rows 36–48)" in text
     assert ref("BookFactors") == "Book!A37:A48" and "the factor labels (A37:A48)" in text
     assert ref("BookWeights").endswith("B36:AE36") and "Position columns run from B (30 of them, B–AE" in text
-    assert ref("XlhedgeStatus") == "Exposures!B21:B30" and "(Exposures!B21:B30\nin the template)" in text
+    assert ref("XlhedgeStatus") == "Exposures!B22:B31" and "(Exposures!B22:B31\nin the template)" in text
     assert t  # the table parsed
 
 

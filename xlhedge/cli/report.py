@@ -74,7 +74,8 @@ def render_book_view(
     console.print(Columns([trades_table(book), book_table(book)], padding=(0, 4)))
     console.print(
         f"NAV {_money(book.nav)} {book.record_currency} · {len(book.positions)} positions · "
-        f"book DV01 {small(book.dv01())} {book.record_currency} per +1bp"
+        f"book DV01 {small(book.dv01())} {book.record_currency} per +1bp · "
+        f"vol {book.vol_per_point():+,.0f} {book.record_currency} per +1 VIX point"
     )
     if sections:
         for title, render in SECTIONS:
@@ -96,8 +97,13 @@ def book_json(book: Book) -> dict:
     "greeks": {"options": [...], "book": {...}}, "positions": [...]}``: factor keys in the
     book's row order (the six core factors, then the tilts), exposure as a fraction of NAV
     (the vol row: % of NAV per vol point, as on the Exposures sheet) and amount = exposure × NAV,
-    the numbers of the Exposures sheet.
+    the numbers of the Exposures sheet; ``unit`` names the factor's move and ``per_move`` is the
+    book's P&L per unit of it in currency (E × NAV × scale: −0.0001 for duration per bp, 0.01
+    for vol per point, 1 otherwise); ``dv01`` and ``vol_per_point`` are the sheet's two lines
+    below the table.
     """
+    from xlhedge.engine.candidates import move_scale, move_unit
+
     e = book.exposures()
     exposures = [
         {
@@ -105,6 +111,8 @@ def book_json(book: Book) -> dict:
             "label": book.factor_label(str(k)),
             "exposure": float(r["exposure"]),
             "amount": float(r["exposure"]) * book.nav,
+            "unit": move_unit(str(k)),
+            "per_move": float(r["exposure"]) * book.nav * move_scale(str(k)),
         }
         for k, r in e.iterrows()
     ]
@@ -139,6 +147,8 @@ def book_json(book: Book) -> dict:
     return {
         "nav": float(book.nav),
         "currency": book.record_currency,
+        "dv01": book.dv01(),
+        "vol_per_point": book.vol_per_point(),
         "exposures": exposures,
         "greeks": {"options": options, "book": total},
         "positions": positions,

@@ -21,7 +21,7 @@ import pandas as pd
 from xlhedge.engine import coerce
 from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.factors import contributions, dv01, exposures, top_contributors
+from xlhedge.engine.factors import contributions, dv01, exposures, top_contributors, vol_per_point
 from xlhedge.engine.optionbook import GREEKS_COLUMNS, is_option, joint_scenarios, resolve_options, theta_budget
 from xlhedge.engine.schema import ATTRIBUTE_COLUMNS, FIELD, factor_key, factor_label
 
@@ -366,6 +366,14 @@ class Book:
             return 0.0
         e = float(self.betas.loc["duration"].to_numpy() @ self.weights.to_numpy())
         return float(dv01(e, self.nav))
+
+    def vol_per_point(self) -> float:
+        """Book vol P&L in currency per +1 vol point (docs/methodology/factor-model.md): E_vol · NAV · 0.01;
+        0 when the book has no vol row."""
+        if "vol" not in self.betas.index:
+            return 0.0
+        e = float(self.betas.loc["vol"].to_numpy() @ self.weights.to_numpy())
+        return float(vol_per_point(e, self.nav))
 
     def trades_view(self) -> pd.DataFrame:
         """One row per position: side, weight, notional and attributes (the source article's trades view)."""

@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_CANDIDATES",
     "DEFAULT_HORIZON_DAYS",
     "move_scale",
+    "move_unit",
     "exposure_per_move",
     "tilt_instrument",
     "default_candidates",
@@ -96,6 +97,12 @@ DEFAULT_HORIZON_DAYS = 21
 def move_scale(factor: str) -> float:
     """Book exposure (× NAV) → P&L per unit move: −0.0001 for duration, 0.01 for vol, 1 otherwise."""
     return float(FACTOR_MOVES["scale"].get(factor, TILT_MOVE["scale"]))
+
+
+def move_unit(factor: str) -> str:
+    """The unit of a factor's move: ``SPX return``, ``yield change (bp)``, ..., ``VIX points``; a tilt's
+    is the sector's return relative to SPX."""
+    return str(FACTOR_MOVES["unit"].get(factor, TILT_MOVE["unit"]))
 
 
 def exposure_per_move(exposures: Mapping[str, float] | pd.Series, nav: float) -> pd.Series:

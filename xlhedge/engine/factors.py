@@ -33,6 +33,7 @@ __all__ = [
     "contributions",
     "top_contributors",
     "dv01",
+    "vol_per_point",
     "factor_exposure",
     "split_block",
     "betas_and_weights",
@@ -82,6 +83,25 @@ def dv01(duration_exposure: FloatOrArray, nav: float) -> FloatOrArray:
     Long duration loses when yields rise, so a long-duration book has a negative DV01.
     """
     return -np.asarray(duration_exposure) * nav * BASIS_POINT
+
+
+#: The vol row's unit: % of NAV per +1 vol point, so currency per point = E_vol · NAV · 0.01.
+VOL_POINT = 0.01
+
+
+def vol_per_point(vol_exposure: FloatOrArray, nav: float) -> FloatOrArray:
+    """Book vol P&L in currency per +1 vol point (VIX point): E_vol · NAV · 0.01
+    (docs/methodology/factor-model.md).
+
+    The vol row is % of NAV per vol point (a beta of 0.5 is 0.5% of NAV per point), so its
+    exposure × NAV is 100 times the currency a +1 point move makes or loses; this is that P&L.
+
+    Examples
+    --------
+    >>> float(vol_per_point(-0.2508, 10_000_000))
+    -25080.0
+    """
+    return np.asarray(vol_exposure) * nav * VOL_POINT
 
 
 def split_block(block: Any, name: str = "block") -> tuple[Float64Array2D, Float64Array1D, list[str] | None]:

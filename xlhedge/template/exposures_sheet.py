@@ -3,7 +3,8 @@
 Per factor row of the Book: exposure in NAV fractions and in currency (both
 ``=FACTOR_EXPOSURE``), a native ``=SUMPRODUCT`` check beside it (any
 spreadsheet recomputes it; the LibreOffice cross-check test compares them),
-the largest contributor, the book DV01, a bar chart, and the Status area the
+the largest contributor, the book DV01 and vol P&L per point (the two rows whose
+exposure × NAV is not a P&L per unit move), a bar chart, and the Status area the
 refresh writes into.
 """
 
@@ -22,13 +23,15 @@ from xlhedge.template.context import TemplateContext
 SHEET = "Exposures"
 ROW0 = 5  # first factor row on this sheet
 DV01_ROW = ROW0 + N_FACTORS + 1
-STATUS_ROW = DV01_ROW + 3
+VOL_ROW = DV01_ROW + 1
+NAV_ROW = DV01_ROW + 2
+STATUS_ROW = DV01_ROW + 4
 STATUS_ROWS = 10
 
 COLUMNS = [
     "Factor",
     "Exposure (× NAV)",
-    "Exposure (currency)",
+    "Exposure × NAV (currency)",
     "SUMPRODUCT check",
     "Difference",
     "Largest contributor",
@@ -44,7 +47,8 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         ws,
         "Book view — net factor exposures",
         "E_f = Σ weight × beta (docs/methodology/factor-model.md). Columns B, C and F–H are xlhedge formulas; D is a plain "
-        "SUMPRODUCT any spreadsheet recomputes, E must stay 0.",
+        "SUMPRODUCT any spreadsheet recomputes, E must stay 0. The vol row is % of NAV per VIX point: its P&L per "
+        "point is the row under the DV01.",
     )
     style.header(ws, ROW0 - 1, 1, COLUMNS)
     last = ROW0 + N_FACTORS - 1
@@ -52,7 +56,8 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         r = ROW0 + i
         ws.cell(row=r, column=1, value=f"=Book!$A${FACTOR_ROW0 + i}").font = Font(bold=i < 6)
         ws.cell(row=r, column=4, value=f"=SUMPRODUCT(BookWeights,{book_layout.row_ref(FACTOR_ROW0 + i)})")
-        ws.cell(row=r, column=5, value=f"=B{r}-D{r}")
+        # Rounded to 1e-10: the two sums differ by float noise (2.8E-17), not by a number to act on.
+        ws.cell(row=r, column=5, value=f"=ROUND(B{r}-D{r},10)")
         for col, fmt in (
             (2, style.FMT_EXPOSURE),
             (3, style.FMT_MONEY),
@@ -73,8 +78,12 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     dv01 = ws.cell(row=DV01_ROW, column=3, value=f"=-B{ROW0 + 1}*NAV*0.0001")
     dv01.number_format = "#,##0.00;[Red]-#,##0.00"
     dv01.fill = style.OUTPUT_FILL
-    ws.cell(row=DV01_ROW + 1, column=1, value="NAV").font = Font(bold=True)
-    nav = ws.cell(row=DV01_ROW + 1, column=3, value="=NAV")
+    ws.cell(row=VOL_ROW, column=1, value="Book vol P&L (currency per +1 vol point)").font = Font(bold=True)
+    vol = ws.cell(row=VOL_ROW, column=3, value=f"=B{ROW0 + 5}*NAV*0.01")  # the vol row is % of NAV per point
+    vol.number_format = style.FMT_MONEY
+    vol.fill = style.OUTPUT_FILL
+    ws.cell(row=NAV_ROW, column=1, value="NAV").font = Font(bold=True)
+    nav = ws.cell(row=NAV_ROW, column=3, value="=NAV")
     nav.number_format = style.FMT_MONEY
 
     ws.cell(row=STATUS_ROW, column=1, value="Status").font = Font(bold=True)
@@ -83,6 +92,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     ctx.define("ExposuresCcy", f"{SHEET}!$C${ROW0}:$C${last}")
     ctx.define("ExposureLabels", f"{SHEET}!$A${ROW0}:$A${last}")
     ctx.define("BookDV01", f"{SHEET}!$C${DV01_ROW}")
+    ctx.define("BookVolPerPoint", f"{SHEET}!$C${VOL_ROW}")
 
     chart = BarChart()
     chart.type = "bar"
@@ -101,6 +111,6 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     chart.height, chart.width = 9, 16
     geometry.add_chart(ws, chart, "J4")
 
-    for col, width in zip("ABCDEFGH", (30, 16, 18, 16, 13, 20, 18, 13)):
+    for col, width in zip("ABCDEFGH", (38, 16, 18, 16, 13, 20, 18, 13)):
         ws.column_dimensions[col].width = width
     style.print_setup(ws)
