@@ -212,14 +212,19 @@ def test_vol_pnl_per_point_is_a_hundredth_of_exposure_times_nav(sheet, tmp_path)
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     out = subprocess.run(
         [sys.executable, "-m", "xlhedge", "report", str(template_path("example"))],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert out.returncode == 0, out.stderr
     assert f"vol {by_hand:+,.0f} USD per +1 VIX point" in out.stdout
     doc = json.loads(
         subprocess.run(
             [sys.executable, "-m", "xlhedge", "report", str(template_path("example")), "--json"],
-            capture_output=True, text=True, env=env, check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
         ).stdout
     )
     assert doc["vol_per_point"] == pytest.approx(by_hand, rel=1e-12)

@@ -35,6 +35,7 @@ from xlhedge.calc.recompute import RecomputeOptions, recompute
 from xlhedge.calc.refs import CellRange
 from xlhedge.engine.coerce import ExcelError
 from xlhedge.excel import live as excel
+from xlhedge.template.exposures_sheet import STATUS_ROW as S0  # the Status area written by a refresh
 from xlhedge.workbook.filebook import FileBook
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, 0)
@@ -465,7 +466,7 @@ def test_main_uses_the_calling_book(monkeypatch, example_book: Path):
     fake = FakeBook.from_xlsx(example_book)
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: fake))
     xlhedge.main()
-    status = fake.sheet("Exposures").values[(21, 2)]
+    status = fake.sheet("Exposures").values[(S0, 2)]
     assert status.startswith("Refreshed ") and "positions" in status
 
 
@@ -478,8 +479,8 @@ def test_a_failure_is_a_message_in_the_status_area(monkeypatch, example_book: Pa
     monkeypatch.setattr(excel, "recompute", broken)
     assert excel.refresh_book(fake, RecomputeOptions(now=NOW)) is None
     ex = fake.sheet("Exposures")
-    assert ex.values[(21, 2)] == "Refresh FAILED 2026-03-02 09:30:00"
-    assert ex.values[(22, 2)].startswith("ERROR internal error (ZeroDivisionError: float division by zero)")
+    assert ex.values[(S0, 2)] == "Refresh FAILED 2026-03-02 09:30:00"
+    assert ex.values[(S0 + 1, 2)].startswith("ERROR internal error (ZeroDivisionError: float division by zero)")
     assert "Traceback" not in str(ex.values)
     assert fake.app.calculation == "automatic"  # restored even on failure
 
@@ -492,7 +493,7 @@ def test_an_input_error_reads_like_the_cli(monkeypatch, example_book: Path):
 
     monkeypatch.setattr(excel, "recompute", bad)
     excel.refresh_book(fake, RecomputeOptions(now=NOW))
-    assert fake.sheet("Exposures").values[(22, 2)] == "ERROR weights has 6 columns, betas 5"
+    assert fake.sheet("Exposures").values[(S0 + 1, 2)] == "ERROR weights has 6 columns, betas 5"
 
 
 def test_book_without_status_area_gets_a_status_sheet(example_book: Path):
@@ -511,7 +512,7 @@ def test_functions_not_imported_are_reported(example_book: Path):
         ex.values[(r, 2)] = Err("#NAME?")
     rep = excel.refresh_book(fake, RecomputeOptions(now=NOW))
     assert any("#NAME?" in f.message and "Import Functions" in f.message for f in rep.warnings)
-    lines = [ex.values.get((r, 2)) for r in range(21, 31)]
+    lines = [ex.values.get((r, 2)) for r in range(S0, S0 + 10)]
     assert any(isinstance(x, str) and "Import Functions" in x for x in lines)
     assert "warnings" in lines[0]
 
