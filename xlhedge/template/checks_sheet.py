@@ -154,7 +154,8 @@ def _findings(ws: Worksheet, ctx: TemplateContext) -> None:
     style.header(ws, FINDINGS_HEADER, 1, FINDINGS_COLUMNS)
     ws[f"A{FINDINGS_ROW0}"] = ArrayFormula(
         f"A{FINDINGS_ROW0}:E{FINDINGS_LAST}",
-        f"=HEDGE_CHECKS(BookAttributeBlock,BookFactorBlock,CheckSettings,HedgeLedger,CheckTolerances,{FINDINGS_ROWS})",
+        f"=HEDGE_CHECKS(BookAttributeBlock,BookFactorBlock,CheckSettings,HedgeLedger,CheckTolerances,{FINDINGS_ROWS},"
+        "OptionThetaBudget)",
     )
     for r in range(FINDINGS_ROW0, FINDINGS_LAST + 1):
         # room for three wrapped lines, so a long message or fix does not run over the next finding
