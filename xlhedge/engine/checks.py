@@ -580,13 +580,21 @@ def check_roll_due(
     today: _dt.date,
     roll_days: float = DEFAULT_TOLERANCES["roll_days"],
 ) -> list[Finding]:
-    """ROLL_DUE: a dated future/option expires within ``roll_days`` calendar days (docs/methodology/perpetuals.md); expired = error."""
+    """ROLL_DUE: a dated future/option expires within ``roll_days`` calendar days (docs/methodology/perpetuals.md); expired = error.
+
+    A position counts when it is held: a non-zero weight, or option contracts held (an option
+    far out of the money, or expired, has a delta exposure — its weight — of 0).
+    """
     exp = fields["expiry"].to_numpy(dtype=object)
     w = fields["weight"].to_numpy(dtype=np.float64)
+    held = w != 0
+    if "contracts" in fields:
+        n = pd.to_numeric(fields["contracts"], errors="coerce").to_numpy(dtype=np.float64)
+        held |= np.isfinite(n) & (n != 0)
     is_hedge = fields["is_hedge"].to_numpy(dtype=bool)
     out = []
     dated = np.fromiter((isinstance(e, _dt.date) for e in exp), dtype=bool, count=len(exp))
-    for j in np.flatnonzero(dated & (w != 0)):
+    for j in np.flatnonzero(dated & held):
         t, e = fields.index[int(j)], exp[j]
         days = (e - today).days
         what = "hedge" if is_hedge[j] else "position"

@@ -19,6 +19,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from xlhedge.calc import layout
 from xlhedge.functions.options import BOOK_GREEKS_COLUMNS
@@ -105,7 +106,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         value="Joint SPX / VIX scenarios (options by full revaluation, their delta-only estimate and the convexity, "
         f"unhedged vs hedged): the Scenarios sheet, section 2, row {scenarios_sheet.J_TITLE}.",
     )
-    link.hyperlink = f"#'{scenarios_sheet.SHEET}'!A{scenarios_sheet.J_TITLE}"
+    link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{scenarios_sheet.SHEET}'!A{scenarios_sheet.J_TITLE}")
     link.font = Font(color="0563C1", underline="single")
 
     for col, width in zip("ABCDEFGHI", (16, 14, 12, 16, 16, 16, 14, 16, 16)):
