@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import xlhedge
+from tests.test_option_book import AS_OF, DIV, NAV, POSITIONS, RATE, _option_book
 from xlhedge.calc import layout
 from xlhedge.calc.bookread import book_findings
 from xlhedge.calc.hedges import hedge_plan, read_hedge_inputs
@@ -34,7 +35,6 @@ from xlhedge.functions.scenarios import JOINT_SCENARIO_PNL
 from xlhedge.functions.sizing import HEDGE_PLAN
 from xlhedge.template import build_workbook, hedges_sheet, options_sheet, scenarios_sheet
 from xlhedge.workbook.filebook import FileBook
-from tests.test_option_book import AS_OF, DIV, NAV, POSITIONS, RATE, _option_book
 
 ql = pytest.importorskip("QuantLib")
 runner = CliRunner()
@@ -85,7 +85,7 @@ def test_book_joint_scenarios_with_hedges() -> None:
         | {"micro": ["MES", "", "", ""], "micro_contracts": [4.0, np.nan, np.nan, np.nan]}
     )
     out = book.joint_scenarios(hedges=plan, rate=RATE, div=DIV)
-    for name, r in out.iterrows():
+    for _, r in out.iterrows():
         s, v = r["spx_move"], r["vix_move"]
         legs = [("ES", -3), ("MES", 4), ("SPX_PUT", 10), ("VX", -2)]
         expect = sum(hedge_leg_pnl(lookup(t), n, s, v, rate=RATE, div=DIV) for t, n in legs)
@@ -166,7 +166,9 @@ def test_scenarios_sheet_python_and_worksheet_function_agree(recomputed: Path) -
     by_hand = sum(hedge_leg_pnl(i, n, -0.35, 45.0, rate=RATE, div=DIV) for i, n in legs)
     assert crash["hedges"] == pytest.approx(by_hand, rel=1e-12)
     # the SPX puts in the crash by QuantLib: 6000 → 3900, 18% → 63%
-    gain = _bsm("put", 3900, 5700, 0.63, 0.25, RATE, DIV).value() - _bsm("put", 6000, 5700, 0.18, 0.25, RATE, DIV).value()
+    gain = (
+        _bsm("put", 3900, 5700, 0.63, 0.25, RATE, DIV).value() - _bsm("put", 6000, 5700, 0.18, 0.25, RATE, DIV).value()
+    )
     others = sum(hedge_leg_pnl(i, n, -0.35, 45.0) for i, n in legs if i.kind != "option")
     assert crash["hedges"] - others == pytest.approx(equity["contracts"] * 100 * gain, rel=1e-9)
 
@@ -242,7 +244,9 @@ def test_theta_over_budget_by_hand() -> None:
     assert [f.code for f in found] == ["THETA_OVER_BUDGET"] * 2 and {f.severity for f in found} == {"warning"}
     tail, fx = found
     assert tail.positions == ("SPY_P570", "SPX_P5500")
-    assert "$120,000 a year" in tail.message and "133% of its $90,000" in tail.message and "1.20% of NAV" in tail.message
+    assert (
+        "$120,000 a year" in tail.message and "133% of its $90,000" in tail.message and "1.20% of NAV" in tail.message
+    )
     assert "no budget" in fx.message  # a cost with no budget; the short call earns theta: not reported
     assert check_theta_budget(theta, nav=10_000_000, theta_budget_max=1.5) == [fx]  # the tolerance
     assert check_theta_budget(None) == []
@@ -253,7 +257,9 @@ def test_theta_over_budget_from_python_the_worksheet_and_the_cli(tmp_path: Path)
     book = _option_book()
     t = book.theta_budget(rate=0.002)
     assert t.loc["tail", "options"] == "P570" and t.loc["tail", "theta_year"] > t.loc["tail", "budget"]
-    found = {f.positions: f for f in run_checks(_frame_positions(), None, theta=t, nav=NAV) if f.code == "THETA_OVER_BUDGET"}
+    found = {
+        f.positions: f for f in run_checks(_frame_positions(), None, theta=t, nav=NAV) if f.code == "THETA_OVER_BUDGET"
+    }
     over = [k for k in t.index if t.loc[k, "theta_year"] > t.loc[k, "budget"]]
     assert set(found) == {(t.loc[k, "options"],) for k in over} and ("P570",) in found
     used = t.loc["tail", "theta_year"] / t.loc["tail", "budget"]

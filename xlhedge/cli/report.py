@@ -10,7 +10,6 @@ book's own inputs (the Hedges sheet's ratios, instruments…) exactly as
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import TYPE_CHECKING
 
 from rich.columns import Columns

@@ -720,7 +720,9 @@ def _theta_frame(theta: Any) -> pd.DataFrame:
         return out
     g = coerce.grid(theta, "theta_budget")
     if g.shape[1] < 3:
-        raise InputError("needs the OPTION_THETA_BUDGET columns (bucket, theta per year, budget, …)", where="theta_budget")
+        raise InputError(
+            "needs the OPTION_THETA_BUDGET columns (bucket, theta per year, budget, …)", where="theta_budget"
+        )
     rows, idx = [], []
     for i in range(g.shape[0]):
         lab = g[i, 0]
