@@ -250,6 +250,10 @@ def test_theta_over_budget_by_hand() -> None:
     assert "no budget" in fx.message  # a cost with no budget; the short call earns theta: not reported
     assert check_theta_budget(theta, nav=10_000_000, theta_budget_max=1.5) == [fx]  # the tolerance
     assert check_theta_budget(None) == []
+    # a table whose formula failed (an older book without the Book blocks): nothing to check
+    assert check_theta_budget([["#NAME? 'BookAttributeBlock' is not defined", None, None, None, None]]) == []
+    with pytest.raises(InputError, match="expected a bucket"):
+        check_theta_budget([["Straddles", 1.0, 2.0]])
 
 
 def test_theta_over_budget_from_python_the_worksheet_and_the_cli(tmp_path: Path) -> None:
@@ -327,3 +331,59 @@ def test_roll_due_fires_for_an_option_within_the_roll_window_even_without_delta(
     assert [(f.severity, f.positions) for f in found] == [("error", ("P400",))]
     found = run_checks(pos, betas, today=dt.date(2027, 1, 12), checks=("ROLL_DUE",), tolerances={"roll_days": 3})
     assert [f.positions for f in found if f.severity == "warning"] == [("ESC",)]
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Path:
+    p = tmp_path_factory.mktemp("example") / "example.xlsx"
+    build_workbook(p, example=True)
+    return p
+
+
+def test_the_example_books_joint_scenarios_and_put_hedge_as_the_docs_say(example: Path) -> None:
+    """docs/methodology/scenarios.md's table and options.md's SPX put hedge, from the example book."""
+    fb = FileBook(example)
+    sheet = {r[0]: r for r in _rng(fb, "JointScenarioPnl") if r[0]}
+    docs = Path(__file__).parents[1] / "docs" / "methodology"
+    text = (docs / "scenarios.md").read_text(encoding="utf-8")
+    labels = ("Book excluding options", "Options, full revaluation", "Options, delta only", "Convexity")
+    labels += ("Unhedged", "Recommended hedges", "Hedged")
+    for k, label in enumerate(labels):
+        row = f"| {label} | {sheet['normal'][3 + k]:,.0f} | {sheet['stress'][3 + k]:,.0f} |".replace("-", "−")
+        assert row in text, row
+    assert sheet["normal"][8] == pytest.approx((19 * 50 + 4 * 5) * 6000 * 0.05, rel=1e-12)  # 291,000 by hand
+    book = xlhedge.read_book(example)
+    inp = read_hedge_inputs(fb)
+    inp.hedge_instruments["equity"] = "SPX_PUT"
+    plan = hedge_plan(book, inp)["factors"]
+    rec = plan.loc["equity"]
+    assert rec["contracts"] == 36 and round(rec["vol_added_ccy"]) == 35_663
+    vol = plan.loc["vol"]
+    assert round(vol["exposure"], 4) == -0.2508 and round(vol["exposure_after"] + plan["vol_added"].sum(), 4) == 0.1059
+    opts = (docs / "options.md").read_text(encoding="utf-8")
+    assert "36 puts" in opts and "+35,663 per vol point" in opts and f"{rec['vol_added'] / 100:+.6f} × NAV" in opts
+
+
+def test_the_example_books_theta_against_a_two_percent_budget(example: Path, tmp_path: Path) -> None:
+    """docs/methodology/checks.md's example: the SPY puts' theta is 68% of the 3% budget's tail
+    bucket (no finding) and 103% of the 2% budget's (THETA_OVER_BUDGET)."""
+    p = tmp_path / "ex.xlsx"
+    p.write_bytes(example.read_bytes())
+    fb = FileBook(p)
+    tail = next(r for r in _rng(fb, "OptionThetaBudget") if r[0] == "Tail protection")
+    greeks = xlhedge.read_book(p).greeks
+    assert tail[1] == pytest.approx(-365 * greeks.loc["SPY_P570", "theta_day"], rel=1e-12)
+    assert (round(tail[1]), tail[2], round(tail[3], 2)) == (67_782, 99_000, 0.68)
+    assert not [f for f in book_findings(fb) if f.code == "THETA_OVER_BUDGET"]
+    wb = load_workbook(p)
+    ref = parse_ref(fb.defined_names()["BUDGETRATE"].lstrip("="))
+    wb[ref.sheet].cell(row=ref.r1, column=ref.c1, value=0.02)
+    wb.save(p)
+    assert runner.invoke(app, ["recompute", str(p)]).exit_code == 0
+    found = [f for f in book_findings(FileBook(p)) if f.code == "THETA_OVER_BUDGET"]
+    assert [f.message for f in found] == [
+        "The options held against the tail protection bucket (SPY_P570) bleed $67,782 a year in theta at "
+        "today's Greeks, 0.68% of NAV: 103% of its $66,000 annual budget (limit 100%)."
+    ]
+    text = (Path(__file__).parents[1] / "docs" / "methodology" / "checks.md").read_text(encoding="utf-8")
+    assert " ".join(found[0].message.split()) in " ".join(text.replace("        ", " ").split())

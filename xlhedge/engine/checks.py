@@ -728,6 +728,8 @@ def _theta_frame(theta: Any) -> pd.DataFrame:
         lab = g[i, 0]
         if coerce.is_blank(lab) or (isinstance(lab, str) and lab.strip().lower() == "bucket"):
             continue  # a blank row of the fixed range, or a header row
+        if any(_shows_error(v) for v in g[i]):
+            continue  # the table could not be computed (its own cell shows why): nothing to check
         where = f"theta_budget row {i + 1}"
         idx.append(normalise_bucket(lab, where))
         th = coerce.to_float(g[i : i + 1, 1:2], where, blank=0.0)[0, 0]
@@ -735,6 +737,13 @@ def _theta_frame(theta: Any) -> pd.DataFrame:
         opts = "" if g.shape[1] < 5 or coerce.is_blank(g[i, 4]) else str(g[i, 4]).strip()
         rows.append([float(th), float(bu), opts])
     return pd.DataFrame(rows, index=idx, columns=cols)
+
+
+def _shows_error(v: Any) -> bool:
+    """An error value, or the text a cell shows for one (``#NAME? why``)."""
+    if coerce.is_error_value(v):
+        return True
+    return isinstance(v, str) and any(v.strip().upper().startswith(e) for e in coerce.EXCEL_ERRORS)
 
 
 def check_theta_budget(
