@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -85,6 +85,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
             c = ws.cell(row=r, column=col)
             c.number_format = fmt
             c.fill = style.OUTPUT_FILL
+        ws.cell(row=r, column=5).alignment = Alignment(indent=1)
         ws.cell(row=r, column=1).fill = style.OUTPUT_FILL
     ctx.define("OptionThetaBudget", f"{SHEET}!$A${THETA_ROW0}:$E${THETA_LAST}")
 
@@ -96,7 +97,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     chart.y_axis.title = "Currency a year"
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=THETA_HEADER, max_row=THETA_LAST), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=THETA_ROW0, max_row=THETA_LAST))
-    style.chart_axes(chart, "#,##0", height=7, width=14)
+    style.chart_axes(chart, "#,##0", height=9.5, width=15)
     chart.x_axis.scaling.orientation = "maxMin"
     geometry.add_chart(ws, chart, f"K{GREEKS_HEADER}")
 
@@ -109,7 +110,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{scenarios_sheet.SHEET}'!A{scenarios_sheet.J_TITLE}")
     link.font = Font(color="0563C1", underline="single")
 
-    for col, width in zip("ABCDEFGHI", (16, 14, 12, 16, 16, 16, 14, 16, 16)):
+    for col, width in zip("ABCDEFGHI", (24, 14, 12, 16, 16, 16, 14, 16, 16)):
         ws.column_dimensions[col].width = width
     geometry.fit_wrapped_rows(ws)
     style.print_setup(ws)

@@ -56,7 +56,7 @@ S_NOTE = S_TOTAL + 1
 
 # 2. joint SPX / VIX scenarios
 J_TITLE = S_TOTAL + 3
-J_INPUT_HEADER = J_TITLE + 2
+J_INPUT_HEADER = J_TITLE + 4
 J_INPUT0 = J_INPUT_HEADER + 1
 J_ROWS = 4  # the shipped scenarios, then blank rows for the user's own
 J_INPUT_LAST = J_INPUT0 + J_ROWS - 1
@@ -215,14 +215,16 @@ def _joint(ws: Worksheet, ctx: TemplateContext) -> None:
         value="2. Joint SPX / VIX scenarios — options by full revaluation, unhedged vs hedged "
         "(docs/methodology/scenarios.md)",
     ).font = Font(bold=True, size=12)
-    ws.cell(
-        row=J_TITLE + 1,
-        column=1,
-        value="An SPX move with the VIX move that comes with it (edit them). Every position but the options moves "
-        "through its exposures; each option is revalued in full (its underlying and implied vol moved), its "
-        "delta-only estimate beside it; the convexity is what the linear view misses. Hedged adds the Hedges "
-        "sheet's recommended hedges (an option hedge revalued in full). Other factors stay still.",
-    ).font = style.NOTE_FONT
+    for k, note in enumerate(
+        (
+            "An SPX move with the VIX move that comes with it (edit them; other factors stay still). Every position "
+            "but the options moves through its exposures;",
+            "each option is revalued in full (its underlying and implied vol moved), its delta-only estimate "
+            "beside it: the convexity is what the linear view misses.",
+            "Hedged adds the Hedges sheet's recommended hedges, leg by leg (an option hedge revalued in full too).",
+        )
+    ):
+        ws.cell(row=J_TITLE + 1 + k, column=1, value=note).font = style.NOTE_FONT
     style.header(ws, J_INPUT_HEADER, 1, J_COLUMNS[:3])
     for i in range(J_ROWS):
         r = J_INPUT0 + i
@@ -249,18 +251,22 @@ def _joint(ws: Worksheet, ctx: TemplateContext) -> None:
             c.number_format = {2: "0%;[Red]-0%", 3: "+0.0;[Red]-0.0"}.get(col, style.FMT_MONEY)
     ctx.define("JointScenarioPnl", f"{SHEET}!$A${J_ROW0}:$J${J_LAST}")
 
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "clustered"
-    chart.title = "Joint scenarios: options in full vs their delta, the book unhedged vs hedged"
-    chart.x_axis.title = "Scenario"
-    chart.y_axis.title = "P&L (currency)"
     last = J_ROW0 + len(JOINT_SCENARIOS) - 1  # the shipped scenarios (a row added below is in the table)
-    for col in (5, 6, 8, 10):
-        chart.add_data(Reference(ws, min_col=col, min_row=J_HEADER, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=J_ROW0, max_row=last))
-    style.chart_axes(chart, "#,##0", height=8, width=18)
-    ws.add_chart(chart, f"A{J_LAST + 2}")
+    for anchor, cols, title in (
+        ("A", (5, 6), "The options: full revaluation vs their delta alone"),
+        ("F", (8, 10), "The book: unhedged vs with the recommended hedges"),
+    ):
+        chart = BarChart()
+        chart.type = "col"
+        chart.grouping = "clustered"
+        chart.title = title
+        chart.x_axis.title = "Scenario"
+        chart.y_axis.title = "P&L (currency)"
+        for col in cols:
+            chart.add_data(Reference(ws, min_col=col, min_row=J_HEADER, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=J_ROW0, max_row=last))
+        style.chart_axes(chart, "#,##0", height=7.5, width=13)
+        ws.add_chart(chart, f"{anchor}{J_LAST + 2}")
 
 
 def _regime(ws: Worksheet, ctx: TemplateContext) -> None:
