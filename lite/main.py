@@ -227,9 +227,10 @@ def HEDGE_BUDGET(nav, rate=None, regime=None, splits=None):
 @arg("ledger", doc="Protection ledger with a header row: Date, Instrument, Bucket, Premium, Vol index, Vol level.", ndim=2, empty=None, err_to_str=True)
 @arg("tolerances", doc="Optional two columns label | value overriding the default tolerances.", ndim=2, empty=None, err_to_str=True)
 @arg("rows", doc="Pad with blank rows to this many (fits a fixed array range); optional. Findings beyond it are summed up in the last row.", empty=None, err_to_str=True)
-def HEDGE_CHECKS(positions, betas, settings=None, ledger=None, tolerances=None, rows=None):
+@arg("theta_budget", doc="Optional: the options' theta against their budget buckets, the rows of OPTION_THETA_BUDGET (OptionThetaBudget: bucket, theta per year, budget, theta / budget, options) for THETA_OVER_BUDGET.", ndim=2, empty=None, err_to_str=True)
+def HEDGE_CHECKS(positions, betas, settings=None, ledger=None, tolerances=None, rows=None, theta_budget=None):
     "Common hedging mistakes in the book (docs/methodology/checks.md): code, severity, message, positions, fix."
-    return _call("HEDGE_CHECKS", positions, betas, settings, ledger, tolerances, rows)
+    return _call("HEDGE_CHECKS", positions, betas, settings, ledger, tolerances, rows, theta_budget)
 
 
 @func
@@ -352,7 +353,7 @@ def HEDGE_OUTCOMES(spot_qty, price, ratios, moves, contract="linear", funding_ra
 @arg("div", doc="Dividend yield for Black–Scholes options (default 0; ignored by Black-76).", empty=None, err_to_str=True)
 @arg("funding_periods_per_day", doc="Perpetual funding periods per day (default 3).", empty=None, err_to_str=True)
 def HEDGE_PLAN(ticker, exposure, nav, ratio=1.0, target=0.0, alpha=0.0, instruments=None, rate=0.0, div=0.0, funding_periods_per_day=3):
-    "Recommended hedge of one factor with one instrument, as a row (docs/methodology/sizing.md)."
+    "Recommended hedge of one factor with one instrument, as a row; an option hedge also reports the vol exposure it adds (docs/methodology/sizing.md)."
     return _call("HEDGE_PLAN", ticker, exposure, nav, ratio, target, alpha, instruments, rate, div, funding_periods_per_day)
 
 
@@ -394,6 +395,24 @@ def INSTRUMENT(ticker, field="price"):
 def INVERSE_PNL(contracts, face, entry, exit_):
     "Inverse (coin-margined) PnL in coin, contracts × face × (1/entry − 1/exit) (docs/methodology/perpetuals.md)."
     return _call("INVERSE_PNL", contracts, face, entry, exit_)
+
+
+@func
+@arg("attributes", doc="The Book's attribute block with its labels (BookAttributeBlock).", ndim=2, empty=None, err_to_str=True)
+@arg("factors", doc="The Book's factor block with its labels (BookFactorBlock).", ndim=2, empty=None, err_to_str=True)
+@arg("nav", doc="NAV in the currency of record (> 0).", empty=None, err_to_str=True)
+@arg("as_of", doc="Valuation date: years to expiry count from it (blank = today).", empty=None, err_to_str=True)
+@arg("rate", doc="Risk-free rate for the bs options and the option hedges, annual continuously compounded (default 0).", empty=None, err_to_str=True)
+@arg("div", doc="Dividend yield for the bs options and the option hedges (default 0).", empty=None, err_to_str=True)
+@arg("instruments", doc="The Instruments table (InstrumentTable); blank = the shipped catalogue.", ndim=2, empty=None, err_to_str=True)
+@arg("scenarios", doc="One row per scenario: name, SPX move (decimal, −0.20), VIX move (points, +25).", ndim=2, empty=None, err_to_str=True)
+@arg("hedge_instruments", doc="The hedges' tickers, one per row (HedgeInstruments); blank = no hedges.", ndim=2, empty=None, err_to_str=True)
+@arg("hedge_contracts", doc="Their whole contracts, signed (HedgeContracts), same rows.", ndim=2, empty=None, err_to_str=True)
+@arg("hedge_micros", doc="The micro contracts' tickers (HedgeMicros), same rows; optional.", ndim=2, empty=None, err_to_str=True)
+@arg("hedge_micro_contracts", doc="The micro contracts, signed (HedgeMicroContracts), same rows; optional.", ndim=2, empty=None, err_to_str=True)
+def JOINT_SCENARIO_PNL(attributes, factors, nav, as_of, rate, div, instruments, scenarios, hedge_instruments=None, hedge_contracts=None, hedge_micros=None, hedge_micro_contracts=None):
+    "Joint SPX / VIX scenarios of the book: every position but the options through its exposures, the options by full revaluation beside their delta-only estimate and the convexity, unhedged vs hedged with the recommended hedges (docs/methodology/scenarios.md)."
+    return _call("JOINT_SCENARIO_PNL", attributes, factors, nav, as_of, rate, div, instruments, scenarios, hedge_instruments, hedge_contracts, hedge_micros, hedge_micro_contracts)
 
 
 @func
@@ -453,7 +472,7 @@ def MINVAR_HEDGE(spot_prices, hedge_prices, periods_per_year=252):
 @arg("instruments", doc="The Instruments table (InstrumentTable); blank = the shipped catalogue.", ndim=2, empty=None, err_to_str=True)
 @arg("scenarios", doc="One row per scenario: name, SPX move (decimal, −0.20), VIX move (points, +25).", ndim=2, empty=None, err_to_str=True)
 def OPTION_BOOK_SCENARIOS(attributes, factors, nav, as_of, rate, div, instruments, scenarios):
-    "Joint SPX / VIX scenarios of the book: unhedged (without its options), its options by full revaluation and by delta only, hedged, and the convexity (docs/methodology/options.md)."
+    "Joint SPX / VIX scenarios of the book without vs with its options: the book without them, its options by full revaluation and by delta only, with them, and the convexity (docs/methodology/options.md; the Scenarios sheet's JOINT_SCENARIO_PNL adds the recommended hedges)."
     return _call("OPTION_BOOK_SCENARIOS", attributes, factors, nav, as_of, rate, div, instruments, scenarios)
 
 

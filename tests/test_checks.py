@@ -394,8 +394,12 @@ def kitchen_sink():
 
 def test_every_check_fires_on_one_book_errors_first():
     rows, ledger = kitchen_sink()
-    found = check(rows, ledger, last_decomposition=TODAY - dt.timedelta(days=20))
+    # the options' theta against the budget (the rows of OPTION_THETA_BUDGET): 12,000 a year on 9,000
+    theta = [["Tail protection", 12_000.0, 9_000.0, 12 / 9, "SPY 450P"]]
+    found = check(rows, ledger, last_decomposition=TODAY - dt.timedelta(days=20), theta=theta)
     assert {f.code for f in found} == set(CHECK_CODES)
+    (bleed,) = [f for f in found if f.code == "THETA_OVER_BUDGET"]
+    assert "133% of its $9,000 annual budget" in bleed.message and bleed.positions == ("SPY 450P",)
     (over,) = [f for f in found if f.code == "OVER_HEDGE"]  # BTC-PERP −5% against BTC +4%
     assert "125%" in over.message and over.positions == ("BTC-PERP",)
     sev = [f.severity for f in found]

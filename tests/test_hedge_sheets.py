@@ -133,7 +133,8 @@ def test_scenarios_sheet(example):
 def test_charts_and_instruments_sheet(example):
     wb = openpyxl.load_workbook(example)
     assert wb.sheetnames[2:5] == ["Hedges", "Scenarios", "Instruments"]
-    for sheet, n in (("Hedges", 2), ("Scenarios", 3)):  # Hedges: the per-factor plan and the optimised hedge
+    # Hedges: the per-factor plan and the optimised hedge; Scenarios: shocks, joint (options; book), regime, outcomes
+    for sheet, n in (("Hedges", 2), ("Scenarios", 5)):
         charts = wb[sheet]._charts
         assert len(charts) == n
         for ch in charts:

@@ -331,6 +331,9 @@ def test_results_equal_the_registry_and_the_windows_udfs(main, example_book: Pat
         assert getattr(udfs, name)(*args) == got, name
     # The functions the book does not call, on sample inputs.
     samples = _samples()
+    # OPTION_BOOK_SCENARIOS (the book without vs with its options) takes the first eight arguments
+    # of the Scenarios sheet's JOINT_SCENARIO_PNL: the book's blocks and its scenarios
+    samples["OPTION_BOOK_SCENARIOS"] = next(args for n, args in calls if n == "JOINT_SCENARIO_PNL")[:8]
     values = 0
     for name in sorted(set(REG) - used):
         assert name in samples, f"{name}: add a sample input"

@@ -197,9 +197,10 @@ def test_joint_scenarios_full_revaluation_against_quantlib() -> None:
         after = _ql(p["option_type"], s1, p["strike"], p["implied_vol"] + dv, p["expiry"], RATE, q).NPV()
         full += units * (after - before)
     assert out["options"] == pytest.approx(full, rel=1e-9)
-    unhedged = NAV * ((0.6 * 1.0 + 0.01 * -0.2) * -0.2 + (0.6 * -0.3 + 0.01 * 100 / 18) * 25 * 0.01)
-    assert out["unhedged"] == pytest.approx(unhedged, rel=1e-12)
-    assert out["hedged"] == pytest.approx(unhedged + full, rel=1e-12)
+    rest = NAV * ((0.6 * 1.0 + 0.01 * -0.2) * -0.2 + (0.6 * -0.3 + 0.01 * 100 / 18) * 25 * 0.01)
+    assert out["book_ex_options"] == pytest.approx(rest, rel=1e-12)
+    assert out["unhedged"] == pytest.approx(rest + full, rel=1e-12)
+    assert out["hedges"] == 0.0 and out["hedged"] == out["unhedged"]  # no hedges given
     assert out["convexity"] == pytest.approx(out["options"] - out["options_delta_only"], rel=1e-12)
     assert out["convexity"] > 0  # long puts and long VIX calls dominate: convexity adds in a crash
 
@@ -258,16 +259,12 @@ def test_python_worksheet_function_and_recompute_agree(saved_book: Path, tmp_pat
     )[0]
     assert row[0] == pytest.approx(py.weights["P570"], rel=1e-12)
     assert row[1] == pytest.approx(py.greeks.loc["P570", "vol_exposure"], rel=1e-12)
-    # the Options sheet's Greeks table and joint scenarios
+    # the Options sheet's Greeks table (the joint scenarios: tests/test_option_scenarios.py)
     greeks = fb.read(parse_ref(f"{osh.SHEET}!A{osh.GREEKS_ROW0}:I{osh.GREEKS_ROW0 + 3}"))
     table = py.greeks_table()
     for r in greeks:
         key = "Book" if r[0] == "Book (options)" else r[0]
         assert r[3:] == pytest.approx(table.loc[key].iloc[2:].astype(float).tolist(), rel=1e-12)
-    scen = fb.read(parse_ref(f"{osh.SHEET}!A{osh.SCEN_OUT_ROW0}:I{osh.SCEN_OUT_ROW0 + 1}"))
-    expect = py.joint_scenarios()
-    for r in scen:
-        assert r[1:] == pytest.approx(expect.loc[r[0]].tolist(), rel=1e-12)
     # BOOK_GREEKS called directly on the block
     direct = BOOK_GREEKS(rng(layout.BOOK_ATTRIBUTE_BLOCK), NAV, AS_OF, RATE, DIV)
     assert [x for d in direct for x in d[3:]] == pytest.approx([x for g in greeks for x in g[3:]], rel=1e-12)

@@ -251,13 +251,13 @@ failed:
     HEDGE_BUDGET = Err.Description
 End Function
 
-Function HEDGE_CHECKS(positions, betas, Optional settings, Optional ledger, Optional tolerances, Optional rows)
+Function HEDGE_CHECKS(positions, betas, Optional settings, Optional ledger, Optional tolerances, Optional rows, Optional theta_budget)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        HEDGE_CHECKS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_CHECKS", Array(positions, betas, settings, ledger, tolerances, rows), ThisWorkbook, Application.Caller)
+        HEDGE_CHECKS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_CHECKS", Array(positions, betas, settings, ledger, tolerances, rows, theta_budget), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        HEDGE_CHECKS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_CHECKS", Array(positions, betas, settings, ledger, tolerances, rows))
+        HEDGE_CHECKS = XLPy.CallUDF("xlhedge.udfs", "HEDGE_CHECKS", Array(positions, betas, settings, ledger, tolerances, rows, theta_budget))
         Exit Function
     #End If
 failed:
@@ -444,6 +444,19 @@ Function INVERSE_PNL(contracts, face, entry, exit_)
     #End If
 failed:
     INVERSE_PNL = Err.Description
+End Function
+
+Function JOINT_SCENARIO_PNL(attributes, factors, nav, as_of, rate, div, instruments, scenarios, Optional hedge_instruments, Optional hedge_contracts, Optional hedge_micros, Optional hedge_micro_contracts)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        JOINT_SCENARIO_PNL = XLPy.CallUDF("xlhedge.udfs", "JOINT_SCENARIO_PNL", Array(attributes, factors, nav, as_of, rate, div, instruments, scenarios, hedge_instruments, hedge_contracts, hedge_micros, hedge_micro_contracts), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        JOINT_SCENARIO_PNL = XLPy.CallUDF("xlhedge.udfs", "JOINT_SCENARIO_PNL", Array(attributes, factors, nav, as_of, rate, div, instruments, scenarios, hedge_instruments, hedge_contracts, hedge_micros, hedge_micro_contracts))
+        Exit Function
+    #End If
+failed:
+    JOINT_SCENARIO_PNL = Err.Description
 End Function
 
 Function LINEAR_PNL(qty, entry, exit_)
@@ -900,13 +913,14 @@ Sub RegisterXlhedgeFunctions()
     d(2) = "low, normal or high (default normal), or a VIX level: < 18 low, 18" & ChrW(8211) & "28 normal, > 28 high; or two columns index | level (VIX, MOVE, DVOL, CVIX): each bucket takes its own index's regime."
     d(3) = "Optional split table: a header row low | normal | high and one row per bucket (label in the first column), fractions of the budget; each column sums to 1."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_BUDGET", Description:="Annual hedging budget split into the five buckets for a vol regime (docs/methodology/budget.md, Figure 05).", Category:="xlhedge", ArgumentDescriptions:=d
-    ReDim d(0 To 5)
+    ReDim d(0 To 6)
     d(0) = "Book rows with labels in the first column, one column per position (Ticker, Asset class, Currency, Is hedge, FX decision, ..., Weight as a fraction of NAV)."
     d(1) = "Factor rows with labels in the first column, one column per position (blank = 0)."
     d(2) = "Two columns label | value: NAV, Currency of record, Last decomposition, Today, VIX, MOVE, DVOL, CVIX."
     d(3) = "Protection ledger with a header row: Date, Instrument, Bucket, Premium, Vol index, Vol level."
     d(4) = "Optional two columns label | value overriding the default tolerances."
     d(5) = "Pad with blank rows to this many (fits a fixed array range); optional. Findings beyond it are summed up in the last row."
+    d(6) = "Optional: the options' theta against their budget buckets, the rows of OPTION_THETA_BUDGET (OptionThetaBudget: bucket, theta per year, budget, theta / budget, options) for THETA_OVER_BUDGET."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_CHECKS", Description:="Common hedging mistakes in the book (docs/methodology/checks.md): code, severity, message, positions, fix.", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 4)
     d(0) = "Signed hedge notional in currency (short < 0); a cell or a column."
@@ -991,7 +1005,7 @@ Sub RegisterXlhedgeFunctions()
     d(7) = "Risk-free rate for Black" & ChrW(8211) & "Scholes options (default 0)."
     d(8) = "Dividend yield for Black" & ChrW(8211) & "Scholes options (default 0; ignored by Black-76)."
     d(9) = "Perpetual funding periods per day (default 3)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_PLAN", Description:="Recommended hedge of one factor with one instrument, as a row (docs/methodology/sizing.md).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!HEDGE_PLAN", Description:="Recommended hedge of one factor with one instrument, as a row; an option hedge also reports the vol exposure it adds (docs/methodology/sizing.md).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 5)
     d(0) = "A column of n values: the book's P&L per unit move of each factor (currency)."
     d(1) = "n " & ChrW(215) & " m loadings (optional header row), as HEDGE_OPTIMIZE."
@@ -1016,6 +1030,20 @@ Sub RegisterXlhedgeFunctions()
     d(2) = "Entry price in USD per coin (> 0)."
     d(3) = "Exit price in USD per coin (> 0). USD PnL = result " & ChrW(215) & " exit."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!INVERSE_PNL", Description:="Inverse (coin-margined) PnL in coin, contracts " & ChrW(215) & " face " & ChrW(215) & " (1/entry " & ChrW(8722) & " 1/exit) (docs/methodology/perpetuals.md).", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 11)
+    d(0) = "The Book's attribute block with its labels (BookAttributeBlock)."
+    d(1) = "The Book's factor block with its labels (BookFactorBlock)."
+    d(2) = "NAV in the currency of record (> 0)."
+    d(3) = "Valuation date: years to expiry count from it (blank = today)."
+    d(4) = "Risk-free rate for the bs options and the option hedges, annual continuously compounded (default 0)."
+    d(5) = "Dividend yield for the bs options and the option hedges (default 0)."
+    d(6) = "The Instruments table (InstrumentTable); blank = the shipped catalogue."
+    d(7) = "One row per scenario: name, SPX move (decimal, " & ChrW(8722) & "0.20), VIX move (points, +25)."
+    d(8) = "The hedges' tickers, one per row (HedgeInstruments); blank = no hedges."
+    d(9) = "Their whole contracts, signed (HedgeContracts), same rows."
+    d(10) = "The micro contracts' tickers (HedgeMicros), same rows; optional."
+    d(11) = "The micro contracts, signed (HedgeMicroContracts), same rows; optional."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!JOINT_SCENARIO_PNL", Description:="Joint SPX / VIX scenarios of the book: every position but the options through its exposures, the options by full revaluation beside their delta-only estimate and the convexity, unhedged vs hedged with the recommended hedges (docs/methodology/scenarios.md)", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 2)
     d(0) = "Quantity in coin/units, long > 0, short < 0."
     d(1) = "Entry price (> 0)."
@@ -1052,7 +1080,7 @@ Sub RegisterXlhedgeFunctions()
     d(5) = "Dividend yield for the bs options, annual continuously compounded (default 0)."
     d(6) = "The Instruments table (InstrumentTable); blank = the shipped catalogue."
     d(7) = "One row per scenario: name, SPX move (decimal, " & ChrW(8722) & "0.20), VIX move (points, +25)."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!OPTION_BOOK_SCENARIOS", Description:="Joint SPX / VIX scenarios of the book: unhedged (without its options), its options by full revaluation and by delta only, hedged, and the convexity (docs/methodology/options.md).", Category:="xlhedge", ArgumentDescriptions:=d
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!OPTION_BOOK_SCENARIOS", Description:="Joint SPX / VIX scenarios of the book without vs with its options: the book without them, its options by full revaluation and by delta only, with them, and the convexity (docs/methodology/options.md; the Scenarios sheet's JOINT_SCENARIO_PNL adds the recom", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 11)
     d(0) = """call"" or ""put""; a cell or a column with one option per row."
     d(1) = "Number of contracts held (long > 0, short < 0)."

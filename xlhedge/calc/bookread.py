@@ -214,7 +214,7 @@ def book_findings(io: BookIO, *, today: _dt.date | None = None) -> list[Finding]
 
     Reads the defined names the template gives the Checks sheet's inputs
     (``BookAttributeBlock``, ``BookFactorBlock``, ``CheckSettings``, ``HedgeLedger``,
-    ``CheckTolerances``); a book built before those existed falls back to the blocks its
+    ``CheckTolerances``, ``OptionThetaBudget``); a book built before those existed falls back to the blocks its
     own Book names span and its NAV / RecordCurrency / AsOf cells.
     """
     read: list[tuple[CellRange, Sequence[Sequence[Any]]]] = []
@@ -257,7 +257,8 @@ def _book_findings(
             )
         ]
     ledger, tolerances = _read(layout.HEDGE_LEDGER), _read(layout.CHECK_TOLERANCES)
-    return checks_from_ranges(positions, betas, settings, ledger, tolerances, today=today)
+    theta = _read("OptionThetaBudget")  # the Options sheet's theta vs budget (THETA_OVER_BUDGET)
+    return checks_from_ranges(positions, betas, settings, ledger, tolerances, theta, today=today)
 
 
 def _blocks(io: BookIO, names: dict[str, str]) -> dict[str, str]:

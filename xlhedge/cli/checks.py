@@ -46,8 +46,9 @@ def check(
     """Print the common-mistakes findings of a book; exit 1 when any is an error.
 
     Over-hedging, the wrong factor, undecided FX, late protection, stale hedges,
-    stress flips, rolls due, funding drag and liquidation risk (docs/methodology/checks.md). The
-    file is not changed.
+    stress flips, rolls due (options included), funding drag, liquidation risk and options
+    bleeding more theta than their budget bucket (docs/methodology/checks.md). The file is not
+    changed.
 
     Example: xlhedge check book.xlsx --strict
     """

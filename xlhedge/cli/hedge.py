@@ -65,6 +65,9 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
     ):
         t.add_column(col, justify=justify)
     recs = sizing.hedge_sizings(plan["factors"])
+    vega = any(rec.vol_added for rec in recs)  # an option hedge: the vol exposure it adds
+    if vega:
+        t.add_column("Vol added (× NAV/pt)", justify="right")
     for rec in recs:
         micro = f"{rec.micro_contracts:+.0f} {rec.micro}" if rec.micro and rec.micro_contracts else ""
         t.add_row(
@@ -80,9 +83,12 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
             micro,
             signed(rec.exposure_after),
             _f(rec.cost, ",.0f") if rec.cost else "",
+            *([f"{rec.vol_added / 100:+.6f}" if rec.vol_added else ""] if vega else []),
             style="dim" if not rec.instrument else None,
         )
     print_table(out, t)
+    if vega:
+        print_hanging(out, "", escape(vol_added_line(book, recs)), indent=2, body_style="dim")
     notes = [f"{rec.instrument}: {rec.cost_note}" for rec in recs if rec.cost_note and rec.instrument]
     for n in notes:
         print_hanging(out, "", f"cost — {escape(n)}", indent=2, body_style="dim")
@@ -115,6 +121,24 @@ def render_hedges(book: Book, out: Console, inputs: HedgeInputs | None = None) -
         print_table(out, fx)
     for _, r in plan["roll"].iterrows():
         print_hanging(out, "[yellow]roll[/]", escape(str(r["message"])), indent=5)
+
+
+def vol_added_line(book: Book, recs: list[sizing.HedgeSizing]) -> str:
+    """One sentence on the vol exposure the option hedges add (docs/methodology/sizing.md)."""
+    added = sum(r.vol_added for r in recs)  # % of NAV per vol point, the vol factor's unit
+    ccy = sum(r.vol_added_ccy for r in recs)
+    vol = next((r for r in recs if r.factor == "vol"), None)
+    side = "long" if added > 0 else "short"
+    line = (
+        f"vol — the option hedges add {added / 100:+.6f} × NAV ({ccy:+,.0f} {book.record_currency}) per vol point "
+        f"of {side} vol"
+    )
+    if vol is not None:
+        line += (
+            f": the book's vol exposure goes from {vol.exposure:+.4f} to {vol.exposure_after + added:+.4f} "
+            "(% of NAV per vol point) with every hedge in"
+        )
+    return line + "."
 
 
 def render_optimised(book: Book, out: Console, inputs: HedgeInputs | None = None, options: Any = None) -> None:

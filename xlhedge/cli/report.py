@@ -10,6 +10,7 @@ book's own inputs (the Hedges sheet's ratios, instruments…) exactly as
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.columns import Columns
 from rich.console import Console
@@ -19,7 +20,10 @@ from xlhedge.calc.bookio import BookIO
 from xlhedge.cli._common import print_table, signed, small
 from xlhedge.engine.book import Book
 
-__all__ = ["render_book_view", "SECTIONS"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["render_book_view", "SECTIONS", "joint_table"]
 
 SECTIONS: list[tuple[str, Callable[[Book, Console, BookIO | None], None]]] = []
 
@@ -163,39 +167,62 @@ def print_book_json(book: Book, console: Console | None = None) -> None:
     (console or Console()).print(text, markup=False, highlight=False, soft_wrap=True)
 
 
+def joint_table(book: Book, io: BookIO | None = None) -> pd.DataFrame:
+    """The Scenarios sheet's joint SPX / VIX scenarios of ``book`` (docs/methodology/scenarios.md):
+    the scenarios of its ``JointScenarios`` range (the defaults without one), hedged with the
+    recommended hedges its Hedges and Instruments sheets ask for, as ``xlhedge hedge`` sizes them."""
+    from xlhedge.calc.bookio import read_named
+    from xlhedge.calc.hedges import HedgeInputs, hedge_plan, read_hedge_inputs
+    from xlhedge.functions.options import scenario_rows
+
+    inp = read_hedge_inputs(io) if io is not None else HedgeInputs()
+    grid = read_named(io, "JointScenarios") if io is not None else None
+    scenarios = scenario_rows(grid)[2] if grid is not None else None
+    plan = hedge_plan(book, inp)["factors"]
+    return book.joint_scenarios(scenarios, plan, instruments=inp.instruments, rate=inp.rate, div=inp.div)
+
+
 def _options_section(book: Book, console: Console, io: BookIO | None = None) -> None:
-    """The Greeks table and the joint SPX / VIX scenarios of the book's option positions."""
+    """The Greeks table of the book's option positions, then the joint SPX / VIX scenarios."""
     if book.greeks.empty:
         console.print("No option positions (a Book column with an Option type is one).")
-        return
-    g = book.greeks_table()
-    t = Table(title="Greeks", title_justify="left", header_style="bold")
-    for col in ("Position", "Δ exp (× NAV)", "Vol exp (× NAV/pt)", "Premium", "Theta/day", "Theta/yr (× NAV)"):
-        t.add_column(col, justify="left" if col == "Position" else "right")
-    for tk, r in g.iterrows():
-        t.add_row(
-            str(tk),
-            f"{r['delta_exposure']:+.4f}",
-            f"{r['vol_exposure']:+.6f}",
-            _money(r["premium"]),
-            f"{r['theta_day']:+,.0f}",
-            f"{r['theta_year_nav']:+.2%}",
-        )
-    print_table(console, t)
-    s = book.joint_scenarios()
-    t = Table(title=f"Joint scenarios ({book.record_currency})", title_justify="left", header_style="bold")
-    for col in ("Scenario", "SPX", "VIX", "Unhedged", "Options", "Delta only", "Hedged"):
-        t.add_column(col, justify="left" if col == "Scenario" else "right")
-    for name, r in s.iterrows():
-        t.add_row(
-            str(name),
-            f"{r['spx_move']:+.0%}",
-            f"{r['vix_move']:+.0f}",
-            _money(r["unhedged"]),
-            _money(r["options"]),
-            _money(r["options_delta_only"]),
-            _money(r["hedged"]),
-        )
+    else:
+        g = book.greeks_table()
+        t = Table(title="Greeks", title_justify="left", header_style="bold")
+        for col in ("Position", "Δ exp (× NAV)", "Vol exp (× NAV/pt)", "Premium", "Theta/day", "Theta/yr (× NAV)"):
+            t.add_column(col, justify="left" if col == "Position" else "right")
+        for tk, r in g.iterrows():
+            t.add_row(
+                str(tk),
+                f"{r['delta_exposure']:+.4f}",
+                f"{r['vol_exposure']:+.6f}",
+                _money(r["premium"]),
+                f"{r['theta_day']:+,.0f}",
+                f"{r['theta_year_nav']:+.2%}",
+            )
+        print_table(console, t)
+    s = joint_table(book, io)
+    t = Table(
+        title=f"Joint scenarios ({book.record_currency}; options by full revaluation, hedged = with the "
+        "recommended hedges; the Scenarios sheet, section 2)",
+        title_justify="left",
+        header_style="bold",
+    )
+    t.add_column("")
+    for name in s.index:
+        t.add_column(str(name), justify="right")
+    t.add_row("SPX move", *(f"{v:+.0%}" for v in s["spx_move"]))
+    t.add_row("VIX move (points)", *(f"{v:+.0f}" for v in s["vix_move"]))
+    for col, label, style in (
+        ("book_ex_options", "Book excluding options", None),
+        ("options", "Options, full revaluation", None),
+        ("options_delta_only", "Options, delta only", "dim"),
+        ("convexity", "Convexity (full − delta)", "dim"),
+        ("unhedged", "Unhedged", "bold"),
+        ("hedges", "Recommended hedges", None),
+        ("hedged", "Hedged", "bold"),
+    ):
+        t.add_row(label, *(_money(v) for v in s[col]), style=style)
     print_table(console, t)
 
 

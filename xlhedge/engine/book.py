@@ -342,14 +342,35 @@ class Book:
         t.loc["Book"] = pd.Series(row, index=cols)
         return t
 
-    def joint_scenarios(self, scenarios: pd.DataFrame | None = None) -> pd.DataFrame:
-        """Joint SPX / VIX scenarios, unhedged (the book without its options) vs hedged (with them,
-        valued by full revaluation) and the delta-only estimate beside it
-        (:func:`~xlhedge.engine.optionbook.joint_scenarios`; default normal −5% / +3 points and
-        stress −20% / +25 points)."""
+    def joint_scenarios(
+        self,
+        scenarios: pd.DataFrame | None = None,
+        hedges: Any = None,
+        *,
+        instruments: Any = None,
+        rate: float = 0.0,
+        div: float = 0.0,
+    ) -> pd.DataFrame:
+        """Joint SPX / VIX scenarios (docs/methodology/scenarios.md): every position but the options
+        through its exposures, the options by full revaluation with their delta-only estimate and
+        the convexity beside it, unhedged (the book as it stands) vs hedged (with ``hedges``, the
+        recommended hedges: :func:`~xlhedge.engine.sizing.recommend_hedges`' table, e.g.
+        ``xlhedge.calc.hedges.hedge_plan(book)["factors"]``; its options priced with ``rate`` and
+        ``div`` from ``instruments``). Default scenarios normal −5% / +3 points and stress −20% /
+        +25 points; :func:`~xlhedge.engine.optionbook.joint_scenarios` has the columns."""
         linear = [t for t in self.betas.columns if t not in self.greeks.index]
         c = self.contributions()[linear].sum(axis=1)
-        return joint_scenarios(self.greeks, float(c.get("equity", 0.0)), float(c.get("vol", 0.0)), self.nav, scenarios)
+        return joint_scenarios(
+            self.greeks,
+            float(c.get("equity", 0.0)),
+            float(c.get("vol", 0.0)),
+            self.nav,
+            scenarios,
+            hedges,
+            instruments=instruments,
+            rate=rate,
+            div=div,
+        )
 
     def theta_budget(self, rate: float | None = None, regime: str = "normal") -> pd.DataFrame:
         """Annualised theta of the options held against their budget buckets (long puts: tail,

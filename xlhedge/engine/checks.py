@@ -27,6 +27,8 @@ ROLL_DUE           a dated position expires within ``roll_days`` (warning) or ha
 FUNDING_DRAG       a perp pays funding above ``funding_annual_max`` a year of its value
 LIQUIDATION_NEAR   price within ``liquidation_warn`` (warning) / ``liquidation_error``
                    (error) of the liquidation price
+THETA_OVER_BUDGET  the options held against a budget bucket bleed more theta a year than
+                   ``theta_budget_max`` × that bucket's annual budget (warning)
 =================  ========================================================================
 """
 
@@ -70,6 +72,7 @@ __all__ = [
     "check_roll_due",
     "check_funding_drag",
     "check_liquidation_near",
+    "check_theta_budget",
 ]
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -84,6 +87,7 @@ CHECK_CODES: tuple[str, ...] = (
     "ROLL_DUE",
     "FUNDING_DRAG",
     "LIQUIDATION_NEAR",
+    "THETA_OVER_BUDGET",
 )
 
 
@@ -126,6 +130,7 @@ FIXES: dict[str, str] = {
     "ROLL_DUE": "Roll the expiring position into the next contract before expiry (Cross-Asset Hedging §10: maintain and roll).",
     "FUNDING_DRAG": "Compare the funding cost with a dated future or puts, or shrink the perp hedge (docs/methodology/perpetuals.md: shorts pay when funding is negative).",
     "LIQUIDATION_NEAR": "Add margin or cut leverage: a hedge liquidated in the move it was meant to cover protects nothing (docs/methodology/perpetuals.md).",
+    "THETA_OVER_BUDGET": "Keep protection within its budget bucket (Cross-Asset Hedging §09): fewer or cheaper options (further out of the money, put spreads, longer dated), or move budget to the bucket on the Budget sheet.",
 }
 
 #: Tolerances of the checks (*editable*; the template's Checks sheet shows them).
@@ -143,6 +148,7 @@ DEFAULT_TOLERANCES: dict[str, float] = {
     "liquidation_warn": 0.15,
     "liquidation_error": 0.05,
     "stress_flip_corr": 0.0,
+    "theta_budget_max": 1.0,
     "materiality": MATERIALITY["equity"],
     "materiality_duration": MATERIALITY["duration"],
 }
@@ -173,6 +179,11 @@ TOLERANCE_DOCS: dict[str, tuple[str, str, str]] = {
         "Stress correlation limit",
         "correlation",
         "STRESS_FLIP when the hedge's stress correlation with the book is above it",
+    ),
+    "theta_budget_max": (
+        "Theta tolerated per budget",
+        "ratio",
+        "THETA_OVER_BUDGET when the options' theta a year is above this × their budget bucket",
     ),
     "materiality": ("Material factor exposure", "NAV fraction × beta", "smallest exposure that counts"),
     "materiality_duration": ("Material duration exposure", "years", "smallest duration exposure that counts"),
@@ -569,13 +580,21 @@ def check_roll_due(
     today: _dt.date,
     roll_days: float = DEFAULT_TOLERANCES["roll_days"],
 ) -> list[Finding]:
-    """ROLL_DUE: a dated future/option expires within ``roll_days`` calendar days (docs/methodology/perpetuals.md); expired = error."""
+    """ROLL_DUE: a dated future/option expires within ``roll_days`` calendar days (docs/methodology/perpetuals.md); expired = error.
+
+    A position counts when it is held: a non-zero weight, or option contracts held (an option
+    far out of the money, or expired, has a delta exposure — its weight — of 0).
+    """
     exp = fields["expiry"].to_numpy(dtype=object)
     w = fields["weight"].to_numpy(dtype=np.float64)
+    held = w != 0
+    if "contracts" in fields:
+        n = pd.to_numeric(fields["contracts"], errors="coerce").to_numpy(dtype=np.float64)
+        held |= np.isfinite(n) & (n != 0)
     is_hedge = fields["is_hedge"].to_numpy(dtype=bool)
     out = []
     dated = np.fromiter((isinstance(e, _dt.date) for e in exp), dtype=bool, count=len(exp))
-    for j in np.flatnonzero(dated & (w != 0)):
+    for j in np.flatnonzero(dated & held):
         t, e = fields.index[int(j)], exp[j]
         days = (e - today).days
         what = "hedge" if is_hedge[j] else "position"
@@ -680,6 +699,96 @@ def check_liquidation_near(
     return out
 
 
+def _theta_frame(theta: Any) -> pd.DataFrame:
+    """The theta-vs-budget table (:func:`xlhedge.engine.optionbook.theta_budget`'s frame, or the rows
+    ``[bucket, theta per year, budget, theta / budget, options]`` of ``=OPTION_THETA_BUDGET``)
+    as a frame indexed by bucket key with ``theta_year``, ``budget`` and ``options``."""
+    from xlhedge.engine.budget import normalise_bucket
+
+    cols = ["theta_year", "budget", "options"]
+    if theta is None:
+        return pd.DataFrame(columns=cols)
+    if isinstance(theta, pd.DataFrame):
+        out = pd.DataFrame(
+            {
+                "theta_year": pd.to_numeric(theta["theta_year"], errors="coerce").to_numpy(dtype=float),
+                "budget": pd.to_numeric(theta["budget"], errors="coerce").to_numpy(dtype=float),
+                "options": [str(v) for v in theta["options"]] if "options" in theta else [""] * len(theta),
+            },
+            index=[normalise_bucket(k, "theta budget") for k in theta.index],
+        )
+        return out
+    g = coerce.grid(theta, "theta_budget")
+    if g.shape[1] < 3:
+        raise InputError(
+            "needs the OPTION_THETA_BUDGET columns (bucket, theta per year, budget, …)", where="theta_budget"
+        )
+    rows, idx = [], []
+    for i in range(g.shape[0]):
+        lab = g[i, 0]
+        if coerce.is_blank(lab) or (isinstance(lab, str) and lab.strip().lower() == "bucket"):
+            continue  # a blank row of the fixed range, or a header row
+        if any(_shows_error(v) for v in g[i]):
+            continue  # the table could not be computed (its own cell shows why): nothing to check
+        where = f"theta_budget row {i + 1}"
+        idx.append(normalise_bucket(lab, where))
+        th = coerce.to_float(g[i : i + 1, 1:2], where, blank=0.0)[0, 0]
+        bu = coerce.to_float(g[i : i + 1, 2:3], where, blank=np.nan)[0, 0]
+        opts = "" if g.shape[1] < 5 or coerce.is_blank(g[i, 4]) else str(g[i, 4]).strip()
+        rows.append([float(th), float(bu), opts])
+    return pd.DataFrame(rows, index=idx, columns=cols)
+
+
+def _shows_error(v: Any) -> bool:
+    """An error value, or the text a cell shows for one (``#NAME? why``)."""
+    if coerce.is_error_value(v):
+        return True
+    return isinstance(v, str) and any(v.strip().upper().startswith(e) for e in coerce.EXCEL_ERRORS)
+
+
+def check_theta_budget(
+    theta: Any,
+    *,
+    nav: float | None = None,
+    record_currency: str = "USD",
+    theta_budget_max: float = DEFAULT_TOLERANCES["theta_budget_max"],
+) -> list[Finding]:
+    """THETA_OVER_BUDGET: the options held against a budget bucket bleed more than it allows a year.
+
+    ``theta`` is the theta-vs-budget table (docs/methodology/options.md): per bucket, the options'
+    annualised theta θ_year = −365 × Σ theta per day (currency a year at today's Greeks, > 0 a
+    cost) and the bucket's annual budget B (docs/methodology/budget.md). A bucket is reported when
+    θ_year > ``theta_budget_max`` × B (default 1: the bleed alone spends the whole bucket), or
+    when θ_year > 0 and the bucket has no budget. Options that earn theta (short options,
+    θ_year ≤ 0) are never reported.
+    """
+    t = _theta_frame(theta)
+    out = []
+    for key, r in t.iterrows():
+        bleed, budget = float(r["theta_year"]), float(r["budget"])
+        if not bleed > _EPS:
+            continue
+        label = BUCKET_LABELS.get(str(key), str(key)).lower()
+        opts = tuple(o.strip() for o in str(r["options"]).split(",") if o.strip())
+        held = f" ({_names(list(opts))})" if opts else ""
+        share = f", {bleed / nav:.2%} of NAV" if nav else ""
+        if not budget > 0:
+            msg = (
+                f"The options held against the {label} bucket{held} bleed {_money(bleed, record_currency)} a year "
+                f"in theta{share}, and the bucket has no budget."
+            )
+        elif bleed > theta_budget_max * budget + _EPS:
+            msg = (
+                f"The options held against the {label} bucket{held} bleed {_money(bleed, record_currency)} a year "
+                f"in theta at today's Greeks{share}: {bleed / budget:.0%} of its {_money(budget, record_currency)} "
+                f"annual budget (limit {theta_budget_max:.0%})."
+            )
+        else:
+            continue
+        out.append(Finding("THETA_OVER_BUDGET", "warning", msg, opts, FIXES["THETA_OVER_BUDGET"]))
+    return out
+
+
 # --------------------------------------------------------------------------- all checks
 
 _CHECKS: dict[str, Callable[..., list[Finding]]] = {
@@ -692,6 +801,7 @@ _CHECKS: dict[str, Callable[..., list[Finding]]] = {
     "ROLL_DUE": check_roll_due,
     "FUNDING_DRAG": check_funding_drag,
     "LIQUIDATION_NEAR": check_liquidation_near,
+    "THETA_OVER_BUDGET": check_theta_budget,
 }
 
 
@@ -732,6 +842,7 @@ def run_checks(
     thresholds: Mapping[str, Any] | None = None,
     correlations: Mapping[str, tuple[float, float]] = STRESS_CORRELATIONS,
     checks: tuple[str, ...] | None = None,
+    theta: Any = None,
 ) -> list[Finding]:
     """Run the common-mistakes checks on a book (docs/methodology/checks.md).
 
@@ -749,6 +860,8 @@ def run_checks(
     thresholds : vol regime thresholds (default :data:`xlhedge.engine.regimes.REGIME_THRESHOLDS`).
     correlations : default (normal, stress) correlations to SPX by ticker.
     checks : codes to run (default all).
+    theta : the options' theta against their budget buckets for THETA_OVER_BUDGET
+        (``Book.theta_budget()``, or the rows of ``=OPTION_THETA_BUDGET``); none = not checked.
 
     Returns
     -------
@@ -774,6 +887,7 @@ def run_checks(
         "vol_levels": vol_levels or {},
         "thresholds": thresholds,
         "correlations": correlations,
+        "theta": theta,
         **tol,
     }
     codes = CHECK_CODES if checks is None else tuple(c.strip().upper() for c in checks)

@@ -39,6 +39,8 @@ __all__ = [
     "JOINT_SCENARIOS",
     "JOINT_COLUMNS",
     "joint_scenarios",
+    "hedge_leg_pnl",
+    "hedge_legs",
     "OptionBook",
     "resolve_options",
     "option_bucket",
@@ -83,16 +85,17 @@ GREEKS_COLUMNS: tuple[str, ...] = (
 JOINT_SCENARIOS = pd.DataFrame(
     {"spx_move": [-0.05, -0.20], "vix_move": [3.0, 25.0]}, index=pd.Index(["normal", "stress"], name="scenario")
 )
-#: Columns of :func:`joint_scenarios`.
+#: Columns of :func:`joint_scenarios`, in order (the moves, then currency).
 JOINT_COLUMNS: tuple[str, ...] = (
     "spx_move",
     "vix_move",
-    "unhedged",
+    "book_ex_options",
     "options",
     "options_delta_only",
-    "hedged",
-    "hedged_delta_only",
     "convexity",
+    "unhedged",
+    "hedges",
+    "hedged",
 )
 
 
@@ -118,9 +121,11 @@ def theta_budget(greeks: pd.DataFrame, budget: pd.Series, nav: float) -> pd.Data
     -------
     DataFrame indexed by bucket: ``theta_year`` = −365 × Σ theta per day (currency a year the
     options bleed at today's Greeks; > 0 is a cost), ``budget``, ``used`` = theta_year / budget
-    (NaN for an empty bucket), ``theta_year_nav`` = theta_year / NAV.
+    (NaN for an empty bucket), ``theta_year_nav`` = theta_year / NAV, ``options`` = the option
+    positions counted in the bucket (tickers, comma-separated; "" for none).
     """
     theta = greeks.groupby("bucket")["theta_day"].sum() if len(greeks) else pd.Series(dtype=float)
+    held = {str(k): ", ".join(str(t) for t in g.index) for k, g in greeks.groupby("bucket")} if len(greeks) else {}
     b = pd.Series(budget, dtype=np.float64)
     idx = list(b.index) + [k for k in theta.index if k not in b.index]
     bleed = -DAYS_PER_YEAR * theta.reindex(idx).fillna(0.0) + 0.0  # no −0
@@ -134,6 +139,7 @@ def theta_budget(greeks: pd.DataFrame, budget: pd.Series, nav: float) -> pd.Data
             "budget": bud.to_numpy(),
             "used": used,
             "theta_year_nav": bleed.to_numpy() / nav,
+            "options": [held.get(str(k), "") for k in idx],
         },
         index=pd.Index(idx, name="bucket"),
     )
@@ -321,14 +327,96 @@ def resolve_options(
     return OptionBook(w, b, keys, greeks)
 
 
+def _moves(name: Any, r: Any) -> tuple[float, float]:
+    s, v = float(r["spx_move"]), float(r["vix_move"])
+    if not (np.isfinite(s) and np.isfinite(v)):
+        raise InputError("needs a number for the SPX move and the VIX move", where=f"scenario {name}")
+    return s, v
+
+
+def _check_moves(what: str, m_u: float, vol: float, vol_after: float, name: Any) -> None:
+    if m_u <= -1.0:
+        raise InputError(f"moves the underlying of {what} by {m_u:.0%} (to ≤ 0)", where=f"scenario {name}")
+    if vol_after <= 0:
+        raise InputError(
+            f"takes the implied vol of {what} from {vol:g} to {vol_after:.4g}; it must stay > 0",
+            where=f"scenario {name}",
+        )
+
+
+def hedge_leg_pnl(
+    inst: Instrument,
+    contracts: float,
+    spx_move: float,
+    vix_move: float,
+    *,
+    rate: float = 0.0,
+    div: float = 0.0,
+    scenario: Any = "",
+) -> float:
+    """P&L (currency) of ``contracts`` of a hedge instrument in a joint SPX / VIX scenario.
+
+    The instrument's factor moves by the SPX move ``s`` (equity) or ``v·0.01`` (vol, VIX points;
+    every other factor stays still). A future, an ETF or a perpetual moves through its exposure,
+    ``contracts · unit value · β · shock`` (the Hedges sheet's exposure after minus before, times the
+    shock); an option is revalued in full, its underlying moved by ``m_u = β · shock`` and its
+    implied vol by ``v`` points (an option on a vol instrument keeps its vol: its vega is to the
+    vol of vol), ``contracts · multiplier · (V(S·(1 + m_u), σ + v/100) − V(S, σ))``, a spread as
+    its two legs.
+    """
+    from dataclasses import replace
+
+    from xlhedge.engine.instruments import option_unit, unit_value
+
+    n = float(contracts)
+    if n == 0.0 or not np.isfinite(n):
+        return 0.0
+    shock = {"equity": spx_move, "vol": vix_move * 0.01}.get(inst.factor, 0.0)
+    if inst.kind != "option":
+        return n * unit_value(inst) * inst.beta * shock
+    m_u = inst.beta * shock
+    vb = 0.0 if inst.factor == "vol" else 1.0
+    vol = float(inst.vol or 0.0)
+    vol_after = vol + vb * vix_move / 100.0
+    _check_moves(inst.ticker, m_u, vol, vol_after, scenario)
+    before = option_unit(inst, rate=rate, div=div)[0]
+    after = option_unit(replace(inst, price=inst.price * (1.0 + m_u), vol=vol_after), rate=rate, div=div)[0]
+    return n * inst.multiplier * (after - before)
+
+
+def hedge_legs(hedges: Any, instruments: Any = None) -> list[tuple[Instrument, float]]:
+    """The (instrument, contracts) legs of a hedge plan: each row's whole contracts and its micro
+    completion (``recommend_hedges``' table: ``instrument``, ``contracts``, ``micro``,
+    ``micro_contracts``; a blank instrument or NaN contracts is no leg)."""
+    if hedges is None or len(hedges) == 0:
+        return []
+    from xlhedge.engine.instruments import lookup
+
+    legs = []
+    for _, r in pd.DataFrame(hedges).iterrows():
+        for tk_col, n_col in (("instrument", "contracts"), ("micro", "micro_contracts")):
+            tk = r.get(tk_col)
+            n = _num(r.get(n_col))
+            if not is_option(tk) or not str(tk).strip() or np.isnan(n) or n == 0.0:
+                continue
+            legs.append((lookup(str(tk), instruments), n))
+    return legs
+
+
 def joint_scenarios(
     greeks: pd.DataFrame,
     equity_exposure: float,
     vol_exposure: float,
     nav: float,
     scenarios: pd.DataFrame | None = None,
+    hedges: Any = None,
+    *,
+    instruments: Any = None,
+    rate: float = 0.0,
+    div: float = 0.0,
 ) -> pd.DataFrame:
-    """P&L of joint SPX / VIX scenarios: options by full revaluation, the rest through exposures.
+    """P&L of joint SPX / VIX scenarios: options by full revaluation, the rest through exposures,
+    unhedged (the book as it stands) vs hedged (with the recommended hedges).
 
     Parameters
     ----------
@@ -338,37 +426,39 @@ def joint_scenarios(
     nav : NAV (> 0).
     scenarios : rows of ``spx_move`` (decimal, −0.20) and ``vix_move`` (points, +25);
         default :data:`JOINT_SCENARIOS`.
+    hedges : the recommended hedges (the Hedges sheet's plan, ``recommend_hedges``' table with
+        ``instrument``, ``contracts``, ``micro``, ``micro_contracts``), valued leg by leg by
+        :func:`hedge_leg_pnl`; none = no hedges (hedged = unhedged).
+    instruments, rate, div : the catalogue the hedges' tickers are looked up in, and the
+        Black–Scholes r and q of their options.
 
     Returns
     -------
-    One row per scenario, currency: ``unhedged`` = NAV·(E_equity·s + E_vol·v·0.01) (the book
-    without its options); ``options`` = Σ n·m·(V(S·(1+m_u), σ + β_σ·v/100, T) − V(S, σ, T)),
-    the underlying moving by m_u = β_equity(u)·s + β_vol(u)·v·0.01 and the implied vol by the
-    option's vol beta β_σ times the VIX move; ``options_delta_only`` = Σ NAV·D·m_u (the
-    linear estimate); ``hedged`` = unhedged + options; ``hedged_delta_only`` = unhedged + the
-    linear estimate; ``convexity`` = options − options_delta_only.
+    One row per scenario (:data:`JOINT_COLUMNS`), currency: ``book_ex_options`` =
+    NAV·(E_equity·s + E_vol·v·0.01) (every position but the options, through its exposures);
+    ``options`` = Σ n·m·(V(S·(1+m_u), σ + β_σ·v/100, T) − V(S, σ, T)), the underlying moving by
+    m_u = β_equity(u)·s + β_vol(u)·v·0.01 and the implied vol by the option's vol beta β_σ times
+    the VIX move; ``options_delta_only`` = Σ NAV·D·m_u (the linear estimate, delta alone);
+    ``convexity`` = options − options_delta_only (what gamma and vega add); ``unhedged`` =
+    book_ex_options + options; ``hedges`` = the recommended hedges' P&L; ``hedged`` = unhedged +
+    hedges.
     """
     sc = JOINT_SCENARIOS if scenarios is None else scenarios
+    legs = hedge_legs(hedges, instruments)
     rows = []
     for name, r in sc.iterrows():
-        s, v = float(r["spx_move"]), float(r["vix_move"])
-        if not (np.isfinite(s) and np.isfinite(v)):
-            raise InputError("needs a number for the SPX move and the VIX move", where=f"scenario {name}")
+        s, v = _moves(name, r)
         full = lin = 0.0
         for tk, o in greeks.iterrows():
             m_u = o["under_equity_beta"] * s + o["under_vol_beta"] * v * 0.01
-            if m_u <= -1.0:
-                raise InputError(f"moves the underlying of {tk} by {m_u:.0%} (to ≤ 0)", where=f"scenario {name}")
             vol_after = o["implied_vol"] + o["vol_beta"] * v / 100.0
-            if vol_after <= 0:
-                raise InputError(
-                    f"takes the implied vol of {tk} from {o['implied_vol']:g} to {vol_after:.4g}; it must stay > 0",
-                    where=f"scenario {name}",
-                )
+            _check_moves(str(tk), m_u, o["implied_vol"], vol_after, name)
             args = (o["strike"], vol_after, o["years"], o["rate"], o["div"], o["model"])
             after = float(option_greeks(o["option_type"], o["spot"] * (1 + m_u), *args).price)
             full += o["contracts"] * o["multiplier"] * after - o["premium"]
             lin += nav * o["delta_exposure"] * m_u
-        unhedged = nav * (equity_exposure * s + vol_exposure * v * 0.01)
-        rows.append([s, v, unhedged, full, lin, unhedged + full, unhedged + lin, full - lin])
+        rest = nav * (equity_exposure * s + vol_exposure * v * 0.01)
+        hedge = sum(hedge_leg_pnl(i, n, s, v, rate=rate, div=div, scenario=name) for i, n in legs)
+        unhedged = rest + full
+        rows.append([s, v, rest, full, lin, full - lin, unhedged, hedge, unhedged + hedge])
     return pd.DataFrame(rows, index=sc.index, columns=list(JOINT_COLUMNS))

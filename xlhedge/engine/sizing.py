@@ -309,9 +309,12 @@ class HedgeSizing:
         short < 0 (0 without an instrument).
     position_beta : that position's beta to the factor per unit of weight (duration for
         rates, Δ-scaled for a put); NaN without an instrument.
-    vol_added : an option hedge's vega on the book's vol factor, % of NAV per vol point
-        (contracts × multiplier × vega / NAV × 100; > 0 for bought puts); 0 for anything else
-        and for options on a vol future (docs/methodology/options.md).
+    vol_added : an option hedge's vega on the book's vol factor, % of NAV per vol point (the
+        vol factor's unit, as the Exposures sheet's vol row: contracts × multiplier × vega / NAV ×
+        100; > 0 for bought puts and calls: long vol); 0 for anything else and for options on a
+        vol future, whose vega is to the vol of vol (docs/methodology/options.md).
+    vol_added_ccy : the same vega in currency per vol point, contracts × multiplier × vega
+        (= vol_added / 100 × NAV).
     """
 
     factor: str
@@ -333,6 +336,7 @@ class HedgeSizing:
     weight: float
     position_beta: float
     vol_added: float = 0.0
+    vol_added_ccy: float = 0.0
 
 
 def size_hedge(
@@ -382,18 +386,22 @@ def size_hedge(
     intended = exposure + H / nav_v
     after_whole = exposure + contracts * eff / nav_v
     cost, note = 0.0, ""
-    vol_added = 0.0
+    vol_added = vol_added_ccy = 0.0
     if inst.kind == "option":
         premium, delta, vega = _inst.option_unit(inst, rate=rate, div=div)
         cost = contracts * premium * inst.multiplier
         # its vega on the book's vol factor (% of NAV per vol point; 0 for an option on a vol future)
-        vol_added = 0.0 if inst.factor == "vol" else 100.0 * contracts * inst.multiplier * vega / nav_v
+        vol_added_ccy = 0.0 if inst.factor == "vol" else contracts * inst.multiplier * vega
+        vol_added = 100.0 * vol_added_ccy / nav_v
         note = (
             f"premium {premium:,.2f} × {inst.multiplier:g} per contract; per contract delta "
             f"{delta * inst.multiplier:+,.2f}, vega {vega * inst.multiplier:+,.2f} per vol point"
         )
         if vol_added:
-            note += f"; adds {vol_added:+.4f} vol exposure (% of NAV per vol point)"
+            note += (
+                f"; adds {vol_added:+.4f}% of NAV ({vol_added_ccy:+,.0f} currency) per vol point of "
+                f"{'long' if vol_added > 0 else 'short'} vol"
+            )
     elif inst.kind in ("perp_linear", "perp_inverse") and inst.funding_rate is not None:
         value = contracts * _inst.unit_value(inst)
         per_year = funding_periods_per_day * 365.0
@@ -424,6 +432,7 @@ def size_hedge(
         weight=float(weight),
         position_beta=float(position_beta),
         vol_added=float(vol_added),
+        vol_added_ccy=float(vol_added_ccy),
     )
 
 

@@ -103,14 +103,23 @@ def _opt(x: Any) -> Any:
 
 
 def checks_from_ranges(
-    positions: Any, betas: Any, settings: Any = None, ledger: Any = None, tolerances: Any = None, **overrides: Any
+    positions: Any,
+    betas: Any,
+    settings: Any = None,
+    ledger: Any = None,
+    tolerances: Any = None,
+    theta_budget: Any = None,
+    **overrides: Any,
 ) -> list[Finding]:
     """The findings for worksheet-shaped inputs: HEDGE_CHECKS and ``xlhedge check`` both call this.
 
-    ``overrides`` replace settings (e.g. ``today=``) and are passed to :func:`run_checks`.
+    ``theta_budget`` is the ``=OPTION_THETA_BUDGET`` table (THETA_OVER_BUDGET; omitted = not
+    checked). ``overrides`` replace settings (e.g. ``today=``) and are passed to :func:`run_checks`.
     """
     s = {**settings_arg(_opt(settings)), **{k: v for k, v in overrides.items() if v is not None}}
-    return run_checks(positions, betas, _opt(ledger), tolerances=tolerances_arg(_opt(tolerances)), **s)
+    return run_checks(
+        positions, betas, _opt(ledger), tolerances=tolerances_arg(_opt(tolerances)), theta=_opt(theta_budget), **s
+    )
 
 
 #: What HEDGE_CHECKS shows when nothing is found (a spill needs at least one row).
@@ -129,14 +138,22 @@ NO_FINDINGS = ["", "", "No findings.", "", ""]
         "tolerances": "Optional two columns label | value overriding the default tolerances.",
         "rows": "Pad with blank rows to this many (fits a fixed array range); optional. "
         "Findings beyond it are summed up in the last row.",
+        "theta_budget": "Optional: the options' theta against their budget buckets, the rows of OPTION_THETA_BUDGET "
+        "(OptionThetaBudget: bucket, theta per year, budget, theta / budget, options) for THETA_OVER_BUDGET.",
     },
-    ranges=("positions", "betas", "settings", "ledger", "tolerances"),
+    ranges=("positions", "betas", "settings", "ledger", "tolerances", "theta_budget"),
 )
 def HEDGE_CHECKS(
-    positions: Any, betas: Any, settings: Any = None, ledger: Any = None, tolerances: Any = None, rows: Any = None
+    positions: Any,
+    betas: Any,
+    settings: Any = None,
+    ledger: Any = None,
+    tolerances: Any = None,
+    rows: Any = None,
+    theta_budget: Any = None,
 ) -> list[list[Any]]:
     """One row per finding, errors first: [code, severity, message, positions, fix]."""
-    found = checks_from_ranges(positions, betas, settings, ledger, tolerances)
+    found = checks_from_ranges(positions, betas, settings, ledger, tolerances, theta_budget)
     out = [f.as_row() for f in found] or [list(NO_FINDINGS)]
     n = _rows(rows)
     if n is not None and len(out) > n:

@@ -374,10 +374,68 @@ def book_from_blocks(
     )
 
 
+def scenario_rows(scenarios: Any) -> tuple[int, list[int], Any]:
+    """The joint-scenario input rows (name, SPX move, VIX move): (rows in the range, the rows
+    that hold a scenario, a frame of ``spx_move`` / ``vix_move`` indexed by name)."""
+    import pandas as pd
+
+    g = coerce.grid(scenarios, "scenarios")
+    if g.shape[1] != 3:
+        raise InputError(f"needs 3 columns (name, SPX move, VIX move), found {g.shape[1]}", where="scenarios")
+    keep = [i for i in range(g.shape[0]) if not coerce.is_blank(g[i, 0])]
+    names = [str(g[i, 0]).strip() for i in keep]
+    moves = coerce.to_float(g[keep][:, 1:], "scenarios") if keep else np.zeros((0, 2))
+    sc = pd.DataFrame({"spx_move": moves[:, 0], "vix_move": moves[:, 1]}, index=pd.Index(names, name="scenario"))
+    return g.shape[0], keep, sc
+
+
+def book_joint_scenarios(
+    attributes: Any,
+    factors: Any,
+    nav: Any,
+    as_of: Any,
+    rate: Any,
+    div: Any,
+    instruments: Any,
+    scenarios: Any,
+    hedges: Any = None,
+) -> Any:
+    """:meth:`Book.joint_scenarios <xlhedge.engine.book.Book.joint_scenarios>` of the Book sheet's
+    blocks (an empty book, the template's, moves nothing but its hedges)."""
+    import pandas as pd
+
+    from xlhedge.engine import instruments as _inst
+    from xlhedge.engine.optionbook import GREEKS_COLUMNS, joint_scenarios
+
+    _, _, sc = scenario_rows(scenarios)
+    r = coerce.scalar(rate, "rate", default=0.0)
+    q = coerce.scalar(div, "div", default=0.0)
+    cat = None if coerce.is_omitted(instruments) else _inst.from_grid(instruments)
+    a = coerce.grid(attributes, "attributes")
+    if all(coerce.is_blank(v) for v in a[:, 1:].ravel()):  # an empty book (the template)
+        n = coerce.scalar(nav, "nav", minimum=0, strict_min=True)
+        empty = pd.DataFrame(columns=list(GREEKS_COLUMNS), index=pd.Index([], name="ticker"))
+        return joint_scenarios(empty, 0.0, 0.0, n, sc, hedges, instruments=cat, rate=r, div=q)
+    book = book_from_blocks(attributes, factors, nav, as_of, rate, div, instruments)
+    return book.joint_scenarios(sc, hedges, instruments=cat, rate=r, div=q)
+
+
+def scenario_output(scenarios: Any, table: Any, columns: list[str]) -> list[list[Any]]:
+    """One output row per input row of ``scenarios`` ([name, *columns of table]); a blank input
+    row gives a blank row."""
+    n_rows, keep, _ = scenario_rows(scenarios)
+    rows = [[str(n), *(float(v) for v in r)] for n, r in zip(table.index, table[columns].to_numpy())]
+    full: list[list[Any]] = [[None] * (len(columns) + 1) for _ in range(n_rows)]
+    for i, r in zip(keep, rows):
+        full[i] = r
+    return full
+
+
 @worksheet_function(
     "OPTION_BOOK_SCENARIOS",
-    "Joint SPX / VIX scenarios of the book: unhedged (without its options), its options by full revaluation "
-    "and by delta only, hedged, and the convexity (docs/methodology/options.md).",
+    "Joint SPX / VIX scenarios of the book without vs with its options: the book without them, its options "
+    "by full revaluation and by delta only, with them, and the convexity (docs/methodology/options.md; the "
+    "Scenarios sheet's JOINT_SCENARIO_PNL adds the recommended hedges).",
     docs={
         "attributes": "The Book's attribute block with its labels (BookAttributeBlock).",
         "factors": "The Book's factor block with its labels (BookFactorBlock).",
@@ -400,30 +458,12 @@ def OPTION_BOOK_SCENARIOS(
     instruments: Any,
     scenarios: Any,
 ) -> list[list[Any]]:
-    """Rows [name, SPX move, VIX move, unhedged, options, options delta-only, hedged, hedged delta-only,
-    convexity] in currency."""
-    import pandas as pd
-
-    g = coerce.grid(scenarios, "scenarios")
-    if g.shape[1] != 3:
-        raise InputError(f"needs 3 columns (name, SPX move, VIX move), found {g.shape[1]}", where="scenarios")
-    keep = [i for i in range(g.shape[0]) if not coerce.is_blank(g[i, 0])]
-    names = [str(g[i, 0]).strip() for i in keep]
-    moves = coerce.to_float(g[keep][:, 1:], "scenarios")
-    sc = pd.DataFrame({"spx_move": moves[:, 0], "vix_move": moves[:, 1]}, index=pd.Index(names, name="scenario"))
-    a = coerce.grid(attributes, "attributes")
-    if all(coerce.is_blank(v) for v in a[:, 1:].ravel()):  # an empty book (the template): nothing moves
-        out = pd.DataFrame(0.0, index=sc.index, columns=["unhedged", "options", "d", "hedged", "hd", "convexity"])
-        out.insert(0, "vix_move", sc["vix_move"])
-        out.insert(0, "spx_move", sc["spx_move"])
-    else:
-        out = book_from_blocks(attributes, factors, nav, as_of, rate, div, instruments).joint_scenarios(sc)
-    rows = [[str(n), *(float(v) for v in r)] for n, r in zip(out.index, out.to_numpy())]
-    # one output row per input row: a blank input row gives a blank row
-    full: list[list[Any]] = [[None] * 9 for _ in range(g.shape[0])]
-    for i, r in zip(keep, rows):
-        full[i] = r
-    return full
+    """Rows [name, SPX move, VIX move, without options, options, options delta-only, with options,
+    with options delta-only, convexity] in currency."""
+    t = book_joint_scenarios(attributes, factors, nav, as_of, rate, div, instruments, scenarios).copy()
+    t["with_delta_only"] = t["book_ex_options"] + t["options_delta_only"]
+    cols = ["spx_move", "vix_move", "book_ex_options", "options", "options_delta_only", "unhedged"]
+    return scenario_output(scenarios, t, [*cols, "with_delta_only", "convexity"])
 
 
 @worksheet_function(
@@ -444,7 +484,8 @@ def OPTION_BOOK_SCENARIOS(
 def OPTION_THETA_BUDGET(
     attributes: Any, nav: Any, as_of: Any, rate: Any, div: Any, instruments: Any, budget_status: Any
 ) -> list[list[Any]]:
-    """Rows [bucket, theta per year (currency, > 0 = cost), the bucket's budget, theta / budget]."""
+    """Rows [bucket, theta per year (currency, > 0 = cost), the bucket's budget, theta / budget,
+    the option positions counted in the bucket (tickers, comma-separated)]."""
     import pandas as pd
 
     from xlhedge.engine.budget import BUCKET_LABELS, normalise_bucket
@@ -467,6 +508,7 @@ def OPTION_THETA_BUDGET(
             float(r.theta_year),
             float(r.budget),
             None if r.used != r.used else float(r.used),
+            str(r.options),
         ]
         for k, r in out.iterrows()
     ]

@@ -1,4 +1,5 @@
-"""Scenario worksheet functions (docs/methodology/scenarios.md): SCENARIO_PNL, REGIME_MOVE, HEDGE_OUTCOMES."""
+"""Scenario worksheet functions (docs/methodology/scenarios.md): SCENARIO_PNL, REGIME_MOVE, HEDGE_OUTCOMES,
+JOINT_SCENARIO_PNL."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pandas as pd
 from xlhedge.engine import coerce, scenarios
 from xlhedge.engine._typing import CORE_FACTORS, Float64Array2D
 from xlhedge.engine.errors import InputError
+from xlhedge.engine.optionbook import JOINT_COLUMNS
 from xlhedge.engine.perps import CONTRACTS
 from xlhedge.functions.registry import worksheet_function
 from xlhedge.functions.sizing import broadcast, num, result
@@ -131,3 +133,95 @@ def HEDGE_OUTCOMES(
     if out == "table":
         return t[["ratio", "move", "spot", "hedge", "funding", "net"]].to_numpy()
     return t[out].to_numpy().reshape(r.size, m.size)
+
+
+# ----------------------------------------------------------------------------- joint SPX / VIX scenarios
+def _column(x: Any, name: str) -> np.ndarray:
+    """A cell, column or row of a hedge plan as a 1-D object array (a 2-D block is an error)."""
+    g = coerce.grid(x, name)
+    if g.shape[0] > 1 and g.shape[1] > 1:
+        raise InputError(f"is a {g.shape[0]}×{g.shape[1]} block; give one column", where=name)
+    return g.ravel()
+
+
+def hedge_plan_frame(instruments: Any, contracts: Any, micros: Any = None, micro_contracts: Any = None) -> pd.DataFrame:
+    """The Hedges sheet's plan columns (ticker, whole contracts, micro ticker, micro contracts)
+    as ``recommend_hedges``' columns; blanks are no leg, text in a contracts cell is an error."""
+    tick = _column(instruments, "hedge_instruments")
+    cols: dict[str, Any] = {"instrument": ["" if coerce.is_blank(v) else str(v).strip() for v in tick]}
+    for key, x, name in (
+        ("contracts", contracts, "hedge_contracts"),
+        ("micro_contracts", micro_contracts, "hedge_micro_contracts"),
+    ):
+        if coerce.is_omitted(x):
+            cols[key] = np.full(tick.size, np.nan)
+            continue
+        v = coerce.to_float(_column(x, name).reshape(-1, 1), name, blank=np.nan).ravel()
+        if v.size != tick.size:
+            raise InputError(f"has {v.size} rows, hedge_instruments {tick.size}", where=name)
+        cols[key] = v
+    if coerce.is_omitted(micros):
+        cols["micro"] = [""] * tick.size
+    else:
+        m = _column(micros, "hedge_micros")
+        if m.size != tick.size:
+            raise InputError(f"has {m.size} rows, hedge_instruments {tick.size}", where="hedge_micros")
+        cols["micro"] = ["" if coerce.is_blank(v) else str(v).strip() for v in m]
+    return pd.DataFrame(cols)
+
+
+@worksheet_function(
+    "JOINT_SCENARIO_PNL",
+    "Joint SPX / VIX scenarios of the book: every position but the options through its exposures, the "
+    "options by full revaluation beside their delta-only estimate and the convexity, unhedged vs hedged with "
+    "the recommended hedges (docs/methodology/scenarios.md).",
+    docs={
+        "attributes": "The Book's attribute block with its labels (BookAttributeBlock).",
+        "factors": "The Book's factor block with its labels (BookFactorBlock).",
+        "nav": "NAV in the currency of record (> 0).",
+        "as_of": "Valuation date: years to expiry count from it (blank = today).",
+        "rate": "Risk-free rate for the bs options and the option hedges, annual continuously compounded (default 0).",
+        "div": "Dividend yield for the bs options and the option hedges (default 0).",
+        "instruments": "The Instruments table (InstrumentTable); blank = the shipped catalogue.",
+        "scenarios": "One row per scenario: name, SPX move (decimal, −0.20), VIX move (points, +25).",
+        "hedge_instruments": "The hedges' tickers, one per row (HedgeInstruments); blank = no hedges.",
+        "hedge_contracts": "Their whole contracts, signed (HedgeContracts), same rows.",
+        "hedge_micros": "The micro contracts' tickers (HedgeMicros), same rows; optional.",
+        "hedge_micro_contracts": "The micro contracts, signed (HedgeMicroContracts), same rows; optional.",
+    },
+    ranges=(
+        "attributes",
+        "factors",
+        "instruments",
+        "scenarios",
+        "hedge_instruments",
+        "hedge_contracts",
+        "hedge_micros",
+        "hedge_micro_contracts",
+    ),
+)
+def JOINT_SCENARIO_PNL(
+    attributes: Any,
+    factors: Any,
+    nav: Any,
+    as_of: Any,
+    rate: Any,
+    div: Any,
+    instruments: Any,
+    scenarios: Any,
+    hedge_instruments: Any = None,
+    hedge_contracts: Any = None,
+    hedge_micros: Any = None,
+    hedge_micro_contracts: Any = None,
+) -> list[list[Any]]:
+    """Rows [name, SPX move, VIX move, book excluding options, options (full revaluation), options
+    delta-only, convexity, unhedged, hedges, hedged], currency; one row per input row."""
+    from xlhedge.functions.options import book_joint_scenarios, scenario_output
+
+    plan = None
+    if not coerce.is_omitted(hedge_instruments):
+        if coerce.is_omitted(hedge_contracts):
+            raise InputError("is required with hedge_instruments", where="hedge_contracts")
+        plan = hedge_plan_frame(hedge_instruments, hedge_contracts, hedge_micros, hedge_micro_contracts)
+    t = book_joint_scenarios(attributes, factors, nav, as_of, rate, div, instruments, scenarios, plan)
+    return scenario_output(scenarios, t, list(JOINT_COLUMNS))

@@ -424,7 +424,8 @@ def FX_HEDGE(
 
 @worksheet_function(
     "HEDGE_PLAN",
-    "Recommended hedge of one factor with one instrument, as a row (docs/methodology/sizing.md).",
+    "Recommended hedge of one factor with one instrument, as a row; an option hedge also reports the "
+    "vol exposure it adds (docs/methodology/sizing.md).",
     docs={
         "ticker": "Hedge instrument ticker (ES, SPY, SH, SPX_PUT, TLT, ZN, UUP, CL, BTC, BTCUSD…); blank = no hedge.",
         "exposure": "Factor exposure E_f, NAV fraction (long > 0).",
@@ -453,7 +454,14 @@ def HEDGE_PLAN(
 ) -> list[list[Any]]:
     """[side, units (unrounded, signed), whole contracts, residual exposure left by rounding
     (× NAV), micro ticker, micro contracts, exposure after (× NAV), cost (premium paid, or
-    funding paid per year; < 0 = received)]."""
+    funding paid per year; < 0 = received), vol exposure added (× NAV per vol point),
+    vol exposure added (currency per vol point)].
+
+    The last two are an option hedge's vega on the book's vol factor (contracts × multiplier ×
+    vega, over NAV for the first): > 0 when the hedge buys options (long puts add long vol),
+    0 for every other instrument and for options on a vol future (their vega is to the vol of
+    vol). Multiply the first by 100 for the Exposures sheet's vol unit (% of NAV per vol point).
+    """
     e = coerce.scalar(exposure, "exposure", default=0.0)
     n = coerce.scalar(nav, "nav", minimum=0, strict_min=True)
     h = coerce.scalar(ratio, "ratio", default=1.0, minimum=0, maximum=1)
@@ -461,7 +469,7 @@ def HEDGE_PLAN(
     a = coerce.scalar(alpha, "alpha", default=0.0, minimum=0, maximum=1, strict_max=True)
     tk = coerce.grid(ticker, "ticker")[0, 0]
     if coerce.is_blank(tk):
-        return [["none", None, None, None, None, None, e, 0.0]]
+        return [["none", None, None, None, None, None, e, 0.0, 0.0, 0.0]]
     cat = None if is_omitted(instruments) else _inst.from_grid(instruments)
     rec = sizing.size_hedge(
         e,
@@ -488,6 +496,8 @@ def HEDGE_PLAN(
             rec.micro_contracts if micro else None,
             rec.exposure_after,
             rec.cost,
+            rec.vol_added / 100.0,
+            rec.vol_added_ccy,
         ]
     ]
 

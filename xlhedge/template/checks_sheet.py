@@ -1,7 +1,7 @@
 """The Checks sheet: the common-mistakes findings and the rebalance (docs/methodology/checks.md, Cross-Asset Hedging §11).
 
 ``=HEDGE_CHECKS`` lists the findings (errors red, warnings amber, info blue by
-conditional formatting), ``=REBALANCE`` the hedge ratio per factor against its
+conditional formatting; THETA_OVER_BUDGET from the Options sheet's ``OptionThetaBudget``), ``=REBALANCE`` the hedge ratio per factor against its
 target with the orders back to target. The settings block gathers the
 book-level inputs the checks read (NAV, currency of record, last decomposition
 date, the check date, the vol levels) by formula from where they live; the
@@ -154,7 +154,8 @@ def _findings(ws: Worksheet, ctx: TemplateContext) -> None:
     style.header(ws, FINDINGS_HEADER, 1, FINDINGS_COLUMNS)
     ws[f"A{FINDINGS_ROW0}"] = ArrayFormula(
         f"A{FINDINGS_ROW0}:E{FINDINGS_LAST}",
-        f"=HEDGE_CHECKS(BookAttributeBlock,BookFactorBlock,CheckSettings,HedgeLedger,CheckTolerances,{FINDINGS_ROWS})",
+        f"=HEDGE_CHECKS(BookAttributeBlock,BookFactorBlock,CheckSettings,HedgeLedger,CheckTolerances,{FINDINGS_ROWS},"
+        "OptionThetaBudget)",
     )
     for r in range(FINDINGS_ROW0, FINDINGS_LAST + 1):
         # room for three wrapped lines, so a long message or fix does not run over the next finding

@@ -3,8 +3,9 @@
 * Factor hedges: for each core factor, the exposure from the Exposures sheet,
   an instrument, hedge ratio and target (inputs), the notional
   ``=HEDGE_NOTIONAL`` and the recommendation row ``=HEDGE_PLAN`` (side, units,
-  whole contracts, rounding residual, micro completion, exposure after, cost)
-  priced from the Instruments sheet.
+  whole contracts, rounding residual, micro completion, exposure after, cost, and the
+  vol exposure an option hedge adds: × NAV and currency per vol point) priced from the
+  Instruments sheet.
 * FX: exposure per currency (``=CURRENCY_EXPOSURE`` over the Book's FX rows, the
   listing currency standing in for a blank FX exposure currency) and
   the currency-future legs (``=FX_HEDGE``) for the currency of record; every
@@ -63,6 +64,8 @@ COLUMNS = [
     "Micro contracts",
     "Exposure after (× NAV)",
     "Cost (premium, or funding per year; < 0 received)",
+    "Vol exposure added (× NAV per vol point)",
+    "Vol exposure added (per vol point)",
 ]
 
 FX_TITLE_ROW = LAST + 3
@@ -126,7 +129,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
             style.input_cell(ws, r, col, value, fmt)
         ws.cell(row=r, column=6, value=f"=HEDGE_NOTIONAL(B{r},NAV,D{r},E{r},HedgeAlpha)")
         ws[f"G{r}"] = ArrayFormula(
-            f"G{r}:N{r}",
+            f"G{r}:P{r}",
             f"=HEDGE_PLAN(C{r},B{r},NAV,D{r},E{r},HedgeAlpha,InstrumentTable,OptionRate,OptionDiv,FundingPerDay)",
         )
         for col, fmt in (
@@ -137,9 +140,11 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
             (12, "0;[Red]-0"),
             (13, style.FMT_EXPOSURE),
             (14, style.FMT_MONEY),
+            (15, "0.000000;[Red]-0.000000"),
+            (16, style.FMT_MONEY),
         ):
             ws.cell(row=r, column=col).number_format = fmt
-        for col in range(6, 15):
+        for col in range(6, 17):
             ws.cell(row=r, column=col).fill = style.OUTPUT_FILL
     tickers = DataValidation(
         type="list",
@@ -170,7 +175,11 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         ("HedgeTargets", "E"),
         ("HedgeNotionals", "F"),
         ("HedgeContracts", "I"),
+        ("HedgeMicros", "K"),
+        ("HedgeMicroContracts", "L"),
         ("HedgeExposureAfter", "M"),
+        ("HedgeVolAdded", "O"),
+        ("HedgeVolAddedCcy", "P"),
     ):
         ctx.define(name, f"{SHEET}!${col}${ROW0}:${col}${LAST}")
 
@@ -191,11 +200,11 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     chart.set_categories(Reference(ws, min_col=1, min_row=ROW0, max_row=LAST))
     style.chart_axes(chart, "0.00")
     chart.x_axis.scaling.orientation = "maxMin"
-    geometry.add_chart(ws, chart, f"P{HEADER_ROW}")
+    geometry.add_chart(ws, chart, f"R{HEADER_ROW}")
 
     # A holds the longest label ("Alpha estimate α (0 ≤ α < 1)"), G the liquidation price, K/L the FX list;
     # C/D the optimiser's bounds and D its P&L per unit move (up to -2,500,000,000 on a 2.5 bn book)
-    for col, width in zip("ABCDEFGHIJKLMN", (32, 13, 12, 14, 12, 14, 12, 12, 10, 13, 12, 11, 13, 18)):
+    for col, width in zip("ABCDEFGHIJKLMNOP", (32, 13, 12, 14, 12, 14, 12, 12, 10, 13, 12, 11, 13, 18, 14, 13)):
         ws.column_dimensions[col].width = width
     # B: the optimiser's move units on one line ("sector return relative to SPX"), so the correlation
     # matrices beside them keep even rows

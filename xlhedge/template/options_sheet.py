@@ -1,27 +1,29 @@
-"""The Options sheet: the Greeks of the book's option positions and joint SPX / VIX scenarios
+"""The Options sheet: the Greeks of the book's option positions and their theta against the budget
 (docs/methodology/options.md).
 
 * Greeks table (``=BOOK_GREEKS``): per option position and for the book, delta exposure,
   vol exposure, gamma exposure (× NAV), premium and theta per day (currency) and theta per
   year (× NAV), valued at the book's as-of date with the Instruments sheet's option rate and
   dividend yield.
-* Joint scenarios (``=OPTION_BOOK_SCENARIOS``): an SPX move with the VIX move that comes with
-  it (editable; normal −5% / +3 points, stress −20% / +25 points). The options are valued by
-  full revaluation, everything else through its exposures; unhedged (the book without its
-  options) vs hedged, with the delta-only estimate beside it and a chart.
+* Theta vs budget (``=OPTION_THETA_BUDGET``): the annualised theta of the options held against
+  their budget bucket on the Budget sheet (long puts: tail protection; options on a vol
+  instrument: long vol), with a chart; the Checks sheet's THETA_OVER_BUDGET reads it.
+* The joint SPX / VIX scenarios that value these options in full live on the Scenarios sheet
+  (section 2), beside the book's other scenarios and its recommended hedges: one table, one set
+  of numbers.
 """
 
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from xlhedge.calc import layout
-from xlhedge.engine.optionbook import JOINT_SCENARIOS
 from xlhedge.functions.options import BOOK_GREEKS_COLUMNS
-from xlhedge.template import geometry, style
+from xlhedge.template import geometry, scenarios_sheet, style
 from xlhedge.template.context import TemplateContext
 
 SHEET = "Options"
@@ -29,37 +31,20 @@ GREEKS_HEADER = 4
 GREEKS_ROW0 = GREEKS_HEADER + 1
 GREEKS_ROWS = 12
 GREEKS_LAST = GREEKS_ROW0 + GREEKS_ROWS - 1
-SCEN_TITLE = GREEKS_LAST + 2
-SCEN_INPUT_HEADER = SCEN_TITLE + 1
-SCEN_INPUT_ROW0 = SCEN_INPUT_HEADER + 1
-SCEN_ROWS = 4
-SCEN_INPUT_LAST = SCEN_INPUT_ROW0 + SCEN_ROWS - 1
-SCEN_OUT_HEADER = SCEN_INPUT_LAST + 2
-SCEN_OUT_ROW0 = SCEN_OUT_HEADER + 1
-SCEN_OUT_LAST = SCEN_OUT_ROW0 + SCEN_ROWS - 1
-JOINT_SCENARIOS_NAME = "JointScenarios"
-THETA_TITLE = SCEN_TITLE
-THETA_ROW0 = THETA_TITLE + 2
+THETA_TITLE = GREEKS_LAST + 2
+THETA_HEADER = THETA_TITLE + 1
+THETA_ROW0 = THETA_HEADER + 1
 THETA_ROWS = 5  # one per budget bucket
-
-SCENARIO_COLUMNS = [
-    "Scenario",
-    "SPX move",
-    "VIX move (points)",
-    "Unhedged (book without options)",
-    "Options, full revaluation",
-    "Options, delta only",
-    "Hedged",
-    "Hedged, delta-only estimate",
-    "Convexity (full − delta)",
-]
+THETA_LAST = THETA_ROW0 + THETA_ROWS - 1
+THETA_COLUMNS = ["Bucket", "Theta per year", "Budget", "Theta / budget", "Options"]
+POINTER_ROW = THETA_LAST + 2
 
 
 def build(wb: Workbook, ctx: TemplateContext) -> None:
     ws = wb.create_sheet(SHEET)
     style.title(
         ws,
-        "Options — Greeks and joint scenarios",
+        "Options — Greeks and theta against the budget",
         "Option positions are Book columns with an Option type; their weight (delta exposure) and betas come "
         "from these Greeks (docs/methodology/options.md). Vol exposure: × NAV per vol point; gamma exposure: "
         "convexity P&L of a 1% move, × NAV.",
@@ -84,63 +69,48 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
             c.fill = style.OUTPUT_FILL
     ctx.define(layout.GREEKS_TABLE, f"{SHEET}!$A${GREEKS_ROW0}:$I${GREEKS_LAST}")
 
-    ws.cell(
-        row=SCEN_TITLE, column=1, value="Joint scenarios: SPX move with the VIX move that comes with it"
-    ).font = Font(bold=True)
-    style.header(ws, SCEN_INPUT_HEADER, 1, SCENARIO_COLUMNS[:3])
-    for i in range(SCEN_ROWS):
-        r = SCEN_INPUT_ROW0 + i
-        if i < len(JOINT_SCENARIOS):
-            name, row = JOINT_SCENARIOS.index[i], JOINT_SCENARIOS.iloc[i]
-            vals: tuple = (str(name), float(row["spx_move"]), float(row["vix_move"]))
-        else:
-            vals = (None, None, None)
-        style.input_cell(ws, r, 1, vals[0])
-        style.input_cell(ws, r, 2, vals[1], "0%;[Red]-0%")
-        style.input_cell(ws, r, 3, vals[2], "+0.0;[Red]-0.0")
-    ctx.define(JOINT_SCENARIOS_NAME, f"{SHEET}!$A${SCEN_INPUT_ROW0}:$C${SCEN_INPUT_LAST}")
-
-    style.header(ws, SCEN_OUT_HEADER, 1, SCENARIO_COLUMNS)
-    ws[f"A{SCEN_OUT_ROW0}"] = ArrayFormula(
-        f"A{SCEN_OUT_ROW0}:I{SCEN_OUT_LAST}",
-        "=OPTION_BOOK_SCENARIOS(BookAttributeBlock,BookFactorBlock,NAV,AsOf,OptionRate,OptionDiv,"
-        f"InstrumentTable,{JOINT_SCENARIOS_NAME})",
-    )
-    for r in range(SCEN_OUT_ROW0, SCEN_OUT_LAST + 1):
-        for col in range(1, 10):
-            c = ws.cell(row=r, column=col)
-            c.fill = style.OUTPUT_FILL
-            c.number_format = {2: "0%;[Red]-0%", 3: "+0.0;[Red]-0.0"}.get(col, style.FMT_MONEY)
-
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "Joint scenarios: P&L (currency)"
-    for col in (4, 7, 8):
-        chart.add_data(
-            Reference(ws, min_col=col, min_row=SCEN_OUT_HEADER, max_row=SCEN_OUT_ROW0 + len(JOINT_SCENARIOS) - 1),
-            titles_from_data=True,
-        )
-    chart.set_categories(
-        Reference(ws, min_col=1, min_row=SCEN_OUT_ROW0, max_row=SCEN_OUT_ROW0 + len(JOINT_SCENARIOS) - 1)
-    )
-    style.chart_axes(chart, "#,##0", height=8, width=16)
-    ws.add_chart(chart, f"A{SCEN_OUT_LAST + 2}")
-
     # theta of the protection held against its budget bucket (the Budget sheet's BUDGET_STATUS)
-    ws.cell(row=THETA_TITLE, column=11, value="Theta of the options held vs their budget bucket").font = Font(bold=True)
-    style.header(ws, THETA_TITLE + 1, 11, ["Bucket", "Theta per year", "Budget", "Theta / budget"])
-    ws[f"K{THETA_ROW0}"] = ArrayFormula(
-        f"K{THETA_ROW0}:N{THETA_ROW0 + THETA_ROWS - 1}",
+    ws.cell(
+        row=THETA_TITLE,
+        column=1,
+        value="Theta of the options held vs their budget bucket (a year at today's Greeks; > 0 = cost)",
+    ).font = Font(bold=True)
+    style.header(ws, THETA_HEADER, 1, THETA_COLUMNS)
+    ws[f"A{THETA_ROW0}"] = ArrayFormula(
+        f"A{THETA_ROW0}:E{THETA_LAST}",
         "=OPTION_THETA_BUDGET(BookAttributeBlock,NAV,AsOf,OptionRate,OptionDiv,InstrumentTable,BudgetStatus)",
     )
-    for r in range(THETA_ROW0, THETA_ROW0 + THETA_ROWS):
-        for col, fmt in ((12, style.FMT_MONEY), (13, style.FMT_MONEY), (14, style.FMT_PCT)):
+    for r in range(THETA_ROW0, THETA_LAST + 1):
+        for col, fmt in ((2, style.FMT_MONEY), (3, style.FMT_MONEY), (4, style.FMT_PCT), (5, "@")):
             c = ws.cell(row=r, column=col)
             c.number_format = fmt
             c.fill = style.OUTPUT_FILL
-    ctx.define("OptionThetaBudget", f"{SHEET}!$K${THETA_ROW0}:$N${THETA_ROW0 + THETA_ROWS - 1}")
+        ws.cell(row=r, column=5).alignment = Alignment(indent=1)
+        ws.cell(row=r, column=1).fill = style.OUTPUT_FILL
+    ctx.define("OptionThetaBudget", f"{SHEET}!$A${THETA_ROW0}:$E${THETA_LAST}")
 
-    for col, width in zip("ABCDEFGHIJKLMN", (16, 12, 12, 16, 16, 16, 14, 16, 16, 3, 24, 14, 12, 13)):
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.title = "Theta a year vs the budget, per bucket"
+    chart.x_axis.title = "Budget bucket"
+    chart.y_axis.title = "Currency a year"
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=THETA_HEADER, max_row=THETA_LAST), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=THETA_ROW0, max_row=THETA_LAST))
+    style.chart_axes(chart, "#,##0", height=9.5, width=15)
+    chart.x_axis.scaling.orientation = "maxMin"
+    geometry.add_chart(ws, chart, f"K{GREEKS_HEADER}")
+
+    link = ws.cell(
+        row=POINTER_ROW,
+        column=1,
+        value="Joint SPX / VIX scenarios (options by full revaluation, their delta-only estimate and the convexity, "
+        f"unhedged vs hedged): the Scenarios sheet, section 2, row {scenarios_sheet.J_TITLE}.",
+    )
+    link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{scenarios_sheet.SHEET}'!A{scenarios_sheet.J_TITLE}")
+    link.font = Font(color="0563C1", underline="single")
+
+    for col, width in zip("ABCDEFGHI", (24, 14, 12, 16, 16, 16, 14, 16, 16)):
         ws.column_dimensions[col].width = width
-    geometry.fit_wrapped_rows(ws)  # e.g. "Hedged, delta-only estimate" on three lines
+    geometry.fit_wrapped_rows(ws)
     style.print_setup(ws)

@@ -2,11 +2,16 @@
 
 1. Factor-shock P&L of the book unhedged (Exposures sheet) vs hedged (the Hedges
    sheet's exposure after), per factor and total: ``=SCENARIO_PNL``.
-2. Regime-consistent scenario: an SPX move carried to every factor through the
+2. Joint SPX / VIX scenarios (editable: an SPX move with the VIX move that comes with it,
+   normal −5% / +3 points, stress −20% / +25 points): every position but the options
+   through its exposures, the options by full revaluation beside their delta-only
+   estimate and the convexity, unhedged vs hedged with the Hedges sheet's recommended
+   hedges (option hedges revalued in full too): ``=JOINT_SCENARIO_PNL``.
+3. Regime-consistent scenario: an SPX move carried to every factor through the
    normal and the stress correlations (docs/methodology/estimation.md's table, editable) with
    ``=REGIME_MOVE``; the book with and without a long-TLT "hedge" side by side —
    it helps in normal times and hurts in stress.
-3. Hedge-ratio outcome table: ratios × price moves → spot, hedge,
+4. Hedge-ratio outcome table: ratios × price moves → spot, hedge,
    funding, net (``=HEDGE_OUTCOMES``), for a linear or an inverse contract, and
    the inverse hedge in coin.
 Each section has a native chart.
@@ -22,6 +27,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlhedge.engine._typing import CORE_FACTORS
+from xlhedge.engine.optionbook import JOINT_SCENARIOS
 from xlhedge.engine.perps import CONTRACTS
 from xlhedge.engine.scenarios import FACTOR_SHOCKS, REGIME_DEFAULTS, REGIME_NOTE
 from xlhedge.template import exposures_sheet, geometry, hedges_sheet, instruments_sheet, style
@@ -46,8 +52,34 @@ S_COLUMNS = [
     "Hedge effect",
 ]
 
-# 2. regime-consistent
-R_TITLE = S_TOTAL + 3
+S_NOTE = S_TOTAL + 1
+
+# 2. joint SPX / VIX scenarios
+J_TITLE = S_TOTAL + 3
+J_INPUT_HEADER = J_TITLE + 4
+J_INPUT0 = J_INPUT_HEADER + 1
+J_ROWS = 4  # the shipped scenarios, then blank rows for the user's own
+J_INPUT_LAST = J_INPUT0 + J_ROWS - 1
+J_HEADER = J_INPUT_LAST + 2
+J_ROW0 = J_HEADER + 1
+J_LAST = J_ROW0 + J_ROWS - 1
+J_CHART_ROWS = 17  # the chart below the table
+JOINT_SCENARIOS_NAME = "JointScenarios"
+J_COLUMNS = [
+    "Scenario",
+    "SPX move",
+    "VIX move (points)",
+    "Book excluding options (through exposures)",
+    "Options, full revaluation",
+    "Options, delta only (linear estimate)",
+    "Convexity (full − delta only)",
+    "Unhedged (book + options)",
+    "Recommended hedges",
+    "Hedged",
+]
+
+# 3. regime-consistent
+R_TITLE = J_LAST + 2 + J_CHART_ROWS + 1
 R_INPUT0 = R_TITLE + 2
 R_HEADER = R_INPUT0 + 4
 R_ROW0 = R_HEADER + 1
@@ -76,7 +108,7 @@ C_COLUMNS = [
 ]
 SUM_HEADER = C_TOTAL + 2
 
-# 3. outcome table
+# 4. outcome table
 O_TITLE = SUM_HEADER + 5
 O_INPUT0 = O_TITLE + 2
 O_INPUTS = (
@@ -114,9 +146,10 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         "yield (P&L = book DV01 × bp), vol in index points. Yellow = inputs.",
     )
     _shock_table(ws, ctx)
+    _joint(ws, ctx)
     _regime(ws, ctx)
     _outcomes(ws, ctx)
-    for col, width in zip("ABCDEFGHI", (38, 13, 13, 15, 15, 14, 14, 14, 14)):
+    for col, width in zip("ABCDEFGHIJ", (38, 13, 13, 15, 15, 14, 14, 14, 14, 14)):
         ws.column_dimensions[col].width = width
     geometry.fit_wrapped_rows(ws)  # e.g. "Exposure unhedged (× NAV)" on three lines
     style.print_setup(ws)
@@ -135,8 +168,16 @@ def _shock_table(ws: Worksheet, ctx: TemplateContext) -> None:
         unit = FACTOR_SHOCKS.loc[f, "unit"]
         style.input_cell(ws, r, 3, float(FACTOR_SHOCKS.loc[f, "default_shock"]), "0.0%" if unit == "% move" else "0.0")
         ws.cell(row=r, column=4, value=f"=Exposures!$B${ex0 + i}")
-        ws.cell(row=r, column=5, value=f"=Hedges!$M${hedges_sheet.ROW0 + i}")
+        # the vol row adds the vega of the option hedges (Hedges sheet, × NAV per vol point → % of NAV)
+        add = "+100*SUM(HedgeVolAdded)" if f == "vol" else ""
+        ws.cell(row=r, column=5, value=f"=Hedges!$M${hedges_sheet.ROW0 + i}{add}")
     ws.cell(row=S_TOTAL, column=1, value="Total").font = Font(bold=True)
+    ws.cell(
+        row=S_NOTE,
+        column=1,
+        value="Hedged = the exposure after the Hedges sheet's recommended hedges; the vol row adds the vol "
+        "exposure an option hedge brings (long puts add long vol).",
+    ).font = style.NOTE_FONT
     ws[f"F{S_ROW0}"] = ArrayFormula(
         f"F{S_ROW0}:G{S_TOTAL}", f"=SCENARIO_PNL(D{S_ROW0}:E{S_TOTAL - 1},C{S_ROW0}:C{S_TOTAL - 1},NAV)"
     )
@@ -167,11 +208,72 @@ def _shock_table(ws: Worksheet, ctx: TemplateContext) -> None:
     geometry.add_chart(ws, chart, f"K{S_TITLE}")
 
 
+def _joint(ws: Worksheet, ctx: TemplateContext) -> None:
+    ws.cell(
+        row=J_TITLE,
+        column=1,
+        value="2. Joint SPX / VIX scenarios — options by full revaluation, unhedged vs hedged "
+        "(docs/methodology/scenarios.md)",
+    ).font = Font(bold=True, size=12)
+    for k, note in enumerate(
+        (
+            "An SPX move with the VIX move that comes with it (edit them; other factors stay still). Every position "
+            "but the options moves through its exposures;",
+            "each option is revalued in full (its underlying and implied vol moved), its delta-only estimate "
+            "beside it: the convexity is what the linear view misses.",
+            "Hedged adds the Hedges sheet's recommended hedges, leg by leg (an option hedge revalued in full too).",
+        )
+    ):
+        ws.cell(row=J_TITLE + 1 + k, column=1, value=note).font = style.NOTE_FONT
+    style.header(ws, J_INPUT_HEADER, 1, J_COLUMNS[:3])
+    for i in range(J_ROWS):
+        r = J_INPUT0 + i
+        if i < len(JOINT_SCENARIOS):
+            name, row = JOINT_SCENARIOS.index[i], JOINT_SCENARIOS.iloc[i]
+            vals: tuple = (str(name), float(row["spx_move"]), float(row["vix_move"]))
+        else:
+            vals = (None, None, None)
+        style.input_cell(ws, r, 1, vals[0])
+        style.input_cell(ws, r, 2, vals[1], "0%;[Red]-0%")
+        style.input_cell(ws, r, 3, vals[2], "+0.0;[Red]-0.0")
+    ctx.define(JOINT_SCENARIOS_NAME, f"{SHEET}!$A${J_INPUT0}:$C${J_INPUT_LAST}")
+
+    style.header(ws, J_HEADER, 1, J_COLUMNS)
+    ws[f"A{J_ROW0}"] = ArrayFormula(
+        f"A{J_ROW0}:J{J_LAST}",
+        "=JOINT_SCENARIO_PNL(BookAttributeBlock,BookFactorBlock,NAV,AsOf,OptionRate,OptionDiv,InstrumentTable,"
+        f"{JOINT_SCENARIOS_NAME},HedgeInstruments,HedgeContracts,HedgeMicros,HedgeMicroContracts)",
+    )
+    for r in range(J_ROW0, J_LAST + 1):
+        for col in range(1, 11):
+            c = ws.cell(row=r, column=col)
+            c.fill = style.OUTPUT_FILL
+            c.number_format = {2: "0%;[Red]-0%", 3: "+0.0;[Red]-0.0"}.get(col, style.FMT_MONEY)
+    ctx.define("JointScenarioPnl", f"{SHEET}!$A${J_ROW0}:$J${J_LAST}")
+
+    last = J_ROW0 + len(JOINT_SCENARIOS) - 1  # the shipped scenarios (a row added below is in the table)
+    for anchor, cols, title in (
+        ("A", (5, 6), "The options: full revaluation vs their delta alone"),
+        ("F", (8, 10), "The book: unhedged vs with the recommended hedges"),
+    ):
+        chart = BarChart()
+        chart.type = "col"
+        chart.grouping = "clustered"
+        chart.title = title
+        chart.x_axis.title = "Scenario"
+        chart.y_axis.title = "P&L (currency)"
+        for col in cols:
+            chart.add_data(Reference(ws, min_col=col, min_row=J_HEADER, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=J_ROW0, max_row=last))
+        style.chart_axes(chart, "#,##0", height=7.5, width=13)
+        ws.add_chart(chart, f"{anchor}{J_LAST + 2}")
+
+
 def _regime(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=R_TITLE,
         column=1,
-        value="2. Regime-consistent scenario — an SPX move through normal vs stress correlations (docs/methodology/scenarios.md)",
+        value="3. Regime-consistent scenario — an SPX move through normal vs stress correlations (docs/methodology/scenarios.md)",
     ).font = Font(bold=True, size=12)
     ws.cell(row=R_TITLE + 1, column=1, value=REGIME_NOTE + " Move_j = ρ·σ_j/σ_SPX·SPX move.").font = style.NOTE_FONT
     tlt_row = instruments_sheet.rows_for()["TLT"]
@@ -266,7 +368,7 @@ def _outcomes(ws: Worksheet, ctx: TemplateContext) -> None:
     ws.cell(
         row=O_TITLE,
         column=1,
-        value="3. Hedge-ratio outcome table — long spot, short hedge (docs/methodology/scenarios.md)",
+        value="4. Hedge-ratio outcome table — long spot, short hedge (docs/methodology/scenarios.md)",
     ).font = Font(bold=True, size=12)
     ws.cell(
         row=O_TITLE + 1,
