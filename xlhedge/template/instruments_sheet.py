@@ -42,7 +42,15 @@ SETTINGS: tuple[tuple[str, str, int, object, str], ...] = (
     ("OptionDiv", "Dividend yield q for option pricing (bs)", 9, SIZING_DEFAULTS["div"], "0.00%"),
 )
 
-EXTRA_COLUMNS = ("Unit exposure (currency)", "DV01 per unit", "Days to expiry", "Roll status")
+EXTRA_COLUMNS = (
+    "Unit exposure (currency)",
+    "DV01 per unit",
+    "Days to expiry",
+    "Roll status",
+    "Option premium per contract",
+    "Option delta per contract (units)",
+    "Option vega per contract (per vol point)",
+)
 _FORMATS = {
     "price": "#,##0.0000",
     "multiplier": "#,##0.###",
@@ -55,7 +63,7 @@ _FORMATS = {
     "funding_rate": "0.0000%",
     "strike2": "#,##0.00",
 }
-_WIDTHS = (10, 47, 11, 12, 11, 12, 10, 10, 9, 11, 7, 9, 7, 7, 10, 22, 10, 8, 9, 16, 11, 10, 10)
+_WIDTHS = (10, 47, 11, 12, 11, 12, 10, 10, 9, 11, 7, 9, 7, 7, 10, 22, 10, 8, 9, 16, 11, 10, 10, 12, 12, 13)
 
 
 def rows_for(instruments: Sequence[Instrument] | None = None) -> dict[str, int]:
@@ -92,7 +100,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     fields = [f for _, f in _inst.SHEET_COLUMNS]
     col = {f: i + 1 for i, f in enumerate(fields)}
     L = {f: ws.cell(row=1, column=i).column_letter for f, i in col.items()}
-    q, r, s, t = (len(fields) + k for k in range(1, 5))
+    q, r, s, t, prem, dlt, vga = (len(fields) + k for k in range(1, 8))
     for k, inst in enumerate(_inst.INSTRUMENTS):
         row = ROW0 + k
         for f in fields:
@@ -110,15 +118,24 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
 
         if inst.kind == "option":
 
-            def delta(strike: str, f: Any = ref) -> str:
+            def greek(strike: str, k: int = 2, f: Any = ref) -> str:
+                """OPTION_GREEKS' k-th value (1 price, 2 delta, 4 vega per vol point) at ``strike``."""
                 kind, model = f("option_type"), f("model")
                 return (
                     f'INDEX(OPTION_GREEKS(IF(ISBLANK({kind}),"put",{kind}),{f("price")},{strike},{f("vol")},'
-                    f'{f("years")},OptionRate,OptionDiv,IF(ISBLANK({model}),"bs",{model})),1,2)'
+                    f'{f("years")},OptionRate,OptionDiv,IF(ISBLANK({model}),"bs",{model})),1,{k})'
                 )
 
-            spread = f"-{delta(ref('strike2'))}" if inst.strike2 is not None else ""
-            unit = f"=({delta(ref('strike'))}{spread})*{ref('price')}*{ref('multiplier')}"
+            def per_contract(k: int) -> str:
+                """Long the option at strike, short the one at strike2 for a spread; × the multiplier."""
+                spread = f"-{greek(ref('strike2'), k)}" if inst.strike2 is not None else ""
+                return f"=({greek(ref('strike'), k)}{spread})*{ref('multiplier')}"
+
+            unit = f"{per_contract(2)}*{ref('price')}"
+            for cc, k, fmt in ((prem, 1, style.FMT_MONEY), (dlt, 2, "0.00;[Red]-0.00"), (vga, 4, "#,##0.00")):
+                c = ws.cell(row=row, column=cc, value=per_contract(k))
+                c.number_format = fmt
+                c.fill = style.OUTPUT_FILL
         elif inst.kind == "perp_inverse":
             unit = f"={ref('face')}"
         else:
