@@ -117,15 +117,6 @@ def CURRENCY_EXPOSURE(weights, currencies, fx_shares, currency_, record="USD", l
 
 
 @func
-@arg("price", doc="Price (> 0): per share for an ETF; points per 100 of face for a bond future.", ndim=2, empty=None, err_to_str=True)
-@arg("duration", doc="Effective (modified) duration in years (> 0): TLT ≈ 17, ZN ≈ 6.5.", ndim=2, empty=None, err_to_str=True)
-@arg("face", doc="1 (default) for a share priced in currency; the face per contract (100,000) for a bond future, whose price is then read per 100 of face.", ndim=2, empty=None, err_to_str=True)
-def DV01(price, duration, face=1.0):
-    "DV01 of one unit in currency per 1bp, positive (docs/methodology/sizing.md rates)."
-    return _call("DV01", price, duration, face)
-
-
-@func
 @arg("asset_prices", doc="Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise).", ndim=2, empty=None, err_to_str=True)
 @arg("benchmark_prices", doc="Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column.", ndim=2, empty=None, err_to_str=True)
 @arg("lam", doc="Decay λ in (0, 1), default 0.94 (RiskMetrics daily).", empty=None, err_to_str=True)
@@ -681,6 +672,15 @@ def SERIES_NAMES(prices, vertical=False):
 def TILT_ETF(exposures, factors, instruments=None):
     "The sector ETF of the Instruments sheet matching the book's largest tilt (by |exposure|); blank if none."
     return _call("TILT_ETF", exposures, factors, instruments)
+
+
+@func
+@arg("price", doc="Price (> 0): per share for an ETF; points per 100 of face for a bond future.", ndim=2, empty=None, err_to_str=True)
+@arg("duration", doc="Effective (modified) duration in years (> 0): TLT ≈ 17, ZN ≈ 6.5.", ndim=2, empty=None, err_to_str=True)
+@arg("face", doc="1 (default) for a share priced in currency; the face per contract (100,000) for a bond future, whose price is then read per 100 of face.", ndim=2, empty=None, err_to_str=True)
+def UNIT_DV01(price, duration, face=1.0):
+    "DV01 of one unit in currency per 1bp, positive (docs/methodology/sizing.md rates)."
+    return _call("UNIT_DV01", price, duration, face)
 
 
 @func

@@ -572,7 +572,7 @@ def test_sizing_rates_dv01():
     tlt, zn = _inst("TLT"), _inst("ZN")
     p, d, u = printed(SZ, r"TLT (\d+), D (\d+)\s+→ ([\d.]+) per share")
     assert (p, d) == (tlt.price, tlt.beta) and close(u, dv01_unit(p, d), 3)
-    assert close(u, call("DV01", p, d), 3)
+    assert close(u, call("UNIT_DV01", p, d), 3)
     p, f, d, u = printed(SZ, r"ZN (\d+), face ([\d,]+), D ([\d.]+) → ([\d.]+)")
     assert (p, f, d) == (zn.price, zn.face, zn.beta) and close(u, dv01_unit(p, d, f), 2)
     assert zn.price * zn.multiplier == pytest.approx(p / 100 * f)  # the catalogue's multiplier is face / 100

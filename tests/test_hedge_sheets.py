@@ -200,7 +200,7 @@ def test_same_numbers_python_worksheet_and_recompute(tmp_path):
     ws["A4"] = '=PERP_FUNDING(100000,0.0001,3,"long")'
     ws["A5"] = "=INVERSE_PNL(-3000,100,60000,48000)"
     ws["A6"] = "=PUT_DELTA(6000,5700,0.18,0.25,0.04,0.013)"
-    ws["A7"] = "=DV01(111,6.5,100000)"
+    ws["A7"] = "=UNIT_DV01(111,6.5,100000)"
     ws["A8"] = '=LIQ_PRICE(60000,0,"long")'
     ws["C1"], ws["C2"] = 0.5, 1.0
     ws["D1"], ws["E1"] = -0.2, 0.2
@@ -240,3 +240,41 @@ def test_same_numbers_python_worksheet_and_recompute(tmp_path):
     t = scenarios.hedge_outcomes(5, 60_000, [0.5, 1.0], [-0.2, 0.2])
     np.testing.assert_allclose(table, t[["ratio", "move", "spot", "hedge", "funding", "net"]].to_numpy())
     assert [v.cell(row=6, column=c).value for c in range(7, 11)] == pytest.approx([-3, -20_000, -1, 10_000])
+
+
+def test_no_worksheet_function_is_named_like_a_cell():
+    """Excel reads NAME( as a cell reference followed by a bracket when NAME is a cell (A1 … XFD1048576)
+    or an R1C1 reference; no workbook could call such a function, so none may be registered."""
+    import re
+
+    from openpyxl.utils import column_index_from_string
+
+    def cell_like(name: str) -> bool:
+        m = re.fullmatch(r"([A-Z]{1,3})([0-9]+)", name.upper())
+        a1 = bool(m) and column_index_from_string(m[1]) <= 16_384 and 1 <= int(m[2]) <= 1_048_576
+        return a1 or bool(re.fullmatch(r"R[0-9]*C[0-9]*", name.upper()))
+
+    assert cell_like("DV01") and cell_like("XFD1048576") and not cell_like("UNIT_DV01")
+    assert [n for n in registry() if cell_like(n)] == []
+
+
+def test_a_book_still_calling_dv01_recomputes_with_a_warning_naming_the_cell(tmp_path: Path):
+    """DV01 was renamed UNIT_DV01 (Excel cannot call DV01): a book holding the old name still
+    recomputes without Excel, to the same number, and each such cell gets a warning to rename it."""
+    from xlhedge.functions.registry import RENAMED
+
+    assert RENAMED == {"DV01": "UNIT_DV01"} and "DV01" not in registry()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Rates"
+    ws["A1"] = "=DV01(111,6.5,100000)"
+    ws["A2"] = "=UNIT_DV01(111,6.5,100000)"
+    path = tmp_path / "old.xlsx"
+    wb.save(path)
+    res = CliRunner().invoke(app, ["recompute", str(path)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "Rates!A1" in text and "DV01 is now UNIT_DV01" in text and "Rates!A2" not in text
+    v = _values(path, "Rates")
+    assert v["A1"].value == v["A2"].value == pytest.approx(sizing.dv01_unit(111, 6.5, 100_000), rel=1e-12)
+    assert openpyxl.load_workbook(path)["Rates"]["A1"].value == "=DV01(111,6.5,100000)"  # the formula is the user's

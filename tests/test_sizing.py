@@ -125,8 +125,8 @@ def test_delta_adjusted_put_hedge_and_premium():
 def test_dv01_units():
     assert sizing.dv01_unit(90, 17) == pytest.approx(90 * 17 * 1e-4)
     assert sizing.dv01_unit(111, 6.5, 100_000) == pytest.approx(1.11 * 100_000 * 6.5 * 1e-4)
-    assert call("DV01", 111, 6.5, 100_000) == pytest.approx(72.15)
-    assert "duration must be > 0" in call("DV01", 90, -1)
+    assert call("UNIT_DV01", 111, 6.5, 100_000) == pytest.approx(72.15)
+    assert "duration must be > 0" in call("UNIT_DV01", 90, -1)
 
 
 def test_rates_hedge_is_dv01_matched_and_sells_against_long_duration():

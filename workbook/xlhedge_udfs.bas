@@ -121,19 +121,6 @@ failed:
     CURRENCY_EXPOSURE = Err.Description
 End Function
 
-Function DV01(price, duration, Optional face)
-    #If App = "Microsoft Excel" Then
-        If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        DV01 = XLPy.CallUDF("xlhedge.udfs", "DV01", Array(price, duration, face), ThisWorkbook, Application.Caller)
-        Exit Function
-    #Else
-        DV01 = XLPy.CallUDF("xlhedge.udfs", "DV01", Array(price, duration, face))
-        Exit Function
-    #End If
-failed:
-    DV01 = Err.Description
-End Function
-
 Function EWMA_BETA(asset_prices, benchmark_prices, Optional lam, Optional window)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -771,6 +758,19 @@ failed:
     TILT_ETF = Err.Description
 End Function
 
+Function UNIT_DV01(price, duration, Optional face)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        UNIT_DV01 = XLPy.CallUDF("xlhedge.udfs", "UNIT_DV01", Array(price, duration, face), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        UNIT_DV01 = XLPy.CallUDF("xlhedge.udfs", "UNIT_DV01", Array(price, duration, face))
+        Exit Function
+    #End If
+failed:
+    UNIT_DV01 = Err.Description
+End Function
+
 Function VOL_REGIME(level, Optional index, Optional low, Optional high)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -849,11 +849,6 @@ Sub RegisterXlhedgeFunctions()
     d(4) = "Currency of record (default USD)."
     d(5) = "Per position, the listing currency: used where the FX exposure currency is blank (share as given, blank = 1); optional, same length."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!CURRENCY_EXPOSURE", Description:="Exposure of the book to one currency against the currency of record (docs/methodology/sizing.md FX).", Category:="xlhedge", ArgumentDescriptions:=d
-    ReDim d(0 To 2)
-    d(0) = "Price (> 0): per share for an ETF; points per 100 of face for a bond future."
-    d(1) = "Effective (modified) duration in years (> 0): TLT " & ChrW(8776) & " 17, ZN " & ChrW(8776) & " 6.5."
-    d(2) = "1 (default) for a share priced in currency; the face per contract (100,000) for a bond future, whose price is then read per 100 of face."
-    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!DV01", Description:="DV01 of one unit in currency per 1bp, positive (docs/methodology/sizing.md rates).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Asset prices: Prices (> 0), dates down, one column per series; optional header row of tickers and first column of dates; blanks and #N/A are missing (aligned pairwise)."
     d(1) = "Benchmark prices (> 0), one column (SPX, DXY, a commodity composite, BTC), same rows as the assets or with its own date column."
@@ -1216,6 +1211,11 @@ Sub RegisterXlhedgeFunctions()
     d(1) = "The factor labels beside them; tilts are every label that is not a core factor."
     d(2) = "The Instruments sheet's table; blank = the shipped catalogue."
     Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!TILT_ETF", Description:="The sector ETF of the Instruments sheet matching the book's largest tilt (by |exposure|); blank if none.", Category:="xlhedge", ArgumentDescriptions:=d
+    ReDim d(0 To 2)
+    d(0) = "Price (> 0): per share for an ETF; points per 100 of face for a bond future."
+    d(1) = "Effective (modified) duration in years (> 0): TLT " & ChrW(8776) & " 17, ZN " & ChrW(8776) & " 6.5."
+    d(2) = "1 (default) for a share priced in currency; the face per contract (100,000) for a bond future, whose price is then read per 100 of face."
+    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!UNIT_DV01", Description:="DV01 of one unit in currency per 1bp, positive (docs/methodology/sizing.md rates).", Category:="xlhedge", ArgumentDescriptions:=d
     ReDim d(0 To 3)
     d(0) = "Index level(s), index points (VIX 18 = 18% annualised); a cell or a range."
     d(1) = "Which index's thresholds: ""VIX"" (default, 18/28), ""MOVE"", ""DVOL"" or ""CVIX""."

@@ -51,7 +51,7 @@ from xlhedge.calc.report import Notice, RecomputeOptions, RecomputeReport
 from xlhedge.engine.coerce import ExcelError
 from xlhedge.engine.errors import FormulaError, InputError, NumericalError, XlhedgeError, internal_error
 from xlhedge.functions.estimation import RangeValues, clear_parse_cache
-from xlhedge.functions.registry import WorksheetFunction, registry
+from xlhedge.functions.registry import RENAMED, WorksheetFunction, registry
 
 __all__ = ["evaluate_book", "Node"]
 
@@ -139,7 +139,7 @@ class Evaluator:
         self.io = io
         self.report = report
         self.options = options
-        self.functions: dict[str, WorksheetFunction] = registry()
+        self.functions: dict[str, WorksheetFunction] = registry(renamed=True)
         self.names = _Names(io)
         self.sheets = io.sheet_names()
         self.nodes: list[Node] = []
@@ -386,6 +386,12 @@ class Evaluator:
             else:
                 self.report.warn(where, f"not recomputed: {msg}; Excel or LibreOffice will update it on open")
             return
+        for old in sorted(n.calls & RENAMED.keys()):
+            self.report.warn(
+                where,
+                f"{old} is now {RENAMED[old]}: Excel reads {old}( as a cell reference, so this formula works "
+                f"only without Excel; rename it to {RENAMED[old]}(",
+            )
         # Inputs that are stale natives we could not compute.
         for j in n.deps:
             d = self.nodes[j]

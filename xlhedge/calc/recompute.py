@@ -42,7 +42,7 @@ __all__ = ["Notice", "RecomputeOptions", "RecomputeReport", "has_xlhedge_formula
 
 def has_xlhedge_formulas(io: BookIO) -> bool:
     """Whether any formula of the book calls an xlhedge worksheet function (by its tokens)."""
-    names = registry().keys()
+    names = registry(renamed=True).keys()
     try:
         return any(fx.function_calls(fc.formula) & names for fc in io.formula_cells())
     except FormulaError:

@@ -137,8 +137,17 @@ def worksheet_function(
     return register
 
 
-def registry() -> dict[str, WorksheetFunction]:
-    """All worksheet functions, loading every module of :mod:`xlhedge.functions` once."""
+#: Old name → new name of renamed worksheet functions. ``DV01`` looks like a cell (column DV,
+#: row 1): Excel reads ``=DV01(…)`` as a reference followed by a bracket, so no workbook can call a
+#: function of that name. Books that still hold the old name are computed without Excel (the
+#: headless recompute, ``export``), each such cell with a warning to rename it; Excel, xlwings
+#: Lite and the catalogue know only the new name.
+RENAMED: dict[str, str] = {"DV01": "UNIT_DV01"}
+
+
+def registry(*, renamed: bool = False) -> dict[str, WorksheetFunction]:
+    """All worksheet functions, loading every module of :mod:`xlhedge.functions` once;
+    with ``renamed``, also the old names of :data:`RENAMED` (for the headless door)."""
     global _LOADED
     if not _LOADED:
         from xlhedge import functions
@@ -146,7 +155,10 @@ def registry() -> dict[str, WorksheetFunction]:
         for mod in sorted(pkgutil.iter_modules(functions.__path__), key=lambda m: m.name):
             importlib.import_module(f"{functions.__name__}.{mod.name}")
         _LOADED = True
-    return dict(sorted(_REGISTRY.items()))
+    out = dict(sorted(_REGISTRY.items()))
+    if renamed:
+        out.update({old: _REGISTRY[new] for old, new in RENAMED.items()})
+    return out
 
 
 def _cell(v: Any) -> Any:

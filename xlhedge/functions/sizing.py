@@ -238,7 +238,7 @@ def PUT_PRICE(spot: Any, strike: Any, vol: Any, years: Any, rate: Any = 0.0, div
 
 # ----------------------------------------------------------------------------- rates
 @worksheet_function(
-    "DV01",
+    "UNIT_DV01",
     "DV01 of one unit in currency per 1bp, positive (docs/methodology/sizing.md rates).",
     docs={
         "price": "Price (> 0): per share for an ETF; points per 100 of face for a bond future.",
@@ -248,8 +248,13 @@ def PUT_PRICE(spot: Any, strike: Any, vol: Any, years: Any, rate: Any = 0.0, div
     },
     ranges=("price", "duration", "face"),
 )
-def DV01(price: Any, duration: Any, face: Any = 1.0) -> Any:
-    """price × D × 0.0001 per share, or (price/100) × face × D × 0.0001 per future."""
+def UNIT_DV01(price: Any, duration: Any, face: Any = 1.0) -> Any:
+    """price × D × 0.0001 per share, or (price/100) × face × D × 0.0001 per future.
+
+    Called ``DV01`` before: Excel reads ``DV01(`` as the cell DV1 followed by a bracket (a
+    function may not be named like a cell), so that name is kept only for books that still use
+    it, computed without Excel with a warning (:data:`xlhedge.functions.registry.RENAMED`).
+    """
     p, d, f = broadcast(price=num(price, "price"), duration=num(duration, "duration"), face=num(face, "face", 1.0))
     return result(sizing.dv01_unit(p, d, f))
 

@@ -143,7 +143,7 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         ws.cell(row=row, column=q, value=unit).number_format = style.FMT_MONEY
         if inst.factor == "duration":
             face = f",{ref('face')}" if inst.face else ""
-            ws.cell(row=row, column=r, value=f"=DV01({ref('price')},{ref('beta')}{face})").number_format = "#,##0.000"
+            ws.cell(row=row, column=r, value=f"=UNIT_DV01({ref('price')},{ref('beta')}{face})").number_format = "#,##0.000"
         if inst.expiry is not None:
             roll = f"ROLL_DAYS({ref('expiry')},RollDate,RollWarnDays)"
             ws.cell(row=row, column=s, value=f'=IF(ISBLANK(RollDate),"",INDEX({roll},1,1))').number_format = "0"

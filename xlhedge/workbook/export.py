@@ -63,7 +63,7 @@ class ExportReport:
 
 @functools.cache
 def _pattern() -> re.Pattern[str]:
-    names = sorted(registry(), key=len, reverse=True)
+    names = sorted(registry(renamed=True), key=len, reverse=True)
     # a call of a registered function, bare or as Excel stores an unknown UDF (_xludf.NAME)
     return re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.)?(?:" + "|".join(map(re.escape, names)) + r")\s*\(", re.I)
 
