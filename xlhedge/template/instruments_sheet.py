@@ -126,9 +126,9 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
                     f'{f("years")},OptionRate,OptionDiv,IF(ISBLANK({model}),"bs",{model})),1,{k})'
                 )
 
-            def per_contract(k: int) -> str:
+            def per_contract(k: int, spread_leg: bool = inst.strike2 is not None) -> str:
                 """Long the option at strike, short the one at strike2 for a spread; × the multiplier."""
-                spread = f"-{greek(ref('strike2'), k)}" if inst.strike2 is not None else ""
+                spread = f"-{greek(ref('strike2'), k)}" if spread_leg else ""
                 return f"=({greek(ref('strike'), k)}{spread})*{ref('multiplier')}"
 
             unit = f"{per_contract(2)}*{ref('price')}"
@@ -143,7 +143,9 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         ws.cell(row=row, column=q, value=unit).number_format = style.FMT_MONEY
         if inst.factor == "duration":
             face = f",{ref('face')}" if inst.face else ""
-            ws.cell(row=row, column=r, value=f"=UNIT_DV01({ref('price')},{ref('beta')}{face})").number_format = "#,##0.000"
+            ws.cell(
+                row=row, column=r, value=f"=UNIT_DV01({ref('price')},{ref('beta')}{face})"
+            ).number_format = "#,##0.000"
         if inst.expiry is not None:
             roll = f"ROLL_DAYS({ref('expiry')},RollDate,RollWarnDays)"
             ws.cell(row=row, column=s, value=f'=IF(ISBLANK(RollDate),"",INDEX({roll},1,1))').number_format = "0"
