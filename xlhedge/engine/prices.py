@@ -501,9 +501,14 @@ def number_cells(g: ObjectArray2D) -> Float64Array2D | None:
 
 def _parse_dates(values: pd.Series, where: str) -> pd.DatetimeIndex:
     """Parse a date column with one format for the whole column (no guessing per cell)."""
-    text = values.astype(str).str.strip()
     if pd.api.types.is_datetime64_any_dtype(values):
         return pd.DatetimeIndex(values)
+    text = values.astype(str)
+    for fmt in DATE_FORMATS:  # most files: one format fits the text as written (no strip needed)
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        if not parsed.isna().any():
+            return pd.DatetimeIndex(parsed)
+    text = text.str.strip()
     for fmt in DATE_FORMATS:
         parsed = pd.to_datetime(text, format=fmt, errors="coerce")
         if not parsed.isna().any():
@@ -556,8 +561,7 @@ def prices_from_csv_frame(
         Where the prices came from, kept on the table (``PriceTable.source``).
     """
     where = name or "csv"
-    raw = raw.copy()
-    raw.columns = [str(c).strip().lstrip("\ufeff") for c in raw.columns]
+    raw = raw.set_axis([str(c).strip().lstrip("\ufeff") for c in raw.columns], axis=1)  # clean_prices copies
     if raw.shape[1] < 2:
         raise InputError("needs a date column and at least one price column", where=where)
     date_col = next((c for c in raw.columns if c.lower() in DATE_COLUMN_NAMES), raw.columns[0])
