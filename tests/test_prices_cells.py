@@ -143,3 +143,15 @@ def test_prices_sheet_read_in_one_pass_or_cell_by_cell_is_the_same_table(tmp_pat
     table2, _, _ = prices_from_sheet(FileBook(path))
     assert math.isnan(table2.prices["AAA"].iloc[3]) and table2.report.of_kind("non_numeric")
     assert np.allclose(table2.prices.drop(columns="AAA"), table.prices.drop(columns="AAA"), equal_nan=True)
+
+
+def test_csv_dates_with_spaces_parse_as_without(tmp_path: Path):
+    from xlhedge.workbook.prices_csv import read_prices
+
+    clean = "Date,SPX,AAA\n2024-01-02,100,10\n2024-01-03,101,10.5\n2024-01-04,102,11\n"
+    spaced = "Date,SPX,AAA\n2024-01-02  ,100,10\n 2024-01-03\t,101,10.5\n2024-01-04 ,102,11\n"
+    (tmp_path / "a.csv").write_text(clean)
+    (tmp_path / "b.csv").write_text(spaced)
+    a, b = read_prices(tmp_path / "a.csv"), read_prices(tmp_path / "b.csv")
+    assert a.prices.index.equals(b.prices.index) and a.prices.equals(b.prices)
+    assert list(a.prices.index.strftime("%Y-%m-%d")) == ["2024-01-02", "2024-01-03", "2024-01-04"]
