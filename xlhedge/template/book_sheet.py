@@ -82,6 +82,7 @@ class BlockFill:
         """
         cols = range(self.proto_col + 1, self.last_col + 1)
         letters = [col_letters(c).encode() for c in cols]
+        starts = [b'<c r="' + L for L in letters]  # a row's cells: suffix.join(starts) + suffix
         p = col_letters(self.proto_col)
         out: list[bytes] = []
         pos = 0
@@ -138,7 +139,7 @@ class BlockFill:
                 raise RuntimeError(f"{self.sheet} row {r} has cells after {p}{r}")
             suffix = f'{r}"'.encode() + xml[i + len(ref) : end]
             out.append(xml[pos:end])
-            out.append(b"".join([b'<c r="' + L + suffix for L in letters]))
+            out.append(suffix.join(starts) + suffix)
             pos = end
         out.append(xml[pos:])
         return b"".join(out)
