@@ -76,3 +76,15 @@ def test_new_shows_its_phases_on_a_terminal(tmp_path: Path, monkeypatch):
     assert res.exit_code == 0, res.output
     assert "wide.xlsx: " in tty.getvalue()
     assert openpyxl.load_workbook(out)["Book"].max_column == FIRST_POSITION_COL + 59
+
+
+def test_an_archive_closed_without_its_block_is_an_error(tmp_path: Path):
+    archive = book_sheet.BlockArchive(tmp_path / "x.zip", {"xl/worksheets/sheet1.xml": lambda b: b})
+    archive.writestr("xl/workbook.xml", b"<workbook/>")
+    with pytest.raises(RuntimeError, match="sheet1.xml was not written"):
+        archive.close()
+    patched = book_sheet.BlockArchive(tmp_path / "y.zip", {"a.xml": lambda b: b + b"!"})
+    (tmp_path / "a.tmp").write_bytes(b"<a/>")
+    patched.write(tmp_path / "a.tmp", "a.xml")
+    patched.close()
+    assert zip_members(tmp_path / "y.zip") == {"a.xml": b"<a/>!"}

@@ -147,19 +147,33 @@ class BlockFill:
 
 class BlockArchive(zipfile.ZipFile):
     """The zip that openpyxl's ``ExcelWriter`` writes into, completing the deferred blocks of
-    :func:`archive_patches` as their sheets are added."""
+    :func:`archive_patches` as their sheets are added (whether it adds a sheet from its temporary
+    file or as bytes). Closing it with a block still missing is a RuntimeError, never a book with
+    a silently blank block."""
 
     def __init__(self, file: Any, patches: dict[str, Callable[[bytes], bytes]]) -> None:
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-        self._patches = patches
+        self._patches = dict(patches)
 
     def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
-        patch = self._patches.get(str(arcname))
-        if patch is None:
+        if str(arcname) not in self._patches:
             super().write(filename, arcname, *args, **kwargs)
             return
         with open(filename, "rb") as f:
-            self.writestr(str(arcname), patch(f.read()))
+            self.writestr(str(arcname), f.read())
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
+        patch = self._patches.pop(str(name), None)
+        if patch is not None:
+            data = patch(data.encode() if isinstance(data, str) else bytes(data))
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def close(self) -> None:
+        missing, self._patches = sorted(self._patches), {}
+        super().close()
+        if missing:
+            raise RuntimeError(f"the position block of {', '.join(missing)} was not written")
 
 
 def archive_patches(wb: Workbook, ctx: TemplateContext) -> dict[str, Callable[[bytes], bytes]]:
