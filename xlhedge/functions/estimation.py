@@ -154,8 +154,8 @@ def _parse_prices(x: Any, name: str) -> PriceRange:
     blank = blank_cells(g)  # one pass for the usual cells (is_blank of each)
     if blank.all():
         raise InputError("has no prices (all cells are blank)", where=name)
-    rows_used = blank.shape[0] - int(np.argmax(~blank.all(axis=1)[::-1]))
-    cols_used = blank.shape[1] - int(np.argmax(~blank.all(axis=0)[::-1]))
+    rows_used = blank.shape[0] - int(np.argmax(~np.asarray(blank.all(axis=1))[::-1]))
+    cols_used = blank.shape[1] - int(np.argmax(~np.asarray(blank.all(axis=0))[::-1]))
     if labels is not None:
         named = [j for j, lab in enumerate(labels) if lab]
         cols_used = max(cols_used, named[-1] + 1 if named else 0)
