@@ -3,7 +3,7 @@
     python benchmarks/run.py            # print the table
     python benchmarks/run.py --write    # and replace the tables in README.md and docs/benchmarks.md
 
-Runs startup.py, prices.py, estimation.py, udfs.py and recompute.py (their ``collect()``);
+Runs startup.py, prices.py, newbook.py, estimation.py, udfs.py and recompute.py (their ``collect()``);
 about 10 minutes on 2 cores, most of it building and recomputing the 16,000-position book and
 LibreOffice's recalculations. Times are medians; each ratio is xlhedge / its baseline, so
 below the goal is met. Run it on a quiet machine: the machine's load moves both sides, but
@@ -69,6 +69,7 @@ def main() -> None:
     args = ap.parse_args()
 
     import estimation
+    import newbook
     import prices
     import recompute
     import startup
@@ -78,6 +79,7 @@ def main() -> None:
     for name, collect in (
         ("start-up", lambda: startup.collect(9)),
         ("prices and estimate", lambda: prices.collect(5)),
+        ("new book", lambda: newbook.collect(3)),
         ("estimation", lambda: estimation.collect(9)),
         ("worksheet functions", lambda: udfs.collect(15)),
         ("recompute", lambda: recompute.collect(args.sizes, args.repeat)),

@@ -35,7 +35,7 @@ from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.engine.errors import FormulaError, InputError, NotEnoughData, WorkbookError
 from xlhedge.engine.estimation import ESTIMATION_DEFAULTS, METHODS, beta_stats
 from xlhedge.engine.optionbook import is_option
-from xlhedge.engine.prices import PriceReport, PriceTable, clean_prices
+from xlhedge.engine.prices import PriceReport, PriceTable, blank_cells, clean_prices, date_column, number_cells
 
 __all__ = [
     "BENCHMARK_NAMES",
@@ -133,21 +133,25 @@ def prices_from_sheet(io: BookIO) -> tuple[PriceTable, dict[str, str], str] | No
     rows = io.read(rng)
     g = coerce.grid(rows, rng.sheet)
     head, body = g[0], g[1:]
-    blank = coerce.object_map(coerce.is_blank)(body).astype(bool)
+    blank = blank_cells(body)
     if blank[:, 1:].all():
         return None
     used = ~blank.all(axis=1)
-    body = body[used]
-    dates = [None if (d := coerce.to_datetime(v)) is None else pd.Timestamp(d) for v in body[:, 0]]
-    bad = [i for i, d in enumerate(dates) if d is None]
-    if bad:
-        r = rng.r1 + 1 + int(np.nonzero(used)[0][bad[0]])
-        raise InputError(f"has prices but no date in row {r}", where=f"{rng.sheet}!A{r}")
+    body, blank = body[used], blank[used]
+    index = date_column(body[:, 0])  # one pass where every date is a date (or a whole serial)
+    if index is None:
+        dates = [None if (d := coerce.to_datetime(v)) is None else pd.Timestamp(d) for v in body[:, 0]]
+        bad = [i for i, d in enumerate(dates) if d is None]
+        if bad:
+            r = rng.r1 + 1 + int(np.nonzero(used)[0][bad[0]])
+            raise InputError(f"has prices but no date in row {r}", where=f"{rng.sheet}!A{r}")
+        index = pd.DatetimeIndex(dates)
+    numbers = number_cells(body[:, 1:])  # the usual sheet: only numbers and blanks, one conversion
     cols: dict[str, np.ndarray] = {}
     roles: dict[str, str] = {}
     for j in range(1, g.shape[1]):
         name = "" if coerce.is_blank(head[j]) else str(head[j]).strip()
-        col_blank = blank[used, j].all()
+        col_blank = blank[:, j].all()
         letter = col_letters(rng.c1 + j)
         if col_blank:
             continue
@@ -157,12 +161,16 @@ def prices_from_sheet(io: BookIO) -> tuple[PriceTable, dict[str, str], str] | No
             )
         if name in cols:
             raise InputError(f"repeats the header {name!r}", where=f"{rng.sheet}!{letter}{rng.r1}")
-        vals = body[:, j]
-        cols[name] = np.array([np.nan if coerce.is_blank(v) else v for v in vals], dtype=object)
+        if numbers is not None:
+            cols[name] = numbers[:, j - 1]  # NaN where blank
+        else:
+            vals = body[:, j].copy()
+            vals[blank[:, j]] = np.nan  # blank cells are missing prices
+            cols[name] = vals
         k = j - 1
         if k < len(CORE_FACTORS) and k < 4:
             roles[("equity", "usd", "commodity", "crypto")[k]] = name
-    df = pd.DataFrame(cols, index=pd.DatetimeIndex(dates))
+    df = pd.DataFrame(cols, index=index)
     table = clean_prices(df)
     return table, roles, str(rng)
 

@@ -43,7 +43,8 @@ def new(
     if positions == DEFAULT_POSITIONS:
         atomic_write_bytes(book, template_path("template").read_bytes())
     else:
-        build_workbook(book, positions=positions)
+        with progress(book.name) as bar:  # a few seconds for thousands of positions
+            build_workbook(book, positions=positions, progress=bar)
     console.print(f"Wrote {book} — fill the Book sheet, then `xlhedge recompute {book}`.")
 
 

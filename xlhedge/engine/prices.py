@@ -48,6 +48,7 @@ are opened by :mod:`xlhedge.workbook.prices_csv`):
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -62,12 +63,14 @@ from xlhedge.engine._typing import (
     DUPLICATES,
     FREQUENCIES,
     RETURN_KINDS,
+    BoolArray2D,
     CsvShape,
     Duplicates,
     Float64Array,
     Float64Array2D,
     FloatArrayLike,
     Frequency,
+    ObjectArray2D,
     ReturnKind,
 )
 from xlhedge.engine.errors import InputError
@@ -435,14 +438,77 @@ def _inspect(prices: Any, *, fix: bool, duplicates: Duplicates = "last") -> tupl
     return df, report
 
 
+# --------------------------------------------------------------------------- cells of a pasted table
+
+#: Cell value types whose blankness numpy/pandas decide in C as :func:`coerce.is_blank` does.
+_CELL_TYPES = frozenset({float, int, bool, str, type(None), _dt.datetime, _dt.date, coerce.ExcelError})
+
+
+def blank_cells(g: ObjectArray2D) -> BoolArray2D:
+    """:func:`coerce.is_blank` of every cell of an object array (None, ``""``, NaN), in a few C
+    passes where the cells are what a workbook holds (numbers, text, booleans, dates, errors);
+    other values go through :func:`coerce.is_blank` one by one (the reference)."""
+    types = set(map(type, g.ravel().tolist()))
+    if not types <= _CELL_TYPES:
+        return np.asarray(coerce.object_map(coerce.is_blank)(g), dtype=bool).reshape(g.shape)
+    blank = np.asarray(pd.isna(g), dtype=bool)  # None and float NaN: the only NA among these types
+    if str in types:
+        blank |= np.asarray(g == "", dtype=bool)
+    return blank
+
+
+def date_column(values: np.ndarray) -> pd.DatetimeIndex | None:
+    """A column of dates (datetimes and whole Excel serial numbers, as a sheet stores them) as a
+    DatetimeIndex in one pass; None where some cell is anything else (blank, text, a time of day,
+    a date beyond pandas' 2262), so the caller reads it cell by cell (the reference:
+    ``pd.Timestamp(coerce.to_datetime(v))``)."""
+    cells = values.tolist()
+    types = set(map(type, cells))
+    if not cells or not types <= {_dt.datetime, float, int}:
+        return None
+    out = np.empty(len(cells), dtype="datetime64[us]")  # what pd.Timestamp(datetime) gives
+    is_num = np.fromiter((type(v) is not _dt.datetime for v in cells), dtype=bool, count=len(cells))
+    try:
+        if is_num.any():
+            x = np.asarray([v for v, n in zip(cells, is_num) if n], dtype=np.float64)
+            # whole days from 1 to 2262-04-10 (pandas' dates end on 2262-04-11): exact as integer days
+            if not np.all((x >= 1) & (x < 132_320) & (x == np.floor(x))):
+                return None
+            out[is_num] = np.datetime64(coerce.EXCEL_EPOCH, "us") + x.astype(np.int64).astype("timedelta64[D]")
+        if not is_num.all():
+            stamps = [v for v, n in zip(cells, is_num) if not n]
+            if any(v.tzinfo is not None for v in stamps):
+                return None
+            out[~is_num] = pd.DatetimeIndex(stamps).to_numpy()
+    except (ValueError, OverflowError, TypeError):  # out of pandas' range: cell by cell
+        return None
+    return pd.DatetimeIndex(out)
+
+
+def number_cells(g: ObjectArray2D) -> Float64Array2D | None:
+    """An object array of numbers and blanks (None, NaN) as float64, NaN where blank; None where
+    some cell is anything else (text, a boolean, a date, an error) or beyond float range."""
+    if not set(map(type, g.ravel().tolist())) <= {float, int, type(None)}:
+        return None
+    try:
+        return np.array(g, dtype=np.float64)
+    except OverflowError:
+        return None
+
+
 # --------------------------------------------------------------------------- CSV import
 
 
 def _parse_dates(values: pd.Series, where: str) -> pd.DatetimeIndex:
     """Parse a date column with one format for the whole column (no guessing per cell)."""
-    text = values.astype(str).str.strip()
     if pd.api.types.is_datetime64_any_dtype(values):
         return pd.DatetimeIndex(values)
+    text = values.astype(str)
+    for fmt in DATE_FORMATS:  # most files: one format fits the text as written (no strip needed)
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        if not parsed.isna().any():
+            return pd.DatetimeIndex(parsed)
+    text = text.str.strip()
     for fmt in DATE_FORMATS:
         parsed = pd.to_datetime(text, format=fmt, errors="coerce")
         if not parsed.isna().any():
@@ -495,8 +561,7 @@ def prices_from_csv_frame(
         Where the prices came from, kept on the table (``PriceTable.source``).
     """
     where = name or "csv"
-    raw = raw.copy()
-    raw.columns = [str(c).strip().lstrip("\ufeff") for c in raw.columns]
+    raw = raw.set_axis([str(c).strip().lstrip("\ufeff") for c in raw.columns], axis=1)  # clean_prices copies
     if raw.shape[1] < 2:
         raise InputError("needs a date column and at least one price column", where=where)
     date_col = next((c for c in raw.columns if c.lower() in DATE_COLUMN_NAMES), raw.columns[0])

@@ -40,7 +40,14 @@ from xlhedge.engine.estimation import (
     rolling_beta,
     rolling_correlation,
 )
-from xlhedge.engine.prices import DATE_COLUMN_NAMES, RETURN_KINDS, check_positive_prices
+from xlhedge.engine.prices import (
+    DATE_COLUMN_NAMES,
+    RETURN_KINDS,
+    blank_cells,
+    check_positive_prices,
+    date_column,
+    number_cells,
+)
 from xlhedge.engine.regimes import REGIME_THRESHOLDS, calibrate_thresholds, classify, thresholds_for
 from xlhedge.functions.registry import worksheet_function
 
@@ -144,11 +151,11 @@ def _parse_prices(x: Any, name: str) -> PriceRange:
             raise InputError("has a header row but no prices below it", where=name)
     # trailing rows and columns that are entirely blank (a selection larger than the data)
     raw_rows = g.shape[0]
-    blank = _blank_u(g).astype(bool)
+    blank = blank_cells(g)  # one pass for the usual cells (is_blank of each)
     if blank.all():
         raise InputError("has no prices (all cells are blank)", where=name)
-    rows_used = blank.shape[0] - int(np.argmax(~blank.all(axis=1)[::-1]))
-    cols_used = blank.shape[1] - int(np.argmax(~blank.all(axis=0)[::-1]))
+    rows_used = blank.shape[0] - int(np.argmax(~np.asarray(blank.all(axis=1))[::-1]))
+    cols_used = blank.shape[1] - int(np.argmax(~np.asarray(blank.all(axis=0))[::-1]))
     if labels is not None:
         named = [j for j, lab in enumerate(labels) if lab]
         cols_used = max(cols_used, named[-1] + 1 if named else 0)
@@ -163,20 +170,24 @@ def _parse_prices(x: Any, name: str) -> PriceRange:
             raise InputError("has a date column but no price column", where=name)
         empty = blank.all(axis=1)
         g, col0 = g[~empty], col0[~empty]  # rows with neither a date nor a price
-        stamps = []
-        for i, v in enumerate(col0):
-            if coerce.is_blank(v):
-                raise InputError(f"row {int(np.nonzero(~empty)[0][i]) + 1 + header} has prices but no date", where=name)
-            d = coerce.to_datetime(v)  # a date, or a serial in Excel's range; a huge serial is not a date
-            if d is None:
-                raise InputError(f"expected a date in row {i + 1 + header}, found {v!r}", where=name, found=v)
-            try:
-                stamps.append(pd.Timestamp(d))
-            except (OverflowError, ValueError):  # pandas' dates end in 2262
-                raise InputError(
-                    f"the date in row {i + 1 + header} ({d:%Y-%m-%d}) is outside 1677–2262", where=name, found=v
-                ) from None
-        dates = pd.DatetimeIndex(stamps)
+        dates = date_column(col0)  # one pass where every cell is a date or a whole serial
+        if dates is None:
+            stamps = []
+            for i, v in enumerate(col0):
+                if coerce.is_blank(v):
+                    raise InputError(
+                        f"row {int(np.nonzero(~empty)[0][i]) + 1 + header} has prices but no date", where=name
+                    )
+                d = coerce.to_datetime(v)  # a date, or a serial in Excel's range; a huge serial is not a date
+                if d is None:
+                    raise InputError(f"expected a date in row {i + 1 + header}, found {v!r}", where=name, found=v)
+                try:
+                    stamps.append(pd.Timestamp(d))
+                except (OverflowError, ValueError):  # pandas' dates end in 2262
+                    raise InputError(
+                        f"the date in row {i + 1 + header} ({d:%Y-%m-%d}) is outside 1677–2262", where=name, found=v
+                    ) from None
+            dates = pd.DatetimeIndex(stamps)
         g = g[:, 1:]
         if labels is not None:
             labels = labels[1:]
@@ -186,7 +197,8 @@ def _parse_prices(x: Any, name: str) -> PriceRange:
         col = f"column {j + 1}" + (f" ({lab[j]})" if lab and lab[j] else "")
         return f"row {i + 1 + header}, {col}"
 
-    vals = coerce.to_float(_na_to_blank_u(g), name, blank=np.nan, place=place)
+    nums = number_cells(g)  # only numbers and blanks: no #N/A to blank first
+    vals = coerce.to_float(nums if nums is not None else _na_to_blank_u(g), name, blank=np.nan, place=place)
     check_positive_prices(vals, name, place=place)
     rev = False
     if dates is not None and len(dates) > 1:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import tempfile
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
@@ -84,6 +84,7 @@ def build_workbook(
     book: tuple[dict, ...] | None = None,
     nav: float | None = None,
     as_of: _dt.datetime | None = None,
+    progress: Any = None,
 ) -> Path:
     """Write the template (or an example book) to ``path``, recomputed.
 
@@ -93,7 +94,12 @@ def build_workbook(
     The openpyxl-built file has formulas without stored values; running the
     recompute pipeline over it stores them, so the file shows numbers in any
     viewer before Excel recalculates.
+
+    ``progress``, if given, is told each phase (``progress.step("recomputing")``), e.g. the
+    CLI's progress bar (xlhedge.cli._common.progress).
     """
+    step = progress.step if progress is not None else (lambda _what: None)
+    step("building the sheets")
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "xlhedge"
@@ -129,10 +135,13 @@ def build_workbook(
     os.close(fd)
     try:
         # openpyxl's save() stamps "modified" with the clock; its writer does not.
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        step("writing")
+        with book_sheet.BlockArchive(tmp, book_sheet.archive_patches(wb, ctx)) as archive:
             ExcelWriter(wb, archive).save()
+        step("recomputing")
         fb = FileBook(tmp)
         recompute(fb, RecomputeOptions(write_status=False, all_natives=True))
+        step("saving")
         fb.save(path)
     finally:
         if os.path.exists(tmp):

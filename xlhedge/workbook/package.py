@@ -448,20 +448,31 @@ class XlsxPackage:
         row_el = part.rows.get(row)
         if row_el is None:
             row_el = etree.Element(_ROW, r=str(row))
-            later = [r for r in part.rows if r > row]
+            last_el = _last_child(sd)
+            last_r = last_el.get("r", "") if last_el is not None else "0"
+            later = [] if last_r.isdigit() and int(last_r) < row else [r for r in part.rows if r > row]
             if later:
                 part.rows[min(later)].addprevious(row_el)
             else:
                 sd.append(row_el)
             part.rows[row] = row_el
         el = etree.Element(_C, r=f"{col_letters(col)}{row}")
-        # keep cells in column order
+        # keep cells in column order; writing left to right goes after the cell just written or at
+        # the row's end, without scanning the row (quadratic in its width)
         after = None
-        for c in row_el.iterchildren(_C):
-            c_col = _ref_col(c.get("r", ""))
-            if c_col is not None and c_col > col:
-                after = c
-                break
+        prev = part.elements.get((row, col - 1))
+        nxt = prev.getnext() if prev is not None and prev.getparent() is row_el else None
+        tail = _last_child(row_el)
+        if prev is not None and nxt is not None and nxt.tag == _C and (_ref_col(nxt.get("r", "")) or 0) > col:
+            after = nxt
+        elif tail is None or (tail.tag == _C and (_ref_col(tail.get("r", "")) or col + 1) < col):
+            pass  # the row's end
+        else:
+            for c in row_el.iterchildren(_C):
+                c_col = _ref_col(c.get("r", ""))
+                if c_col is not None and c_col > col:
+                    after = c
+                    break
         if after is not None:
             after.addprevious(el)
         else:
@@ -658,6 +669,14 @@ def open_package(source: str | os.PathLike[str] | bytes, *, where: str | None = 
 
 
 # ---------------------------------------------------------------------- cell positions
+
+
+def _last_child(el: etree._Element) -> etree._Element | None:
+    """The last child element (lxml's ``len`` walks every child)."""
+    try:
+        return el[-1]
+    except IndexError:
+        return None
 
 
 def _ref_col(ref: str) -> int | None:
