@@ -225,6 +225,7 @@ class _Conic:
         #: weight of Σ|x| beside the cost in the tie-break (cost + λ·Σ|x|): 1e-6 of the cheapest contract's cost
         self.lam = 1e-6 * float(pos.min()) if pos.size else 1.0
         self.solves = 0
+        self.sizes: dict[bytes, Float64Array1D] = {}  # σ⊥ by set of free instruments (_granularity)
 
     def key(self, x: Float64Array1D) -> _Level:
         r = self.e + self.a @ x
@@ -508,7 +509,7 @@ def optimize_hedge(
         near = m > EXACT_MAX_INSTRUMENTS
         blo, bhi, approx = _multiples(a, c, lo, hi, near)
         x, nodes, gap, status = _branch_and_bound(prob, blo, bhi, m, max_nodes)
-        gap = gap * scale + sum(max(_sigma(s_, a[:, j]) for s_ in covs) for j in approx)
+        gap = gap * scale + sum(max(_sigma(s_, d[0]) + _sigma(s_, d[1]) for s_ in covs) for _, d in approx)
         method = "whole contracts: branch and bound on the SOCP relaxation (Clarabel), " + (
             f"stopped at its node limit ({nodes} nodes)"
             if status != "optimal"
@@ -557,7 +558,7 @@ def _well_conditioned(g: Float64Array2D) -> bool:
 
 def _multiples(
     a: Float64Array2D, c: Float64Array1D, lo: Float64Array1D, hi: Float64Array1D, near: bool = False
-) -> tuple[Float64Array1D, Float64Array1D, list[int]]:
+) -> tuple[Float64Array1D, Float64Array1D, list[tuple[int, Float64Array1D]]]:
     """Whole-contract bounds for pairs of instruments whose loadings are proportional (ES = 10 MES, ZN ≈ 472 TLT).
 
     If column k = κ·column j (|κ| ≥ 1.5) trading d = (+1 k, −κ j) leaves the residual unchanged. With κ whole
@@ -566,18 +567,21 @@ def _multiples(
     reverse trade lowers the cost). Without these bounds the relaxation is equally good along d
     everywhere and the branch and bound would not end.
 
-    With ``near`` (beyond :data:`EXACT_MAX_INSTRUMENTS` instruments) also for κ not whole, and within given
-    bounds, when c_k ≤ |κ|·c_j: |x_j| ≤ ⌈|κ|⌉ (the smaller carries at most the remainder of one larger
-    contract). Any hedge maps to one within these bounds whose residual differs by less than one
-    contract of j, so the optimum within them is above the true one by at most σ of one contract of j:
-    those j are returned and their σ is added to the stated gap.
+    With ``near`` (beyond :data:`EXACT_MAX_INSTRUMENTS` instruments), when c_k ≤ |κ|·c_j, also for κ not
+    whole, within given bounds, and for columns proportional to 1e-6 when j has bounds on both sides:
+    |x_j| ≤ ⌈|κ|⌉ (|κ| − 1 for κ whole): the smaller carries at most the remainder of one larger contract.
+    Any hedge maps to one within these bounds (trade q = trunc(x_j/κ) of k for q·κ of j and round j) whose
+    residual differs by at most ½·a_j + q·(a_k − κ·a_j), so the optimum within them is above the true one
+    by at most the σ of that (triangle inequality; provided k's own bounds hold the traded k): each such
+    pair is returned as (j, that difference's worst case: a_j/2 and q_max·(a_k − κ a_j), stacked) and its σ
+    is added to the stated gap.
     """
     lo, hi = lo.copy(), hi.copy()
     m = a.shape[1]
     free = ~np.isfinite(lo) & ~np.isfinite(hi)
     used = np.zeros(m, dtype=bool)
     norms = np.abs(a).max(axis=0)
-    approx: list[int] = []
+    approx: list[tuple[int, Float64Array1D]] = []
     for j in range(m):
         for k in range(m):
             if j == k or used[j] or used[k] or norms[j] == 0:
@@ -586,22 +590,26 @@ def _multiples(
             if kappa < 1.5:
                 continue
             whole = abs(kappa - round(kappa)) <= 1e-9 * kappa
-            sign = 1.0 if np.abs(a[:, k] - kappa * a[:, j]).max() <= 1e-12 * norms[k] else -1.0
-            if np.abs(a[:, k] - sign * kappa * a[:, j]).max() > 1e-12 * norms[k]:
-                continue
-            if whole and free[j] and free[k]:
+            devs = [np.abs(a[:, k] - sg * kappa * a[:, j]).max() / norms[k] for sg in (1.0, -1.0)]
+            sign = 1.0 if devs[0] <= devs[1] else -1.0
+            dev = min(devs)
+            exact = dev <= 1e-12
+            bounded = bool(np.isfinite(lo[j]) and np.isfinite(hi[j]))
+            if exact and whole and free[j] and free[k]:
                 kappa = float(round(kappa))
                 if c[k] <= kappa * c[j]:
                     lo[j], hi[j] = -(kappa - 1), kappa - 1
                 else:
                     lo[k], hi[k] = 0.0, 0.0
-            elif near and c[k] <= kappa * c[j] * (1 + 1e-12):
-                cap = float(math.ceil(kappa - 1e-9)) if not whole else float(round(kappa)) - 1
-                lo[j], hi[j] = max(lo[j], -cap), min(hi[j], cap)
-                if lo[j] > hi[j]:  # the given bounds exclude the remainder band: leave them alone
+            elif near and (exact or (dev <= 1e-6 and bounded)) and c[k] <= kappa * c[j] * (1 + 1e-12):
+                cap = float(round(kappa)) - 1 if (exact and whole) else float(math.ceil(kappa - 1e-9))
+                new_lo, new_hi = max(lo[j], -cap), min(hi[j], cap)
+                if new_lo > new_hi:  # the given bounds exclude the remainder band: leave them alone
                     continue
-                if not whole:
-                    approx.append(j)
+                if not (exact and whole):
+                    q_max = (max(abs(lo[j]), abs(hi[j])) / kappa + 1) if bounded else 0.0
+                    approx.append((j, np.vstack([0.5 * a[:, j], q_max * (a[:, k] - sign * kappa * a[:, j])])))
+                lo[j], hi[j] = new_lo, new_hi
             else:
                 continue
             used[j] = used[k] = True
@@ -685,7 +693,9 @@ def _search(
         if x is None or not feasible(x):
             return
         v, out = values(x[None, :])
-        if out[0] <= 0 and v[0] < best_v:
+        # the objective search takes only real improvements (beyond its tolerance): near-ties are the later
+        # searches' business, and chasing 1e-12 gains along a flat direction leads to absurd sizes
+        if out[0] <= 0 and v[0] < best_v - (tol(best_v) if level == 0 else 0.0):
             best_x, best_v = x, float(v[0])
 
     def polish(x: Float64Array1D, nlo: Float64Array1D, nhi: Float64Array1D) -> Float64Array1D:
@@ -716,8 +726,8 @@ def _search(
     counter, nodes = 1, 0
     while heap:
         bound = heap[0][0]
-        if bound >= best_v - tol(best_v):
-            return best_x, nodes, bound, True
+        if bound >= best_v - tol(best_v):  # what is left cannot beat the incumbent by more than tol
+            return best_x, nodes, best_v - tol(best_v), True
         if nodes >= limit:
             return best_x, nodes, bound, False
         parent_v, _, nlo, nhi, bj, bdir, bdist = heapq.heappop(heap)
@@ -755,7 +765,7 @@ def _search(
             dist = (x[j] - chi[j]) if direction == 0 else (clo[j] - x[j])
             heapq.heappush(heap, (v, counter, clo, chi, j, direction, float(dist)))
             counter += 1
-    return best_x, nodes, best_v, True
+    return best_x, nodes, best_v - tol(best_v), True
 
 
 class _Feasible:
@@ -792,6 +802,9 @@ def _granularity(prob: _Conic, free: np.ndarray[Any, Any] | None = None) -> Floa
     """
     m = prob.m
     free = np.ones(m, dtype=bool) if free is None else free
+    key = free.tobytes()
+    if key in prob.sizes:
+        return prob.sizes[key]
     out = np.zeros(m)
     for lt in prob.roots:
         g = lt @ prob.a
@@ -804,6 +817,7 @@ def _granularity(prob: _Conic, free: np.ndarray[Any, Any] | None = None) -> Floa
                 y, *_ = np.linalg.lstsq(b, col, rcond=None)
                 col = col - b @ y
             out[j] = max(out[j], float(np.linalg.norm(col)) + 1e-3 * float(np.linalg.norm(g[:, j])))
+    prob.sizes[key] = out
     return out
 
 
