@@ -643,7 +643,8 @@ def _branch_and_bound(
        instruments to a tenth of :data:`NEAR_TIE` × f, a node limit of ``max_nodes``);
     2. the least cost C among whole contracts with f ≤ f₁ + the tie band (:data:`TIE_TOL`, plus
        :data:`NEAR_TIE` × f₁ beyond five instruments);
-    3. the least Σ|x| (then ‖x‖²) among those with cost ≤ C (1e-9 relative).
+    3. the least Σ|x| among those with cost ≤ C (1e-9 relative); ‖x‖² orders the hedges of equal Σ|x|
+       that the search meets (a node is pruned unless it can save a whole contract).
 
     The gap is the answer's objective minus the least lower bound of the objective search: 0 up to five
     instruments (where the answer is the optimum, ties within :data:`TIE_TOL`).
@@ -687,13 +688,14 @@ def _search(
     feasible = _Feasible(prob, lo, hi)
     best_x = np.asarray(x0, dtype=np.float64)
     cap_f, cap_c = caps
+    l2_scale = 1e-12 / max(1.0, float(best_x @ best_x))  # ‖x‖² orders equal Σ|x| only
 
     def values(y: Float64Array2D) -> tuple[Float64Array1D, Float64Array1D]:
         """(value of the level, how far a point is outside the caps) of many points."""
         f = _objectives(prob, y)
         cost = np.abs(y) @ prob.c
         out = np.maximum(f - cap_f, 0.0) + np.maximum(cost - cap_c, 0.0)
-        v = [f, cost, np.abs(y).sum(axis=1) + 1e-12 * (y * y).sum(axis=1) / max(1.0, float(best_x @ best_x))][level]
+        v = [f, cost, np.abs(y).sum(axis=1) + l2_scale * (y * y).sum(axis=1)][level]
         return np.asarray(v, dtype=np.float64), np.asarray(out, dtype=np.float64)
 
     def tol(v: float) -> float:
