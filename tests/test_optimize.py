@@ -478,3 +478,21 @@ def test_many_instruments_not_worse_than_rounding_and_local_search(m: int, seed:
     assert opt.objective <= f_heur * (1 + 1e-5) + 1e-9 * scale
     assert opt.objective - opt.gap <= f_heur + 1e-9 * scale
     assert cont.objective <= opt.objective - opt.gap + 1e-9 * scale  # the relaxation is a lower bound too
+
+
+def test_a_perfect_hedge_among_many_candidates_under_the_numeric_guard() -> None:
+    """A book that eight candidates hedge exactly (the relaxation's σ is 0): the search runs under the
+    command line's and the registry's strict floating-point rules (overflow raises) and finds it."""
+    from xlhedge.engine.errors import numeric_guard
+
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(9, 8)) * 1e4
+    x_true = np.array([3.0, -2.0, 0.0, 5.0, 1.0, -4.0, 2.0, 0.0])
+    e = -a @ x_true
+    q, _ = np.linalg.qr(rng.normal(size=(9, 9)))
+    cov = (q * rng.uniform(0.5, 1.5, size=9)) @ q.T
+    with numeric_guard():
+        opt = optimize_hedge(e, a, cov, 2 * cov)
+    assert opt.objective <= 1e-6 * opt.sigma_normal_before
+    assert opt.status == "optimal"
+    np.testing.assert_array_equal(opt.contracts.to_numpy(), x_true)

@@ -769,14 +769,16 @@ def _search(
         offer(polish(xr, nlo, nhi))
         g = _granularity(prob, nlo < nhi)
         if level < 2:
-            est = g**2 / (2 * max(v, 1e-300)) if level == 0 else prob.c + 1e-6 * g
+            # v ≥ 1e-9 (scaled: of the before-hedge σ) keeps a perfect hedge's estimate finite
+            est = g**2 / (2 * max(v, 1e-9)) if level == 0 else prob.c + 1e-6 * g
             p_ = 2 - level
             down_d = x - np.floor(x)
             up_d = np.ceil(x) - x
             down = np.where(seen[0] > 0, psi[0], est) * down_d**p_
             up = np.where(seen[1] > 0, psi[1], est) * up_d**p_
-            score = np.maximum(down, 1e-300) * np.maximum(up, 1e-300)
-            score[np.abs(x - np.round(x)) <= _INTEGRAL_TOL] = -1.0
+            # the product of the two estimated increases, in logs (never overflows)
+            score = np.log(np.maximum(down, 1e-300)) + np.log(np.maximum(up, 1e-300))
+            score[_distance(x) <= _INTEGRAL_TOL] = -np.inf
             j = int(np.argmax(score))
         else:
             j = _branch_var(x, g)
@@ -840,9 +842,14 @@ def _granularity(prob: _Conic, free: np.ndarray[Any, Any] | None = None) -> Floa
     return out
 
 
+def _distance(x: Float64Array1D) -> Float64Array1D:
+    """Distance of each contract to its nearest whole number (in [0, ½])."""
+    return np.asarray(np.abs(x - np.floor(x + 0.5)), dtype=np.float64)
+
+
 def _branch_var(x: Float64Array1D, size: Float64Array1D) -> int:
     """The contract whose rounding moves the most risk: distance to the nearest whole number × σ⊥."""
-    dist = np.abs(x - np.round(x))
+    dist = _distance(x)
     score = np.where(dist > _INTEGRAL_TOL, dist * np.maximum(size, 1e-300), -1.0)
     return int(np.argmax(score))
 
@@ -854,7 +861,7 @@ def _dive(prob: _Conic, lo: Float64Array1D, hi: Float64Array1D, x: Float64Array1
     for _ in range(prob.m):
         size = _granularity(prob, lo < hi)
         j = _branch_var(x, size)
-        if abs(x[j] - round(x[j])) <= _INTEGRAL_TOL:
+        if _distance(x[j : j + 1])[0] <= _INTEGRAL_TOL:
             break
         v = float(np.clip(_nearest(x[j : j + 1])[0], lo[j], hi[j]))
         lo[j] = hi[j] = v
