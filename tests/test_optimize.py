@@ -329,7 +329,7 @@ def test_beyond_five_instruments_states_its_gap() -> None:
     assert opt.objective - opt.gap <= opt.objective
     assert cont.objective <= opt.objective + 1e-9
     if opt.status == "node limit":
-        assert opt.gap > 0 and "stopped at 5 nodes" in opt.method
+        assert opt.gap > 0 and "stopped at its node limit" in opt.method
     full = optimize_hedge(**p, max_nodes=100_000)
     assert full.status == "optimal" and full.objective <= opt.objective + 1e-9
     assert full.objective >= opt.objective - opt.gap - 1e-6 * opt.sigma_normal_before
@@ -388,3 +388,111 @@ def test_bond_proxy_whose_stress_correlation_flips_gets_less_weight() -> None:
     assert robust.sigma_stress < stressed.sigma_stress
     assert max(robust.sigma_normal, robust.sigma_stress) < stressed.worst
     assert normal_only.sigma_normal <= robust.sigma_normal  # the price of robustness, paid in normal months
+
+
+# ----------------------------------------------------------------------------- collinear and larger problems
+
+
+def _local_search(p: dict, x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, float]:
+    """Round, then the best ±1 step on one coordinate while the objective falls (plain numpy)."""
+    x = np.clip(np.round(x), lo, hi)
+    f = keys(p, x[None, :])[0][0]
+    steps = np.vstack([np.eye(x.size), -np.eye(x.size)])
+    while True:
+        y = x + steps
+        y = y[((y >= lo) & (y <= hi)).all(axis=1)]
+        fy = keys(p, y)[0]
+        k = int(np.argmin(fy))
+        if not fy[k] < f:
+            return x, f
+        x, f = y[k], fy[k]
+
+
+def test_nearly_proportional_pair_takes_the_smallest_size() -> None:
+    """TLT and ZN load on the yield factor in a ratio of 471.57 (to 1e-9): their whole-contract combinations
+    approach any duration ever more finely with ever larger offsetting positions (+391,921 TLT against
+    −827 ZN). The answer is the smallest Σ|x| among the whole-contract hedges within the tie tolerance of
+    the optimum (exhaustive search over a box), with or without bounds."""
+    cov_n = np.array([[0.16**2 / 12, 0.3 * 0.16 * 90 / 12], [0.3 * 0.16 * 90 / 12, 90.0**2 / 12]])
+    cov_s = np.array([[0.30**2 / 12, -0.4 * 0.30 * 140 / 12], [-0.4 * 0.30 * 140 / 12, 140.0**2 / 12]])
+    e = np.array([1_000_000.0, 295.0])  # P&L per unit SPX return, per bp
+    a = np.array([[0.0, 1e-6], [-0.153, -72.15]])  # TLT (one share), ZN: yield loadings nearly proportional
+    p = {"exposures": e, "loadings": a, "cov_normal": cov_n, "cov_stress": cov_s}
+    lo, hi = np.array([-5000.0, -20.0]), np.array([5000.0, 20.0])
+    xs = np.array(list(itertools.product(range(-5000, 5001), range(-20, 21))), dtype=float)
+    f, _, l1, l2 = keys(p, xs)
+    for bounds in ({"lower": lo, "upper": hi}, {}):
+        opt = optimize_hedge(e, a, cov_n, cov_s, names=["TLT", "ZN"], **bounds)
+        assert opt.status == "optimal"
+        tol = 1e-7 * max(opt.sigma_normal_before, opt.sigma_stress_before)
+        band = f <= f.min() + tol
+        assert opt.objective <= f.min() + tol
+        best = xs[band][np.lexsort((l2[band], l1[band]))[0]]
+        np.testing.assert_array_equal(opt.contracts.to_numpy(), best)
+        assert abs(opt.contracts["TLT"]) < 472  # never more TLT than one ZN carries
+
+
+@pytest.mark.parametrize("skew", [0.0, 1e-9])
+def test_exactly_and_nearly_proportional_pairs_among_many_candidates(skew: float) -> None:
+    """Eight candidates, ES = 10 MES exactly and ZN ≈ 471.57 TLT (exactly, or to 1e-9 on each factor),
+    bounded like the sheet's size limit: the search ends with a small stated gap, the answer never holds
+    a pair's smaller contract beyond one larger one and is no worse than rounding + local search."""
+    rng = np.random.default_rng(21)
+    n, m = 6, 8
+    a = rng.normal(size=(n, m)) * 1e4
+    a[:, 1] = a[:, 0] / 10  # ES, MES
+    a[:, 2] = a[:, 3] / 471.57 * (1 + skew * rng.normal(size=n))  # TLT, ZN
+    e = -a @ np.array([23.4, 0.0, 0.0, 4.3, 2.2, -1.7, 3.1, 0.4]) + rng.normal(size=n) * 2e3
+    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    cov_n = (q * rng.uniform(0.5, 1.5, size=n)) @ q.T
+    p = {"exposures": e, "loadings": a, "cov_normal": cov_n, "cov_stress": cov_n * 1.8}
+    book = math.sqrt(e @ p["cov_stress"] @ e)
+    one = np.sqrt(np.einsum("ij,jk,ik->i", a.T, p["cov_stress"], a.T))
+    hi = np.ceil(2 * book / one)  # a leg's σ at most twice the book's
+    opt = optimize_hedge(**p, lower=-hi, upper=hi)
+    x = opt.contracts.to_numpy()
+    assert opt.status == "optimal"
+    assert opt.gap <= 1e-2 * opt.objective
+    assert abs(x[1]) <= 9 and abs(x[2]) <= 472
+    cont = optimize_hedge(**p, lower=-hi, upper=hi, integer=False)
+    assert cont.objective <= opt.objective - opt.gap + 1e-9 * book
+    _, f_heur = _local_search(p, cont.contracts.to_numpy(), -hi, hi)
+    assert opt.objective <= f_heur * (1 + 1e-5)
+    assert opt.objective - opt.gap <= f_heur
+
+
+@pytest.mark.parametrize(("m", "seed"), [(8, 0), (9, 1), (11, 2)])
+def test_many_instruments_not_worse_than_rounding_and_local_search(m: int, seed: int) -> None:
+    """8–11 instruments: the answer is no worse than rounding the continuous optimum and descending by ±1
+    steps (up to the near-tie tolerance 1e-5), its stated gap is a true bound (the heuristic's objective is
+    not below answer − gap), and the search ends before its node limit (about a second)."""
+    rng = np.random.default_rng(300 + seed)
+    p = random_problem(rng, m + 1, m)
+    p["costs"] = rng.uniform(0, 50, size=m)
+    lo, hi = np.full(m, -np.inf), np.full(m, np.inf)
+    opt = optimize_hedge(**p)
+    assert opt.status == "optimal" and opt.gap <= 1e-4 * opt.objective
+    cont = optimize_hedge(**p, integer=False)
+    _, f_heur = _local_search(p, cont.contracts.to_numpy(), lo, hi)
+    scale = max(opt.sigma_normal_before, opt.sigma_stress_before)
+    assert opt.objective <= f_heur * (1 + 1e-5) + 1e-9 * scale
+    assert opt.objective - opt.gap <= f_heur + 1e-9 * scale
+    assert cont.objective <= opt.objective - opt.gap + 1e-9 * scale  # the relaxation is a lower bound too
+
+
+def test_a_perfect_hedge_among_many_candidates_under_the_numeric_guard() -> None:
+    """A book that eight candidates hedge exactly (the relaxation's σ is 0): the search runs under the
+    command line's and the registry's strict floating-point rules (overflow raises) and finds it."""
+    from xlhedge.engine.errors import numeric_guard
+
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(9, 8)) * 1e4
+    x_true = np.array([3.0, -2.0, 0.0, 5.0, 1.0, -4.0, 2.0, 0.0])
+    e = -a @ x_true
+    q, _ = np.linalg.qr(rng.normal(size=(9, 9)))
+    cov = (q * rng.uniform(0.5, 1.5, size=9)) @ q.T
+    with numeric_guard():
+        opt = optimize_hedge(e, a, cov, 2 * cov)
+    assert opt.objective <= 1e-6 * opt.sigma_normal_before
+    assert opt.status == "optimal"
+    np.testing.assert_array_equal(opt.contracts.to_numpy(), x_true)

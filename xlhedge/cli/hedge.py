@@ -174,7 +174,11 @@ def render_optimised(book: Book, out: Console, inputs: HedgeInputs | None = None
     ):
         r.add_row(label, f"{before:,.0f}", f"{thumb:,.0f}", f"{best:,.0f}")
     print_table(out, r)
-    gap = "proven optimum" if opt.gap == 0 else f"optimality gap ≤ {opt.gap:,.2f}"
+    if opt.gap == 0:
+        gap = "proven optimum"
+    else:
+        share = opt.gap / opt.objective if opt.objective > 0 else float("inf")
+        gap = f"optimality gap ≤ {opt.gap:,.2f} ({share:.1e} of the objective)"
     print_hanging(out, "", escape(f"{opt.method}; {gap}. {plan.note}"), indent=2, body_style="dim")
 
 

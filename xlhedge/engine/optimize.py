@@ -9,28 +9,44 @@ hedge solves
     subject to Σⱼ cⱼ·|xⱼ| ≤ budget,  lowerⱼ ≤ xⱼ ≤ upperⱼ   (and xⱼ whole with ``integer``)
 
 Answers that reach the same objective (collinear instruments such as ES and MES) are ranked by
-the smallest total cost, then the smallest Σ|xⱼ|, then the smallest Euclidean norm: the answer
-is the lexicographic minimum of (objective, cost, Σ|x|, ‖x‖), each level to a tolerance of
-1e-7 × the larger before-hedge σ.
+the smallest total cost, then the smallest Σ|xⱼ|, then the smallest Euclidean norm. "The same"
+is to a tolerance: up to :data:`EXACT_MAX_INSTRUMENTS` instruments :data:`TIE_TOL` (1e-7) × the
+larger before-hedge σ; beyond, also :data:`NEAR_TIE` (1e-5) × the objective, because nearly
+collinear instruments (ZN ≈ 471.6 TLT) reach objectives equal to 1e-7 with wildly different,
+offsetting positions (+391,921 TLT against −827 ZN) that no desk would trade.
 
 Solver
 ------
 The continuous problem is a second-order cone program: t ≥ ‖Lₖᵀ r‖ for both regimes
 (Σₖ = Lₖ Lₖᵀ from its eigen-decomposition), uⱼ ≥ |xⱼ|, linear budget and bounds. It is solved
 by Clarabel (an interior-point conic solver, Goulart & Chen 2024), called directly with the
-problem's sparse matrices: four solves in a row give the lexicographic minimum (the last one a
-convex QP on ‖x‖², so the answer is unique).
+problem's sparse matrices. Well-conditioned problems have one minimiser; otherwise (condition
+number of Lₖᵀ·A above :data:`CONTINUOUS_COND`, or rank-deficient) four solves in a row give the
+lexicographic minimum within the tie tolerance (the last one a convex QP on ‖x‖², so the answer is
+unique).
 
-Whole contracts: best-first branch and bound on that convex relaxation. A node (box of integer
-bounds) is pruned when its relaxation's lexicographic minimum is no better than the incumbent,
-branched on its most fractional contract otherwise; a relaxation whose minimum is integral is the
-node's best whole-contract answer. The first incumbent is the feasible point nearest to zero (it
-always exists once :func:`optimize_hedge` has checked feasibility) and every node's rounded
-relaxation is tried too. With at most :data:`EXACT_MAX_INSTRUMENTS` instruments the tree is
-always searched to the end: the answer is the integer optimum (to the tolerance above). With more,
-the search stops after ``max_nodes`` nodes and the result states its optimality gap: the
-incumbent's objective minus the smallest lower bound of the nodes left open (0 when the tree was
-exhausted).
+Whole contracts: three best-first branch-and-bound searches on that convex relaxation, each a
+box of integer bounds per node (:func:`_branch_and_bound`):
+
+1. the least objective f₁: a node is pruned when its relaxation cannot beat the incumbent by more
+   than :data:`OBJECTIVE_TOL` × the before-hedge σ (beyond five instruments also NEAR_TIE/10 × f);
+2. among whole contracts with objective ≤ f₁ + the tie band, the least cost C (the objective a
+   constraint of the relaxation);
+3. among those with cost ≤ C, the least Σ|x| (a whole number: a node is pruned unless its
+   relaxation can beat the incumbent by a whole contract), then ‖x‖².
+
+Branching: pseudo-costs (the observed bound increase per squared rounding distance, per instrument
+and direction), first estimated from σ⊥ⱼ, the risk of one contract of j that the other free
+instruments cannot offset: rounding ES beside MES or ZN beside TLT costs nothing, rounding CL (the
+only commodity instrument) costs its whole σ. Incumbents: a dive at the root (fix the contract
+with the largest rounding cost, re-solve, repeat), each node's rounded relaxation and a ±1-contract
+local search from it. Pairs of proportional instruments are bounded first (:func:`_multiples`).
+
+With at most :data:`EXACT_MAX_INSTRUMENTS` instruments the searches run to the end: the answer is
+the integer optimum (to the tolerances above), gap 0. With more, the objective search stops after
+``max_nodes`` nodes (default :data:`DEFAULT_MAX_NODES` × m) and the result states its gap: the
+answer's objective minus the smallest lower bound left (or the pruning tolerance), plus the σ the
+pair bounds may cost.
 """
 
 from __future__ import annotations
@@ -58,14 +74,22 @@ __all__ = [
 
 #: Up to this many instruments the whole-contract answer is the proven optimum (no node limit).
 EXACT_MAX_INSTRUMENTS = 5
-#: Node limit of the branch and bound beyond :data:`EXACT_MAX_INSTRUMENTS` instruments.
+#: Node limit of the objective search beyond :data:`EXACT_MAX_INSTRUMENTS` instruments, per instrument
+#: (each tie search gets half of it).
 DEFAULT_MAX_NODES = 100
-#: Safety limit up to :data:`EXACT_MAX_INSTRUMENTS` instruments: reached only by collinear instruments
-#: without bounds (e.g. TLT and ZN alone on the duration factor, whose combinations approach any
-#: target ever more finely with ever larger positions); the status then says "node limit".
+#: Safety limit of each search up to :data:`EXACT_MAX_INSTRUMENTS` instruments (not reached in the tests,
+#: which include ES/MES and a nearly proportional TLT/ZN pair); the status would say "node limit".
 EXACT_SAFETY_NODES = 50_000
 #: Tie tolerance of the lexicographic levels, relative to the larger before-hedge σ.
 TIE_TOL = 1e-7
+#: The objective search prunes a node whose relaxation cannot beat the incumbent by more than this
+#: (relative to the larger before-hedge σ): "proven optimum" means to this precision.
+OBJECTIVE_TOL = 1e-8
+#: Continuous problems whose risk loadings Lᵀ·A have a larger condition number are solved with the tie-break.
+CONTINUOUS_COND = 1e6
+#: Beyond :data:`EXACT_MAX_INSTRUMENTS` instruments: answers within this share of the optimum's objective
+#: are near-ties, ranked by cost then size (and the objective search stops within a tenth of it).
+NEAR_TIE = 1e-5
 _INTEGRAL_TOL = 1e-6
 
 
@@ -198,20 +222,6 @@ class _Level:
     l2: float
 
 
-def _better(a: _Level, b: _Level) -> bool:
-    for x, y, tol in (
-        (a.f, b.f, TIE_TOL),
-        (a.cost, b.cost, 1e-9 * max(1.0, abs(b.cost))),
-        (a.l1, b.l1, 1e-9 * max(1.0, b.l1)),
-        (a.l2, b.l2, 1e-9 * max(1.0, b.l2)),
-    ):
-        if x < y - tol:
-            return True
-        if x > y + tol:
-            return False
-    return False
-
-
 class _Conic:
     """The scaled SOCP over z = [x (m), u (m), t], solved by Clarabel at each lexicographic level."""
 
@@ -227,7 +237,11 @@ class _Conic:
         self.e, self.a, self.roots, self.c, self.budget, self.w = e, a, roots, c, budget, w
         self.m = a.shape[1]
         self.soc = [(-(lt @ a), lt @ e) for lt in roots]
+        pos = c[c > 0]
+        #: weight of Σ|x| beside the cost in the tie-break (cost + λ·Σ|x|): 1e-6 of the cheapest contract's cost
+        self.lam = 1e-6 * float(pos.min()) if pos.size else 1.0
         self.solves = 0
+        self.sizes: dict[bytes, Float64Array1D] = {}  # σ⊥ by set of free instruments (_granularity)
 
     def key(self, x: Float64Array1D) -> _Level:
         r = self.e + self.a @ x
@@ -281,9 +295,9 @@ class _Conic:
             extra.append((self.cost_row, self.budget))
         if level >= 1:
             extra.append((self.obj_row, caps[0]))
-        if level >= 2 and math.isfinite(caps[1]):
+        if level in (2, 3) and math.isfinite(caps[1]):
             extra.append((self.cost_row, caps[1]))
-        if level >= 3:
+        if level == 3:
             extra.append((self.l1_row, caps[2]))
         if extra:
             rows.append(np.vstack([r for r, _ in extra]))
@@ -294,7 +308,7 @@ class _Conic:
         cones: list[Any] = [clarabel.NonnegativeConeT(n_lin)] + [clarabel.SecondOrderConeT(k) for k in self._cone_sizes]
         a_mat = sparse.csc_matrix(np.vstack(rows))
         b = np.concatenate(rhs)
-        q = [self.obj_row, self.cost_row, self.l1_row, np.zeros(n_z)][level]
+        q = [self.obj_row, self.cost_row, self.l1_row, np.zeros(n_z), self.cost_row + self.lam * self.l1_row][level]
         p = sparse.csc_matrix(self._p3) if level == 3 else sparse.csc_matrix((n_z, n_z))
         settings = clarabel.DefaultSettings()
         settings.verbose = False
@@ -306,16 +320,8 @@ class _Conic:
             return None
         z = np.asarray(sol.x, dtype=np.float64)
         x = np.clip(z[:m], lo, hi)
-        value = float(q @ z) if level < 3 else float(x @ x)
+        value = float(x @ x) if level == 3 else float(q @ z)
         return value, x
-
-    def quick(self, lo: Float64Array1D, hi: Float64Array1D) -> tuple[float, Float64Array1D | None]:
-        """(min objective in the box, the least-norm point within the tie tolerance of it); inf, None if empty."""
-        r0 = self.solve(0, lo, hi)
-        if r0 is None:
-            return math.inf, None
-        r3 = self.solve(3, lo, hi, (r0[0] + TIE_TOL, math.inf, math.inf))
-        return r0[0], (r0[1] if r3 is None else r3[1])
 
     def lexmin(
         self, lo: Float64Array1D, hi: Float64Array1D, incumbent: _Level | None = None
@@ -431,8 +437,9 @@ def optimize_hedge(
     integer : whole contracts (default) or the continuous optimum.
     cost_weight : w ≥ 0 in the objective max(σ_normal, σ_stress) + w·Σ cⱼ·|xⱼ|.
     names : instrument names (default the DataFrame's columns, else "instrument 1", …).
-    max_nodes : branch-and-bound node limit beyond :data:`EXACT_MAX_INSTRUMENTS` instruments
-        (default :data:`DEFAULT_MAX_NODES`); up to that many instruments there is no limit.
+    max_nodes : node limit of the objective search beyond :data:`EXACT_MAX_INSTRUMENTS` instruments
+        (default :data:`DEFAULT_MAX_NODES` × m; the tie searches get half each); up to that many
+        instruments there is no limit.
 
     Raises
     ------
@@ -507,9 +514,7 @@ def optimize_hedge(
     gap = 0.0
     status = "optimal"
     if not integer:
-        if all(
-            np.linalg.matrix_rank(lt @ a, tol=1e-10 * max(1.0, float(np.abs(lt @ a).max()))) == m for lt in prob.roots
-        ):
+        if all(_well_conditioned(lt @ prob.a) for lt in prob.roots):
             r0 = prob.solve(0, lo, hi)  # strictly convex: the minimiser is unique, no tie to break
             x = None if r0 is None else r0[1]
         else:
@@ -518,10 +523,16 @@ def optimize_hedge(
             raise InputError("has no feasible hedge", where="optimize_hedge")
         method = "continuous SOCP (Clarabel), lexicographic tie-break"
     else:
-        x, nodes, gap, status = _branch_and_bound(prob, *_multiples(a, c, lo, hi), m, max_nodes)
-        gap *= scale
+        near = m > EXACT_MAX_INSTRUMENTS
+        blo, bhi, approx = _multiples(a, c, lo, hi, near)
+        x, nodes, gap, status = _branch_and_bound(prob, blo, bhi, m, max_nodes)
+        gap = gap * scale + sum(max(_sigma(s_, d[0]) + _sigma(s_, d[1]) for s_ in covs) for _, d in approx)
         method = "whole contracts: branch and bound on the SOCP relaxation (Clarabel), " + (
-            "searched to the end (proven optimum)" if status == "optimal" else f"stopped at {nodes} nodes"
+            f"stopped at its node limit ({nodes} nodes)"
+            if status != "optimal"
+            else f"searched to the end, near-ties within {NEAR_TIE:g} of the objective"
+            if near
+            else "searched to the end (proven optimum)"
         )
     x = np.where(x == 0, 0.0, x)
     r = e + a @ x
@@ -552,129 +563,326 @@ def optimize_hedge(
     )
 
 
-def _multiples(
-    a: Float64Array2D, c: Float64Array1D, lo: Float64Array1D, hi: Float64Array1D
-) -> tuple[Float64Array1D, Float64Array1D]:
-    """Valid whole-contract bounds for pairs of instruments whose loadings are whole multiples (ES = 10 MES).
+def _well_conditioned(g: Float64Array2D) -> bool:
+    """Full column rank with condition number ≤ :data:`CONTINUOUS_COND`: the continuous minimiser is unique
+    and well determined. Otherwise (ES beside MES, TLT beside a ZN of nearly proportional loadings) nearly
+    equal objectives are reached far apart and the lexicographic tie-break decides within :data:`TIE_TOL`."""
+    if g.shape[0] < g.shape[1]:
+        return False
+    sv = np.linalg.svd(g, compute_uv=False)
+    return bool(sv.size and sv[-1] > sv[0] / CONTINUOUS_COND)
 
-    If column k = κ·column j (κ ≥ 2 whole) and neither has a bound, trading d = (+1 k, −κ j) leaves the
-    residual unchanged. When c_k ≤ κ·c_j, a lexicographic optimum has |x_j| ≤ κ − 1 (otherwise the trade
-    lowers Σ|x| by ≥ κ − 1 without raising the cost); when c_k > κ·c_j it has x_k = 0 (the reverse trade
-    lowers the cost). Without these bounds the relaxation is equally good along d everywhere and the
-    branch and bound would not end.
+
+def _multiples(
+    a: Float64Array2D, c: Float64Array1D, lo: Float64Array1D, hi: Float64Array1D, near: bool = False
+) -> tuple[Float64Array1D, Float64Array1D, list[tuple[int, Float64Array1D]]]:
+    """Whole-contract bounds for pairs of instruments whose loadings are proportional (ES = 10 MES, ZN ≈ 472 TLT).
+
+    If column k = κ·column j (|κ| ≥ 1.5) trading d = (+1 k, −κ j) leaves the residual unchanged. With κ whole
+    and neither bounded: when c_k ≤ |κ|·c_j a lexicographic optimum has |x_j| ≤ |κ| − 1 (otherwise the
+    trade lowers Σ|x| by ≥ |κ| − 1 without raising the cost); when c_k > |κ|·c_j it has x_k = 0 (the
+    reverse trade lowers the cost). Without these bounds the relaxation is equally good along d
+    everywhere and the branch and bound would not end.
+
+    With ``near`` (beyond :data:`EXACT_MAX_INSTRUMENTS` instruments), when c_k ≤ |κ|·c_j, also for κ not
+    whole, within given bounds, and for columns proportional to 1e-6 when j has bounds on both sides:
+    |x_j| ≤ ⌈|κ|⌉ (|κ| − 1 for κ whole): the smaller carries at most the remainder of one larger contract.
+    Any hedge maps to one within these bounds (trade q = trunc(x_j/κ) of k for q·κ of j and round j) whose
+    residual differs by at most ½·a_j + q·(a_k − κ·a_j), so the optimum within them is above the true one
+    by at most the σ of that (triangle inequality; provided k's own bounds hold the traded k): each such
+    pair is returned as (j, that difference's worst case: a_j/2 and q_max·(a_k − κ a_j), stacked) and its σ
+    is added to the stated gap.
     """
     lo, hi = lo.copy(), hi.copy()
     m = a.shape[1]
     free = ~np.isfinite(lo) & ~np.isfinite(hi)
+    used = np.zeros(m, dtype=bool)
     norms = np.abs(a).max(axis=0)
+    approx: list[tuple[int, Float64Array1D]] = []
     for j in range(m):
         for k in range(m):
-            if j == k or not (free[j] and free[k]) or norms[j] == 0:
+            if j == k or used[j] or used[k] or norms[j] == 0:
                 continue
             kappa = norms[k] / norms[j]
-            if kappa < 1.5 or abs(kappa - round(kappa)) > 1e-9 * kappa:
+            if kappa < 1.5:
                 continue
-            kappa = float(round(kappa))
-            sign = 1.0 if np.abs(a[:, k] - kappa * a[:, j]).max() <= 1e-12 * norms[k] else -1.0
-            if np.abs(a[:, k] - sign * kappa * a[:, j]).max() > 1e-12 * norms[k]:
-                continue
-            if c[k] <= kappa * c[j]:
-                lo[j], hi[j] = -(kappa - 1), kappa - 1
+            whole = abs(kappa - round(kappa)) <= 1e-9 * kappa
+            devs = [np.abs(a[:, k] - sg * kappa * a[:, j]).max() / norms[k] for sg in (1.0, -1.0)]
+            sign = 1.0 if devs[0] <= devs[1] else -1.0
+            dev = min(devs)
+            exact = dev <= 1e-12
+            bounded = bool(np.isfinite(lo[j]) and np.isfinite(hi[j]))
+            if exact and whole and free[j] and free[k]:
+                kappa = float(round(kappa))
+                if c[k] <= kappa * c[j]:
+                    lo[j], hi[j] = -(kappa - 1), kappa - 1
+                else:
+                    lo[k], hi[k] = 0.0, 0.0
+            elif near and (exact or (dev <= 1e-6 and bounded)) and c[k] <= kappa * c[j] * (1 + 1e-12):
+                cap = float(round(kappa)) - 1 if (exact and whole) else float(math.ceil(kappa - 1e-9))
+                new_lo, new_hi = max(lo[j], -cap), min(hi[j], cap)
+                if new_lo > new_hi:  # the given bounds exclude the remainder band: leave them alone
+                    continue
+                if not (exact and whole):
+                    q_max = (max(abs(lo[j]), abs(hi[j])) / kappa + 1) if bounded else 0.0
+                    approx.append((j, np.vstack([0.5 * a[:, j], q_max * (a[:, k] - sign * kappa * a[:, j])])))
+                lo[j], hi[j] = new_lo, new_hi
             else:
-                lo[k], hi[k] = 0.0, 0.0
+                continue
+            used[j] = used[k] = True
             free[j] = free[k] = False
-    return lo, hi
+    return lo, hi, approx
 
 
 def _branch_and_bound(
     prob: _Conic, lo: Float64Array1D, hi: Float64Array1D, m: int, max_nodes: int | None
 ) -> tuple[Float64Array1D, int, float, str]:
-    """(best whole-contract x, nodes solved, gap in scaled units, status)."""
-    limit = EXACT_SAFETY_NODES if m <= EXACT_MAX_INSTRUMENTS else (max_nodes or DEFAULT_MAX_NODES)
-    budget = prob.budget
+    """(best whole-contract x, nodes solved, gap in scaled units, status): three searches in a row.
 
-    def feasible(x: Float64Array1D) -> bool:
-        if (x < lo - 1e-9).any() or (x > hi + 1e-9).any():
-            return False
-        return budget is None or float(prob.c @ np.abs(x)) <= budget * (1 + 1e-12) + 1e-15
+    1. the least objective f₁ (to :data:`OBJECTIVE_TOL`; beyond :data:`EXACT_MAX_INSTRUMENTS`
+       instruments to a tenth of :data:`NEAR_TIE` × f, a node limit of ``max_nodes``);
+    2. the least cost C among whole contracts with f ≤ f₁ + the tie band (:data:`TIE_TOL`, plus
+       :data:`NEAR_TIE` × f₁ beyond five instruments);
+    3. the least Σ|x| among those with cost ≤ C (1e-9 relative); ‖x‖² orders the hedges of equal Σ|x|
+       that the search meets (a node is pruned unless it can save a whole contract).
 
-    best_x = np.clip(0.0, lo, hi).astype(np.float64)
-    best = prob.key(best_x)
+    The gap is the answer's objective minus the least lower bound of the objective search: 0 up to five
+    instruments (where the answer is the optimum, ties within :data:`TIE_TOL`).
+    """
+    exact = m <= EXACT_MAX_INSTRUMENTS
+    limit = EXACT_SAFETY_NODES if exact else (max_nodes or DEFAULT_MAX_NODES * m)
+    tie_limit = limit if exact else max(limit // 2, 1)
+    near = 0.0 if exact else NEAR_TIE
+    x, nodes, lower, done1 = _search(prob, 0, lo, hi, np.clip(0.0, lo, hi), (math.inf, math.inf), limit, near / 10)
+    f1 = prob.key(x).f
+    cap_f = f1 + TIE_TOL + near * f1
+    done = done1
+    if prob.c.any():
+        x, n2, _, done2 = _search(prob, 1, lo, hi, x, (cap_f, math.inf), tie_limit)
+        nodes, done = nodes + n2, done and done2
+    cost = float(prob.c @ np.abs(x))
+    x, n3, _, done3 = _search(prob, 2, lo, hi, x, (cap_f, cost + 1e-9 * max(cost, 1e-12)), tie_limit)
+    nodes, done = nodes + n3, done and done3
+    gap = 0.0 if exact and done1 else max(prob.key(x).f - lower, 0.0)
+    return x, nodes, gap, "optimal" if done else "node limit"
 
-    def offer(x: Float64Array1D) -> None:
-        nonlocal best_x, best
-        if feasible(x):
-            k = prob.key(x)
-            if _better(k, best):
-                best_x, best = x, k
 
-    heap: list[tuple[float, int, Float64Array1D, Float64Array1D]] = [(-math.inf, 0, lo.copy(), hi.copy())]
-    counter = 1
-    nodes = 0
+def _search(
+    prob: _Conic,
+    level: int,
+    lo: Float64Array1D,
+    hi: Float64Array1D,
+    x0: Float64Array1D,
+    caps: tuple[float, float],
+    limit: int,
+    rel: float = 0.0,
+) -> tuple[Float64Array1D, int, float, bool]:
+    """Best-first branch and bound minimising level 0 (objective), 1 (cost) or 2 (Σ|x|, then ‖x‖²) over
+    whole contracts with objective ≤ caps[0] and cost ≤ caps[1], on the convex relaxation.
+
+    ``x0``: the first incumbent (a point meeting the caps). A node is pruned when its relaxation cannot
+    beat the incumbent by more than the level's tolerance (:data:`OBJECTIVE_TOL` + ``rel`` × value for
+    the objective, 1e-9 relative for the cost, 1 contract for Σ|x|, a whole number). Returns (best x,
+    nodes, smallest bound of the nodes left open, searched to the end).
+    """
+    feasible = _Feasible(prob, lo, hi)
+    best_x = np.asarray(x0, dtype=np.float64)
+    cap_f, cap_c = caps
+    l2_scale = 1e-12 / max(1.0, float(best_x @ best_x))  # ‖x‖² orders equal Σ|x| only
+
+    def values(y: Float64Array2D) -> tuple[Float64Array1D, Float64Array1D]:
+        """(value of the level, how far a point is outside the caps) of many points."""
+        f = _objectives(prob, y)
+        cost = np.abs(y) @ prob.c
+        out = np.maximum(f - cap_f, 0.0) + np.maximum(cost - cap_c, 0.0)
+        v = [f, cost, np.abs(y).sum(axis=1) + l2_scale * (y * y).sum(axis=1)][level]
+        return np.asarray(v, dtype=np.float64), np.asarray(out, dtype=np.float64)
+
+    def tol(v: float) -> float:
+        if level == 0:
+            return OBJECTIVE_TOL + rel * abs(v)
+        if level == 1:
+            return 1e-9 * max(abs(v), 1e-12)
+        return 1.0 - 1e-6
+
+    best_v = float(values(best_x[None, :])[0][0])
+
+    def offer(x: Float64Array1D | None) -> None:
+        nonlocal best_x, best_v
+        if x is None or not feasible(x):
+            return
+        v, out = values(x[None, :])
+        # the objective search takes only real improvements (beyond its tolerance): near-ties are the later
+        # searches' business, and chasing 1e-12 gains along a flat direction leads to absurd sizes
+        if out[0] <= 0 and v[0] < best_v - (tol(best_v) if level == 0 else 0.0):
+            best_x, best_v = x, float(v[0])
+
+    def polish(x: Float64Array1D, nlo: Float64Array1D, nhi: Float64Array1D) -> Float64Array1D:
+        """±1-contract steps on one instrument: first back within the caps, then down the level's value."""
+        steps = np.vstack([np.eye(prob.m), -np.eye(prob.m)])
+        v, out = (a[0] for a in values(x[None, :]))
+        for _ in range(4 * prob.m):
+            y = x + steps
+            y = y[feasible.rows(y, nlo, nhi)]
+            if not len(y):
+                break
+            vy, oy = values(y)
+            key = np.where(oy > 0, np.inf, vy) if out <= 0 else oy
+            k = int(np.argmin(key))
+            if not key[k] < (v if out <= 0 else out):
+                break
+            x, v, out = y[k], float(vy[k]), float(oy[k])
+        return x
+
+    solve_caps = (cap_f, cap_c, math.inf)
+    # pseudo-costs of the objective search: observed bound increase per squared rounding distance,
+    # by instrument and direction, first estimated from σ⊥ (the increase is about (δ·σ⊥)²/(2f))
+    seen = np.zeros((2, prob.m))
+    psi = np.zeros((2, prob.m))
+    heap: list[tuple[float, int, Float64Array1D, Float64Array1D, int, int, float]] = [
+        (-math.inf, 0, lo.copy(), hi.copy(), -1, 0, 0.0)
+    ]
+    counter, nodes = 1, 0
     while heap:
-        bound_f, _, nlo, nhi = heapq.heappop(heap)
-        if bound_f > best.f + TIE_TOL:
-            continue
+        bound = heap[0][0]
+        if bound >= best_v - tol(best_v):  # what is left cannot beat the incumbent by more than tol
+            return best_x, nodes, best_v - tol(best_v), True
         if nodes >= limit:
-            heapq.heappush(heap, (bound_f, counter, nlo, nhi))
-            break
+            return best_x, nodes, bound, False
+        parent_v, _, nlo, nhi, bj, bdir, bdist = heapq.heappop(heap)
         nodes += 1
-        f0, x = prob.quick(nlo, nhi)
-        if x is None or f0 > best.f + TIE_TOL:
+        r = prob.solve(level, nlo, nhi, solve_caps)
+        if r is None:
             continue
-        if abs(f0 - best.f) <= TIE_TOL or np.abs(x - _nearest(x)).max() <= _INTEGRAL_TOL:
-            # the node may hold the answer: its lexicographic minimiser decides
-            f0, x = prob._levels(f0, x, nlo, nhi, best)
-            if x is None:
-                continue
-            if np.abs(x - _nearest(x)).max() <= _INTEGRAL_TOL:
-                offer(np.clip(_nearest(x), nlo, nhi))
-                continue
+        v, x = r
+        if level < 2 and bj >= 0 and bdist > 0:
+            seen[bdir, bj] += 1
+            psi[bdir, bj] += (max(v - parent_v, 0.0) / bdist ** (2 - level) - psi[bdir, bj]) / seen[bdir, bj]
+        if v >= best_v - tol(best_v):
+            continue
+        if level == 0 and nodes == 1:
+            offer(_dive(prob, nlo, nhi, x))
         xr = np.clip(_nearest(x), nlo, nhi)
-        if nodes == 1 or (feasible(xr) and prob.key(xr).f < best.f + 0.05 * max(best.f, TIE_TOL)):
-            offer(_polish(prob, xr, nlo, nhi, feasible))
-        frac = np.abs(x - np.floor(x) - 0.5)
-        frac[np.abs(x - _nearest(x)) <= _INTEGRAL_TOL] = math.inf
-        j = int(np.argmin(frac))
-        down_hi = nhi.copy()
-        down_hi[j] = math.floor(x[j])
-        up_lo = nlo.copy()
-        up_lo[j] = math.ceil(x[j])
-        for clo, chi in ((nlo, down_hi), (up_lo, nhi)):
-            if clo[j] <= chi[j]:
-                heapq.heappush(heap, (f0, counter, clo, chi))
-                counter += 1
-    open_bounds = [b for b, *_ in heap if b <= best.f + TIE_TOL]
-    if open_bounds:
-        return best_x, nodes, max(best.f - min(open_bounds), 0.0), "node limit"
-    return best_x, nodes, 0.0, "optimal"
+        offer(xr)
+        if np.abs(x - xr).max() <= _INTEGRAL_TOL:
+            continue
+        offer(polish(xr, nlo, nhi))
+        g = _granularity(prob, nlo < nhi)
+        if level < 2:
+            # v ≥ 1e-9 (scaled: of the before-hedge σ) keeps a perfect hedge's estimate finite
+            est = g**2 / (2 * max(v, 1e-9)) if level == 0 else prob.c + 1e-6 * g
+            p_ = 2 - level
+            down_d = x - np.floor(x)
+            up_d = np.ceil(x) - x
+            down = np.where(seen[0] > 0, psi[0], est) * down_d**p_
+            up = np.where(seen[1] > 0, psi[1], est) * up_d**p_
+            # the product of the two estimated increases, in logs (never overflows)
+            score = np.log(np.maximum(down, 1e-300)) + np.log(np.maximum(up, 1e-300))
+            score[_distance(x) <= _INTEGRAL_TOL] = -np.inf
+            j = int(np.argmax(score))
+        else:
+            j = _branch_var(x, g)
+        for direction, (clo, chi) in _children(nlo, nhi, j, x[j]):
+            dist = (x[j] - chi[j]) if direction == 0 else (clo[j] - x[j])
+            heapq.heappush(heap, (v, counter, clo, chi, j, direction, float(dist)))
+            counter += 1
+    return best_x, nodes, best_v - tol(best_v), True
+
+
+class _Feasible:
+    """Box, budget and (optionally) objective-cap tests on whole-contract points, in scaled units."""
+
+    def __init__(self, prob: _Conic, lo: Float64Array1D, hi: Float64Array1D) -> None:
+        self.prob, self.lo, self.hi = prob, lo, hi
+
+    def rows(self, y: Float64Array2D, lo: Float64Array1D, hi: Float64Array1D) -> np.ndarray[Any, Any]:
+        ok = ((y >= lo - 1e-9) & (y <= hi + 1e-9)).all(axis=1)
+        if self.prob.budget is not None:
+            ok &= np.abs(y) @ self.prob.c <= self.prob.budget * (1 + 1e-12) + 1e-15
+        return np.asarray(ok)
+
+    def __call__(self, x: Float64Array1D) -> bool:
+        return bool(self.rows(x[None, :], self.lo, self.hi)[0])
+
+
+def _objectives(prob: _Conic, y: Float64Array2D) -> Float64Array1D:
+    """The objective of many points (rows of y), scaled units."""
+    r = prob.e[None, :] + y @ prob.a.T
+    sig = np.max([np.linalg.norm(r @ lt.T, axis=1) for lt in prob.roots], axis=0)
+    return np.asarray(sig + prob.w * (np.abs(y) @ prob.c), dtype=np.float64)
+
+
+def _granularity(prob: _Conic, free: np.ndarray[Any, Any] | None = None) -> Float64Array1D:
+    """The risk one contract of each instrument adds that the other free instruments cannot offset.
+
+    σ⊥ⱼ = maxₖ minᵧ ‖Lₖᵀ(aⱼ − A_F y)‖ (F = the free instruments other than j, scaled units): the bound
+    increase of rounding xⱼ by δ is about (δ·σ⊥ⱼ)²/(2f) while the free ones re-optimise, so branching
+    on the largest δ·σ⊥ⱼ raises the bound fastest. ES beside MES, TLT beside ZN have σ⊥ ≈ 0: rounding
+    one is absorbed by the other; a contract only it carries (CL, the BTC perpetual) has σ⊥ = its σ.
+    A small share (1e-3) of the contract's whole σ keeps the order among the absorbed ones.
+    """
+    m = prob.m
+    free = np.ones(m, dtype=bool) if free is None else free
+    key = free.tobytes()
+    if key in prob.sizes:
+        return prob.sizes[key]
+    out = np.zeros(m)
+    for lt in prob.roots:
+        g = lt @ prob.a
+        for j in range(m):
+            others = free.copy()
+            others[j] = False
+            col = g[:, j]
+            if others.any():
+                b = g[:, others]
+                y, *_ = np.linalg.lstsq(b, col, rcond=None)
+                col = col - b @ y
+            out[j] = max(out[j], float(np.linalg.norm(col)) + 1e-3 * float(np.linalg.norm(g[:, j])))
+    prob.sizes[key] = out
+    return out
+
+
+def _distance(x: Float64Array1D) -> Float64Array1D:
+    """Distance of each contract to its nearest whole number (in [0, ½])."""
+    return np.asarray(np.abs(x - np.floor(x + 0.5)), dtype=np.float64)
+
+
+def _branch_var(x: Float64Array1D, size: Float64Array1D) -> int:
+    """The contract whose rounding moves the most risk: distance to the nearest whole number × σ⊥."""
+    dist = _distance(x)
+    score = np.where(dist > _INTEGRAL_TOL, dist * np.maximum(size, 1e-300), -1.0)
+    return int(np.argmax(score))
+
+
+def _dive(prob: _Conic, lo: Float64Array1D, hi: Float64Array1D, x: Float64Array1D) -> Float64Array1D | None:
+    """A whole-contract point near the relaxation: fix the fractional contract whose rounding the other free
+    instruments absorb least (largest distance × σ⊥) to its nearest whole number, re-solve, repeat."""
+    lo, hi = lo.copy(), hi.copy()
+    for _ in range(prob.m):
+        size = _granularity(prob, lo < hi)
+        j = _branch_var(x, size)
+        if _distance(x[j : j + 1])[0] <= _INTEGRAL_TOL:
+            break
+        v = float(np.clip(_nearest(x[j : j + 1])[0], lo[j], hi[j]))
+        lo[j] = hi[j] = v
+        r = prob.solve(0, lo, hi)
+        if r is None:
+            return None
+        x = r[1]
+    return np.clip(_nearest(x), lo, hi)
+
+
+def _children(
+    nlo: Float64Array1D, nhi: Float64Array1D, j: int, v: float
+) -> list[tuple[int, tuple[Float64Array1D, Float64Array1D]]]:
+    """The two boxes of a branch on x_j = v: (0, x_j ≤ ⌊v⌋) and (1, x_j ≥ ⌈v⌉), the empty ones left out."""
+    down_hi = nhi.copy()
+    down_hi[j] = math.floor(v)
+    up_lo = nlo.copy()
+    up_lo[j] = math.ceil(v)
+    return [(d, (clo, chi)) for d, (clo, chi) in enumerate(((nlo, down_hi), (up_lo, nhi))) if clo[j] <= chi[j]]
 
 
 def _nearest(x: Float64Array1D) -> Float64Array1D:
     """The nearest whole contracts of a relaxation, halves away from zero (the one rounding, sizing's)."""
     return np.asarray(whole_contracts(x), dtype=np.float64)
-
-
-def _polish(prob: _Conic, x: Float64Array1D, lo: Float64Array1D, hi: Float64Array1D, feasible: Any) -> Float64Array1D:
-    """Local search from a rounded point: the best ±1-contract step on one instrument while it improves."""
-    if not feasible(x):
-        return x
-    best = prob.key(x)
-    m = x.size
-    steps = np.vstack([np.eye(m), -np.eye(m)])
-    for _ in range(200):
-        y = x + steps
-        ok = ((y >= lo) & (y <= hi)).all(axis=1)
-        if prob.budget is not None:
-            ok &= np.abs(y) @ prob.c <= prob.budget * (1 + 1e-12) + 1e-15
-        if not ok.any():
-            break
-        y = y[ok]
-        r = prob.e[None, :] + y @ prob.a.T
-        sig = np.max([np.linalg.norm(r @ lt.T, axis=1) for lt in prob.roots], axis=0)
-        f = sig + prob.w * (np.abs(y) @ prob.c)
-        k = prob.key(y[int(np.argmin(f))])
-        if not _better(k, best):
-            break
-        x, best = y[int(np.argmin(f))], k
-    return x
