@@ -231,6 +231,10 @@ def test_hedges_sheet_and_cli_show_the_vol_added(recomputed: Path) -> None:
     text = " ".join(res.output.split())
     assert f"add {added[0]:+.6f} × NAV ({ccy[0]:+,.0f} USD) per vol point of long vol" in text
     assert "Vol added (× NAV/pt)" in res.output
+    # the Hedges sheet's vol exposure after every hedge: its own row's plus the puts' vega, as the CLI says
+    vol_after = _rng(fb, "HedgeVolAfter")[0][0]
+    assert vol_after == pytest.approx(after + 100 * sum(added), rel=1e-12) and vol_after > after
+    assert f"to {vol_after:+.4f} (% of NAV per vol point) with every hedge in" in text
 
 
 # ----------------------------------------------------------------------------- theta vs budget

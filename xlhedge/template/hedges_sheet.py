@@ -68,6 +68,8 @@ COLUMNS = [
     "Vol exposure added (per vol point)",
 ]
 
+#: Under the plan: the vol exposure after every hedge, the vega of option hedges on other rows included.
+VOL_AFTER_ROW = LAST + 1
 FX_TITLE_ROW = LAST + 3
 FX_HEADER_ROW = FX_TITLE_ROW + 1
 FX_ROW0 = FX_HEADER_ROW + 1
@@ -182,6 +184,19 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
         ("HedgeVolAddedCcy", "P"),
     ):
         ctx.define(name, f"{SHEET}!${col}${ROW0}:${col}${LAST}")
+
+    # The vol row's "exposure after" is its own hedge's; an option hedge on another row (SPX puts on
+    # equity) adds vega too: the vol exposure after every hedge, as `xlhedge hedge` prints it.
+    vol_row = ROW0 + CORE_FACTORS.index("vol")
+    r = VOL_AFTER_ROW
+    ws.cell(row=r, column=1, value="Vol after every hedge (option hedges' vega included)").font = Font(italic=True)
+    after = ws.cell(row=r, column=13, value=f"=M{vol_row}+100*SUM(O{ROW0}:O{LAST})")  # O is × NAV; vol is % of NAV
+    after.number_format = style.FMT_EXPOSURE
+    ccy = ws.cell(row=r, column=16, value=f"=M{r}*NAV*0.01")
+    ccy.number_format = style.FMT_MONEY
+    for c in (after, ccy):
+        c.fill = style.OUTPUT_FILL
+    ctx.define("HedgeVolAfter", f"{SHEET}!$M${r}")
 
     _fx_block(ws, ctx)
     _perp_block(ws, ctx)
