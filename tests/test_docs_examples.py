@@ -461,30 +461,25 @@ def test_factor_model_worked_numbers(example):
     assert_printed(FM, r"\+0\.0488 equity means\s+([\d.]+%) of NAV", e.loc["equity", "exposure"], 4)
 
 
-def test_book_dv01_cell_is_the_documented_formula():
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # B6 is the duration exposure: the second row of the Exposures block
+        ("BookDV01", lambda first: f"=-B{first + 1}*NAV*0.0001"),
+        # B10 is the vol exposure: the sixth row of the Exposures block, in % of NAV per point
+        ("BookVolPerPoint", lambda first: f"=B{first + 5}*NAV*0.01"),
+    ],
+)
+def test_book_dv01_and_vol_cells_are_the_documented_formulas(name, expected):
     import openpyxl
 
     wb = openpyxl.load_workbook(template_path("figure01"))
-    sheet, cell = wb.defined_names["BookDV01"].attr_text.replace("$", "").split("!")
+    sheet, cell = wb.defined_names[name].attr_text.replace("$", "").split("!")
     formula = wb[sheet][cell].value
     for page in (FM, "docs/workbook.md"):
         assert f"`{formula}`" in _text(page)
-    # B6 is the duration exposure: the second row of the Exposures block
     first = wb.defined_names["Exposures"].attr_text.replace("$", "").split("!")[1].split(":")[0]
-    assert formula == f"=-B{int(first[1:]) + 1}*NAV*0.0001"
-
-
-def test_book_vol_cell_is_the_documented_formula():
-    import openpyxl
-
-    wb = openpyxl.load_workbook(template_path("figure01"))
-    sheet, cell = wb.defined_names["BookVolPerPoint"].attr_text.replace("$", "").split("!")
-    formula = wb[sheet][cell].value
-    for page in (FM, "docs/workbook.md"):
-        assert f"`{formula}`" in _text(page)
-    # B10 is the vol exposure: the sixth row of the Exposures block, in % of NAV per point
-    first = wb.defined_names["Exposures"].attr_text.replace("$", "").split("!")[1].split(":")[0]
-    assert formula == f"=B{int(first[1:]) + 5}*NAV*0.01"
+    assert formula == expected(int(first[1:]))
 
 
 # ----------------------------------------------------------------------------- sizing.md

@@ -235,6 +235,9 @@ def test_hedges_sheet_and_cli_show_the_vol_added(recomputed: Path) -> None:
     vol_after = _rng(fb, "HedgeVolAfter")[0][0]
     assert vol_after == pytest.approx(after + 100 * sum(added), rel=1e-12) and vol_after > after
     assert f"to {vol_after:+.4f} (% of NAV per vol point) with every hedge in" in text
+    # its currency per point: the book's own (numpy on the Book) plus the hedges' added vega in currency
+    vol_after_ccy = load_workbook(recomputed, data_only=True)["Hedges"].cell(row=hedges_sheet.VOL_AFTER_ROW, column=16)
+    assert vol_after_ccy.value == pytest.approx(book.vol_per_point() + sum(ccy), rel=1e-9)
 
 
 # ----------------------------------------------------------------------------- theta vs budget

@@ -381,20 +381,20 @@ class Book:
         b = hedge_budget(self.nav, BUDGET_RATE if rate is None else rate, regime)["amount"]
         return theta_budget(self.greeks, b, self.nav)
 
+    def _row_exposure(self, factor: str) -> float:
+        """Σ weight × beta of one factor row; 0 when the book has no such row."""
+        if factor not in self.betas.index:
+            return 0.0
+        return float(self.betas.loc[factor].to_numpy() @ self.weights.to_numpy())
+
     def dv01(self) -> float:
         """Book DV01 in currency per +1bp (docs/methodology/factor-model.md); 0 when the book has no duration row."""
-        if "duration" not in self.betas.index:
-            return 0.0
-        e = float(self.betas.loc["duration"].to_numpy() @ self.weights.to_numpy())
-        return float(dv01(e, self.nav))
+        return float(dv01(self._row_exposure("duration"), self.nav))
 
     def vol_per_point(self) -> float:
         """Book vol P&L in currency per +1 vol point (docs/methodology/factor-model.md): E_vol · NAV · 0.01;
         0 when the book has no vol row."""
-        if "vol" not in self.betas.index:
-            return 0.0
-        e = float(self.betas.loc["vol"].to_numpy() @ self.weights.to_numpy())
-        return float(vol_per_point(e, self.nav))
+        return float(vol_per_point(self._row_exposure("vol"), self.nav))
 
     def trades_view(self) -> pd.DataFrame:
         """One row per position: side, weight, notional and attributes (the source article's trades view)."""

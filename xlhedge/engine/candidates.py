@@ -38,7 +38,7 @@ import pandas as pd
 from xlhedge.engine import instruments as _inst
 from xlhedge.engine._typing import CORE_FACTORS, Float64Array1D, Float64Array2D
 from xlhedge.engine.errors import InputError
-from xlhedge.engine.factors import BASIS_POINT
+from xlhedge.engine.factors import BASIS_POINT, VOL_POINT
 
 __all__ = [
     "FACTOR_MOVES",
@@ -63,7 +63,7 @@ __all__ = [
 FACTOR_MOVES = pd.DataFrame(
     {
         "unit": ["SPX return", "yield change (bp)", "DXY return", "commodity return", "BTC return", "VIX points"],
-        "scale": [1.0, -BASIS_POINT, 1.0, 1.0, 1.0, 0.01],
+        "scale": [1.0, -BASIS_POINT, 1.0, 1.0, 1.0, VOL_POINT],
         "vol_normal": [0.16, 90.0, 0.07, 0.25, 0.60, 20.0],
         "vol_stress": [0.30, 140.0, 0.10, 0.45, 0.90, 55.0],
         "rho_spx_normal": [1.0, 0.3, -0.4, 0.1, 0.4, -0.7],

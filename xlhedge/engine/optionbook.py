@@ -147,7 +147,7 @@ def theta_budget(greeks: pd.DataFrame, budget: pd.Series, nav: float) -> pd.Data
 
 def is_option(v: Any) -> bool:
     """True when an ``option_type`` cell marks an option position (non-blank)."""
-    return not (v is None or coerce.is_blank(v) or (isinstance(v, float) and np.isnan(v)))
+    return not coerce.is_blank(v)
 
 
 @dataclass(frozen=True)
@@ -397,7 +397,7 @@ def hedge_legs(hedges: Any, instruments: Any = None) -> list[tuple[Instrument, f
         for tk_col, n_col in (("instrument", "contracts"), ("micro", "micro_contracts")):
             tk = r.get(tk_col)
             n = _num(r.get(n_col))
-            if not is_option(tk) or not str(tk).strip() or np.isnan(n) or n == 0.0:
+            if coerce.is_blank(tk) or not str(tk).strip() or np.isnan(n) or n == 0.0:  # no leg
                 continue
             legs.append((lookup(str(tk), instruments), n))
     return legs

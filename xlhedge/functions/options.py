@@ -401,13 +401,14 @@ def book_joint_scenarios(
     hedges: Any = None,
 ) -> Any:
     """:meth:`Book.joint_scenarios <xlhedge.engine.book.Book.joint_scenarios>` of the Book sheet's
-    blocks (an empty book, the template's, moves nothing but its hedges)."""
+    blocks (an empty book, the template's, moves nothing but its hedges); ``scenarios`` is
+    :func:`scenario_rows`' frame."""
     import pandas as pd
 
     from xlhedge.engine import instruments as _inst
     from xlhedge.engine.optionbook import GREEKS_COLUMNS, joint_scenarios
 
-    _, _, sc = scenario_rows(scenarios)
+    sc = scenarios
     r = coerce.scalar(rate, "rate", default=0.0)
     q = coerce.scalar(div, "div", default=0.0)
     cat = None if coerce.is_omitted(instruments) else _inst.from_grid(instruments)
@@ -420,10 +421,9 @@ def book_joint_scenarios(
     return book.joint_scenarios(sc, hedges, instruments=cat, rate=r, div=q)
 
 
-def scenario_output(scenarios: Any, table: Any, columns: list[str]) -> list[list[Any]]:
-    """One output row per input row of ``scenarios`` ([name, *columns of table]); a blank input
-    row gives a blank row."""
-    n_rows, keep, _ = scenario_rows(scenarios)
+def scenario_output(n_rows: int, keep: list[int], table: Any, columns: list[str]) -> list[list[Any]]:
+    """One output row per input row of the scenarios range ([name, *columns of table]; ``n_rows``
+    and ``keep`` as :func:`scenario_rows` gives them); a blank input row gives a blank row."""
     rows = [[str(n), *(float(v) for v in r)] for n, r in zip(table.index, table[columns].to_numpy())]
     full: list[list[Any]] = [[None] * (len(columns) + 1) for _ in range(n_rows)]
     for i, r in zip(keep, rows):
@@ -460,10 +460,11 @@ def OPTION_BOOK_SCENARIOS(
 ) -> list[list[Any]]:
     """Rows [name, SPX move, VIX move, without options, options, options delta-only, with options,
     with options delta-only, convexity] in currency."""
-    t = book_joint_scenarios(attributes, factors, nav, as_of, rate, div, instruments, scenarios).copy()
+    n_rows, keep, sc = scenario_rows(scenarios)
+    t = book_joint_scenarios(attributes, factors, nav, as_of, rate, div, instruments, sc).copy()
     t["with_delta_only"] = t["book_ex_options"] + t["options_delta_only"]
     cols = ["spx_move", "vix_move", "book_ex_options", "options", "options_delta_only", "unhedged"]
-    return scenario_output(scenarios, t, [*cols, "with_delta_only", "convexity"])
+    return scenario_output(n_rows, keep, t, [*cols, "with_delta_only", "convexity"])
 
 
 @worksheet_function(

@@ -216,12 +216,13 @@ def JOINT_SCENARIO_PNL(
 ) -> list[list[Any]]:
     """Rows [name, SPX move, VIX move, book excluding options, options (full revaluation), options
     delta-only, convexity, unhedged, hedges, hedged], currency; one row per input row."""
-    from xlhedge.functions.options import book_joint_scenarios, scenario_output
+    from xlhedge.functions.options import book_joint_scenarios, scenario_output, scenario_rows
 
     plan = None
     if not coerce.is_omitted(hedge_instruments):
         if coerce.is_omitted(hedge_contracts):
             raise InputError("is required with hedge_instruments", where="hedge_contracts")
         plan = hedge_plan_frame(hedge_instruments, hedge_contracts, hedge_micros, hedge_micro_contracts)
-    t = book_joint_scenarios(attributes, factors, nav, as_of, rate, div, instruments, scenarios, plan)
-    return scenario_output(scenarios, t, list(JOINT_COLUMNS))
+    n_rows, keep, sc = scenario_rows(scenarios)
+    t = book_joint_scenarios(attributes, factors, nav, as_of, rate, div, instruments, sc, plan)
+    return scenario_output(n_rows, keep, t, list(JOINT_COLUMNS))

@@ -17,6 +17,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from xlhedge.calc import layout
 from xlhedge.calc.layout import FACTOR_ROW0, N_FACTORS, BookLayout
+from xlhedge.engine._typing import CORE_FACTORS
 from xlhedge.template import geometry, style
 from xlhedge.template.context import TemplateContext
 
@@ -79,7 +80,8 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
     dv01.number_format = "#,##0.00;[Red]-#,##0.00"
     dv01.fill = style.OUTPUT_FILL
     ws.cell(row=VOL_ROW, column=1, value="Book vol P&L (currency per +1 vol point)").font = Font(bold=True)
-    vol = ws.cell(row=VOL_ROW, column=3, value=f"=B{ROW0 + 5}*NAV*0.01")  # the vol row is % of NAV per point
+    vol_b = f"B{ROW0 + CORE_FACTORS.index('vol')}"  # the vol row is % of NAV per point
+    vol = ws.cell(row=VOL_ROW, column=3, value=f"={vol_b}*NAV*0.01")
     vol.number_format = style.FMT_MONEY
     vol.fill = style.OUTPUT_FILL
     ws.cell(row=NAV_ROW, column=1, value="NAV").font = Font(bold=True)

@@ -131,11 +131,12 @@ def build(wb: Workbook, ctx: TemplateContext) -> None:
                 spread = f"-{greek(ref('strike2'), k)}" if spread_leg else ""
                 return f"=({greek(ref('strike'), k)}{spread})*{ref('multiplier')}"
 
-            unit = f"{per_contract(2)}*{ref('price')}"
             for cc, k, fmt in ((prem, 1, style.FMT_MONEY), (dlt, 2, "0.00;[Red]-0.00"), (vga, 4, "#,##0.00")):
                 c = ws.cell(row=row, column=cc, value=per_contract(k))
                 c.number_format = fmt
                 c.fill = style.OUTPUT_FILL
+            # one contract carries its delta in units of the underlying, at the underlying's price
+            unit = f"={ws.cell(row=row, column=dlt).coordinate}*{ref('price')}"
         elif inst.kind == "perp_inverse":
             unit = f"={ref('face')}"
         else:
