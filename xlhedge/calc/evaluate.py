@@ -50,6 +50,7 @@ from xlhedge.calc.refs import CellRange, parse_ref, split_sheet
 from xlhedge.calc.report import Notice, RecomputeOptions, RecomputeReport
 from xlhedge.engine.coerce import ExcelError
 from xlhedge.engine.errors import FormulaError, InputError, NumericalError, XlhedgeError, internal_error
+from xlhedge.functions import memo
 from xlhedge.functions.estimation import RangeValues, clear_parse_cache
 from xlhedge.functions.registry import RENAMED, WorksheetFunction, registry
 
@@ -695,3 +696,4 @@ def evaluate_book(io: BookIO, report: RecomputeReport, options: RecomputeOptions
         report.error(exc.where or "workbook", exc.message)
     finally:
         clear_parse_cache()
+        memo.clear()

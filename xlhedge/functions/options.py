@@ -235,6 +235,25 @@ def book_option_table(
     div: Any = 0.0,
     instruments: Any = None,
 ) -> tuple[Any, float]:
+    """The Greeks table of a Book attribute block (labels in column A) and the NAV.
+
+    Priced once per recompute for the same ranges (:func:`xlhedge.functions.memo.once`:
+    ``BOOK_GREEKS`` and ``OPTION_THETA_BUDGET`` read the same block); each caller gets its own copy.
+    """
+    from xlhedge.functions.memo import once
+
+    t, n = once("book_option_table", _book_option_table, attributes, nav, as_of, rate, div, instruments)
+    return t.copy(), n
+
+
+def _book_option_table(
+    attributes: Any,
+    nav: Any,
+    as_of: Any = None,
+    rate: Any = 0.0,
+    div: Any = 0.0,
+    instruments: Any = None,
+) -> tuple[Any, float]:
     """The Greeks table of a Book attribute block (labels in column A) and the NAV."""
     from xlhedge.engine import instruments as _inst
     from xlhedge.engine.optionbook import resolve_options
