@@ -496,3 +496,23 @@ def test_a_perfect_hedge_among_many_candidates_under_the_numeric_guard() -> None
     assert opt.objective <= 1e-6 * opt.sigma_normal_before
     assert opt.status == "optimal"
     np.testing.assert_array_equal(opt.contracts.to_numpy(), x_true)
+
+
+def test_optimiser_sparse_matrix_is_scipys():
+    """The branch-and-bound's direct CSC build gives the very arrays scipy's csc_matrix(dense) gives."""
+    import numpy as np
+    from scipy import sparse
+
+    from xlhedge.engine.optimize import _csc
+
+    rng = np.random.default_rng(3)
+    for shape in [(7, 5), (40, 23), (1, 1), (3, 4)]:
+        a = rng.normal(size=shape)
+        a[rng.random(shape) < 0.6] = 0.0
+        mine, ref = _csc(sparse, a), sparse.csc_matrix(a)
+        assert np.array_equal(mine.indptr, ref.indptr)
+        assert np.array_equal(mine.indices, ref.indices)
+        assert np.array_equal(mine.data, ref.data)
+        assert mine.shape == ref.shape
+    zero = _csc(sparse, np.zeros((3, 2)))
+    assert zero.nnz == 0 and zero.shape == (3, 2)
