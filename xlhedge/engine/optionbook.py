@@ -165,9 +165,25 @@ class OptionBook:
     greeks: pd.DataFrame
 
 
+class _Columns(dict[str, list[Any]]):
+    """The attribute columns, each made a list on first use (not once per cell: 16,000 positions)."""
+
+    def __init__(self, attributes: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.source = attributes
+
+    def __missing__(self, key: str) -> list[Any] | None:
+        col = self.source.get(key)
+        out = None if col is None else list(col)
+        self[key] = out  # type: ignore[assignment]
+        return out
+
+
 def _attr(attributes: Mapping[str, Any], key: str, j: int) -> Any:
-    col = attributes.get(key)
-    return None if col is None else list(col)[j]
+    col = attributes[key] if isinstance(attributes, _Columns) else attributes.get(key)
+    if col is None:
+        return None
+    return col[j] if isinstance(col, list) else list(col)[j]
 
 
 def _num(v: Any) -> float:
@@ -216,6 +232,7 @@ def resolve_options(
         contracts, an option on an option.
     """
     where = place or (lambda key, j: f"{key} of {tickers[j]}")
+    attributes = _Columns(attributes)
     w = np.array(weights, dtype=np.float64, copy=True)
     b = np.array(betas, dtype=np.float64, copy=True)
     keys = list(factors)
