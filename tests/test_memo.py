@@ -23,7 +23,7 @@ def test_same_range_objects_build_once_and_clear_forgets():
     block = RangeValues([[1.0, 2.0]])
     day = dt.datetime(2026, 12, 2)
     assert memo.once("k", build, block, 5.0, day) == 1
-    assert memo.once("k", build, block, 5.0, day) == 1
+    assert memo.once("k", build, block, float("5"), dt.datetime(2026, 12, 2)) == 1  # equal scalars, other objects
     assert len(calls) == 1
     assert memo.once("k", build, block, 6.0, day) == 2  # another scalar: another result
     assert memo.once("other", build, block, 5.0, day) == 3  # another kind
@@ -75,3 +75,22 @@ def test_book_option_table_shared_between_greeks_and_theta_budget(monkeypatch):
     memo.clear()
     fresh, _ = real(attrs, 1e7, day, 0.04, 0.01)
     assert fresh.equals(t1)
+
+
+def test_template_recompute_prices_the_option_table_once(tmp_path, monkeypatch):
+    """In a recompute of the template, BOOK_GREEKS and OPTION_THETA_BUDGET share one pricing."""
+    import shutil
+    from pathlib import Path
+
+    from xlhedge.calc.recompute import recompute
+    from xlhedge.functions import options
+    from xlhedge.workbook.filebook import FileBook
+
+    calls = []
+    real = options._book_option_table
+    monkeypatch.setattr(options, "_book_option_table", lambda *a: calls.append(1) or real(*a))
+    book = tmp_path / "b.xlsx"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "templates" / "example_book.xlsx", book)
+    fb = FileBook(book)
+    recompute(fb)
+    assert len(calls) == 1

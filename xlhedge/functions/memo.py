@@ -54,7 +54,8 @@ def once(kind: str, build: Callable[..., T], *args: Any) -> T:
         return build(*args)
     full = (kind, *key)
     hit = _DONE.get(full)
-    if hit is not None and all(x is y for x, y in zip(hit[0], args)):
+    # the ranges by identity (their ids are only theirs while they live); the scalars matched in the key
+    if hit is not None and all(x is y for x, y in zip(hit[0], args) if isinstance(y, RangeValues)):
         return hit[1]
     result = build(*args)
     if len(_DONE) >= _MAX:
